@@ -1,0 +1,12 @@
+//! The app: one `State`, `update` as its only mutator, messages in and effects out
+//! (DESIGN.md §2). `run` wires it to the terminal and the backends.
+
+mod filter;
+pub mod msg;
+pub mod state;
+pub mod table;
+pub mod update;
+
+pub use msg::{Effect, Msg};
+pub use state::State;
+pub use update::update;

@@ -1,0 +1,243 @@
+//! The one `State` the app loop owns. Only `update` mutates it; views only read it.
+
+use std::collections::HashMap;
+
+use crate::config::{Config, Overcommit};
+use crate::keymap::Keymap;
+use crate::model::{Driver, HostFacts, Vm, VmDetails};
+use crate::theme::Theme;
+
+use super::table::{RowId, TableNav};
+
+/// Whether a host can be used right now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostStatus {
+    Connecting,
+    Up,
+    Down { reason: String, retry_in_secs: u64 },
+    Unsupported(String),
+}
+
+impl HostStatus {
+    pub fn label(&self) -> &'static str {
+        match self {
+            HostStatus::Connecting => "connecting",
+            HostStatus::Up => "up",
+            HostStatus::Down { .. } => "down",
+            HostStatus::Unsupported(_) => "unsupported",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct HostState {
+    pub name: String,
+    pub uri: String,
+    pub status: HostStatus,
+    pub facts: Option<HostFacts>,
+    /// Sorted by name.
+    pub vms: Vec<Vm>,
+    pub details: HashMap<String, Result<VmDetails, String>>,
+}
+
+impl HostState {
+    pub fn is_up(&self) -> bool {
+        self.status == HostStatus::Up
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PoolState {
+    pub name: String,
+    pub driver: Driver,
+    pub read_only: bool,
+    pub theme: Option<String>,
+    pub overcommit: Overcommit,
+    pub hosts: Vec<HostState>,
+}
+
+/// What a screen shows. Indices point into `State::pools` and their hosts, which never change
+/// after start-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    Pools,
+    Hosts { pool: Option<usize> },
+    Vms { pool: Option<usize>, host: Option<usize> },
+    Vm { pool: usize, host: usize, uuid: String },
+    Help,
+}
+
+impl View {
+    pub fn is_table(&self) -> bool {
+        matches!(self, View::Pools | View::Hosts { .. } | View::Vms { .. })
+    }
+
+    pub fn pool(&self) -> Option<usize> {
+        match self {
+            View::Hosts { pool } | View::Vms { pool, .. } => *pool,
+            View::Vm { pool, .. } => Some(*pool),
+            View::Pools | View::Help => None,
+        }
+    }
+}
+
+/// One entry of the navigation stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Screen {
+    pub view: View,
+    pub table: TableNav,
+    /// Scroll offset of text views (detail, XML, help).
+    pub scroll: u16,
+    pub show_xml: bool,
+}
+
+impl Screen {
+    pub fn new(view: View) -> Screen {
+        Screen {
+            view,
+            table: TableNav::default(),
+            scroll: 0,
+            show_xml: false,
+        }
+    }
+}
+
+/// Which line editor is open at the bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Filter,
+    Command,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputLine {
+    pub kind: InputKind,
+    pub text: String,
+    /// The filter before editing began, restored on cancel.
+    pub previous: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusLine {
+    pub level: Level,
+    pub text: String,
+}
+
+/// Themes by name; the active one follows the pool on screen.
+#[derive(Debug, Clone)]
+pub struct Themes {
+    /// The theme used where a pool sets none (and for unknown names).
+    pub global: Theme,
+    pub by_name: HashMap<String, Theme>,
+}
+
+impl Themes {
+    pub fn get(&self, name: Option<&str>) -> &Theme {
+        name.and_then(|n| self.by_name.get(n)).unwrap_or(&self.global)
+    }
+}
+
+/// Everything the UI shows.
+#[derive(Debug, Clone)]
+pub struct State {
+    pub pools: Vec<PoolState>,
+    /// The bottom of the navigation stack (the pools list).
+    pub base: Screen,
+    /// Screens opened on top of `base`.
+    pub nav: Vec<Screen>,
+    /// Visible rows of the top screen, filtered and sorted; rebuilt by `update`.
+    pub rows: Vec<RowId>,
+    pub input: Option<InputLine>,
+    pub status: Option<StatusLine>,
+    pub keymap: Keymap,
+    pub themes: Themes,
+    pub read_only: bool,
+    /// Table rows that fit on screen, for paging.
+    pub page_rows: usize,
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(config: &Config, keymap: Keymap, themes: Themes) -> State {
+        let pools = config
+            .pools
+            .iter()
+            .map(|p| PoolState {
+                name: p.name.clone(),
+                driver: p.driver,
+                read_only: p.read_only || config.read_only,
+                theme: p.theme.clone(),
+                overcommit: p.overcommit,
+                hosts: p
+                    .hosts
+                    .iter()
+                    .map(|h| HostState {
+                        name: h.name.clone(),
+                        uri: h.uri.clone(),
+                        status: HostStatus::Connecting,
+                        facts: None,
+                        vms: Vec::new(),
+                        details: HashMap::new(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let mut state = State {
+            pools,
+            base: Screen::new(View::Pools),
+            nav: vec![Screen::new(View::Vms { pool: None, host: None })],
+            rows: Vec::new(),
+            input: None,
+            status: None,
+            keymap,
+            themes,
+            read_only: config.read_only,
+            page_rows: 20,
+            quit: false,
+        };
+        super::update::refresh_rows(&mut state);
+        state
+    }
+
+    pub fn screen(&self) -> &Screen {
+        self.nav.last().unwrap_or(&self.base)
+    }
+
+    pub fn screen_mut(&mut self) -> &mut Screen {
+        match self.nav.last_mut() {
+            Some(screen) => screen,
+            None => &mut self.base,
+        }
+    }
+
+    /// Every screen, bottom first (for breadcrumbs).
+    pub fn screens(&self) -> impl Iterator<Item = &Screen> {
+        std::iter::once(&self.base).chain(&self.nav)
+    }
+
+    /// The theme of the pool on screen, else the global one.
+    pub fn theme(&self) -> &Theme {
+        let pool_theme = self
+            .screen()
+            .view
+            .pool()
+            .and_then(|p| self.pools.get(p))
+            .and_then(|p| p.theme.as_deref());
+        self.themes.get(pool_theme)
+    }
+
+    pub fn vm(&self, pool: usize, host: usize, uuid: &str) -> Option<&Vm> {
+        self.pools.get(pool)?.hosts.get(host)?.vms.iter().find(|v| v.uuid == uuid)
+    }
+
+    pub fn host(&self, pool: usize, host: usize) -> Option<&HostState> {
+        self.pools.get(pool)?.hosts.get(host)
+    }
+}

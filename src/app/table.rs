@@ -1,0 +1,267 @@
+//! The three lists (pools, hosts, VMs): their columns, cell text, sort keys and filter text,
+//! in one place so the views, the filter and `vmdeck list` agree.
+
+use std::cmp::Ordering;
+
+use super::state::{HostState, HostStatus, PoolState, State, View};
+use crate::model::units::bytes;
+use crate::model::{Vm, VmState};
+
+/// A row of a list: indices into `State::pools`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RowId {
+    Pool(usize),
+    Host(usize, usize),
+    Vm(usize, usize, usize),
+}
+
+/// Selection, filter and sort of one list screen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableNav {
+    pub selected: usize,
+    /// First visible row.
+    pub offset: usize,
+    pub filter: String,
+    pub sort_column: usize,
+    pub sort_descending: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// A column: header, width and alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub title: &'static str,
+    pub width: u16,
+    pub align: Align,
+}
+
+const fn col(title: &'static str, width: u16, align: Align) -> Column {
+    Column { title, width, align }
+}
+
+use Align::{Left, Right};
+
+pub const POOL_COLUMNS: [Column; 7] = [
+    col("POOL", 16, Left),
+    col("DRIVER", 8, Left),
+    col("HOSTS UP", 9, Right),
+    col("VMS RUN/ALL", 12, Right),
+    col("VCPU ALLOC", 14, Right),
+    col("MEMORY ALLOC", 22, Right),
+    col("MODE", 10, Left),
+];
+
+pub const HOST_COLUMNS: [Column; 9] = [
+    col("HOST", 12, Left),
+    col("POOL", 10, Left),
+    col("STATE", 12, Left),
+    col("CPU MODEL", 18, Left),
+    col("CPUS", 5, Right),
+    col("MEMORY", 10, Right),
+    col("NUMA", 5, Right),
+    col("VMS", 6, Right),
+    col("VCPU/MEM ALLOC", 24, Right),
+];
+
+pub const VM_COLUMNS: [Column; 8] = [
+    col("NAME", 24, Left),
+    col("STATE", 13, Left),
+    col("HOST", 10, Left),
+    col("POOL", 10, Left),
+    col("VCPU", 5, Right),
+    col("MEMORY", 10, Right),
+    col("TYPE", 10, Left),
+    col("CPU%", 6, Right),
+];
+
+pub fn columns(view: &View) -> &'static [Column] {
+    match view {
+        View::Pools => &POOL_COLUMNS,
+        View::Hosts { .. } => &HOST_COLUMNS,
+        _ => &VM_COLUMNS,
+    }
+}
+
+/// vCPUs and memory allocated to defined VMs of a host.
+pub fn host_allocation(host: &HostState) -> (u64, u64) {
+    host.vms.iter().fold((0, 0), |(cpu, mem), vm| (cpu + u64::from(vm.vcpus), mem + vm.memory_bytes))
+}
+
+fn pool_totals(pool: &PoolState) -> (u64, u64, u64, u64) {
+    pool.hosts.iter().fold((0, 0, 0, 0), |acc, h| {
+        let (cpu, mem) = host_allocation(h);
+        let (cpus, memory) = h.facts.as_ref().map_or((0, 0), |f| (u64::from(f.cpus), f.memory_bytes));
+        (acc.0 + cpu, acc.1 + cpus, acc.2 + mem, acc.3 + memory)
+    })
+}
+
+/// The text of one cell.
+pub fn cell(state: &State, row: RowId, column: usize) -> String {
+    match row {
+        RowId::Pool(p) => pool_cell(&state.pools[p], column),
+        RowId::Host(p, h) => host_cell(&state.pools[p], &state.pools[p].hosts[h], column),
+        RowId::Vm(p, h, v) => {
+            let pool = &state.pools[p];
+            let host = &pool.hosts[h];
+            vm_cell(pool, host, &host.vms[v], column)
+        }
+    }
+}
+
+fn pool_cell(pool: &PoolState, column: usize) -> String {
+    let (cpu, cpus, mem, memory) = pool_totals(pool);
+    match column {
+        0 => pool.name.clone(),
+        1 => pool.driver.as_str().into(),
+        2 => format!("{}/{}", pool.hosts.iter().filter(|h| h.is_up()).count(), pool.hosts.len()),
+        3 => {
+            let vms = pool.hosts.iter().flat_map(|h| &h.vms);
+            let running = vms.clone().filter(|v| v.state == VmState::Running).count();
+            format!("{running}/{}", vms.count())
+        }
+        4 => format!("{cpu}/{cpus}"),
+        5 => format!("{}/{}", bytes(mem), bytes(memory)),
+        _ => if pool.read_only { "read-only".into() } else { "read-write".into() },
+    }
+}
+
+fn host_cell(pool: &PoolState, host: &HostState, column: usize) -> String {
+    let facts = host.facts.as_ref();
+    let (cpu, mem) = host_allocation(host);
+    match column {
+        0 => host.name.clone(),
+        1 => pool.name.clone(),
+        2 => host.status.label().into(),
+        3 => facts.map_or(String::new(), |f| f.cpu_model.clone()),
+        4 => facts.map_or(String::new(), |f| f.cpus.to_string()),
+        5 => facts.map_or(String::new(), |f| bytes(f.memory_bytes)),
+        6 => facts.map_or(String::new(), |f| f.numa.len().to_string()),
+        7 => host.vms.len().to_string(),
+        _ => format!("{cpu} / {}", bytes(mem)),
+    }
+}
+
+fn vm_cell(pool: &PoolState, host: &HostState, vm: &Vm, column: usize) -> String {
+    match column {
+        0 => vm.name.clone(),
+        1 if !host.is_up() => format!("{}?", vm.state.as_str()),
+        1 => vm.state.as_str().into(),
+        2 => host.name.clone(),
+        3 => pool.name.clone(),
+        4 => vm.vcpus.to_string(),
+        5 => bytes(vm.memory_bytes),
+        6 => vm.stamp.vm_type.clone().unwrap_or_default(),
+        _ => vm.cpu_percent.map_or(String::new(), |c| format!("{c:.0}")),
+    }
+}
+
+/// A comparable key for sorting by a column.
+#[derive(Debug, PartialEq, PartialOrd)]
+enum SortKey {
+    Number(f64),
+    Text(String),
+}
+
+fn sort_key(state: &State, row: RowId, column: usize) -> SortKey {
+    let number = |n: u64| SortKey::Number(n as f64);
+    match row {
+        RowId::Vm(p, h, v) => {
+            let vm = &state.pools[p].hosts[h].vms[v];
+            match column {
+                1 => number(vm.state as u64),
+                4 => number(vm.vcpus.into()),
+                5 => number(vm.memory_bytes),
+                7 => SortKey::Number(vm.cpu_percent.unwrap_or(-1.0)),
+                _ => SortKey::Text(cell(state, row, column)),
+            }
+        }
+        RowId::Host(p, h) => {
+            let host = &state.pools[p].hosts[h];
+            let facts = host.facts.as_ref();
+            match column {
+                4 => number(facts.map_or(0, |f| f.cpus.into())),
+                5 => number(facts.map_or(0, |f| f.memory_bytes)),
+                7 => number(host.vms.len() as u64),
+                _ => SortKey::Text(cell(state, row, column)),
+            }
+        }
+        RowId::Pool(_) => SortKey::Text(cell(state, row, column)),
+    }
+}
+
+/// The text the filter matches against.
+fn haystack(state: &State, row: RowId) -> String {
+    match row {
+        RowId::Pool(p) => state.pools[p].name.clone(),
+        RowId::Host(p, h) => {
+            let host = &state.pools[p].hosts[h];
+            format!("{} {} {}", host.name, state.pools[p].name, host.status.label())
+        }
+        RowId::Vm(p, h, v) => {
+            let host = &state.pools[p].hosts[h];
+            let vm = &host.vms[v];
+            let stamp = &vm.stamp;
+            format!(
+                "{} {} {} {} {}",
+                vm.name,
+                vm.state.as_str(),
+                host.name,
+                stamp.vm_type.as_deref().unwrap_or(""),
+                stamp.group.as_deref().unwrap_or("")
+            )
+        }
+    }
+}
+
+/// Every row a view lists, before filtering.
+fn all_rows(state: &State, view: &View) -> Vec<RowId> {
+    let pools = state.pools.iter().enumerate();
+    match view {
+        View::Pools => (0..state.pools.len()).map(RowId::Pool).collect(),
+        View::Hosts { pool } => pools
+            .filter(|(p, _)| pool.is_none_or(|want| want == *p))
+            .flat_map(|(p, pool)| (0..pool.hosts.len()).map(move |h| RowId::Host(p, h)))
+            .collect(),
+        View::Vms { pool, host } => pools
+            .filter(|(p, _)| pool.is_none_or(|want| want == *p))
+            .flat_map(|(p, pl)| {
+                pl.hosts
+                    .iter()
+                    .enumerate()
+                    .filter(move |(h, _)| host.is_none_or(|want| want == *h))
+                    .flat_map(move |(h, hs)| (0..hs.vms.len()).map(move |v| RowId::Vm(p, h, v)))
+            })
+            .collect(),
+        View::Vm { .. } | View::Help => Vec::new(),
+    }
+}
+
+/// The rows of a list screen: filtered, then sorted.
+pub fn visible_rows(state: &State, view: &View, nav: &TableNav) -> Vec<RowId> {
+    let mut rows = all_rows(state, view);
+    if !nav.filter.is_empty() {
+        let mut filter = super::filter::Filter::new(&nav.filter);
+        rows.retain(|row| filter.matches(&haystack(state, *row)));
+    }
+    let column = nav.sort_column;
+    let mut keyed: Vec<(SortKey, RowId)> = rows.into_iter().map(|r| (sort_key(state, r, column), r)).collect();
+    keyed.sort_by(|a, b| {
+        let order = a.0.partial_cmp(&b.0).unwrap_or(Ordering::Equal);
+        if nav.sort_descending { order.reverse() } else { order }
+    });
+    keyed.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Short words for a host's state, with the reason when it is down.
+pub fn host_status_text(status: &HostStatus) -> String {
+    match status {
+        HostStatus::Down { reason, retry_in_secs } => format!("down: {reason} (retry in {retry_in_secs}s)"),
+        HostStatus::Unsupported(reason) => format!("unsupported: {reason}"),
+        other => other.label().into(),
+    }
+}

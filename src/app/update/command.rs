@@ -1,0 +1,72 @@
+//! The `:` command bar, with aliases as in k9s.
+
+use super::nav::{jump, open_vm, push};
+use super::set_status;
+use crate::app::msg::Effect;
+use crate::app::state::{Level, State, View};
+
+/// What `:help` and errors list.
+pub const COMMANDS: &str = ":pools (:p)  :hosts [POOL] (:h)  :vms [POOL] (:v)  :vm NAME  :help  :quit (:q)";
+
+pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
+    let mut words = line.split_whitespace();
+    let name = words.next().unwrap_or("");
+    let arg = words.next();
+    match (name, arg) {
+        ("", _) => {}
+        ("pools" | "pool" | "p", _) => jump(state, View::Pools),
+        ("hosts" | "host" | "h", pool) => match pool_arg(state, pool) {
+            Ok(pool) => jump(state, View::Hosts { pool }),
+            Err(e) => set_status(state, Level::Error, e),
+        },
+        ("vms" | "v", pool) | ("vm", pool @ None) => match pool_arg(state, pool) {
+            Ok(pool) => jump(state, View::Vms { pool, host: None }),
+            Err(e) => set_status(state, Level::Error, e),
+        },
+        ("vm", Some(vm)) => return goto_vm(state, vm),
+        ("help" | "?", _) => push(state, View::Help),
+        ("quit" | "q" | "q!", _) => state.quit = true,
+        (other, _) => set_status(state, Level::Error, format!("unknown command ':{other}' — try {COMMANDS}")),
+    }
+    Vec::new()
+}
+
+fn pool_arg(state: &State, name: Option<&str>) -> Result<Option<usize>, String> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    state
+        .pools
+        .iter()
+        .position(|p| p.name == name)
+        .map(Some)
+        .ok_or_else(|| format!("no pool named '{name}'"))
+}
+
+/// `:vm NAME`: the VM with that exact name; if several hosts have one, the list filtered to it.
+fn goto_vm(state: &mut State, name: &str) -> Vec<Effect> {
+    let found: Vec<(usize, usize, String)> = state
+        .pools
+        .iter()
+        .enumerate()
+        .flat_map(|(p, pool)| pool.hosts.iter().enumerate().map(move |(h, host)| (p, h, host)))
+        .flat_map(|(p, h, host)| host.vms.iter().filter(|v| v.name == name).map(move |v| (p, h, v.uuid.clone())))
+        .collect();
+    match found.as_slice() {
+        [] => {
+            set_status(state, Level::Error, format!("no VM named '{name}'"));
+            Vec::new()
+        }
+        [(p, h, uuid)] => {
+            let (p, h, uuid) = (*p, *h, uuid.clone());
+            jump(state, View::Vms { pool: None, host: None });
+            open_vm(state, p, h, uuid)
+        }
+        _ => {
+            jump(state, View::Vms { pool: None, host: None });
+            state.screen_mut().table.filter = name.to_string();
+            set_status(state, Level::Warn, format!("{} VMs are named '{name}'", found.len()));
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! Host events from the backends applied to the inventory.
+
+use std::collections::HashMap;
+
+use super::set_status;
+use crate::app::msg::Effect;
+use crate::app::state::{HostStatus, Level, State};
+use crate::backend::HostEvent;
+use crate::model::{Vm, VmSample};
+
+pub fn on_host_event(state: &mut State, pool: usize, host: usize, event: HostEvent) -> Vec<Effect> {
+    let Some(host_state) = state.pools.get_mut(pool).and_then(|p| p.hosts.get_mut(host)) else {
+        return Vec::new();
+    };
+    let host_name = host_state.name.clone();
+    match event {
+        HostEvent::Connecting => {
+            if !matches!(host_state.status, HostStatus::Down { .. }) {
+                host_state.status = HostStatus::Connecting;
+            }
+        }
+        HostEvent::Connected(inventory) => {
+            let was_down = matches!(host_state.status, HostStatus::Down { .. });
+            host_state.status = HostStatus::Up;
+            host_state.facts = Some(inventory.facts);
+            host_state.vms = inventory.vms;
+            host_state.details.clear();
+            if was_down {
+                set_status(state, Level::Info, format!("{host_name} is back"));
+            }
+        }
+        HostEvent::Down { reason, retry_in_secs } => {
+            let was_up = host_state.is_up();
+            host_state.status = HostStatus::Down { reason: reason.clone(), retry_in_secs };
+            if was_up {
+                set_status(state, Level::Error, format!("{host_name} is down: {reason}"));
+            }
+        }
+        HostEvent::Unsupported(reason) => host_state.status = HostStatus::Unsupported(reason),
+        HostEvent::VmUpdated(vm) => upsert_vm(&mut host_state.vms, vm),
+        HostEvent::VmRemoved { uuid } => host_state.vms.retain(|v| v.uuid != uuid),
+        HostEvent::Samples(samples) => apply_samples(&mut host_state.vms, samples),
+        HostEvent::Details { uuid, result } => {
+            host_state.details.insert(uuid, result);
+        }
+        HostEvent::Notice(text) => set_status(state, Level::Info, format!("{host_name}: {text}")),
+    }
+    Vec::new()
+}
+
+/// Replaces the VM with the same UUID (keeping its live numbers) or inserts it by name.
+pub fn upsert_vm(vms: &mut Vec<Vm>, mut vm: Vm) {
+    if let Some(old) = vms.iter_mut().find(|v| v.uuid == vm.uuid) {
+        if vm.state.is_active() {
+            vm.cpu_percent = old.cpu_percent;
+            vm.memory_used_bytes = old.memory_used_bytes;
+        }
+        *old = vm;
+        vms.sort_by(|a, b| a.name.cmp(&b.name));
+    } else {
+        let at = vms.partition_point(|v| v.name < vm.name);
+        vms.insert(at, vm);
+    }
+}
+
+fn apply_samples(vms: &mut [Vm], samples: Vec<VmSample>) {
+    let by_uuid: HashMap<String, VmSample> = samples.into_iter().map(|s| (s.uuid.clone(), s)).collect();
+    for vm in vms {
+        match by_uuid.get(&vm.uuid) {
+            Some(sample) => {
+                vm.cpu_percent = sample.cpu_percent;
+                vm.memory_used_bytes = sample.memory_used_bytes;
+            }
+            None => {
+                vm.cpu_percent = None;
+                vm.memory_used_bytes = None;
+            }
+        }
+    }
+}

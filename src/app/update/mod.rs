@@ -1,0 +1,60 @@
+//! `update` is the only code that mutates `State`: no I/O, no awaits, no ratatui.
+//! One file per concern: keys, navigation, the input line, `:` commands, host events.
+
+mod command;
+
+pub use command::COMMANDS;
+mod hosts;
+mod input;
+mod keys;
+
+pub use keys::context as focus_context;
+mod nav;
+
+use super::msg::{Effect, Msg};
+use super::state::{State, StatusLine, Level};
+use super::table::visible_rows;
+
+/// Applies one message and returns the effects it asks for.
+pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = match msg {
+        Msg::Key(key) => keys::on_key(state, key),
+        Msg::Paste(text) => input::on_paste(state, &text),
+        Msg::Resize { height, .. } => {
+            // Breadcrumbs, table header, status, input and hint lines plus borders.
+            state.page_rows = usize::from(height.saturating_sub(7)).max(1);
+            Vec::new()
+        }
+        Msg::Host { pool, host, event } => hosts::on_host_event(state, pool, host, event),
+        Msg::Terminate => {
+            state.quit = true;
+            Vec::new()
+        }
+    };
+    refresh_rows(state);
+    effects
+}
+
+/// Rebuilds the visible rows of the top screen and keeps the selection in range and on screen.
+pub fn refresh_rows(state: &mut State) {
+    let screen = state.screen();
+    state.rows = if screen.view.is_table() {
+        visible_rows(state, &screen.view, &screen.table)
+    } else {
+        Vec::new()
+    };
+    let rows = state.rows.len();
+    let page = state.page_rows;
+    let nav = &mut state.screen_mut().table;
+    nav.selected = nav.selected.min(rows.saturating_sub(1));
+    if nav.selected < nav.offset {
+        nav.offset = nav.selected;
+    } else if nav.selected >= nav.offset + page {
+        nav.offset = nav.selected + 1 - page;
+    }
+    nav.offset = nav.offset.min(rows.saturating_sub(page));
+}
+
+pub(super) fn set_status(state: &mut State, level: Level, text: impl Into<String>) {
+    state.status = Some(StatusLine { level, text: text.into() });
+}

@@ -1,0 +1,105 @@
+//! Moving around: the navigation stack, selection, sorting, drilling down.
+
+use super::{refresh_rows, set_status};
+use crate::app::msg::Effect;
+use crate::app::state::{Level, Screen, State, View};
+use crate::app::table::{RowId, columns};
+use crate::backend::HostCommand;
+
+pub fn push(state: &mut State, view: View) {
+    state.nav.push(Screen::new(view));
+    refresh_rows(state);
+}
+
+/// Esc: clears an active filter first, then leaves the screen.
+pub fn back(state: &mut State) {
+    let table = &mut state.screen_mut().table;
+    if !table.filter.is_empty() {
+        table.filter.clear();
+        return;
+    }
+    state.nav.pop();
+}
+
+/// Replaces the stack with the pools list and, on top, `view`.
+pub fn jump(state: &mut State, view: View) {
+    state.nav.clear();
+    if view != View::Pools {
+        state.nav.push(Screen::new(view));
+    }
+}
+
+pub fn move_by(state: &mut State, delta: isize) {
+    let rows = state.rows.len();
+    let screen = state.screen_mut();
+    if screen.view.is_table() {
+        let last = rows.saturating_sub(1) as isize;
+        let next = (screen.table.selected as isize).saturating_add(delta).clamp(0, last.max(0));
+        screen.table.selected = next as usize;
+    } else {
+        let next = (i64::from(screen.scroll) + delta as i64).clamp(0, i64::from(u16::MAX));
+        screen.scroll = next as u16;
+    }
+}
+
+pub fn selected_row(state: &State) -> Option<RowId> {
+    state.rows.get(state.screen().table.selected).copied()
+}
+
+/// Enter: pools → their hosts → their VMs → one VM.
+pub fn open(state: &mut State) -> Vec<Effect> {
+    let Some(row) = selected_row(state) else {
+        return Vec::new();
+    };
+    match row {
+        RowId::Pool(p) => push(state, View::Hosts { pool: Some(p) }),
+        RowId::Host(p, h) => push(state, View::Vms { pool: Some(p), host: Some(h) }),
+        RowId::Vm(p, h, v) => {
+            let uuid = state.pools[p].hosts[h].vms[v].uuid.clone();
+            return open_vm(state, p, h, uuid);
+        }
+    }
+    Vec::new()
+}
+
+/// Shows one VM and asks its host for disks, NICs and XML.
+pub fn open_vm(state: &mut State, pool: usize, host: usize, uuid: String) -> Vec<Effect> {
+    push(state, View::Vm { pool, host, uuid: uuid.clone() });
+    vec![Effect::Host { pool, host, command: HostCommand::LoadDetails { uuid } }]
+}
+
+pub fn sort_next(state: &mut State) {
+    let screen = state.screen_mut();
+    if screen.view.is_table() {
+        let count = columns(&screen.view).len();
+        screen.table.sort_column = (screen.table.sort_column + 1) % count;
+        let title = columns(&screen.view)[screen.table.sort_column].title;
+        set_status(state, Level::Info, format!("sorted by {title}"));
+    }
+}
+
+pub fn sort_reverse(state: &mut State) {
+    let screen = state.screen_mut();
+    screen.table.sort_descending = !screen.table.sort_descending;
+}
+
+pub fn toggle_xml(state: &mut State) {
+    let screen = state.screen_mut();
+    screen.show_xml = !screen.show_xml;
+    screen.scroll = 0;
+}
+
+/// `r`: retry the selected host (or the host of the selected VM) now.
+pub fn reconnect(state: &mut State) -> Vec<Effect> {
+    let target = match (selected_row(state), &state.screen().view) {
+        (Some(RowId::Host(p, h) | RowId::Vm(p, h, _)), _) => Some((p, h)),
+        (_, View::Vm { pool, host, .. }) => Some((*pool, *host)),
+        _ => None,
+    };
+    let Some((pool, host)) = target else {
+        return Vec::new();
+    };
+    let name = state.pools[pool].hosts[host].name.clone();
+    set_status(state, Level::Info, format!("reconnecting to {name}…"));
+    vec![Effect::Host { pool, host, command: HostCommand::ReconnectNow }]
+}

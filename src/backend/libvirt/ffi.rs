@@ -1,0 +1,173 @@
+//! Calls that virt 0.5 does not wrap (or wraps unsafely), done once here over `virt::sys`.
+
+use std::collections::HashMap;
+use std::ffi::{CStr, CString, c_char};
+
+use virt::connect::Connect;
+use virt::domain::Domain;
+use virt::sys;
+
+/// The XML namespace of vmdeck's stamp in a domain's `<metadata>`.
+pub const STAMP_NAMESPACE: &str = "https://vmdeck.dev/xmlns/vm/1";
+
+/// One typed parameter value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    Int(i64),
+    UInt(u64),
+    Double(f64),
+    Bool(bool),
+    Text(String),
+}
+
+impl Param {
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Param::Int(v) => u64::try_from(*v).ok(),
+            Param::UInt(v) => Some(*v),
+            Param::Double(v) => Some(*v as u64),
+            Param::Bool(_) | Param::Text(_) => None,
+        }
+    }
+}
+
+/// One domain's record from `virConnectGetAllDomainStats`.
+#[derive(Debug, Clone)]
+pub struct StatsRecord {
+    pub name: String,
+    pub uuid: String,
+    pub params: HashMap<String, Param>,
+    /// The raw vmdeck `<metadata>` element, when asked for and present.
+    pub stamp_xml: Option<String>,
+}
+
+impl StatsRecord {
+    pub fn u64(&self, key: &str) -> Option<u64> {
+        self.params.get(key).and_then(Param::as_u64)
+    }
+}
+
+/// All domains' stats in one call; with `with_stamp`, also each domain's vmdeck metadata
+/// (one extra call per domain: libvirt has no bulk call for metadata).
+pub fn all_domain_stats(
+    conn: &Connect,
+    stats: u32,
+    flags: u32,
+    with_stamp: bool,
+) -> Result<Vec<StatsRecord>, String> {
+    let mut records: *mut sys::virDomainStatsRecordPtr = std::ptr::null_mut();
+    // SAFETY: conn is a live connection; libvirt allocates `records`, freed below.
+    let count =
+        unsafe { sys::virConnectGetAllDomainStats(conn.as_ptr(), stats, &mut records, flags) };
+    if count < 0 {
+        return Err(last_error());
+    }
+    let mut out = Vec::with_capacity(count as usize);
+    for i in 0..count as usize {
+        // SAFETY: libvirt returned `count` valid record pointers.
+        let record = unsafe { &**records.add(i) };
+        out.push(StatsRecord {
+            name: domain_name(record.dom),
+            uuid: domain_uuid(record.dom),
+            params: read_params(record.params, record.nparams),
+            stamp_xml: if with_stamp { stamp_of(record.dom) } else { None },
+        });
+    }
+    // SAFETY: frees exactly the list libvirt gave us; the domains inside go with it.
+    unsafe { sys::virDomainStatsRecordListFree(records) };
+    Ok(out)
+}
+
+fn read_params(params: sys::virTypedParameterPtr, count: i32) -> HashMap<String, Param> {
+    let mut map = HashMap::with_capacity(count.max(0) as usize);
+    for i in 0..count.max(0) as usize {
+        // SAFETY: `params` holds `count` initialised entries owned by the record.
+        let p = unsafe { &*params.add(i) };
+        // SAFETY: field is a NUL-terminated C string inside a fixed array.
+        let key = unsafe { CStr::from_ptr(p.field.as_ptr()) }
+            .to_string_lossy()
+            .into_owned();
+        // SAFETY: the union member read matches the type tag libvirt set.
+        let value = unsafe {
+            match p.type_ as u32 {
+                sys::VIR_TYPED_PARAM_INT => Param::Int(p.value.i.into()),
+                sys::VIR_TYPED_PARAM_UINT => Param::UInt(p.value.ui.into()),
+                sys::VIR_TYPED_PARAM_LLONG => Param::Int(p.value.l),
+                sys::VIR_TYPED_PARAM_ULLONG => Param::UInt(p.value.ul),
+                sys::VIR_TYPED_PARAM_DOUBLE => Param::Double(p.value.d),
+                sys::VIR_TYPED_PARAM_BOOLEAN => Param::Bool(p.value.b != 0),
+                sys::VIR_TYPED_PARAM_STRING if !p.value.s.is_null() => {
+                    Param::Text(CStr::from_ptr(p.value.s).to_string_lossy().into_owned())
+                }
+                _ => continue,
+            }
+        };
+        map.insert(key, value);
+    }
+    map
+}
+
+/// The domain's name; a local lookup, no RPC.
+pub fn domain_name(dom: sys::virDomainPtr) -> String {
+    // SAFETY: dom is valid for the duration of the call; the name belongs to the domain.
+    let name = unsafe { sys::virDomainGetName(dom) };
+    if name.is_null() {
+        return String::new();
+    }
+    // SAFETY: non-null NUL-terminated string owned by the domain object.
+    unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned()
+}
+
+/// The domain's UUID as text; a local lookup, no RPC.
+pub fn domain_uuid(dom: sys::virDomainPtr) -> String {
+    let mut buf = [0 as c_char; sys::VIR_UUID_STRING_BUFLEN as usize];
+    // SAFETY: buf has the size libvirt documents for a UUID string.
+    if unsafe { sys::virDomainGetUUIDString(dom, buf.as_mut_ptr()) } < 0 {
+        return String::new();
+    }
+    // SAFETY: libvirt wrote a NUL-terminated string into buf.
+    unsafe { CStr::from_ptr(buf.as_ptr()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The domain's vmdeck metadata element, or None when it has none.
+pub fn stamp_of(dom: sys::virDomainPtr) -> Option<String> {
+    let uri = CString::new(STAMP_NAMESPACE).ok()?;
+    // SAFETY: valid domain and C string; a non-null result is malloc'ed by libvirt.
+    let xml = unsafe {
+        sys::virDomainGetMetadata(
+            dom,
+            sys::VIR_DOMAIN_METADATA_ELEMENT as i32,
+            uri.as_ptr(),
+            0,
+        )
+    };
+    if xml.is_null() {
+        // "no metadata" is the common case; clear it so it is not reported later.
+        // SAFETY: resets this thread's libvirt error.
+        unsafe { sys::virResetLastError() };
+        return None;
+    }
+    // SAFETY: non-null C string we now own and free with libc's free.
+    let text = unsafe { CStr::from_ptr(xml) }.to_string_lossy().into_owned();
+    // SAFETY: libvirt allocated it with malloc.
+    unsafe { libc::free(xml.cast()) };
+    Some(text)
+}
+
+/// This thread's last libvirt error message.
+pub fn last_error() -> String {
+    virt::error::Error::last_error().message().to_string()
+}
+
+/// `virDomainGetInfo` with the raw state number (virt 0.5 only gives an enum wrapper).
+pub fn domain_info(dom: &Domain) -> Result<sys::virDomainInfo, String> {
+    // SAFETY: virDomainInfo is plain old data; libvirt fills it in.
+    let mut info: sys::virDomainInfo = unsafe { std::mem::zeroed() };
+    // SAFETY: valid domain and a properly sized out-parameter.
+    if unsafe { sys::virDomainGetInfo(dom.as_ptr(), &mut info) } < 0 {
+        return Err(last_error());
+    }
+    Ok(info)
+}

@@ -1,0 +1,178 @@
+//! Bulk reads of one libvirt host: facts, NUMA, storage and every domain in a handful of
+//! calls (DESIGN.md §5: never one round of calls per VM for the list).
+
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use virt::connect::Connect;
+use virt::sys;
+
+use super::ffi::{StatsRecord, all_domain_stats, domain_info, stamp_of};
+use super::xml::{parse_capabilities, parse_devices, parse_stamp};
+use crate::model::{HostFacts, HostInventory, StoragePool, Vm, VmDetails, VmSample, VmState};
+
+const INVENTORY_STATS: u32 = sys::VIR_DOMAIN_STATS_STATE | sys::VIR_DOMAIN_STATS_VCPU | sys::VIR_DOMAIN_STATS_BALLOON;
+const SAMPLE_STATS: u32 = sys::VIR_DOMAIN_STATS_CPU_TOTAL | sys::VIR_DOMAIN_STATS_BALLOON | sys::VIR_DOMAIN_STATS_VCPU;
+
+fn err(e: virt::error::Error) -> String {
+    e.message().to_string()
+}
+
+/// Everything about the host in bulk.
+pub fn snapshot(conn: &Connect) -> Result<HostInventory, String> {
+    Ok(HostInventory {
+        facts: host_facts(conn)?,
+        vms: all_vms(conn)?,
+    })
+}
+
+fn host_facts(conn: &Connect) -> Result<HostFacts, String> {
+    let node = conn.node_info().map_err(err)?;
+    let (cpu_model, mut numa) = parse_capabilities(&conn.capabilities().map_err(err)?)?;
+    if !numa.is_empty()
+        && let Ok(free) = conn.cells_free_memory(0, numa.len() as i32)
+    {
+        for (cell, bytes) in numa.iter_mut().zip(free) {
+            cell.free_bytes = Some(bytes);
+        }
+    }
+    Ok(HostFacts {
+        hostname: conn.hostname().unwrap_or_default(),
+        cpu_model: if cpu_model.is_empty() { node.model.clone() } else { cpu_model },
+        cpus: node.cpus,
+        mhz: node.mhz,
+        memory_bytes: node.memory * 1024,
+        numa,
+        storage: storage_pools(conn),
+        hypervisor: hypervisor_version(conn),
+    })
+}
+
+fn hypervisor_version(conn: &Connect) -> String {
+    let dotted = |v: u32| format!("{}.{}.{}", v / 1_000_000, (v / 1000) % 1000, v % 1000);
+    let kind = conn.driver_type().unwrap_or_default();
+    match (conn.hyp_version(), conn.lib_version()) {
+        (Ok(h), Ok(l)) => format!("{kind} {} / libvirt {}", dotted(h), dotted(l)),
+        _ => kind,
+    }
+}
+
+/// Storage pools; a host without a storage driver (the embedded one) simply has none.
+fn storage_pools(conn: &Connect) -> Vec<StoragePool> {
+    let Ok(pools) = conn.list_all_storage_pools(0) else {
+        return Vec::new();
+    };
+    pools
+        .iter()
+        .filter_map(|p| {
+            let info = p.info().ok()?;
+            Some(StoragePool {
+                name: p.name().ok()?,
+                active: info.state == sys::VIR_STORAGE_POOL_RUNNING,
+                capacity_bytes: info.capacity,
+                allocation_bytes: info.allocation,
+                available_bytes: info.available,
+            })
+        })
+        .collect()
+}
+
+/// UUIDs of the domains a list flag selects (autostart, persistent, …) in one call.
+fn uuids_with(conn: &Connect, flag: u32) -> HashSet<String> {
+    conn.list_all_domains(flag)
+        .map(|doms| doms.iter().filter_map(|d| d.uuid_string().ok()).collect())
+        .unwrap_or_default()
+}
+
+fn all_vms(conn: &Connect) -> Result<Vec<Vm>, String> {
+    let records = all_domain_stats(conn, INVENTORY_STATS, 0, true)?;
+    let autostart = uuids_with(conn, sys::VIR_CONNECT_LIST_DOMAINS_AUTOSTART);
+    let persistent = uuids_with(conn, sys::VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
+    let mut vms: Vec<Vm> = records
+        .iter()
+        .map(|r| vm_from_record(r, autostart.contains(&r.uuid), persistent.contains(&r.uuid)))
+        .collect();
+    vms.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(vms)
+}
+
+fn vm_from_record(record: &StatsRecord, autostart: bool, persistent: bool) -> Vm {
+    Vm {
+        name: record.name.clone(),
+        uuid: record.uuid.clone(),
+        state: VmState::from_libvirt(record.u64("state.state").unwrap_or(0) as u32),
+        vcpus: record.u64("vcpu.current").unwrap_or(0) as u32,
+        memory_bytes: record
+            .u64("balloon.maximum")
+            .or_else(|| record.u64("balloon.current"))
+            .unwrap_or(0)
+            * 1024,
+        autostart,
+        persistent,
+        stamp: record.stamp_xml.as_deref().map(parse_stamp).unwrap_or_default(),
+        cpu_percent: None,
+        memory_used_bytes: None,
+    }
+}
+
+/// One domain after an event: a few calls for that domain only.
+pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
+    let dom = conn.lookup_domain_by_uuid_string(uuid).map_err(err)?;
+    let info = domain_info(&dom)?;
+    Ok(Vm {
+        name: dom.name().map_err(err)?,
+        uuid: uuid.to_string(),
+        state: VmState::from_libvirt(info.state.into()),
+        vcpus: info.nrVirtCpu.into(),
+        memory_bytes: info.maxMem * 1024,
+        autostart: dom.autostart().unwrap_or(false),
+        persistent: dom.is_persistent().unwrap_or(false),
+        // SAFETY: `dom` outlives the call.
+        stamp: stamp_of(unsafe { dom.as_ptr() }).as_deref().map(parse_stamp).unwrap_or_default(),
+        cpu_percent: None,
+        memory_used_bytes: None,
+    })
+}
+
+/// Disks, NICs and XML of one domain.
+pub fn details(conn: &Connect, uuid: &str) -> Result<VmDetails, String> {
+    let dom = conn.lookup_domain_by_uuid_string(uuid).map_err(err)?;
+    let xml = dom.xml_desc(0).map_err(err)?;
+    let (disks, nics) = parse_devices(&xml)?;
+    Ok(VmDetails { disks, nics, xml })
+}
+
+/// CPU % from the difference of two cumulative CPU-time readings.
+#[derive(Debug, Default)]
+pub struct CpuSampler {
+    last: HashMap<String, (u64, Instant)>,
+}
+
+impl CpuSampler {
+    /// One bulk stats call over the running domains.
+    pub fn sample(&mut self, conn: &Connect) -> Result<Vec<VmSample>, String> {
+        let records = all_domain_stats(conn, SAMPLE_STATS, sys::VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE, false)?;
+        let now = Instant::now();
+        let mut next = HashMap::with_capacity(records.len());
+        let samples = records
+            .iter()
+            .map(|r| {
+                let cpu_ns = r.u64("cpu.time").unwrap_or(0);
+                let vcpus = r.u64("vcpu.current").unwrap_or(1).max(1);
+                let cpu_percent = self.last.get(&r.uuid).and_then(|(prev_ns, prev_at)| {
+                    let wall_ns = now.duration_since(*prev_at).as_nanos() as f64;
+                    let used = cpu_ns.saturating_sub(*prev_ns) as f64;
+                    (wall_ns > 0.0).then(|| (used * 100.0 / (wall_ns * vcpus as f64)).min(100.0))
+                });
+                next.insert(r.uuid.clone(), (cpu_ns, now));
+                VmSample {
+                    uuid: r.uuid.clone(),
+                    cpu_percent,
+                    memory_used_bytes: r.u64("balloon.rss").map(|kib| kib * 1024),
+                }
+            })
+            .collect();
+        self.last = next;
+        Ok(samples)
+    }
+}

@@ -1,0 +1,22 @@
+//! The libvirt backend: a supervisor thread per host over `virt` 0.5, with the calls virt
+//! lacks (bulk stats, events, close callback) done over `virt::sys` in `ffi` and `events`.
+
+mod events;
+mod ffi;
+mod init;
+mod inventory;
+mod worker;
+mod xml;
+
+pub use worker::{HostHandle, spawn_host};
+
+use virt::connect::Connect;
+
+use crate::model::HostInventory;
+
+/// One bulk inventory of the host at `uri`, for headless commands.
+pub fn inventory_once(uri: &str) -> Result<HostInventory, String> {
+    init::ensure_event_loop()?;
+    let conn = Connect::open(Some(uri)).map_err(|e| e.message().to_string())?;
+    inventory::snapshot(&conn)
+}

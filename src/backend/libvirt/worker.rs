@@ -1,0 +1,206 @@
+//! One supervisor thread per libvirt host: connect with back-off, take one bulk snapshot,
+//! follow events, sample stats, answer commands, and reconnect when the connection drops.
+//! Every blocking libvirt call for the host happens on this thread, so a slow or dead host
+//! never blocks another host or the UI.
+
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use virt::connect::Connect;
+
+use super::events::{EVENT_UNDEFINED, LibvirtEvent, Registration, close_reason};
+use super::init::ensure_event_loop;
+use super::inventory::{CpuSampler, details, one_vm, snapshot};
+use crate::backend::backoff::Backoff;
+use crate::backend::{EventSink, HostCommand, HostEvent};
+
+/// Everything the worker waits on: the app's commands and libvirt's callbacks.
+#[derive(Debug)]
+pub enum WorkerInput {
+    Command(HostCommand),
+    Libvirt(LibvirtEvent),
+}
+
+/// The app's handle on a host supervisor.
+pub struct HostHandle {
+    tx: Sender<WorkerInput>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl HostHandle {
+    pub fn send(&self, command: HostCommand) {
+        let _ = self.tx.send(WorkerInput::Command(command));
+    }
+}
+
+impl Drop for HostHandle {
+    fn drop(&mut self) {
+        self.send(HostCommand::Shutdown);
+        // Joining could wait on a hung libvirt call; the thread ends with the process anyway.
+        drop(self.thread.take());
+    }
+}
+
+/// Starts the supervisor of the host at `uri`.
+pub fn spawn_host(uri: String, sink: EventSink, stats_every: Duration) -> HostHandle {
+    let (tx, rx) = channel();
+    let worker_tx = tx.clone();
+    let thread = std::thread::Builder::new()
+        .name(format!("libvirt {uri}"))
+        .spawn(move || supervise(&uri, &rx, &worker_tx, &sink, stats_every))
+        .ok();
+    HostHandle { tx, thread }
+}
+
+enum Ended {
+    Shutdown,
+    Lost(String),
+}
+
+fn supervise(
+    uri: &str,
+    rx: &Receiver<WorkerInput>,
+    tx: &Sender<WorkerInput>,
+    sink: &EventSink,
+    stats_every: Duration,
+) {
+    if let Err(e) = ensure_event_loop() {
+        sink(HostEvent::Unsupported(format!("libvirt event loop: {e}")));
+        return;
+    }
+    let mut backoff = Backoff::new();
+    let mut generation = 0;
+    loop {
+        generation += 1;
+        sink(HostEvent::Connecting);
+        let reason = match Session::open(uri, tx.clone(), generation) {
+            Ok(session) => {
+                backoff.reset();
+                match session.serve(rx, sink, stats_every) {
+                    Ended::Shutdown => return,
+                    Ended::Lost(reason) => reason,
+                }
+            }
+            Err(reason) => reason,
+        };
+        let delay = backoff.next_delay();
+        sink(HostEvent::Down {
+            reason,
+            retry_in_secs: delay.as_secs(),
+        });
+        if wait_before_retry(rx, sink, delay) {
+            return;
+        }
+    }
+}
+
+/// Waits out the back-off; true when the app asked the worker to stop.
+fn wait_before_retry(rx: &Receiver<WorkerInput>, sink: &EventSink, delay: Duration) -> bool {
+    let until = Instant::now() + delay;
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Err(RecvTimeoutError::Timeout) => return false,
+            Err(RecvTimeoutError::Disconnected) => return true,
+            Ok(WorkerInput::Command(HostCommand::Shutdown)) => return true,
+            Ok(WorkerInput::Command(HostCommand::ReconnectNow)) => return false,
+            Ok(WorkerInput::Command(HostCommand::LoadDetails { uuid })) => sink(HostEvent::Details {
+                uuid,
+                result: Err("the host is down".into()),
+            }),
+            // Callbacks of a connection that is already gone.
+            Ok(WorkerInput::Libvirt(_)) => {}
+        }
+    }
+}
+
+/// A live connection with its callbacks registered.
+struct Session {
+    // Field order matters: callbacks are deregistered before the connection closes.
+    _registration: Registration,
+    conn: Connect,
+    generation: u64,
+}
+
+impl Session {
+    fn open(uri: &str, tx: Sender<WorkerInput>, generation: u64) -> Result<Session, String> {
+        let conn = Connect::open(Some(uri)).map_err(|e| e.message().to_string())?;
+        let registration = Registration::register(&conn, tx, generation)?;
+        Ok(Session {
+            _registration: registration,
+            conn,
+            generation,
+        })
+    }
+
+    fn serve(self, rx: &Receiver<WorkerInput>, sink: &EventSink, stats_every: Duration) -> Ended {
+        match snapshot(&self.conn) {
+            Ok(inventory) => sink(HostEvent::Connected(inventory)),
+            Err(e) => return Ended::Lost(e),
+        }
+        let mut sampler = CpuSampler::default();
+        let mut next_sample = Instant::now();
+        loop {
+            if Instant::now() >= next_sample {
+                match sampler.sample(&self.conn) {
+                    Ok(samples) => sink(HostEvent::Samples(samples)),
+                    Err(e) if !self.alive() => return Ended::Lost(e),
+                    Err(_) => {}
+                }
+                next_sample = Instant::now() + stats_every;
+            }
+            let input = match rx.recv_timeout(next_sample.saturating_duration_since(Instant::now())) {
+                Ok(input) => input,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return Ended::Shutdown,
+            };
+            if let Some(ended) = self.handle(input, sink) {
+                return ended;
+            }
+        }
+    }
+
+    fn handle(&self, input: WorkerInput, sink: &EventSink) -> Option<Ended> {
+        match input {
+            WorkerInput::Command(HostCommand::Shutdown) => return Some(Ended::Shutdown),
+            WorkerInput::Command(HostCommand::ReconnectNow) => {}
+            WorkerInput::Command(HostCommand::LoadDetails { uuid }) => {
+                let result = details(&self.conn, &uuid);
+                sink(HostEvent::Details { uuid, result });
+            }
+            WorkerInput::Libvirt(LibvirtEvent::Closed { generation, reason }) => {
+                if generation == self.generation {
+                    return Some(Ended::Lost(close_reason(reason).into()));
+                }
+            }
+            WorkerInput::Libvirt(LibvirtEvent::Rebooted { name }) => {
+                sink(HostEvent::Notice(format!("{name} rebooted")));
+            }
+            WorkerInput::Libvirt(LibvirtEvent::Lifecycle { generation, uuid, event, .. }) => {
+                if generation == self.generation {
+                    return self.refresh_vm(uuid, event, sink);
+                }
+            }
+        }
+        None
+    }
+
+    fn refresh_vm(&self, uuid: String, event: i32, sink: &EventSink) -> Option<Ended> {
+        if event == EVENT_UNDEFINED {
+            sink(HostEvent::VmRemoved { uuid });
+            return None;
+        }
+        match one_vm(&self.conn, &uuid) {
+            Ok(vm) => sink(HostEvent::VmUpdated(vm)),
+            // A transient domain that stopped no longer exists.
+            Err(_) if self.alive() => sink(HostEvent::VmRemoved { uuid }),
+            Err(e) => return Some(Ended::Lost(e)),
+        }
+        None
+    }
+
+    fn alive(&self) -> bool {
+        self.conn.is_alive().unwrap_or(false)
+    }
+}

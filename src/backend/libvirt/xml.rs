@@ -1,0 +1,198 @@
+//! Reading libvirt XML: host capabilities (CPU model, NUMA cells), vmdeck's stamp, and a
+//! domain's disks and NICs.
+
+use roxmltree::{Document, Node};
+
+use crate::model::{Disk, Nic, NumaCell, VmStamp};
+
+/// CPU model and NUMA cells from `virConnectGetCapabilities`.
+pub fn parse_capabilities(xml: &str) -> Result<(String, Vec<NumaCell>), String> {
+    let doc = Document::parse(xml).map_err(|e| format!("capabilities XML: {e}"))?;
+    let host = child(doc.root_element(), "host");
+    let model = host
+        .and_then(|h| child(h, "cpu"))
+        .and_then(|c| child(c, "model"))
+        .and_then(|m| m.text())
+        .unwrap_or("")
+        .to_string();
+    let cells = host
+        .and_then(|h| child(h, "topology"))
+        .and_then(|t| child(t, "cells"))
+        .map(|cells| cells.children().filter(|n| n.has_tag_name("cell")).map(parse_cell).collect())
+        .unwrap_or_default();
+    Ok((model, cells))
+}
+
+fn parse_cell(cell: Node) -> NumaCell {
+    let id = cell.attribute("id").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let memory_bytes = child(cell, "memory").map_or(0, |m| kib_text(m) * 1024);
+    let pages = cell
+        .children()
+        .filter(|n| n.has_tag_name("pages"))
+        .map(|p| {
+            let size = p.attribute("size").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let count = p.text().and_then(|t| t.trim().parse().ok()).unwrap_or(0);
+            (size, count)
+        })
+        .collect();
+    let cpus = child(cell, "cpus")
+        .map(|c| {
+            c.children()
+                .filter(|n| n.has_tag_name("cpu"))
+                .filter_map(|n| n.attribute("id")?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    NumaCell {
+        id,
+        cpus,
+        memory_bytes,
+        free_bytes: None,
+        pages,
+    }
+}
+
+fn kib_text(node: Node) -> u64 {
+    node.text().and_then(|t| t.trim().parse().ok()).unwrap_or(0)
+}
+
+fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+    node.children().find(|n| n.has_tag_name(name))
+}
+
+/// vmdeck's stamp from its metadata element, e.g. `<vmdeck:vm type="small" group="web"/>`.
+pub fn parse_stamp(xml: &str) -> VmStamp {
+    let Ok(doc) = Document::parse(xml) else {
+        return VmStamp::default();
+    };
+    let root = doc.root_element();
+    let attr = |name: &str| {
+        root.attribute(name)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    VmStamp {
+        vm_type: attr("type"),
+        group: attr("group"),
+        set: attr("set"),
+        image: attr("image"),
+    }
+}
+
+/// Disks and NICs of a domain XML.
+pub fn parse_devices(xml: &str) -> Result<(Vec<Disk>, Vec<Nic>), String> {
+    let doc = Document::parse(xml).map_err(|e| format!("domain XML: {e}"))?;
+    let Some(devices) = child(doc.root_element(), "devices") else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let disks = devices
+        .children()
+        .filter(|n| n.has_tag_name("disk"))
+        .map(parse_disk)
+        .collect();
+    let nics = devices
+        .children()
+        .filter(|n| n.has_tag_name("interface"))
+        .map(parse_nic)
+        .collect();
+    Ok((disks, nics))
+}
+
+fn parse_disk(disk: Node) -> Disk {
+    let source = child(disk, "source").map(source_text).unwrap_or_default();
+    let mut backing = Vec::new();
+    let mut next = child(disk, "backingStore");
+    while let Some(store) = next {
+        if let Some(src) = child(store, "source") {
+            backing.push(source_text(src));
+        }
+        next = child(store, "backingStore");
+    }
+    Disk {
+        target: child(disk, "target")
+            .and_then(|t| t.attribute("dev"))
+            .unwrap_or("")
+            .into(),
+        device: disk.attribute("device").unwrap_or("disk").into(),
+        format: child(disk, "driver")
+            .and_then(|d| d.attribute("type"))
+            .unwrap_or("")
+            .into(),
+        source,
+        backing,
+    }
+}
+
+fn source_text(source: Node) -> String {
+    ["file", "dev", "name", "volume"]
+        .iter()
+        .find_map(|a| source.attribute(*a))
+        .unwrap_or("")
+        .to_string()
+}
+
+fn parse_nic(nic: Node) -> Nic {
+    let source = child(nic, "source")
+        .and_then(|s| ["network", "bridge", "dev"].iter().find_map(|a| s.attribute(*a)))
+        .unwrap_or("");
+    Nic {
+        mac: child(nic, "mac")
+            .and_then(|m| m.attribute("address"))
+            .unwrap_or("")
+            .into(),
+        kind: nic.attribute("type").unwrap_or("").into(),
+        source: source.into(),
+        model: child(nic, "model")
+            .and_then(|m| m.attribute("type"))
+            .unwrap_or("")
+            .into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CAPS: &str = r#"<capabilities><host><cpu><arch>x86_64</arch><model>Skylake</model></cpu>
+<topology><cells num='2'>
+<cell id='0'><memory unit='KiB'>2097152</memory><pages unit='KiB' size='4'>524288</pages><pages unit='KiB' size='2048'>0</pages>
+<cpus num='2'><cpu id='0'/><cpu id='1'/></cpus></cell>
+<cell id='1'><memory unit='KiB'>1048576</memory><cpus num='1'><cpu id='2'/></cpus></cell>
+</cells></topology></host></capabilities>"#;
+
+    #[test]
+    fn reads_numa_cells() {
+        let (model, cells) = parse_capabilities(CAPS).unwrap();
+        assert_eq!(model, "Skylake");
+        assert_eq!(cells.len(), 2);
+        assert_eq!(cells[0].cpus, [0, 1]);
+        assert_eq!(cells[0].memory_bytes, 2 << 30);
+        assert_eq!(cells[0].pages, [(4, 524288), (2048, 0)]);
+        assert_eq!(cells[1].cpus, [2]);
+    }
+
+    #[test]
+    fn reads_stamp() {
+        let stamp = parse_stamp(
+            r#"<vmdeck:vm xmlns:vmdeck="https://vmdeck.dev/xmlns/vm/1" type="small" group="web" set=""/>"#,
+        );
+        assert_eq!(stamp.vm_type.as_deref(), Some("small"));
+        assert_eq!(stamp.group.as_deref(), Some("web"));
+        assert_eq!(stamp.set, None);
+    }
+
+    #[test]
+    fn reads_disks_with_backing_chain_and_nics() {
+        let xml = r#"<domain><devices>
+<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/i/c.qcow2'/>
+<backingStore type='file'><source file='/i/base.qcow2'/><backingStore/></backingStore><target dev='vda'/></disk>
+<interface type='network'><mac address='52:54:00:aa:bb:cc'/><source network='default'/><model type='virtio'/></interface>
+</devices></domain>"#;
+        let (disks, nics) = parse_devices(xml).unwrap();
+        assert_eq!(disks[0].target, "vda");
+        assert_eq!(disks[0].format, "qcow2");
+        assert_eq!(disks[0].backing, ["/i/base.qcow2"]);
+        assert_eq!(nics[0].mac, "52:54:00:aa:bb:cc");
+        assert_eq!(nics[0].source, "default");
+    }
+}

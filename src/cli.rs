@@ -1,0 +1,45 @@
+//! Command-line interface.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "vmdeck", version, about = "A terminal console for pools of virtual machines (libvirt and Incus)")]
+pub struct Cli {
+    /// Config file (default: $XDG_CONFIG_HOME/vmdeck/config.toml). An explicit file that is
+    /// missing or invalid is an error; a bad default file only warns.
+    #[arg(long, short, global = true, env = "VMDECK_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Refuse every action that changes a VM or host.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
+    /// Theme name: default, light, or a file name (without .toml) in the config dir's themes/.
+    #[arg(long, global = true)]
+    pub theme: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the inventory (for scripts).
+    List {
+        /// Only this pool.
+        #[arg(long)]
+        pool: Option<String>,
+        #[arg(long, value_enum, default_value_t = Output::Table)]
+        output: Output,
+    },
+    /// Validate the config, keymap and theme files and exit.
+    Check,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Table,
+    Json,
+}

@@ -1,0 +1,68 @@
+//! The config file as written: every field optional, unknown keys refused.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub pool: Vec<Spanned<PoolFile>>,
+    #[serde(default)]
+    pub vm_type: Vec<Spanned<VmTypeFile>>,
+    pub read_only: Option<bool>,
+    pub theme: Option<String>,
+    pub stats_interval_secs: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoolFile {
+    pub name: Option<String>,
+    pub driver: Option<String>,
+    pub hosts: Option<Vec<HostEntry>>,
+    /// Incus: `unix:///path/to/unix.socket` or `https://host:8443`.
+    pub url: Option<String>,
+    pub read_only: Option<bool>,
+    pub theme: Option<String>,
+    pub overcommit: Option<OvercommitFile>,
+}
+
+/// A libvirt host: a bare URI, or a table with a name.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum HostEntry {
+    Uri(String),
+    Named(NamedHost),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedHost {
+    pub name: Option<String>,
+    pub uri: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OvercommitFile {
+    pub cpu: Option<f64>,
+    pub memory: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VmTypeFile {
+    pub name: Option<String>,
+    pub vcpus: Option<u32>,
+    pub memory: Option<SizeValue>,
+    pub disk: Option<SizeValue>,
+}
+
+/// A size written as `"128MiB"` or as a number of bytes.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum SizeValue {
+    Bytes(u64),
+    Text(String),
+}

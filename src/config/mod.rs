@@ -1,0 +1,78 @@
+//! Configuration: the file model (`file.rs`), validation into [`Config`] (`validate.rs`), and
+//! where files live plus what to do when there is none (`discover.rs`).
+
+mod discover;
+mod file;
+mod validate;
+
+pub use discover::{ConfigSource, Paths, discover_local, load};
+pub use validate::parse_config;
+
+use crate::model::Driver;
+
+/// A validated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub pools: Vec<PoolConfig>,
+    pub vm_types: Vec<VmType>,
+    /// Global read-only mode: no mutation is offered or performed.
+    pub read_only: bool,
+    /// Name of the theme used where a pool sets none.
+    pub theme: String,
+    /// Seconds between stats passes (CPU %, memory use).
+    pub stats_interval_secs: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoolConfig {
+    pub name: String,
+    pub driver: Driver,
+    pub hosts: Vec<HostConfig>,
+    pub read_only: bool,
+    pub theme: Option<String>,
+    pub overcommit: Overcommit,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostConfig {
+    /// The name shown and used in commands.
+    pub name: String,
+    /// A libvirt URI, or an Incus URL.
+    pub uri: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overcommit {
+    pub cpu: f64,
+    pub memory: f64,
+}
+
+impl Default for Overcommit {
+    fn default() -> Self {
+        Overcommit {
+            cpu: 4.0,
+            memory: 1.0,
+        }
+    }
+}
+
+/// A fixed VM size offering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VmType {
+    pub name: String,
+    pub vcpus: u32,
+    pub memory_bytes: u64,
+    pub disk_bytes: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            pools: Vec::new(),
+            vm_types: Vec::new(),
+            read_only: false,
+            theme: "default".into(),
+            stats_interval_secs: 5,
+        }
+    }
+}

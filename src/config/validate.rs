@@ -1,0 +1,258 @@
+//! Turns the file model into a [`Config`], with errors that name the file, the line and why.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use toml::Spanned;
+
+use super::file::{ConfigFile, HostEntry, PoolFile, SizeValue, VmTypeFile};
+use super::{Config, HostConfig, Overcommit, PoolConfig, VmType};
+use crate::model::{Driver, units};
+
+/// A config that can't be used, located in its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub reason: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.reason),
+            None => write!(f, "{}: {}", self.file, self.reason),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Parses and validates config text; `file` names it in errors.
+pub fn parse_config(text: &str, file: &str) -> Result<Config, ConfigError> {
+    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+    let error = |offset: Option<usize>, reason: String| ConfigError {
+        file: file.to_string(),
+        line: offset.map(line_of),
+        reason,
+    };
+    let parsed: ConfigFile = toml::from_str(text).map_err(|e| {
+        let reason = e.message().to_string();
+        error(e.span().map(|s| s.start), reason)
+    })?;
+
+    let mut config = Config {
+        read_only: parsed.read_only.unwrap_or(false),
+        ..Config::default()
+    };
+    if let Some(theme) = parsed.theme {
+        config.theme = theme;
+    }
+    if let Some(secs) = parsed.stats_interval_secs {
+        if secs == 0 {
+            return Err(error(None, "stats_interval_secs must be at least 1".into()));
+        }
+        config.stats_interval_secs = secs;
+    }
+    let mut pool_names = HashSet::new();
+    for spanned in parsed.pool {
+        let offset = spanned.span().start;
+        let pool = validate_pool(spanned.into_inner()).map_err(|r| error(Some(offset), r))?;
+        if !pool_names.insert(pool.name.clone()) {
+            return Err(error(Some(offset), format!("pool '{}' is defined twice", pool.name)));
+        }
+        config.pools.push(pool);
+    }
+    config.vm_types = validate_vm_types(&parsed.vm_type).map_err(|(o, r)| error(Some(o), r))?;
+    Ok(config)
+}
+
+fn validate_pool(pool: PoolFile) -> Result<PoolConfig, String> {
+    let name = pool.name.ok_or("a [[pool]] needs a name")?;
+    let driver = match pool.driver.as_deref() {
+        Some("libvirt") | None => Driver::Libvirt,
+        Some("incus") => Driver::Incus,
+        Some(other) => {
+            return Err(format!(
+                "pool '{name}': unknown driver '{other}' (expected \"libvirt\" or \"incus\")"
+            ));
+        }
+    };
+    let hosts = match driver {
+        Driver::Libvirt => libvirt_hosts(&name, pool.hosts)?,
+        Driver::Incus => incus_hosts(&name, pool.url, pool.hosts)?,
+    };
+    let overcommit = pool.overcommit.map_or(Ok(Overcommit::default()), |o| {
+        let defaults = Overcommit::default();
+        let cpu = o.cpu.unwrap_or(defaults.cpu);
+        let memory = o.memory.unwrap_or(defaults.memory);
+        if cpu <= 0.0 || memory <= 0.0 {
+            Err(format!("pool '{name}': overcommit ratios must be greater than 0"))
+        } else {
+            Ok(Overcommit { cpu, memory })
+        }
+    })?;
+    Ok(PoolConfig {
+        name,
+        driver,
+        hosts,
+        read_only: pool.read_only.unwrap_or(false),
+        theme: pool.theme,
+        overcommit,
+    })
+}
+
+fn libvirt_hosts(pool: &str, hosts: Option<Vec<HostEntry>>) -> Result<Vec<HostConfig>, String> {
+    let hosts = hosts.unwrap_or_default();
+    if hosts.is_empty() {
+        return Err(format!("pool '{pool}': a libvirt pool needs hosts = [\"qemu+ssh://…\", …]"));
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for entry in hosts {
+        let (name, uri) = match entry {
+            HostEntry::Uri(uri) => (None, uri),
+            HostEntry::Named(host) => (host.name, host.uri),
+        };
+        if !uri.contains(':') {
+            return Err(format!("pool '{pool}': '{uri}' is not a libvirt URI"));
+        }
+        let name = name.unwrap_or_else(|| default_host_name(&uri));
+        if !seen.insert(name.clone()) {
+            return Err(format!(
+                "pool '{pool}': two hosts are named '{name}'; give each a name = \"…\""
+            ));
+        }
+        out.push(HostConfig { name, uri });
+    }
+    Ok(out)
+}
+
+fn incus_hosts(
+    pool: &str,
+    url: Option<String>,
+    hosts: Option<Vec<HostEntry>>,
+) -> Result<Vec<HostConfig>, String> {
+    if hosts.is_some() {
+        return Err(format!(
+            "pool '{pool}': an incus pool takes url = \"…\"; its hosts are the cluster members"
+        ));
+    }
+    let url = url.unwrap_or_else(|| "unix:///var/lib/incus/unix.socket".into());
+    if !(url.starts_with("unix://") || url.starts_with("https://")) {
+        return Err(format!("pool '{pool}': url must start with unix:// or https://"));
+    }
+    let name = default_host_name(&url);
+    Ok(vec![HostConfig { name, uri: url }])
+}
+
+/// The host part of a URI (`qemu+ssh://kvm1/system` → `kvm1`), else this machine's name,
+/// which is what libvirt reports for a local URI.
+pub fn default_host_name(uri: &str) -> String {
+    let after_scheme = uri.split_once("://").map_or("", |(_, rest)| rest);
+    let authority = after_scheme.split(['/', '?']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = host.split(':').next().unwrap_or("");
+    if host.is_empty() {
+        local_hostname()
+    } else {
+        host.to_string()
+    }
+}
+
+fn local_hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "localhost".into())
+}
+
+fn validate_vm_types(types: &[Spanned<VmTypeFile>]) -> Result<Vec<VmType>, (usize, String)> {
+    let mut names = HashSet::new();
+    let mut out = Vec::new();
+    for spanned in types {
+        let offset = spanned.span().start;
+        let vm_type = validate_vm_type(spanned.get_ref()).map_err(|r| (offset, r))?;
+        if !names.insert(vm_type.name.clone()) {
+            return Err((offset, format!("vm_type '{}' is defined twice", vm_type.name)));
+        }
+        out.push(vm_type);
+    }
+    Ok(out)
+}
+
+fn validate_vm_type(t: &VmTypeFile) -> Result<VmType, String> {
+    let name = t.name.clone().ok_or("a [[vm_type]] needs a name")?;
+    let vcpus = t.vcpus.ok_or(format!("vm_type '{name}' needs vcpus"))?;
+    if vcpus == 0 {
+        return Err(format!("vm_type '{name}': vcpus must be at least 1"));
+    }
+    let size = |value: &Option<SizeValue>, what: &str| -> Result<u64, String> {
+        match value {
+            None => Err(format!("vm_type '{name}' needs {what}")),
+            Some(SizeValue::Bytes(b)) => Ok(*b),
+            Some(SizeValue::Text(s)) => {
+                units::parse_bytes(s).map_err(|e| format!("vm_type '{name}' {what}: {e}"))
+            }
+        }
+    };
+    Ok(VmType {
+        memory_bytes: size(&t.memory, "memory")?,
+        disk_bytes: size(&t.disk, "disk")?,
+        name,
+        vcpus,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_named_and_bare_hosts() {
+        let cfg = parse_config(
+            r#"
+[[pool]]
+name = "p"
+hosts = ["qemu+ssh://kvm1/system", { name = "k2", uri = "qemu+tls://kvm2/system" }]
+"#,
+            "t.toml",
+        )
+        .unwrap();
+        let names: Vec<_> = cfg.pools[0].hosts.iter().map(|h| h.name.as_str()).collect();
+        assert_eq!(names, ["kvm1", "k2"]);
+        assert_eq!(cfg.pools[0].overcommit, Overcommit::default());
+    }
+
+    #[test]
+    fn unknown_key_names_line() {
+        let err = parse_config("[[pool]]\nname = \"p\"\nhostz = []\n", "bad.toml").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.reason.contains("hostz"), "{err}");
+        assert!(err.to_string().starts_with("bad.toml:3:"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_host_names_are_refused() {
+        let text = "[[pool]]\nname = \"p\"\nhosts = [\"qemu:///system\", \"qemu:///session\"]\n";
+        let err = parse_config(text, "d.toml").unwrap_err();
+        assert!(err.reason.contains("two hosts"), "{err}");
+    }
+
+    #[test]
+    fn vm_type_sizes() {
+        let text = "[[vm_type]]\nname = \"s\"\nvcpus = 2\nmemory = \"1GiB\"\ndisk = 1024\n";
+        let cfg = parse_config(text, "v.toml").unwrap();
+        assert_eq!(cfg.vm_types[0].memory_bytes, 1 << 30);
+        assert_eq!(cfg.vm_types[0].disk_bytes, 1024);
+        let bad = "[[vm_type]]\nname = \"s\"\nvcpus = 2\nmemory = \"1 parsec\"\ndisk = 1\n";
+        assert!(parse_config(bad, "v.toml").is_err());
+    }
+
+    #[test]
+    fn host_name_from_uri() {
+        assert_eq!(default_host_name("qemu+ssh://root@kvm1:22/system"), "kvm1");
+        assert_eq!(default_host_name("https://10.0.0.1:8443"), "10.0.0.1");
+    }
+}

@@ -1,0 +1,206 @@
+//! Keymaps are TOML data (`keymaps/*.toml`): per context, bindings of chords to actions,
+//! each with a description. Help and the hint bar are generated from the live keymap.
+
+mod chord;
+
+pub use chord::Chord;
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// The keymap shipped with vmdeck.
+pub const DEFAULT_KEYMAP: &str = include_str!("../../keymaps/default.toml");
+
+/// Where a binding applies. `Global` bindings apply in every context but text input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Context {
+    Global,
+    Table,
+    Detail,
+    Input,
+    Help,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::Table => "Lists",
+            Context::Detail => "VM detail",
+            Context::Input => "Filter and command input",
+            Context::Help => "Help",
+        }
+    }
+}
+
+/// What a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Quit,
+    Back,
+    Open,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Filter,
+    Command,
+    Help,
+    SortNext,
+    SortReverse,
+    ToggleXml,
+    Reconnect,
+    Pools,
+    Hosts,
+    Vms,
+    Submit,
+    Cancel,
+}
+
+/// One binding: any of `keys` runs `action`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub keys: Vec<Chord>,
+    pub action: Action,
+    pub desc: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BindingFile {
+    on: OneOrMany,
+    run: Action,
+    desc: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContextFile {
+    keymap: Vec<BindingFile>,
+}
+
+/// Bindings per context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    contexts: BTreeMap<Context, Vec<Binding>>,
+}
+
+impl Keymap {
+    /// The shipped keymap. It is parsed in a test, so failing here is a build defect.
+    pub fn builtin() -> Keymap {
+        Keymap::parse(DEFAULT_KEYMAP).unwrap_or_else(|e| panic!("keymaps/default.toml: {e}"))
+    }
+
+    pub fn parse(text: &str) -> Result<Keymap, String> {
+        let file: BTreeMap<Context, ContextFile> = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut contexts = BTreeMap::new();
+        for (context, ctx) in file {
+            let bindings = ctx
+                .keymap
+                .into_iter()
+                .map(|b| {
+                    let keys = match b.on {
+                        OneOrMany::One(k) => vec![k],
+                        OneOrMany::Many(ks) => ks,
+                    };
+                    let keys = keys.iter().map(|k| Chord::parse(k)).collect::<Result<Vec<_>, _>>()?;
+                    Ok(Binding { keys, action: b.run, desc: b.desc })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            contexts.insert(context, bindings);
+        }
+        Ok(Keymap { contexts })
+    }
+
+    /// Layers `user` over `self`: an action the user binds in a context loses its default
+    /// keys there; everything the user leaves alone stays.
+    pub fn overlay(mut self, user: Keymap) -> Keymap {
+        for (context, user_bindings) in user.contexts {
+            let bindings = self.contexts.entry(context).or_default();
+            bindings.retain(|b| !user_bindings.iter().any(|u| u.action == b.action));
+            bindings.extend(user_bindings);
+        }
+        self
+    }
+
+    /// The action for a chord in a context, falling back to global bindings (except while
+    /// typing, where every other key is text).
+    pub fn action(&self, context: Context, chord: &Chord) -> Option<Action> {
+        let find = |ctx| {
+            self.contexts
+                .get(&ctx)?
+                .iter()
+                .find(|b| b.keys.contains(chord))
+                .map(|b| b.action)
+        };
+        find(context).or_else(|| (context != Context::Input).then(|| find(Context::Global)).flatten())
+    }
+
+    pub fn bindings(&self, context: Context) -> &[Binding] {
+        self.contexts.get(&context).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn contexts(&self) -> impl Iterator<Item = (Context, &[Binding])> {
+        self.contexts.iter().map(|(c, b)| (*c, b.as_slice()))
+    }
+
+    /// The first key bound to an action in a context (or globally), for hints and titles.
+    pub fn key_for(&self, context: Context, action: Action) -> Option<Chord> {
+        [context, Context::Global].iter().find_map(|ctx| {
+            self.bindings(*ctx)
+                .iter()
+                .find(|b| b.action == action)
+                .and_then(|b| b.keys.first().copied())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_keymap_parses_and_describes_everything() {
+        let keymap = Keymap::parse(DEFAULT_KEYMAP).unwrap();
+        for (_, bindings) in keymap.contexts() {
+            for b in bindings {
+                assert!(!b.desc.trim().is_empty(), "{:?} has no description", b.action);
+                assert!(!b.keys.is_empty());
+            }
+        }
+        let q = Chord::parse("q").unwrap();
+        assert_eq!(keymap.action(Context::Table, &q), Some(Action::Quit));
+        assert_eq!(keymap.action(Context::Input, &q), None);
+    }
+
+    #[test]
+    fn user_overlay_replaces_only_what_it_sets() {
+        let user = Keymap::parse("[global]\nkeymap = [{ on = \"x\", run = \"quit\", desc = \"leave\" }]\n").unwrap();
+        let keymap = Keymap::builtin().overlay(user);
+        let x = Chord::parse("x").unwrap();
+        let q = Chord::parse("q").unwrap();
+        assert_eq!(keymap.action(Context::Table, &x), Some(Action::Quit));
+        assert_eq!(keymap.action(Context::Table, &q), None);
+        let slash = Chord::parse("/").unwrap();
+        assert_eq!(keymap.action(Context::Table, &slash), Some(Action::Filter));
+    }
+
+    #[test]
+    fn bad_keymap_says_why() {
+        let err = Keymap::parse("[table]\nkeymap = [{ on = \"<Nope>\", run = \"quit\", desc = \"d\" }]\n").unwrap_err();
+        assert!(err.contains("<Nope>"), "{err}");
+        assert!(Keymap::parse("[table]\nkeymap = [{ on = \"q\", run = \"fly\", desc = \"d\" }]\n").is_err());
+    }
+}

@@ -1,0 +1,171 @@
+//! Domain types shared by backends, the app state and the views. No I/O, no ratatui.
+
+pub mod units;
+
+use serde::Serialize;
+
+/// Which hypervisor API a pool talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Driver {
+    Libvirt,
+    Incus,
+}
+
+impl Driver {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Driver::Libvirt => "libvirt",
+            Driver::Incus => "incus",
+        }
+    }
+}
+
+/// The run state of a VM, normalised across libvirt and Incus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VmState {
+    Running,
+    Paused,
+    Blocked,
+    ShuttingDown,
+    Shutoff,
+    Crashed,
+    Suspended,
+    Unknown,
+}
+
+impl VmState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VmState::Running => "running",
+            VmState::Paused => "paused",
+            VmState::Blocked => "blocked",
+            VmState::ShuttingDown => "shutting-down",
+            VmState::Shutoff => "shutoff",
+            VmState::Crashed => "crashed",
+            VmState::Suspended => "pmsuspended",
+            VmState::Unknown => "unknown",
+        }
+    }
+
+    /// Maps libvirt's `virDomainState` numbers.
+    pub fn from_libvirt(state: u32) -> Self {
+        match state {
+            1 => VmState::Running,
+            2 => VmState::Blocked,
+            3 => VmState::Paused,
+            4 => VmState::ShuttingDown,
+            5 => VmState::Shutoff,
+            6 => VmState::Crashed,
+            7 => VmState::Suspended,
+            _ => VmState::Unknown,
+        }
+    }
+
+    pub fn is_active(self) -> bool {
+        !matches!(self, VmState::Shutoff | VmState::Crashed | VmState::Unknown)
+    }
+}
+
+/// Facts vmdeck stamps on the VM itself so every admin sees them alike (DESIGN.md §1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct VmStamp {
+    pub vm_type: Option<String>,
+    pub group: Option<String>,
+    pub set: Option<String>,
+    pub image: Option<String>,
+}
+
+/// One VM as the inventory knows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Vm {
+    pub name: String,
+    pub uuid: String,
+    pub state: VmState,
+    pub vcpus: u32,
+    pub memory_bytes: u64,
+    pub autostart: bool,
+    pub persistent: bool,
+    pub stamp: VmStamp,
+    /// Guest CPU use in percent of its vCPUs, from the last two stats samples.
+    pub cpu_percent: Option<f64>,
+    /// Memory the guest process uses (RSS), when the hypervisor reports it.
+    pub memory_used_bytes: Option<u64>,
+}
+
+/// A NUMA cell of a host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NumaCell {
+    pub id: u32,
+    pub cpus: Vec<u32>,
+    pub memory_bytes: u64,
+    pub free_bytes: Option<u64>,
+    /// Page sizes in KiB with their count.
+    pub pages: Vec<(u64, u64)>,
+}
+
+/// A storage pool of a host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoragePool {
+    pub name: String,
+    pub active: bool,
+    pub capacity_bytes: u64,
+    pub allocation_bytes: u64,
+    pub available_bytes: u64,
+}
+
+/// Facts about a hypervisor host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct HostFacts {
+    pub hostname: String,
+    pub cpu_model: String,
+    pub cpus: u32,
+    pub mhz: u32,
+    pub memory_bytes: u64,
+    pub numa: Vec<NumaCell>,
+    pub storage: Vec<StoragePool>,
+    pub hypervisor: String,
+}
+
+/// Everything one bulk pass over a host returns.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HostInventory {
+    pub facts: HostFacts,
+    pub vms: Vec<Vm>,
+}
+
+/// A disk of a VM, from its XML.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Disk {
+    pub target: String,
+    pub device: String,
+    pub format: String,
+    pub source: String,
+    pub backing: Vec<String>,
+}
+
+/// A network interface of a VM, from its XML.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Nic {
+    pub mac: String,
+    pub kind: String,
+    pub source: String,
+    pub model: String,
+}
+
+/// What the detail view needs beyond the inventory, loaded on demand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VmDetails {
+    pub disks: Vec<Disk>,
+    pub nics: Vec<Nic>,
+    pub xml: String,
+}
+
+/// Live per-VM numbers from a periodic stats pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VmSample {
+    pub uuid: String,
+    pub cpu_percent: Option<f64>,
+    pub memory_used_bytes: Option<u64>,
+}

@@ -1,0 +1,99 @@
+//! The terminal guard: raw mode and the alternate screen on enter; restored on drop, on
+//! panic (before the panic message prints), on error and on SIGTERM/SIGHUP. Restoring is
+//! idempotent, so every path may call it.
+
+use std::io::{self, Stdout, Write};
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
+use crossterm::execute;
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// The real stderr while it points at the log file (so nothing draws over the UI).
+static SAVED_STDERR: Mutex<Option<RawFd>> = Mutex::new(None);
+
+pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+
+/// Owns the terminal while the UI runs.
+pub struct TerminalGuard {
+    pub terminal: Tui,
+}
+
+impl TerminalGuard {
+    /// Takes over the terminal; stderr goes to `log` until restore.
+    pub fn enter(log: Option<&std::fs::File>) -> io::Result<TerminalGuard> {
+        install_panic_hook();
+        enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let mut stdout = io::stdout();
+        if let Err(e) = execute!(stdout, EnterAlternateScreen, EnableBracketedPaste) {
+            restore();
+            return Err(e);
+        }
+        if let Some(log) = log {
+            redirect_stderr(log);
+        }
+        let terminal = Terminal::new(CrosstermBackend::new(stdout)).inspect_err(|_| restore())?;
+        Ok(TerminalGuard { terminal })
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let _ = self.terminal.show_cursor();
+        restore();
+    }
+}
+
+/// Gives the terminal back: cooked mode, main screen, visible cursor, real stderr.
+pub fn restore() {
+    restore_stderr();
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let mut stdout = io::stdout();
+        let _ = execute!(stdout, DisableBracketedPaste, LeaveAlternateScreen, crossterm::cursor::Show);
+        let _ = disable_raw_mode();
+        let _ = stdout.flush();
+    }
+}
+
+fn install_panic_hook() {
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+}
+
+fn redirect_stderr(log: &std::fs::File) {
+    // SAFETY: dup/dup2 on valid descriptors; the saved copy is restored exactly once.
+    unsafe {
+        let saved = libc::dup(libc::STDERR_FILENO);
+        if saved >= 0 && libc::dup2(log.as_raw_fd(), libc::STDERR_FILENO) >= 0 {
+            if let Ok(mut slot) = SAVED_STDERR.lock() {
+                *slot = Some(saved);
+            }
+        } else if saved >= 0 {
+            libc::close(saved);
+        }
+    }
+}
+
+fn restore_stderr() {
+    let saved = SAVED_STDERR.lock().ok().and_then(|mut slot| slot.take());
+    if let Some(fd) = saved {
+        // SAFETY: fd is the descriptor saved by redirect_stderr.
+        unsafe {
+            libc::dup2(fd, libc::STDERR_FILENO);
+            libc::close(fd);
+        }
+    }
+}

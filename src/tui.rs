@@ -1,0 +1,128 @@
+//! The interactive app loop: terminal input, host supervisors and signals feed one channel;
+//! `update` applies each message; the screen is redrawn after each batch of messages (never on
+//! a timer); effects go to the host supervisors.
+
+use std::time::Duration;
+
+use color_eyre::eyre::Result;
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use crate::app::state::Level;
+use crate::app::{Effect, Msg, State, update};
+use crate::backend::libvirt::{HostHandle, spawn_host};
+use crate::backend::{EventSink, HostEvent};
+use crate::config::Config;
+use crate::model::Driver;
+use crate::term::TerminalGuard;
+use crate::ui;
+
+/// Runs the UI until the user quits or a signal ends it.
+pub async fn run(config: &Config, mut state: State, log: Option<std::fs::File>) -> Result<()> {
+    let (tx, mut rx) = unbounded_channel();
+    let hosts = spawn_hosts(config, &tx);
+    let mut guard = TerminalGuard::enter(log.as_ref())?;
+    spawn_input(tx.clone());
+    spawn_signals(tx.clone())?;
+    let size = guard.terminal.size()?;
+    update(&mut state, Msg::Resize { width: size.width, height: size.height });
+    while !state.quit {
+        guard.terminal.draw(|frame| ui::render(frame, &state))?;
+        let Some(msg) = rx.recv().await else { break };
+        let mut effects = update(&mut state, msg);
+        // Apply everything already queued before the next frame: a burst of events costs one
+        // redraw, which matters over SSH.
+        while let Ok(msg) = rx.try_recv() {
+            effects.extend(update(&mut state, msg));
+        }
+        run_effects(&hosts, effects);
+    }
+    drop(guard);
+    drop(hosts);
+    Ok(())
+}
+
+/// One supervisor per host, by pool and host index; `None` where the driver is not built yet.
+fn spawn_hosts(config: &Config, tx: &UnboundedSender<Msg>) -> Vec<Vec<Option<HostHandle>>> {
+    let interval = Duration::from_secs(config.stats_interval_secs);
+    config
+        .pools
+        .iter()
+        .enumerate()
+        .map(|(p, pool)| {
+            pool.hosts
+                .iter()
+                .enumerate()
+                .map(|(h, host)| {
+                    let sink = host_sink(tx.clone(), p, h);
+                    match pool.driver {
+                        Driver::Libvirt => Some(spawn_host(host.uri.clone(), sink, interval)),
+                        Driver::Incus => {
+                            sink(HostEvent::Unsupported("the Incus driver is not available yet".into()));
+                            None
+                        }
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn host_sink(tx: UnboundedSender<Msg>, pool: usize, host: usize) -> EventSink {
+    Box::new(move |event| {
+        let _ = tx.send(Msg::Host { pool, host, event });
+    })
+}
+
+fn run_effects(hosts: &[Vec<Option<HostHandle>>], effects: Vec<Effect>) {
+    for effect in effects {
+        match effect {
+            Effect::Host { pool, host, command } => {
+                if let Some(Some(handle)) = hosts.get(pool).and_then(|p| p.get(host)) {
+                    handle.send(command);
+                }
+            }
+        }
+    }
+}
+
+fn spawn_input(tx: UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        while let Some(Ok(event)) = events.next().await {
+            let msg = match event {
+                Event::Key(key) => Msg::Key(key),
+                Event::Paste(text) => Msg::Paste(text),
+                Event::Resize(width, height) => Msg::Resize { width, height },
+                _ => continue,
+            };
+            if tx.send(msg).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// SIGTERM and SIGHUP (the SSH connection dropped) end the UI cleanly, restoring the terminal.
+fn spawn_signals(tx: UnboundedSender<Msg>) -> Result<()> {
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+        }
+        let _ = tx.send(Msg::Terminate);
+    });
+    Ok(())
+}
+
+/// Startup warnings (bad user files) shown in the status line.
+pub fn show_warnings(state: &mut State, warnings: &[String]) {
+    if let Some(first) = warnings.first() {
+        let more = if warnings.len() > 1 { format!(" (+{} more in the log)", warnings.len() - 1) } else { String::new() };
+        state.status = Some(crate::app::state::StatusLine { level: Level::Warn, text: format!("{first}{more}") });
+    }
+}

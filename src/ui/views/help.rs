@@ -1,0 +1,37 @@
+//! Help, generated from the live keymap (so it is right after the user rebinds keys).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use crate::app::State;
+use crate::app::update::COMMANDS;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = state.theme();
+    let mut lines = Vec::new();
+    for (context, bindings) in state.keymap.contexts() {
+        lines.push(Line::from(Span::styled(context.title(), theme.style("header"))));
+        for binding in bindings {
+            let keys: Vec<String> = binding.keys.iter().map(ToString::to_string).collect();
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<22}", keys.join(", ")), theme.style("title")),
+                Span::styled(binding.desc.clone(), theme.style("text")),
+            ]));
+        }
+        lines.push(Line::default());
+    }
+    lines.push(Line::from(Span::styled("Commands", theme.style("header"))));
+    lines.push(Line::from(Span::styled(format!("  {COMMANDS}"), theme.style("text"))));
+    lines.push(Line::from(Span::styled(
+        "  Filter: fuzzy; start with ! to show what does not match.",
+        theme.style("text"),
+    )));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("border_focus"))
+        .title(Span::styled(" help ", theme.style("title")));
+    let scroll = state.screen().scroll;
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+}

@@ -1,0 +1,105 @@
+//! The pools, hosts and VMs lists. Only the rows on screen are formatted, so the cost of a
+//! frame does not grow with the number of VMs.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+
+use crate::app::State;
+use crate::app::state::{HostStatus, View};
+use crate::app::table::{Align, RowId, cell, columns, host_status_text};
+use crate::theme::Theme;
+use crate::ui::widgets::header::crumb;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = state.theme();
+    let screen = state.screen();
+    let cols = columns(&screen.view);
+    let nav = &screen.table;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("border_focus"))
+        .title(Span::styled(title(state), theme.style("title")));
+    let inner_rows = usize::from(area.height.saturating_sub(3));
+    let start = nav.offset.min(state.rows.len());
+    let end = (start + inner_rows).min(state.rows.len());
+
+    let header = Row::new(cols.iter().enumerate().map(|(i, c)| {
+        let mark = if i == nav.sort_column { if nav.sort_descending { "↓" } else { "↑" } } else { "" };
+        aligned(format!("{}{mark}", c.title), c.align)
+    }))
+    .style(theme.style("header"));
+    let rows = state.rows[start..end].iter().enumerate().map(|(i, row)| {
+        let selected = start + i == nav.selected;
+        let cells = cols.iter().enumerate().map(|(c, column)| {
+            let text = cell(state, *row, c);
+            aligned(text, column.align).style(cell_style(state, theme, *row, c))
+        });
+        let style = if selected { theme.style("selected") } else { theme.style("text") };
+        Row::new(cells).style(style)
+    });
+    let widths = cols.iter().enumerate().map(|(i, c)| {
+        if i == 0 { Constraint::Min(c.width) } else { Constraint::Length(c.width) }
+    });
+    let table = Table::new(rows, widths).header(header).block(block).column_spacing(1);
+    frame.render_widget(table, area);
+
+    if state.rows.is_empty() {
+        let empty = Rect { x: area.x + 2, y: area.y + 2, width: area.width.saturating_sub(4), height: 1 };
+        let text = empty_text(state);
+        frame.render_widget(Line::from(Span::styled(text, theme.style("dim"))), empty);
+    }
+}
+
+fn aligned(text: String, align: Align) -> Cell<'static> {
+    let alignment = match align {
+        Align::Left => Alignment::Left,
+        Align::Right => Alignment::Right,
+    };
+    Cell::from(Line::from(text).alignment(alignment))
+}
+
+fn cell_style(state: &State, theme: &Theme, row: RowId, column: usize) -> Style {
+    match (row, column) {
+        (RowId::Vm(p, h, v), 1) => {
+            let host = &state.pools[p].hosts[h];
+            if host.is_up() { theme.vm_state(host.vms[v].state) } else { theme.style("dim") }
+        }
+        (RowId::Host(p, h), 2) => host_style(theme, &state.pools[p].hosts[h].status),
+        _ => Style::default(),
+    }
+}
+
+pub fn host_style(theme: &Theme, status: &HostStatus) -> Style {
+    match status {
+        HostStatus::Up => theme.style("host_up"),
+        HostStatus::Connecting => theme.style("host_connecting"),
+        HostStatus::Down { .. } | HostStatus::Unsupported(_) => theme.style("host_down"),
+    }
+}
+
+/// `vms (12/300) /web` — the screen, the count shown of all, the filter.
+fn title(state: &State) -> String {
+    let screen = state.screen();
+    let filter = &screen.table.filter;
+    let filter = if filter.is_empty() { String::new() } else { format!(" /{filter}") };
+    format!(" {} [{}]{filter} ", crumb(state, &screen.view), state.rows.len())
+}
+
+/// Why a list is empty: nothing there, the filter hides everything, or hosts are down.
+fn empty_text(state: &State) -> String {
+    let screen = state.screen();
+    if !screen.table.filter.is_empty() {
+        return "nothing matches the filter (Esc clears it)".into();
+    }
+    let hosts: Vec<_> = match &screen.view {
+        View::Vms { pool: Some(p), host: Some(h) } => state.host(*p, *h).into_iter().collect(),
+        _ => state.pools.iter().flat_map(|p| &p.hosts).collect(),
+    };
+    match hosts.iter().find(|h| !h.is_up()) {
+        Some(host) if hosts.len() == 1 => format!("{}: {}", host.name, host_status_text(&host.status)),
+        _ => "nothing here yet".into(),
+    }
+}

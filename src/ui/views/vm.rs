@@ -1,0 +1,103 @@
+//! One VM: what the list shows plus its stamp, disks (with backing chains), NICs, and its XML
+//! on demand.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use crate::app::State;
+use crate::app::table::host_status_text;
+use crate::model::units::bytes;
+use crate::model::{Vm, VmDetails};
+use crate::theme::Theme;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: usize, uuid: &str) {
+    let theme = state.theme();
+    let screen = state.screen();
+    let host_state = state.host(pool, host);
+    let details = host_state.and_then(|h| h.details.get(uuid));
+    let lines = match (state.vm(pool, host, uuid), host_state) {
+        (Some(vm), Some(h)) if screen.show_xml => xml_lines(details, theme, &vm.name, &h.name),
+        (Some(vm), Some(h)) => {
+            let mut lines = summary_lines(vm, &h.name, &state.pools[pool].name, &host_status_text(&h.status), theme);
+            lines.extend(device_lines(details, theme));
+            lines
+        }
+        _ => vec![Line::from(Span::styled("this VM is gone (undefined or moved)", theme.style("status_warn")))],
+    };
+    let title = if screen.show_xml { " XML " } else { " VM " };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("border_focus"))
+        .title(Span::styled(title, theme.style("title")));
+    let paragraph = Paragraph::new(lines).block(block).scroll((screen.scroll, 0));
+    let paragraph = if screen.show_xml { paragraph } else { paragraph.wrap(Wrap { trim: false }) };
+    frame.render_widget(paragraph, area);
+}
+
+fn field<'a>(theme: &Theme, name: &'a str, value: String) -> Line<'a> {
+    Line::from(vec![Span::styled(format!("{name:<14}"), theme.style("header")), Span::raw(value)])
+}
+
+fn summary_lines<'a>(vm: &Vm, host: &str, pool: &str, host_status: &str, theme: &Theme) -> Vec<Line<'a>> {
+    let stamp = &vm.stamp;
+    let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    let yes_no = |b: bool| if b { "yes".to_string() } else { "no".to_string() };
+    vec![
+        field(theme, "name", vm.name.clone()),
+        Line::from(vec![
+            Span::styled(format!("{:<14}", "state"), theme.style("header")),
+            Span::styled(vm.state.as_str().to_string(), theme.vm_state(vm.state)),
+        ]),
+        field(theme, "uuid", vm.uuid.clone()),
+        field(theme, "host", format!("{host} ({host_status})")),
+        field(theme, "pool", pool.to_string()),
+        field(theme, "vcpus", vm.vcpus.to_string()),
+        field(theme, "memory", bytes(vm.memory_bytes)),
+        field(theme, "cpu", vm.cpu_percent.map_or("—".into(), |c| format!("{c:.1} %"))),
+        field(theme, "memory used", vm.memory_used_bytes.map_or("—".into(), bytes)),
+        field(theme, "autostart", yes_no(vm.autostart)),
+        field(theme, "persistent", yes_no(vm.persistent)),
+        field(theme, "type", or_dash(&stamp.vm_type)),
+        field(theme, "group", or_dash(&stamp.group)),
+        field(theme, "vm set", or_dash(&stamp.set)),
+        field(theme, "image", or_dash(&stamp.image)),
+    ]
+}
+
+fn device_lines<'a>(details: Option<&Result<VmDetails, String>>, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::default(), Line::from(Span::styled("Disks", theme.style("title")))];
+    let details = match details {
+        None => return vec![Line::default(), Line::from(Span::styled("loading disks and NICs…", theme.style("dim")))],
+        Some(Err(e)) => return vec![Line::default(), Line::from(Span::styled(format!("details unavailable: {e}"), theme.style("status_error")))],
+        Some(Ok(d)) => d,
+    };
+    if details.disks.is_empty() {
+        lines.push(Line::from(Span::styled("  none", theme.style("dim"))));
+    }
+    for disk in &details.disks {
+        lines.push(Line::from(format!("  {:<6} {:<6} {:<6} {}", disk.target, disk.device, disk.format, disk.source)));
+        for (depth, base) in disk.backing.iter().enumerate() {
+            let indent = "  ".repeat(depth + 1);
+            lines.push(Line::from(Span::styled(format!("         {indent}└─ backing {base}"), theme.style("dim"))));
+        }
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("Network interfaces", theme.style("title"))));
+    if details.nics.is_empty() {
+        lines.push(Line::from(Span::styled("  none", theme.style("dim"))));
+    }
+    for nic in &details.nics {
+        lines.push(Line::from(format!("  {:<18} {:<10} {:<12} {}", nic.mac, nic.kind, nic.source, nic.model)));
+    }
+    lines
+}
+
+fn xml_lines<'a>(details: Option<&Result<VmDetails, String>>, theme: &Theme, vm: &str, host: &str) -> Vec<Line<'a>> {
+    match details {
+        Some(Ok(d)) => d.xml.lines().map(|l| Line::from(l.to_string())).collect(),
+        Some(Err(e)) => vec![Line::from(Span::styled(format!("XML of {vm} on {host} unavailable: {e}"), theme.style("status_error")))],
+        None => vec![Line::from(Span::styled("loading…", theme.style("dim")))],
+    }
+}

@@ -1,0 +1,38 @@
+//! The hint bar, generated from the live keymap for what has focus.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::State;
+use crate::app::update::focus_context;
+use crate::keymap::{Action, Context};
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = state.theme();
+    let context = focus_context(state);
+    let mut bindings: Vec<_> = state.keymap.bindings(context).iter().filter(|b| !is_movement(b.action)).collect();
+    if context != Context::Input {
+        bindings.extend(state.keymap.bindings(Context::Global).iter().filter(|b| b.action != Action::Back));
+    }
+    let mut spans = Vec::new();
+    let mut width = 0usize;
+    for binding in bindings {
+        let Some(key) = binding.keys.first() else { continue };
+        let key = format!(" {key} ");
+        let desc = format!(" {} ", binding.desc);
+        width += key.chars().count() + desc.chars().count();
+        if width > usize::from(area.width) {
+            break;
+        }
+        spans.push(Span::styled(key, theme.style("hint_key")));
+        spans.push(Span::styled(desc, theme.style("hint_desc")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Arrow-style movement is the same in every terminal program; the bar has room for more.
+fn is_movement(action: Action) -> bool {
+    matches!(action, Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom)
+}

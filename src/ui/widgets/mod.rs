@@ -1,0 +1,5 @@
+//! Pieces drawn on every screen.
+
+pub mod header;
+pub mod hints;
+pub mod status;

@@ -1,0 +1,35 @@
+//! The line above the hints: the input line while typing, else the latest message.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::State;
+use crate::app::state::{InputKind, Level};
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = state.theme();
+    if let Some(input) = &state.input {
+        let prompt = match input.kind {
+            InputKind::Filter => "/",
+            InputKind::Command => ":",
+        };
+        let line = Line::from(vec![
+            Span::styled(prompt, theme.style("title")),
+            Span::styled(input.text.as_str(), theme.style("text")),
+        ]);
+        frame.render_widget(Paragraph::new(line), area);
+        let x = area.x + 1 + input.text.chars().count() as u16;
+        frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+        return;
+    }
+    if let Some(status) = &state.status {
+        let style = match status.level {
+            Level::Info => theme.style("status_info"),
+            Level::Warn => theme.style("status_warn"),
+            Level::Error => theme.style("status_error"),
+        };
+        frame.render_widget(Paragraph::new(Span::styled(status.text.as_str(), style)), area);
+    }
+}
