@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "vmdeck", version, about = "A terminal console for pools of virtual machines (libvirt and Incus)")]
+#[command(
+    name = "vmdeck",
+    version,
+    about = "A terminal console for pools of virtual machines (libvirt and Incus)"
+)]
 pub struct Cli {
     /// Config file (default: $XDG_CONFIG_HOME/vmdeck/config.toml). An explicit file that is
     /// missing or invalid is an error; a bad default file only warns.

@@ -27,7 +27,11 @@ pub struct ListedVm {
 /// Prints the inventory of every host (all hosts in parallel). Returns false when a host
 /// could not be read; what could be read is printed anyway.
 pub fn list(config: &Config, pool: Option<&str>, output: Output) -> Result<bool, String> {
-    let pools: Vec<&PoolConfig> = config.pools.iter().filter(|p| pool.is_none_or(|want| p.name == want)).collect();
+    let pools: Vec<&PoolConfig> = config
+        .pools
+        .iter()
+        .filter(|p| pool.is_none_or(|want| p.name == want))
+        .collect();
     if pools.is_empty() {
         return Err(match pool {
             Some(name) => format!("no pool named '{name}'"),
@@ -72,14 +76,18 @@ fn read_all(pools: &[&PoolConfig]) -> Vec<(String, String, Result<HostInventory,
             .map(|(pool, host)| {
                 let job = scope.spawn(move || match pool.driver {
                     Driver::Libvirt => inventory_once(&host.uri).map_err(Skip::Failed),
-                    Driver::Incus => Err(Skip::Unsupported("the Incus driver is not available yet".into())),
+                    Driver::Incus => Err(Skip::Unsupported(
+                        "the Incus driver is not available yet".into(),
+                    )),
                 });
                 (pool.name.clone(), host.name.clone(), job)
             })
             .collect();
         jobs.into_iter()
             .map(|(pool, host, job)| {
-                let result = job.join().unwrap_or_else(|_| Err(Skip::Failed("reader thread panicked".into())));
+                let result = job
+                    .join()
+                    .unwrap_or_else(|_| Err(Skip::Failed("reader thread panicked".into())));
                 (pool, host, result)
             })
             .collect()
@@ -94,7 +102,11 @@ fn print_vms(vms: &[ListedVm], output: Output) -> std::io::Result<()> {
             writeln!(out)
         }
         Output::Table => {
-            writeln!(out, "{:<12} {:<10} {:<28} {:<13} {:>5} {:>10} {:<10}", "POOL", "HOST", "NAME", "STATE", "VCPU", "MEMORY", "TYPE")?;
+            writeln!(
+                out,
+                "{:<12} {:<10} {:<28} {:<13} {:>5} {:>10} {:<10}",
+                "POOL", "HOST", "NAME", "STATE", "VCPU", "MEMORY", "TYPE"
+            )?;
             for vm in vms {
                 writeln!(
                     out,

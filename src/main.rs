@@ -35,14 +35,16 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Some(Command::Check) => check(&warnings),
-        Some(Command::List { pool, output }) => match headless::list(&config, pool.as_deref(), output) {
-            Ok(true) => ExitCode::SUCCESS,
-            Ok(false) => ExitCode::from(1),
-            Err(e) => {
-                eprintln!("vmdeck: {e}");
-                ExitCode::from(2)
+        Some(Command::List { pool, output }) => {
+            match headless::list(&config, pool.as_deref(), output) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(e) => {
+                    eprintln!("vmdeck: {e}");
+                    ExitCode::from(2)
+                }
             }
-        },
+        }
         None => {
             let mut state = State::new(&config, keymap, themes);
             tui::show_warnings(&mut state, &warnings);
@@ -52,7 +54,11 @@ fn main() -> ExitCode {
 }
 
 fn run_ui(config: &config::Config, state: State, log: Option<File>) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("vmdeck: cannot start the async runtime: {e}");
@@ -88,10 +94,18 @@ fn check(warnings: &[String]) -> ExitCode {
 fn open_log(path: &Path) -> Option<File> {
     let dir = path.parent()?;
     std::fs::create_dir_all(dir).ok()?;
-    let file = OpenOptions::new().create(true).append(true).mode(0o600).open(path).ok()?;
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
+        .ok()?;
     let writer = file.try_clone().ok()?;
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("VMDECK_LOG").unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("VMDECK_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
         .with_ansi(false)
         .with_writer(std::sync::Mutex::new(writer))
         .try_init();

@@ -17,7 +17,10 @@ pub fn load_keymap(config_dir: &Path, warnings: &mut Vec<String>) -> Keymap {
         Ok(text) => match Keymap::parse(&text) {
             Ok(user) => builtin.overlay(user),
             Err(e) => {
-                warnings.push(format!("{}: {e} — using the default keymap", path.display()));
+                warnings.push(format!(
+                    "{}: {e} — using the default keymap",
+                    path.display()
+                ));
                 builtin
             }
         },
@@ -33,7 +36,13 @@ pub fn load_themes(config_dir: &Path, global_name: &str, warnings: &mut Vec<Stri
         .collect();
     if let Ok(entries) = std::fs::read_dir(config_dir.join("themes")) {
         for path in entries.flatten().map(|e| e.path()) {
-            let Some(name) = path.file_stem().and_then(|s| s.to_str()).map(str::to_string) else { continue };
+            let Some(name) = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .map(str::to_string)
+            else {
+                continue;
+            };
             if path.extension().is_some_and(|e| e == "toml")
                 && let Some(theme) = read_theme(&path, warnings)
             {
@@ -42,7 +51,9 @@ pub fn load_themes(config_dir: &Path, global_name: &str, warnings: &mut Vec<Stri
         }
     }
     let mut global = by_name.get(global_name).cloned().unwrap_or_else(|| {
-        warnings.push(format!("no theme named '{global_name}' — using the default theme"));
+        warnings.push(format!(
+            "no theme named '{global_name}' — using the default theme"
+        ));
         Theme::builtin()
     });
     let user_theme = config_dir.join("theme.toml");

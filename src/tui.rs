@@ -27,7 +27,13 @@ pub async fn run(config: &Config, mut state: State, log: Option<std::fs::File>) 
     spawn_input(tx.clone());
     spawn_signals(tx.clone())?;
     let size = guard.terminal.size()?;
-    update(&mut state, Msg::Resize { width: size.width, height: size.height });
+    update(
+        &mut state,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
     while !state.quit {
         guard.terminal.draw(|frame| ui::render(frame, &state))?;
         let Some(msg) = rx.recv().await else { break };
@@ -60,7 +66,9 @@ fn spawn_hosts(config: &Config, tx: &UnboundedSender<Msg>) -> Vec<Vec<Option<Hos
                     match pool.driver {
                         Driver::Libvirt => Some(spawn_host(host.uri.clone(), sink, interval)),
                         Driver::Incus => {
-                            sink(HostEvent::Unsupported("the Incus driver is not available yet".into()));
+                            sink(HostEvent::Unsupported(
+                                "the Incus driver is not available yet".into(),
+                            ));
                             None
                         }
                     }
@@ -79,7 +87,11 @@ fn host_sink(tx: UnboundedSender<Msg>, pool: usize, host: usize) -> EventSink {
 fn run_effects(hosts: &[Vec<Option<HostHandle>>], effects: Vec<Effect>) {
     for effect in effects {
         match effect {
-            Effect::Host { pool, host, command } => {
+            Effect::Host {
+                pool,
+                host,
+                command,
+            } => {
                 if let Some(Some(handle)) = hosts.get(pool).and_then(|p| p.get(host)) {
                     handle.send(command);
                 }
@@ -122,7 +134,14 @@ fn spawn_signals(tx: UnboundedSender<Msg>) -> Result<()> {
 /// Startup warnings (bad user files) shown in the status line.
 pub fn show_warnings(state: &mut State, warnings: &[String]) {
     if let Some(first) = warnings.first() {
-        let more = if warnings.len() > 1 { format!(" (+{} more in the log)", warnings.len() - 1) } else { String::new() };
-        state.status = Some(crate::app::state::StatusLine { level: Level::Warn, text: format!("{first}{more}") });
+        let more = if warnings.len() > 1 {
+            format!(" (+{} more in the log)", warnings.len() - 1)
+        } else {
+            String::new()
+        };
+        state.status = Some(crate::app::state::StatusLine {
+            level: Level::Warn,
+            text: format!("{first}{more}"),
+        });
     }
 }

@@ -9,8 +9,15 @@ use crate::backend::{HostCommand, HostEvent};
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
-    Resize { width: u16, height: u16 },
-    Host { pool: usize, host: usize, event: HostEvent },
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Host {
+        pool: usize,
+        host: usize,
+        event: HostEvent,
+    },
     /// SIGTERM, SIGHUP (the SSH session dropped), …
     Terminate,
 }
@@ -18,5 +25,9 @@ pub enum Msg {
 /// I/O the app asks for; the effect runner carries it out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Host { pool: usize, host: usize, command: HostCommand },
+    Host {
+        pool: usize,
+        host: usize,
+        command: HostCommand,
+    },
 }

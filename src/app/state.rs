@@ -61,9 +61,18 @@ pub struct PoolState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum View {
     Pools,
-    Hosts { pool: Option<usize> },
-    Vms { pool: Option<usize>, host: Option<usize> },
-    Vm { pool: usize, host: usize, uuid: String },
+    Hosts {
+        pool: Option<usize>,
+    },
+    Vms {
+        pool: Option<usize>,
+        host: Option<usize>,
+    },
+    Vm {
+        pool: usize,
+        host: usize,
+        uuid: String,
+    },
     Help,
 }
 
@@ -140,7 +149,8 @@ pub struct Themes {
 
 impl Themes {
     pub fn get(&self, name: Option<&str>) -> &Theme {
-        name.and_then(|n| self.by_name.get(n)).unwrap_or(&self.global)
+        name.and_then(|n| self.by_name.get(n))
+            .unwrap_or(&self.global)
     }
 }
 
@@ -192,7 +202,10 @@ impl State {
         let mut state = State {
             pools,
             base: Screen::new(View::Pools),
-            nav: vec![Screen::new(View::Vms { pool: None, host: None })],
+            nav: vec![Screen::new(View::Vms {
+                pool: None,
+                host: None,
+            })],
             rows: Vec::new(),
             input: None,
             status: None,
@@ -234,7 +247,13 @@ impl State {
     }
 
     pub fn vm(&self, pool: usize, host: usize, uuid: &str) -> Option<&Vm> {
-        self.pools.get(pool)?.hosts.get(host)?.vms.iter().find(|v| v.uuid == uuid)
+        self.pools
+            .get(pool)?
+            .hosts
+            .get(host)?
+            .vms
+            .iter()
+            .find(|v| v.uuid == uuid)
     }
 
     pub fn host(&self, pool: usize, host: usize) -> Option<&HostState> {

@@ -32,51 +32,67 @@ pub enum Align {
     Right,
 }
 
-/// A column: header, width and alignment.
+/// A column: header, width and alignment; the `flex` column takes the width left over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
     pub title: &'static str,
     pub width: u16,
     pub align: Align,
+    pub flex: bool,
 }
 
 const fn col(title: &'static str, width: u16, align: Align) -> Column {
-    Column { title, width, align }
+    Column {
+        title,
+        width,
+        align,
+        flex: false,
+    }
+}
+
+const fn flex(title: &'static str, width: u16) -> Column {
+    Column {
+        title,
+        width,
+        align: Align::Left,
+        flex: true,
+    }
 }
 
 use Align::{Left, Right};
 
+// Widths are chosen so every list fits an 80-column terminal.
 pub const POOL_COLUMNS: [Column; 7] = [
-    col("POOL", 16, Left),
-    col("DRIVER", 8, Left),
-    col("HOSTS UP", 9, Right),
-    col("VMS RUN/ALL", 12, Right),
-    col("VCPU ALLOC", 14, Right),
-    col("MEMORY ALLOC", 22, Right),
-    col("MODE", 10, Left),
+    flex("POOL", 10),
+    col("DRIVER", 7, Left),
+    col("HOSTS UP", 8, Right),
+    col("VMS RUN/ALL", 11, Right),
+    col("VCPU ALLOC", 10, Right),
+    col("MEMORY ALLOC", 18, Right),
+    col("MODE", 4, Left),
 ];
 
 pub const HOST_COLUMNS: [Column; 9] = [
-    col("HOST", 12, Left),
-    col("POOL", 10, Left),
-    col("STATE", 12, Left),
-    col("CPU MODEL", 18, Left),
-    col("CPUS", 5, Right),
-    col("MEMORY", 10, Right),
-    col("NUMA", 5, Right),
-    col("VMS", 6, Right),
-    col("VCPU/MEM ALLOC", 24, Right),
+    col("HOST", 10, Left),
+    col("POOL", 8, Left),
+    col("STATE", 11, Left),
+    col("CPUS", 4, Right),
+    col("MEMORY", 8, Right),
+    col("NUMA", 4, Right),
+    col("VMS", 4, Right),
+    col("ALLOC", 13, Right),
+    flex("CPU MODEL / WHY DOWN", 8),
 ];
 
 pub const VM_COLUMNS: [Column; 8] = [
-    col("NAME", 24, Left),
+    flex("NAME", 16),
     col("STATE", 13, Left),
-    col("HOST", 10, Left),
-    col("POOL", 10, Left),
-    col("VCPU", 5, Right),
-    col("MEMORY", 10, Right),
-    col("TYPE", 10, Left),
-    col("CPU%", 6, Right),
+    col("HOST", 8, Left),
+    col("POOL", 8, Left),
+    col("VCPU", 4, Right),
+    col("MEMORY", 8, Right),
+    col("TYPE", 8, Left),
+    col("CPU%", 5, Right),
 ];
 
 pub fn columns(view: &View) -> &'static [Column] {
@@ -89,13 +105,18 @@ pub fn columns(view: &View) -> &'static [Column] {
 
 /// vCPUs and memory allocated to defined VMs of a host.
 pub fn host_allocation(host: &HostState) -> (u64, u64) {
-    host.vms.iter().fold((0, 0), |(cpu, mem), vm| (cpu + u64::from(vm.vcpus), mem + vm.memory_bytes))
+    host.vms.iter().fold((0, 0), |(cpu, mem), vm| {
+        (cpu + u64::from(vm.vcpus), mem + vm.memory_bytes)
+    })
 }
 
 fn pool_totals(pool: &PoolState) -> (u64, u64, u64, u64) {
     pool.hosts.iter().fold((0, 0, 0, 0), |acc, h| {
         let (cpu, mem) = host_allocation(h);
-        let (cpus, memory) = h.facts.as_ref().map_or((0, 0), |f| (u64::from(f.cpus), f.memory_bytes));
+        let (cpus, memory) = h
+            .facts
+            .as_ref()
+            .map_or((0, 0), |f| (u64::from(f.cpus), f.memory_bytes));
         (acc.0 + cpu, acc.1 + cpus, acc.2 + mem, acc.3 + memory)
     })
 }
@@ -118,7 +139,11 @@ fn pool_cell(pool: &PoolState, column: usize) -> String {
     match column {
         0 => pool.name.clone(),
         1 => pool.driver.as_str().into(),
-        2 => format!("{}/{}", pool.hosts.iter().filter(|h| h.is_up()).count(), pool.hosts.len()),
+        2 => format!(
+            "{}/{}",
+            pool.hosts.iter().filter(|h| h.is_up()).count(),
+            pool.hosts.len()
+        ),
         3 => {
             let vms = pool.hosts.iter().flat_map(|h| &h.vms);
             let running = vms.clone().filter(|v| v.state == VmState::Running).count();
@@ -126,23 +151,31 @@ fn pool_cell(pool: &PoolState, column: usize) -> String {
         }
         4 => format!("{cpu}/{cpus}"),
         5 => format!("{}/{}", bytes(mem), bytes(memory)),
-        _ => if pool.read_only { "read-only".into() } else { "read-write".into() },
+        _ => {
+            if pool.read_only {
+                "RO".into()
+            } else {
+                "rw".into()
+            }
+        }
     }
 }
 
 fn host_cell(pool: &PoolState, host: &HostState, column: usize) -> String {
     let facts = host.facts.as_ref();
     let (cpu, mem) = host_allocation(host);
+    let fact = |f: fn(&crate::model::HostFacts) -> String| facts.map_or(String::new(), f);
     match column {
         0 => host.name.clone(),
         1 => pool.name.clone(),
         2 => host.status.label().into(),
-        3 => facts.map_or(String::new(), |f| f.cpu_model.clone()),
-        4 => facts.map_or(String::new(), |f| f.cpus.to_string()),
-        5 => facts.map_or(String::new(), |f| bytes(f.memory_bytes)),
-        6 => facts.map_or(String::new(), |f| f.numa.len().to_string()),
-        7 => host.vms.len().to_string(),
-        _ => format!("{cpu} / {}", bytes(mem)),
+        3 => fact(|f| f.cpus.to_string()),
+        4 => fact(|f| bytes(f.memory_bytes)),
+        5 => fact(|f| f.numa.len().to_string()),
+        6 => host.vms.len().to_string(),
+        7 => format!("{cpu} / {}", bytes(mem)),
+        _ if host.is_up() => fact(|f| f.cpu_model.clone()),
+        _ => host_status_text(&host.status),
     }
 }
 
@@ -184,9 +217,9 @@ fn sort_key(state: &State, row: RowId, column: usize) -> SortKey {
             let host = &state.pools[p].hosts[h];
             let facts = host.facts.as_ref();
             match column {
-                4 => number(facts.map_or(0, |f| f.cpus.into())),
-                5 => number(facts.map_or(0, |f| f.memory_bytes)),
-                7 => number(host.vms.len() as u64),
+                3 => number(facts.map_or(0, |f| f.cpus.into())),
+                4 => number(facts.map_or(0, |f| f.memory_bytes)),
+                6 => number(host.vms.len() as u64),
                 _ => SortKey::Text(cell(state, row, column)),
             }
         }
@@ -200,7 +233,12 @@ fn haystack(state: &State, row: RowId) -> String {
         RowId::Pool(p) => state.pools[p].name.clone(),
         RowId::Host(p, h) => {
             let host = &state.pools[p].hosts[h];
-            format!("{} {} {}", host.name, state.pools[p].name, host.status.label())
+            format!(
+                "{} {} {}",
+                host.name,
+                state.pools[p].name,
+                host.status.label()
+            )
         }
         RowId::Vm(p, h, v) => {
             let host = &state.pools[p].hosts[h];
@@ -249,10 +287,17 @@ pub fn visible_rows(state: &State, view: &View, nav: &TableNav) -> Vec<RowId> {
         rows.retain(|row| filter.matches(&haystack(state, *row)));
     }
     let column = nav.sort_column;
-    let mut keyed: Vec<(SortKey, RowId)> = rows.into_iter().map(|r| (sort_key(state, r, column), r)).collect();
+    let mut keyed: Vec<(SortKey, RowId)> = rows
+        .into_iter()
+        .map(|r| (sort_key(state, r, column), r))
+        .collect();
     keyed.sort_by(|a, b| {
         let order = a.0.partial_cmp(&b.0).unwrap_or(Ordering::Equal);
-        if nav.sort_descending { order.reverse() } else { order }
+        if nav.sort_descending {
+            order.reverse()
+        } else {
+            order
+        }
     });
     keyed.into_iter().map(|(_, r)| r).collect()
 }
@@ -260,8 +305,12 @@ pub fn visible_rows(state: &State, view: &View, nav: &TableNav) -> Vec<RowId> {
 /// Short words for a host's state, with the reason when it is down.
 pub fn host_status_text(status: &HostStatus) -> String {
     match status {
-        HostStatus::Down { reason, retry_in_secs } => format!("down: {reason} (retry in {retry_in_secs}s)"),
+        HostStatus::Down {
+            reason,
+            retry_in_secs,
+        } => format!("down: {reason} (retry in {retry_in_secs}s)"),
         HostStatus::Unsupported(reason) => format!("unsupported: {reason}"),
-        other => other.label().into(),
+        HostStatus::Connecting => "connecting…".into(),
+        HostStatus::Up => "up".into(),
     }
 }

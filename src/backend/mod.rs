@@ -35,7 +35,9 @@ pub enum HostEvent {
 /// What the app asks of a host supervisor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostCommand {
-    LoadDetails { uuid: String },
+    LoadDetails {
+        uuid: String,
+    },
     /// Skip the rest of the back-off and try to connect now.
     ReconnectNow,
     Shutdown,

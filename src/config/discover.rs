@@ -59,7 +59,11 @@ pub fn load(
             Ok(config) => return Ok((config, ConfigSource::File(default), Vec::new())),
             Err(e) => {
                 let warning = format!("{e} — using discovered local endpoints instead");
-                return Ok((discover_local(paths), ConfigSource::Discovered, vec![warning]));
+                return Ok((
+                    discover_local(paths),
+                    ConfigSource::Discovered,
+                    vec![warning],
+                ));
             }
         }
     }

@@ -59,7 +59,10 @@ pub fn parse_config(text: &str, file: &str) -> Result<Config, ConfigError> {
         let offset = spanned.span().start;
         let pool = validate_pool(spanned.into_inner()).map_err(|r| error(Some(offset), r))?;
         if !pool_names.insert(pool.name.clone()) {
-            return Err(error(Some(offset), format!("pool '{}' is defined twice", pool.name)));
+            return Err(error(
+                Some(offset),
+                format!("pool '{}' is defined twice", pool.name),
+            ));
         }
         config.pools.push(pool);
     }
@@ -87,7 +90,9 @@ fn validate_pool(pool: PoolFile) -> Result<PoolConfig, String> {
         let cpu = o.cpu.unwrap_or(defaults.cpu);
         let memory = o.memory.unwrap_or(defaults.memory);
         if cpu <= 0.0 || memory <= 0.0 {
-            Err(format!("pool '{name}': overcommit ratios must be greater than 0"))
+            Err(format!(
+                "pool '{name}': overcommit ratios must be greater than 0"
+            ))
         } else {
             Ok(Overcommit { cpu, memory })
         }
@@ -105,7 +110,9 @@ fn validate_pool(pool: PoolFile) -> Result<PoolConfig, String> {
 fn libvirt_hosts(pool: &str, hosts: Option<Vec<HostEntry>>) -> Result<Vec<HostConfig>, String> {
     let hosts = hosts.unwrap_or_default();
     if hosts.is_empty() {
-        return Err(format!("pool '{pool}': a libvirt pool needs hosts = [\"qemu+ssh://…\", …]"));
+        return Err(format!(
+            "pool '{pool}': a libvirt pool needs hosts = [\"qemu+ssh://…\", …]"
+        ));
     }
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -140,7 +147,9 @@ fn incus_hosts(
     }
     let url = url.unwrap_or_else(|| "unix:///var/lib/incus/unix.socket".into());
     if !(url.starts_with("unix://") || url.starts_with("https://")) {
-        return Err(format!("pool '{pool}': url must start with unix:// or https://"));
+        return Err(format!(
+            "pool '{pool}': url must start with unix:// or https://"
+        ));
     }
     let name = default_host_name(&url);
     Ok(vec![HostConfig { name, uri: url }])
@@ -175,7 +184,10 @@ fn validate_vm_types(types: &[Spanned<VmTypeFile>]) -> Result<Vec<VmType>, (usiz
         let offset = spanned.span().start;
         let vm_type = validate_vm_type(spanned.get_ref()).map_err(|r| (offset, r))?;
         if !names.insert(vm_type.name.clone()) {
-            return Err((offset, format!("vm_type '{}' is defined twice", vm_type.name)));
+            return Err((
+                offset,
+                format!("vm_type '{}' is defined twice", vm_type.name),
+            ));
         }
         out.push(vm_type);
     }

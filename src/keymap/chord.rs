@@ -32,7 +32,11 @@ impl Chord {
         let Some(inner) = text.strip_prefix('<').and_then(|t| t.strip_suffix('>')) else {
             let mut chars = text.chars();
             return match (chars.next(), chars.next()) {
-                (Some(c), None) => Ok(Chord { code: KeyCode::Char(c), ctrl: false, alt: false }),
+                (Some(c), None) => Ok(Chord {
+                    code: KeyCode::Char(c),
+                    ctrl: false,
+                    alt: false,
+                }),
                 _ => Err(bad()),
             };
         };
@@ -114,7 +118,14 @@ mod tests {
 
     #[test]
     fn parses_and_prints_chords() {
-        for (text, shown) in [("q", "q"), ("<C-c>", "C-c"), ("<Enter>", "Enter"), ("<A-x>", "A-x"), ("<F5>", "F5"), ("<PageDown>", "PgDn")] {
+        for (text, shown) in [
+            ("q", "q"),
+            ("<C-c>", "C-c"),
+            ("<Enter>", "Enter"),
+            ("<A-x>", "A-x"),
+            ("<F5>", "F5"),
+            ("<PageDown>", "PgDn"),
+        ] {
             assert_eq!(Chord::parse(text).unwrap().to_string(), shown, "{text}");
         }
         assert!(Chord::parse("<Nope>").is_err());

@@ -104,7 +104,8 @@ impl Keymap {
     }
 
     pub fn parse(text: &str) -> Result<Keymap, String> {
-        let file: BTreeMap<Context, ContextFile> = toml::from_str(text).map_err(|e| e.to_string())?;
+        let file: BTreeMap<Context, ContextFile> =
+            toml::from_str(text).map_err(|e| e.to_string())?;
         let mut contexts = BTreeMap::new();
         for (context, ctx) in file {
             let bindings = ctx
@@ -115,8 +116,15 @@ impl Keymap {
                         OneOrMany::One(k) => vec![k],
                         OneOrMany::Many(ks) => ks,
                     };
-                    let keys = keys.iter().map(|k| Chord::parse(k)).collect::<Result<Vec<_>, _>>()?;
-                    Ok(Binding { keys, action: b.run, desc: b.desc })
+                    let keys = keys
+                        .iter()
+                        .map(|k| Chord::parse(k))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok(Binding {
+                        keys,
+                        action: b.run,
+                        desc: b.desc,
+                    })
                 })
                 .collect::<Result<Vec<_>, String>>()?;
             contexts.insert(context, bindings);
@@ -145,7 +153,11 @@ impl Keymap {
                 .find(|b| b.keys.contains(chord))
                 .map(|b| b.action)
         };
-        find(context).or_else(|| (context != Context::Input).then(|| find(Context::Global)).flatten())
+        find(context).or_else(|| {
+            (context != Context::Input)
+                .then(|| find(Context::Global))
+                .flatten()
+        })
     }
 
     pub fn bindings(&self, context: Context) -> &[Binding] {
@@ -176,7 +188,11 @@ mod tests {
         let keymap = Keymap::parse(DEFAULT_KEYMAP).unwrap();
         for (_, bindings) in keymap.contexts() {
             for b in bindings {
-                assert!(!b.desc.trim().is_empty(), "{:?} has no description", b.action);
+                assert!(
+                    !b.desc.trim().is_empty(),
+                    "{:?} has no description",
+                    b.action
+                );
                 assert!(!b.keys.is_empty());
             }
         }
@@ -187,7 +203,10 @@ mod tests {
 
     #[test]
     fn user_overlay_replaces_only_what_it_sets() {
-        let user = Keymap::parse("[global]\nkeymap = [{ on = \"x\", run = \"quit\", desc = \"leave\" }]\n").unwrap();
+        let user = Keymap::parse(
+            "[global]\nkeymap = [{ on = \"x\", run = \"quit\", desc = \"leave\" }]\n",
+        )
+        .unwrap();
         let keymap = Keymap::builtin().overlay(user);
         let x = Chord::parse("x").unwrap();
         let q = Chord::parse("q").unwrap();
@@ -199,8 +218,14 @@ mod tests {
 
     #[test]
     fn bad_keymap_says_why() {
-        let err = Keymap::parse("[table]\nkeymap = [{ on = \"<Nope>\", run = \"quit\", desc = \"d\" }]\n").unwrap_err();
+        let err = Keymap::parse(
+            "[table]\nkeymap = [{ on = \"<Nope>\", run = \"quit\", desc = \"d\" }]\n",
+        )
+        .unwrap_err();
         assert!(err.contains("<Nope>"), "{err}");
-        assert!(Keymap::parse("[table]\nkeymap = [{ on = \"q\", run = \"fly\", desc = \"d\" }]\n").is_err());
+        assert!(
+            Keymap::parse("[table]\nkeymap = [{ on = \"q\", run = \"fly\", desc = \"d\" }]\n")
+                .is_err()
+        );
     }
 }

@@ -41,7 +41,11 @@ pub fn parse_bytes(text: &str) -> Result<u64, String> {
 
 /// `part` of `whole` in percent; 0 when `whole` is 0.
 pub fn percent(part: f64, whole: f64) -> f64 {
-    if whole <= 0.0 { 0.0 } else { part * 100.0 / whole }
+    if whole <= 0.0 {
+        0.0
+    } else {
+        part * 100.0 / whole
+    }
 }
 
 #[cfg(test)]

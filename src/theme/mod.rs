@@ -35,10 +35,30 @@ struct ThemeFile {
 
 /// The semantic style names a theme sets.
 pub const STYLE_NAMES: [&str; 24] = [
-    "text", "dim", "border", "border_focus", "title", "header", "selected", "breadcrumb",
-    "hint_key", "hint_desc", "status_info", "status_warn", "status_error", "state_running",
-    "state_paused", "state_shutoff", "state_crashed", "state_other", "host_up", "host_down",
-    "host_connecting", "gauge_low", "gauge_mid", "gauge_high",
+    "text",
+    "dim",
+    "border",
+    "border_focus",
+    "title",
+    "header",
+    "selected",
+    "breadcrumb",
+    "hint_key",
+    "hint_desc",
+    "status_info",
+    "status_warn",
+    "status_error",
+    "state_running",
+    "state_paused",
+    "state_shutoff",
+    "state_crashed",
+    "state_other",
+    "host_up",
+    "host_down",
+    "host_connecting",
+    "gauge_low",
+    "gauge_mid",
+    "gauge_high",
 ];
 
 /// Resolved styles by semantic name.
@@ -59,7 +79,10 @@ impl Theme {
         let mut styles = BTreeMap::new();
         for (name, style) in file.styles {
             if !STYLE_NAMES.contains(&name.as_str()) {
-                return Err(format!("unknown style '{name}' (known: {})", STYLE_NAMES.join(", ")));
+                return Err(format!(
+                    "unknown style '{name}' (known: {})",
+                    STYLE_NAMES.join(", ")
+                ));
             }
             styles.insert(name, to_style(&style)?);
         }
@@ -147,8 +170,16 @@ mod tests {
 
     #[test]
     fn bad_theme_says_why() {
-        assert!(Theme::parse("[styles]\nnope = { fg = \"red\" }\n").unwrap_err().contains("nope"));
-        assert!(Theme::parse("[styles]\ntext = { fg = \"reddish\" }\n").unwrap_err().contains("reddish"));
+        assert!(
+            Theme::parse("[styles]\nnope = { fg = \"red\" }\n")
+                .unwrap_err()
+                .contains("nope")
+        );
+        assert!(
+            Theme::parse("[styles]\ntext = { fg = \"reddish\" }\n")
+                .unwrap_err()
+                .contains("reddish")
+        );
     }
 
     #[test]

@@ -6,7 +6,8 @@ use crate::app::msg::Effect;
 use crate::app::state::{Level, State, View};
 
 /// What `:help` and errors list.
-pub const COMMANDS: &str = ":pools (:p)  :hosts [POOL] (:h)  :vms [POOL] (:v)  :vm NAME  :help  :quit (:q)";
+pub const COMMANDS: &str =
+    ":pools (:p)  :hosts [POOL] (:h)  :vms [POOL] (:v)  :vm NAME  :help  :quit (:q)";
 
 pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
     let mut words = line.split_whitespace();
@@ -26,7 +27,11 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         ("vm", Some(vm)) => return goto_vm(state, vm),
         ("help" | "?", _) => push(state, View::Help),
         ("quit" | "q" | "q!", _) => state.quit = true,
-        (other, _) => set_status(state, Level::Error, format!("unknown command ':{other}' — try {COMMANDS}")),
+        (other, _) => set_status(
+            state,
+            Level::Error,
+            format!("unknown command ':{other}' — try {COMMANDS}"),
+        ),
     }
     Vec::new()
 }
@@ -49,8 +54,18 @@ fn goto_vm(state: &mut State, name: &str) -> Vec<Effect> {
         .pools
         .iter()
         .enumerate()
-        .flat_map(|(p, pool)| pool.hosts.iter().enumerate().map(move |(h, host)| (p, h, host)))
-        .flat_map(|(p, h, host)| host.vms.iter().filter(|v| v.name == name).map(move |v| (p, h, v.uuid.clone())))
+        .flat_map(|(p, pool)| {
+            pool.hosts
+                .iter()
+                .enumerate()
+                .map(move |(h, host)| (p, h, host))
+        })
+        .flat_map(|(p, h, host)| {
+            host.vms
+                .iter()
+                .filter(|v| v.name == name)
+                .map(move |v| (p, h, v.uuid.clone()))
+        })
         .collect();
     match found.as_slice() {
         [] => {
@@ -59,13 +74,29 @@ fn goto_vm(state: &mut State, name: &str) -> Vec<Effect> {
         }
         [(p, h, uuid)] => {
             let (p, h, uuid) = (*p, *h, uuid.clone());
-            jump(state, View::Vms { pool: None, host: None });
+            jump(
+                state,
+                View::Vms {
+                    pool: None,
+                    host: None,
+                },
+            );
             open_vm(state, p, h, uuid)
         }
         _ => {
-            jump(state, View::Vms { pool: None, host: None });
+            jump(
+                state,
+                View::Vms {
+                    pool: None,
+                    host: None,
+                },
+            );
             state.screen_mut().table.filter = name.to_string();
-            set_status(state, Level::Warn, format!("{} VMs are named '{name}'", found.len()));
+            set_status(
+                state,
+                Level::Warn,
+                format!("{} VMs are named '{name}'", found.len()),
+            );
             Vec::new()
         }
     }

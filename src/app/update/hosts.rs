@@ -9,7 +9,11 @@ use crate::backend::HostEvent;
 use crate::model::{Vm, VmSample};
 
 pub fn on_host_event(state: &mut State, pool: usize, host: usize, event: HostEvent) -> Vec<Effect> {
-    let Some(host_state) = state.pools.get_mut(pool).and_then(|p| p.hosts.get_mut(host)) else {
+    let Some(host_state) = state
+        .pools
+        .get_mut(pool)
+        .and_then(|p| p.hosts.get_mut(host))
+    else {
         return Vec::new();
     };
     let host_name = host_state.name.clone();
@@ -29,11 +33,21 @@ pub fn on_host_event(state: &mut State, pool: usize, host: usize, event: HostEve
                 set_status(state, Level::Info, format!("{host_name} is back"));
             }
         }
-        HostEvent::Down { reason, retry_in_secs } => {
+        HostEvent::Down {
+            reason,
+            retry_in_secs,
+        } => {
             let was_up = host_state.is_up();
-            host_state.status = HostStatus::Down { reason: reason.clone(), retry_in_secs };
+            host_state.status = HostStatus::Down {
+                reason: reason.clone(),
+                retry_in_secs,
+            };
             if was_up {
-                set_status(state, Level::Error, format!("{host_name} is down: {reason}"));
+                set_status(
+                    state,
+                    Level::Error,
+                    format!("{host_name} is down: {reason}"),
+                );
             }
         }
         HostEvent::Unsupported(reason) => host_state.status = HostStatus::Unsupported(reason),
@@ -64,7 +78,8 @@ pub fn upsert_vm(vms: &mut Vec<Vm>, mut vm: Vm) {
 }
 
 fn apply_samples(vms: &mut [Vm], samples: Vec<VmSample>) {
-    let by_uuid: HashMap<String, VmSample> = samples.into_iter().map(|s| (s.uuid.clone(), s)).collect();
+    let by_uuid: HashMap<String, VmSample> =
+        samples.into_iter().map(|s| (s.uuid.clone(), s)).collect();
     for vm in vms {
         match by_uuid.get(&vm.uuid) {
             Some(sample) => {

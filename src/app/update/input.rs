@@ -11,11 +11,19 @@ pub fn open_filter(state: &mut State) {
         return;
     }
     let current = state.screen().table.filter.clone();
-    state.input = Some(InputLine { kind: InputKind::Filter, text: current.clone(), previous: current });
+    state.input = Some(InputLine {
+        kind: InputKind::Filter,
+        text: current.clone(),
+        previous: current,
+    });
 }
 
 pub fn open_command(state: &mut State) {
-    state.input = Some(InputLine { kind: InputKind::Command, text: String::new(), previous: String::new() });
+    state.input = Some(InputLine {
+        kind: InputKind::Command,
+        text: String::new(),
+        previous: String::new(),
+    });
 }
 
 pub fn on_text_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -24,7 +32,9 @@ pub fn on_text_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     };
     match key.code {
         KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => line.text.clear(),
-        KeyCode::Char('w') if key.modifiers.contains(KeyModifiers::CONTROL) => delete_word(&mut line.text),
+        KeyCode::Char('w') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            delete_word(&mut line.text)
+        }
         KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => line.text.push(c),
         KeyCode::Backspace => {
             line.text.pop();
@@ -51,7 +61,12 @@ fn delete_word(text: &mut String) {
 
 /// The filter follows every keystroke.
 fn apply_live(state: &mut State) {
-    if let Some(InputLine { kind: InputKind::Filter, text, .. }) = &state.input {
+    if let Some(InputLine {
+        kind: InputKind::Filter,
+        text,
+        ..
+    }) = &state.input
+    {
         let text = text.clone();
         let nav = &mut state.screen_mut().table;
         nav.filter = text;
@@ -63,14 +78,23 @@ fn apply_live(state: &mut State) {
 
 pub fn submit(state: &mut State) -> Vec<Effect> {
     match state.input.take() {
-        Some(InputLine { kind: InputKind::Command, text, .. }) => command::run(state, &text),
+        Some(InputLine {
+            kind: InputKind::Command,
+            text,
+            ..
+        }) => command::run(state, &text),
         _ => Vec::new(),
     }
 }
 
 /// Esc: a filter goes back to what it was before editing; a command is dropped.
 pub fn cancel(state: &mut State) {
-    if let Some(InputLine { kind: InputKind::Filter, previous, .. }) = state.input.take() {
+    if let Some(InputLine {
+        kind: InputKind::Filter,
+        previous,
+        ..
+    }) = state.input.take()
+    {
         state.screen_mut().table.filter = previous;
     }
 }

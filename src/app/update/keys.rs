@@ -53,7 +53,13 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Reconnect => return nav::reconnect(state),
         Action::Pools => nav::jump(state, View::Pools),
         Action::Hosts => nav::jump(state, View::Hosts { pool: None }),
-        Action::Vms => nav::jump(state, View::Vms { pool: None, host: None }),
+        Action::Vms => nav::jump(
+            state,
+            View::Vms {
+                pool: None,
+                host: None,
+            },
+        ),
         Action::Submit => return input::submit(state),
         Action::Cancel => input::cancel(state),
     }

@@ -12,7 +12,7 @@ pub use keys::context as focus_context;
 mod nav;
 
 use super::msg::{Effect, Msg};
-use super::state::{State, StatusLine, Level};
+use super::state::{Level, State, StatusLine};
 use super::table::visible_rows;
 
 /// Applies one message and returns the effects it asks for.
@@ -56,5 +56,8 @@ pub fn refresh_rows(state: &mut State) {
 }
 
 pub(super) fn set_status(state: &mut State, level: Level, text: impl Into<String>) {
-    state.status = Some(StatusLine { level, text: text.into() });
+    state.status = Some(StatusLine {
+        level,
+        text: text.into(),
+    });
 }

@@ -34,7 +34,9 @@ pub fn move_by(state: &mut State, delta: isize) {
     let screen = state.screen_mut();
     if screen.view.is_table() {
         let last = rows.saturating_sub(1) as isize;
-        let next = (screen.table.selected as isize).saturating_add(delta).clamp(0, last.max(0));
+        let next = (screen.table.selected as isize)
+            .saturating_add(delta)
+            .clamp(0, last.max(0));
         screen.table.selected = next as usize;
     } else {
         let next = (i64::from(screen.scroll) + delta as i64).clamp(0, i64::from(u16::MAX));
@@ -53,7 +55,13 @@ pub fn open(state: &mut State) -> Vec<Effect> {
     };
     match row {
         RowId::Pool(p) => push(state, View::Hosts { pool: Some(p) }),
-        RowId::Host(p, h) => push(state, View::Vms { pool: Some(p), host: Some(h) }),
+        RowId::Host(p, h) => push(
+            state,
+            View::Vms {
+                pool: Some(p),
+                host: Some(h),
+            },
+        ),
         RowId::Vm(p, h, v) => {
             let uuid = state.pools[p].hosts[h].vms[v].uuid.clone();
             return open_vm(state, p, h, uuid);
@@ -64,8 +72,19 @@ pub fn open(state: &mut State) -> Vec<Effect> {
 
 /// Shows one VM and asks its host for disks, NICs and XML.
 pub fn open_vm(state: &mut State, pool: usize, host: usize, uuid: String) -> Vec<Effect> {
-    push(state, View::Vm { pool, host, uuid: uuid.clone() });
-    vec![Effect::Host { pool, host, command: HostCommand::LoadDetails { uuid } }]
+    push(
+        state,
+        View::Vm {
+            pool,
+            host,
+            uuid: uuid.clone(),
+        },
+    );
+    vec![Effect::Host {
+        pool,
+        host,
+        command: HostCommand::LoadDetails { uuid },
+    }]
 }
 
 pub fn sort_next(state: &mut State) {
@@ -101,5 +120,9 @@ pub fn reconnect(state: &mut State) -> Vec<Effect> {
     };
     let name = state.pools[pool].hosts[host].name.clone();
     set_status(state, Level::Info, format!("reconnecting to {name}…"));
-    vec![Effect::Host { pool, host, command: HostCommand::ReconnectNow }]
+    vec![Effect::Host {
+        pool,
+        host,
+        command: HostCommand::ReconnectNow,
+    }]
 }

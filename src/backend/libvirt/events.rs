@@ -39,6 +39,10 @@ struct Opaque<T> {
 
 type EventTx = Opaque<WorkerInput>;
 
+type GenericCallback = unsafe extern "C" fn(sys::virConnectPtr, sys::virDomainPtr, *mut c_void);
+type LifecycleCallback =
+    unsafe extern "C" fn(sys::virConnectPtr, sys::virDomainPtr, c_int, c_int, *mut c_void) -> c_int;
+
 /// The callbacks registered on one connection; deregistered on drop.
 pub struct Registration {
     conn_ptr: sys::virConnectPtr,
@@ -51,23 +55,31 @@ pub struct Registration {
 unsafe impl Send for Registration {}
 
 impl Registration {
-    pub fn register(conn: &Connect, tx: Sender<WorkerInput>, generation: u64) -> Result<Self, String> {
+    pub fn register(
+        conn: &Connect,
+        tx: Sender<WorkerInput>,
+        generation: u64,
+    ) -> Result<Self, String> {
         let mut registration = Registration {
             // SAFETY: only reads the pointer of a live connection.
             conn_ptr: unsafe { conn.as_ptr() },
             callback_ids: Vec::new(),
             close_registered: false,
         };
-        let lifecycle: unsafe extern "C" fn(sys::virConnectPtr, sys::virDomainPtr, c_int, c_int, *mut c_void) -> c_int = lifecycle_cb;
-        let reboot: unsafe extern "C" fn(sys::virConnectPtr, sys::virDomainPtr, *mut c_void) = reboot_cb;
+        let reboot: GenericCallback = reboot_cb;
         // SAFETY: libvirt calls each callback with the signature of its event id; the generic
         // type is how the C API takes them (VIR_DOMAIN_EVENT_CALLBACK).
-        let lifecycle_generic = unsafe { std::mem::transmute::<_, unsafe extern "C" fn(sys::virConnectPtr, sys::virDomainPtr, *mut c_void)>(lifecycle) };
+        let lifecycle_generic =
+            unsafe { std::mem::transmute::<LifecycleCallback, GenericCallback>(lifecycle_cb) };
         for (id, cb) in [
             (sys::VIR_DOMAIN_EVENT_ID_LIFECYCLE, lifecycle_generic),
             (sys::VIR_DOMAIN_EVENT_ID_REBOOT, reboot),
         ] {
-            let opaque = Box::into_raw(Box::new(Opaque { tx: tx.clone(), generation })).cast();
+            let opaque = Box::into_raw(Box::new(Opaque {
+                tx: tx.clone(),
+                generation,
+            }))
+            .cast();
             // SAFETY: valid connection; libvirt owns `opaque` and frees it with free_opaque.
             let cb_id = unsafe {
                 sys::virConnectDomainEventRegisterAny(
@@ -89,7 +101,12 @@ impl Registration {
         let opaque = Box::into_raw(Box::new(Opaque { tx, generation })).cast();
         // SAFETY: as above, for the close callback.
         let rc = unsafe {
-            sys::virConnectRegisterCloseCallback(conn.as_ptr(), Some(close_cb), opaque, Some(free_opaque))
+            sys::virConnectRegisterCloseCallback(
+                conn.as_ptr(),
+                Some(close_cb),
+                opaque,
+                Some(free_opaque),
+            )
         };
         if rc < 0 {
             // SAFETY: not registered, so still ours.
@@ -134,16 +151,25 @@ unsafe extern "C" fn lifecycle_cb(
     0
 }
 
-unsafe extern "C" fn reboot_cb(_conn: sys::virConnectPtr, dom: sys::virDomainPtr, opaque: *mut c_void) {
+unsafe extern "C" fn reboot_cb(
+    _conn: sys::virConnectPtr,
+    dom: sys::virDomainPtr,
+    opaque: *mut c_void,
+) {
     // SAFETY: opaque is the EventTx registered with this callback.
     let sink = unsafe { &*(opaque as *const EventTx) };
-    let _ = sink.tx.send(WorkerInput::Libvirt(LibvirtEvent::Rebooted { name: domain_name(dom) }));
+    let _ = sink.tx.send(WorkerInput::Libvirt(LibvirtEvent::Rebooted {
+        name: domain_name(dom),
+    }));
 }
 
 unsafe extern "C" fn close_cb(_conn: sys::virConnectPtr, reason: c_int, opaque: *mut c_void) {
     // SAFETY: opaque is the EventTx registered with this callback.
     let sink = unsafe { &*(opaque as *const EventTx) };
-    let _ = sink.tx.send(WorkerInput::Libvirt(LibvirtEvent::Closed { generation: sink.generation, reason }));
+    let _ = sink.tx.send(WorkerInput::Libvirt(LibvirtEvent::Closed {
+        generation: sink.generation,
+        reason,
+    }));
 }
 
 unsafe extern "C" fn free_opaque(opaque: *mut c_void) {

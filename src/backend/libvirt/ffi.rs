@@ -70,7 +70,11 @@ pub fn all_domain_stats(
             name: domain_name(record.dom),
             uuid: domain_uuid(record.dom),
             params: read_params(record.params, record.nparams),
-            stamp_xml: if with_stamp { stamp_of(record.dom) } else { None },
+            stamp_xml: if with_stamp {
+                stamp_of(record.dom)
+            } else {
+                None
+            },
         });
     }
     // SAFETY: frees exactly the list libvirt gave us; the domains inside go with it.
@@ -115,7 +119,9 @@ pub fn domain_name(dom: sys::virDomainPtr) -> String {
         return String::new();
     }
     // SAFETY: non-null NUL-terminated string owned by the domain object.
-    unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned()
+    unsafe { CStr::from_ptr(name) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// The domain's UUID as text; a local lookup, no RPC.
@@ -150,7 +156,9 @@ pub fn stamp_of(dom: sys::virDomainPtr) -> Option<String> {
         return None;
     }
     // SAFETY: non-null C string we now own and free with libc's free.
-    let text = unsafe { CStr::from_ptr(xml) }.to_string_lossy().into_owned();
+    let text = unsafe { CStr::from_ptr(xml) }
+        .to_string_lossy()
+        .into_owned();
     // SAFETY: libvirt allocated it with malloc.
     unsafe { libc::free(xml.cast()) };
     Some(text)

@@ -11,8 +11,10 @@ use super::ffi::{StatsRecord, all_domain_stats, domain_info, stamp_of};
 use super::xml::{parse_capabilities, parse_devices, parse_stamp};
 use crate::model::{HostFacts, HostInventory, StoragePool, Vm, VmDetails, VmSample, VmState};
 
-const INVENTORY_STATS: u32 = sys::VIR_DOMAIN_STATS_STATE | sys::VIR_DOMAIN_STATS_VCPU | sys::VIR_DOMAIN_STATS_BALLOON;
-const SAMPLE_STATS: u32 = sys::VIR_DOMAIN_STATS_CPU_TOTAL | sys::VIR_DOMAIN_STATS_BALLOON | sys::VIR_DOMAIN_STATS_VCPU;
+const INVENTORY_STATS: u32 =
+    sys::VIR_DOMAIN_STATS_STATE | sys::VIR_DOMAIN_STATS_VCPU | sys::VIR_DOMAIN_STATS_BALLOON;
+const SAMPLE_STATS: u32 =
+    sys::VIR_DOMAIN_STATS_CPU_TOTAL | sys::VIR_DOMAIN_STATS_BALLOON | sys::VIR_DOMAIN_STATS_VCPU;
 
 fn err(e: virt::error::Error) -> String {
     e.message().to_string()
@@ -38,7 +40,11 @@ fn host_facts(conn: &Connect) -> Result<HostFacts, String> {
     }
     Ok(HostFacts {
         hostname: conn.hostname().unwrap_or_default(),
-        cpu_model: if cpu_model.is_empty() { node.model.clone() } else { cpu_model },
+        cpu_model: if cpu_model.is_empty() {
+            node.model.clone()
+        } else {
+            cpu_model
+        },
         cpus: node.cpus,
         mhz: node.mhz,
         memory_bytes: node.memory * 1024,
@@ -109,7 +115,11 @@ fn vm_from_record(record: &StatsRecord, autostart: bool, persistent: bool) -> Vm
             * 1024,
         autostart,
         persistent,
-        stamp: record.stamp_xml.as_deref().map(parse_stamp).unwrap_or_default(),
+        stamp: record
+            .stamp_xml
+            .as_deref()
+            .map(parse_stamp)
+            .unwrap_or_default(),
         cpu_percent: None,
         memory_used_bytes: None,
     }
@@ -128,7 +138,10 @@ pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
         autostart: dom.autostart().unwrap_or(false),
         persistent: dom.is_persistent().unwrap_or(false),
         // SAFETY: `dom` outlives the call.
-        stamp: stamp_of(unsafe { dom.as_ptr() }).as_deref().map(parse_stamp).unwrap_or_default(),
+        stamp: stamp_of(unsafe { dom.as_ptr() })
+            .as_deref()
+            .map(parse_stamp)
+            .unwrap_or_default(),
         cpu_percent: None,
         memory_used_bytes: None,
     })
@@ -151,7 +164,12 @@ pub struct CpuSampler {
 impl CpuSampler {
     /// One bulk stats call over the running domains.
     pub fn sample(&mut self, conn: &Connect) -> Result<Vec<VmSample>, String> {
-        let records = all_domain_stats(conn, SAMPLE_STATS, sys::VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE, false)?;
+        let records = all_domain_stats(
+            conn,
+            SAMPLE_STATS,
+            sys::VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE,
+            false,
+        )?;
         let now = Instant::now();
         let mut next = HashMap::with_capacity(records.len());
         let samples = records

@@ -105,10 +105,12 @@ fn wait_before_retry(rx: &Receiver<WorkerInput>, sink: &EventSink, delay: Durati
             Err(RecvTimeoutError::Disconnected) => return true,
             Ok(WorkerInput::Command(HostCommand::Shutdown)) => return true,
             Ok(WorkerInput::Command(HostCommand::ReconnectNow)) => return false,
-            Ok(WorkerInput::Command(HostCommand::LoadDetails { uuid })) => sink(HostEvent::Details {
-                uuid,
-                result: Err("the host is down".into()),
-            }),
+            Ok(WorkerInput::Command(HostCommand::LoadDetails { uuid })) => {
+                sink(HostEvent::Details {
+                    uuid,
+                    result: Err("the host is down".into()),
+                })
+            }
             // Callbacks of a connection that is already gone.
             Ok(WorkerInput::Libvirt(_)) => {}
         }
@@ -150,7 +152,8 @@ impl Session {
                 }
                 next_sample = Instant::now() + stats_every;
             }
-            let input = match rx.recv_timeout(next_sample.saturating_duration_since(Instant::now())) {
+            let input = match rx.recv_timeout(next_sample.saturating_duration_since(Instant::now()))
+            {
                 Ok(input) => input,
                 Err(RecvTimeoutError::Timeout) => continue,
                 Err(RecvTimeoutError::Disconnected) => return Ended::Shutdown,
@@ -177,7 +180,12 @@ impl Session {
             WorkerInput::Libvirt(LibvirtEvent::Rebooted { name }) => {
                 sink(HostEvent::Notice(format!("{name} rebooted")));
             }
-            WorkerInput::Libvirt(LibvirtEvent::Lifecycle { generation, uuid, event, .. }) => {
+            WorkerInput::Libvirt(LibvirtEvent::Lifecycle {
+                generation,
+                uuid,
+                event,
+                ..
+            }) => {
                 if generation == self.generation {
                     return self.refresh_vm(uuid, event, sink);
                 }

@@ -18,19 +18,31 @@ pub fn parse_capabilities(xml: &str) -> Result<(String, Vec<NumaCell>), String> 
     let cells = host
         .and_then(|h| child(h, "topology"))
         .and_then(|t| child(t, "cells"))
-        .map(|cells| cells.children().filter(|n| n.has_tag_name("cell")).map(parse_cell).collect())
+        .map(|cells| {
+            cells
+                .children()
+                .filter(|n| n.has_tag_name("cell"))
+                .map(parse_cell)
+                .collect()
+        })
         .unwrap_or_default();
     Ok((model, cells))
 }
 
 fn parse_cell(cell: Node) -> NumaCell {
-    let id = cell.attribute("id").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let id = cell
+        .attribute("id")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     let memory_bytes = child(cell, "memory").map_or(0, |m| kib_text(m) * 1024);
     let pages = cell
         .children()
         .filter(|n| n.has_tag_name("pages"))
         .map(|p| {
-            let size = p.attribute("size").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let size = p
+                .attribute("size")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
             let count = p.text().and_then(|t| t.trim().parse().ok()).unwrap_or(0);
             (size, count)
         })
@@ -133,7 +145,11 @@ fn source_text(source: Node) -> String {
 
 fn parse_nic(nic: Node) -> Nic {
     let source = child(nic, "source")
-        .and_then(|s| ["network", "bridge", "dev"].iter().find_map(|a| s.attribute(*a)))
+        .and_then(|s| {
+            ["network", "bridge", "dev"]
+                .iter()
+                .find_map(|a| s.attribute(*a))
+        })
         .unwrap_or("");
     Nic {
         mac: child(nic, "mac")

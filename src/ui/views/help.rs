@@ -12,7 +12,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = state.theme();
     let mut lines = Vec::new();
     for (context, bindings) in state.keymap.contexts() {
-        lines.push(Line::from(Span::styled(context.title(), theme.style("header"))));
+        lines.push(Line::from(Span::styled(
+            context.title(),
+            theme.style("header"),
+        )));
         for binding in bindings {
             let keys: Vec<String> = binding.keys.iter().map(ToString::to_string).collect();
             lines.push(Line::from(vec![
@@ -23,7 +26,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         lines.push(Line::default());
     }
     lines.push(Line::from(Span::styled("Commands", theme.style("header"))));
-    lines.push(Line::from(Span::styled(format!("  {COMMANDS}"), theme.style("text"))));
+    lines.push(Line::from(Span::styled(
+        format!("  {COMMANDS}"),
+        theme.style("text"),
+    )));
     lines.push(Line::from(Span::styled(
         "  Filter: fuzzy; start with ! to show what does not match.",
         theme.style("text"),

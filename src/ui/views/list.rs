@@ -27,7 +27,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let end = (start + inner_rows).min(state.rows.len());
 
     let header = Row::new(cols.iter().enumerate().map(|(i, c)| {
-        let mark = if i == nav.sort_column { if nav.sort_descending { "↓" } else { "↑" } } else { "" };
+        let mark = if i == nav.sort_column {
+            if nav.sort_descending { "↓" } else { "↑" }
+        } else {
+            ""
+        };
         aligned(format!("{}{mark}", c.title), c.align)
     }))
     .style(theme.style("header"));
@@ -37,17 +41,33 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             let text = cell(state, *row, c);
             aligned(text, column.align).style(cell_style(state, theme, *row, c))
         });
-        let style = if selected { theme.style("selected") } else { theme.style("text") };
+        let style = if selected {
+            theme.style("selected")
+        } else {
+            theme.style("text")
+        };
         Row::new(cells).style(style)
     });
     let widths = cols.iter().enumerate().map(|(i, c)| {
-        if i == 0 { Constraint::Min(c.width) } else { Constraint::Length(c.width) }
+        if i == 0 {
+            Constraint::Fill(1)
+        } else {
+            Constraint::Length(c.width)
+        }
     });
-    let table = Table::new(rows, widths).header(header).block(block).column_spacing(1);
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .column_spacing(1);
     frame.render_widget(table, area);
 
     if state.rows.is_empty() {
-        let empty = Rect { x: area.x + 2, y: area.y + 2, width: area.width.saturating_sub(4), height: 1 };
+        let empty = Rect {
+            x: area.x + 2,
+            y: area.y + 2,
+            width: area.width.saturating_sub(4),
+            height: 1,
+        };
         let text = empty_text(state);
         frame.render_widget(Line::from(Span::styled(text, theme.style("dim"))), empty);
     }
@@ -65,7 +85,11 @@ fn cell_style(state: &State, theme: &Theme, row: RowId, column: usize) -> Style 
     match (row, column) {
         (RowId::Vm(p, h, v), 1) => {
             let host = &state.pools[p].hosts[h];
-            if host.is_up() { theme.vm_state(host.vms[v].state) } else { theme.style("dim") }
+            if host.is_up() {
+                theme.vm_state(host.vms[v].state)
+            } else {
+                theme.style("dim")
+            }
         }
         (RowId::Host(p, h), 2) => host_style(theme, &state.pools[p].hosts[h].status),
         _ => Style::default(),
@@ -84,8 +108,16 @@ pub fn host_style(theme: &Theme, status: &HostStatus) -> Style {
 fn title(state: &State) -> String {
     let screen = state.screen();
     let filter = &screen.table.filter;
-    let filter = if filter.is_empty() { String::new() } else { format!(" /{filter}") };
-    format!(" {} [{}]{filter} ", crumb(state, &screen.view), state.rows.len())
+    let filter = if filter.is_empty() {
+        String::new()
+    } else {
+        format!(" /{filter}")
+    };
+    format!(
+        " {} [{}]{filter} ",
+        crumb(state, &screen.view),
+        state.rows.len()
+    )
 }
 
 /// Why a list is empty: nothing there, the filter hides everything, or hosts are down.
@@ -95,11 +127,16 @@ fn empty_text(state: &State) -> String {
         return "nothing matches the filter (Esc clears it)".into();
     }
     let hosts: Vec<_> = match &screen.view {
-        View::Vms { pool: Some(p), host: Some(h) } => state.host(*p, *h).into_iter().collect(),
+        View::Vms {
+            pool: Some(p),
+            host: Some(h),
+        } => state.host(*p, *h).into_iter().collect(),
         _ => state.pools.iter().flat_map(|p| &p.hosts).collect(),
     };
     match hosts.iter().find(|h| !h.is_up()) {
-        Some(host) if hosts.len() == 1 => format!("{}: {}", host.name, host_status_text(&host.status)),
+        Some(host) if hosts.len() == 1 => {
+            format!("{}: {}", host.name, host_status_text(&host.status))
+        }
         _ => "nothing here yet".into(),
     }
 }

@@ -20,30 +20,60 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
     let lines = match (state.vm(pool, host, uuid), host_state) {
         (Some(vm), Some(h)) if screen.show_xml => xml_lines(details, theme, &vm.name, &h.name),
         (Some(vm), Some(h)) => {
-            let mut lines = summary_lines(vm, &h.name, &state.pools[pool].name, &host_status_text(&h.status), theme);
+            let mut lines = summary_lines(
+                vm,
+                &h.name,
+                &state.pools[pool].name,
+                &host_status_text(&h.status),
+                theme,
+            );
             lines.extend(device_lines(details, theme));
             lines
         }
-        _ => vec![Line::from(Span::styled("this VM is gone (undefined or moved)", theme.style("status_warn")))],
+        _ => vec![Line::from(Span::styled(
+            "this VM is gone (undefined or moved)",
+            theme.style("status_warn"),
+        ))],
     };
     let title = if screen.show_xml { " XML " } else { " VM " };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("border_focus"))
         .title(Span::styled(title, theme.style("title")));
-    let paragraph = Paragraph::new(lines).block(block).scroll((screen.scroll, 0));
-    let paragraph = if screen.show_xml { paragraph } else { paragraph.wrap(Wrap { trim: false }) };
+    let paragraph = Paragraph::new(lines)
+        .block(block)
+        .scroll((screen.scroll, 0));
+    let paragraph = if screen.show_xml {
+        paragraph
+    } else {
+        paragraph.wrap(Wrap { trim: false })
+    };
     frame.render_widget(paragraph, area);
 }
 
 fn field<'a>(theme: &Theme, name: &'a str, value: String) -> Line<'a> {
-    Line::from(vec![Span::styled(format!("{name:<14}"), theme.style("header")), Span::raw(value)])
+    Line::from(vec![
+        Span::styled(format!("{name:<14}"), theme.style("header")),
+        Span::raw(value),
+    ])
 }
 
-fn summary_lines<'a>(vm: &Vm, host: &str, pool: &str, host_status: &str, theme: &Theme) -> Vec<Line<'a>> {
+fn summary_lines<'a>(
+    vm: &Vm,
+    host: &str,
+    pool: &str,
+    host_status: &str,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     let stamp = &vm.stamp;
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
-    let yes_no = |b: bool| if b { "yes".to_string() } else { "no".to_string() };
+    let yes_no = |b: bool| {
+        if b {
+            "yes".to_string()
+        } else {
+            "no".to_string()
+        }
+    };
     vec![
         field(theme, "name", vm.name.clone()),
         Line::from(vec![
@@ -55,8 +85,16 @@ fn summary_lines<'a>(vm: &Vm, host: &str, pool: &str, host_status: &str, theme: 
         field(theme, "pool", pool.to_string()),
         field(theme, "vcpus", vm.vcpus.to_string()),
         field(theme, "memory", bytes(vm.memory_bytes)),
-        field(theme, "cpu", vm.cpu_percent.map_or("—".into(), |c| format!("{c:.1} %"))),
-        field(theme, "memory used", vm.memory_used_bytes.map_or("—".into(), bytes)),
+        field(
+            theme,
+            "cpu",
+            vm.cpu_percent.map_or("—".into(), |c| format!("{c:.1} %")),
+        ),
+        field(
+            theme,
+            "memory used",
+            vm.memory_used_bytes.map_or("—".into(), bytes),
+        ),
         field(theme, "autostart", yes_no(vm.autostart)),
         field(theme, "persistent", yes_no(vm.persistent)),
         field(theme, "type", or_dash(&stamp.vm_type)),
@@ -67,37 +105,73 @@ fn summary_lines<'a>(vm: &Vm, host: &str, pool: &str, host_status: &str, theme: 
 }
 
 fn device_lines<'a>(details: Option<&Result<VmDetails, String>>, theme: &Theme) -> Vec<Line<'a>> {
-    let mut lines = vec![Line::default(), Line::from(Span::styled("Disks", theme.style("title")))];
+    let mut lines = vec![
+        Line::default(),
+        Line::from(Span::styled("Disks", theme.style("title"))),
+    ];
     let details = match details {
-        None => return vec![Line::default(), Line::from(Span::styled("loading disks and NICs…", theme.style("dim")))],
-        Some(Err(e)) => return vec![Line::default(), Line::from(Span::styled(format!("details unavailable: {e}"), theme.style("status_error")))],
+        None => {
+            return vec![
+                Line::default(),
+                Line::from(Span::styled("loading disks and NICs…", theme.style("dim"))),
+            ];
+        }
+        Some(Err(e)) => {
+            return vec![
+                Line::default(),
+                Line::from(Span::styled(
+                    format!("details unavailable: {e}"),
+                    theme.style("status_error"),
+                )),
+            ];
+        }
         Some(Ok(d)) => d,
     };
     if details.disks.is_empty() {
         lines.push(Line::from(Span::styled("  none", theme.style("dim"))));
     }
     for disk in &details.disks {
-        lines.push(Line::from(format!("  {:<6} {:<6} {:<6} {}", disk.target, disk.device, disk.format, disk.source)));
+        lines.push(Line::from(format!(
+            "  {:<6} {:<6} {:<6} {}",
+            disk.target, disk.device, disk.format, disk.source
+        )));
         for (depth, base) in disk.backing.iter().enumerate() {
             let indent = "  ".repeat(depth + 1);
-            lines.push(Line::from(Span::styled(format!("         {indent}└─ backing {base}"), theme.style("dim"))));
+            lines.push(Line::from(Span::styled(
+                format!("         {indent}└─ backing {base}"),
+                theme.style("dim"),
+            )));
         }
     }
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled("Network interfaces", theme.style("title"))));
+    lines.push(Line::from(Span::styled(
+        "Network interfaces",
+        theme.style("title"),
+    )));
     if details.nics.is_empty() {
         lines.push(Line::from(Span::styled("  none", theme.style("dim"))));
     }
     for nic in &details.nics {
-        lines.push(Line::from(format!("  {:<18} {:<10} {:<12} {}", nic.mac, nic.kind, nic.source, nic.model)));
+        lines.push(Line::from(format!(
+            "  {:<18} {:<10} {:<12} {}",
+            nic.mac, nic.kind, nic.source, nic.model
+        )));
     }
     lines
 }
 
-fn xml_lines<'a>(details: Option<&Result<VmDetails, String>>, theme: &Theme, vm: &str, host: &str) -> Vec<Line<'a>> {
+fn xml_lines<'a>(
+    details: Option<&Result<VmDetails, String>>,
+    theme: &Theme,
+    vm: &str,
+    host: &str,
+) -> Vec<Line<'a>> {
     match details {
         Some(Ok(d)) => d.xml.lines().map(|l| Line::from(l.to_string())).collect(),
-        Some(Err(e)) => vec![Line::from(Span::styled(format!("XML of {vm} on {host} unavailable: {e}"), theme.style("status_error")))],
+        Some(Err(e)) => vec![Line::from(Span::styled(
+            format!("XML of {vm} on {host} unavailable: {e}"),
+            theme.style("status_error"),
+        ))],
         None => vec![Line::from(Span::styled("loading…", theme.style("dim")))],
     }
 }

@@ -13,7 +13,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let mut spans = vec![Span::styled(" vmdeck ", theme.style("title"))];
     for screen in state.screens() {
         spans.push(Span::styled(" › ", theme.style("dim")));
-        spans.push(Span::styled(crumb(state, &screen.view), theme.style("breadcrumb")));
+        spans.push(Span::styled(
+            crumb(state, &screen.view),
+            theme.style("breadcrumb"),
+        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 
@@ -24,25 +27,46 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     if state.read_only {
         right.push(Span::styled(" READ-ONLY ", theme.style("status_warn")));
     }
-    let style = if up == total { theme.style("host_up") } else { theme.style("host_down") };
+    let style = if up == total {
+        theme.style("host_up")
+    } else {
+        theme.style("host_down")
+    };
     right.push(Span::styled(format!(" hosts {up}/{total} up "), style));
-    frame.render_widget(Paragraph::new(Line::from(right)).alignment(Alignment::Right), area);
+    frame.render_widget(
+        Paragraph::new(Line::from(right)).alignment(Alignment::Right),
+        area,
+    );
 }
 
 /// What a screen is called in the breadcrumbs.
 pub fn crumb(state: &State, view: &View) -> String {
-    let pool_name = |p: usize| state.pools.get(p).map_or("?", |p| p.name.as_str()).to_string();
+    let pool_name = |p: usize| {
+        state
+            .pools
+            .get(p)
+            .map_or("?", |p| p.name.as_str())
+            .to_string()
+    };
     match view {
         View::Pools => "pools".into(),
         View::Hosts { pool: None } => "hosts".into(),
         View::Hosts { pool: Some(p) } => format!("{} hosts", pool_name(*p)),
         View::Vms { pool: None, .. } => "vms".into(),
-        View::Vms { pool: Some(p), host: None } => format!("{} vms", pool_name(*p)),
-        View::Vms { pool: Some(p), host: Some(h) } => {
+        View::Vms {
+            pool: Some(p),
+            host: None,
+        } => format!("{} vms", pool_name(*p)),
+        View::Vms {
+            pool: Some(p),
+            host: Some(h),
+        } => {
             let host = state.host(*p, *h).map_or("?", |h| h.name.as_str());
             format!("{host} vms")
         }
-        View::Vm { pool, host, uuid } => state.vm(*pool, *host, uuid).map_or("vm".into(), |v| v.name.clone()),
+        View::Vm { pool, host, uuid } => state
+            .vm(*pool, *host, uuid)
+            .map_or("vm".into(), |v| v.name.clone()),
         View::Help => "help".into(),
     }
 }

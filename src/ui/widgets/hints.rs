@@ -12,14 +12,25 @@ use crate::keymap::{Action, Context};
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = state.theme();
     let context = focus_context(state);
-    let mut bindings: Vec<_> = state.keymap.bindings(context).iter().filter(|b| !is_movement(b.action)).collect();
+    let global = state.keymap.bindings(Context::Global);
+    let mut bindings: Vec<_> = Vec::new();
     if context != Context::Input {
-        bindings.extend(state.keymap.bindings(Context::Global).iter().filter(|b| b.action != Action::Back));
+        // Help first: whatever else does not fit, the way to find it does.
+        bindings.extend(global.iter().filter(|b| b.action == Action::Help));
     }
+    let local = state.keymap.bindings(context).iter();
+    bindings.extend(local.filter(|b| !is_movement(b.action)));
+    if context != Context::Input {
+        let rest = global.iter();
+        bindings.extend(rest.filter(|b| !matches!(b.action, Action::Back | Action::Help)));
+    }
+
     let mut spans = Vec::new();
     let mut width = 0usize;
     for binding in bindings {
-        let Some(key) = binding.keys.first() else { continue };
+        let Some(key) = binding.keys.first() else {
+            continue;
+        };
         let key = format!(" {key} ");
         let desc = format!(" {} ", binding.desc);
         width += key.chars().count() + desc.chars().count();
@@ -34,5 +45,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
 
 /// Arrow-style movement is the same in every terminal program; the bar has room for more.
 fn is_movement(action: Action) -> bool {
-    matches!(action, Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom)
+    matches!(
+        action,
+        Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+    )
 }

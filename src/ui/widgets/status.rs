@@ -30,6 +30,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             Level::Warn => theme.style("status_warn"),
             Level::Error => theme.style("status_error"),
         };
-        frame.render_widget(Paragraph::new(Span::styled(status.text.as_str(), style)), area);
+        frame.render_widget(
+            Paragraph::new(Span::styled(status.text.as_str(), style)),
+            area,
+        );
     }
 }

@@ -1,0 +1,167 @@
+//! A small inventory for reducer and render tests (never the proof that a backend works:
+//! the end-to-end tests run against the real lab).
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use vmdeck::app::state::Themes;
+use vmdeck::app::{Msg, State, update};
+use vmdeck::backend::HostEvent;
+use vmdeck::config::parse_config;
+use vmdeck::keymap::Keymap;
+use vmdeck::model::{HostFacts, HostInventory, NumaCell, StoragePool, Vm, VmStamp, VmState};
+use vmdeck::theme::Theme;
+
+pub const CONFIG: &str = r#"
+[[pool]]
+name = "prod"
+hosts = [{ name = "kvm1", uri = "qemu+ssh://kvm1/system" }, { name = "kvm2", uri = "qemu+ssh://kvm2/system" }]
+
+[[pool]]
+name = "edge"
+driver = "incus"
+url = "https://edge:8443"
+"#;
+
+pub fn vm(name: &str, state: VmState, vcpus: u32, mem_mib: u64, vm_type: &str) -> Vm {
+    Vm {
+        name: name.into(),
+        uuid: format!("uuid-{name}"),
+        state,
+        vcpus,
+        memory_bytes: mem_mib << 20,
+        autostart: false,
+        persistent: true,
+        stamp: VmStamp {
+            vm_type: Some(vm_type.into()),
+            group: Some("web".into()),
+            ..VmStamp::default()
+        },
+        cpu_percent: if state == VmState::Running {
+            Some(12.0)
+        } else {
+            None
+        },
+        memory_used_bytes: None,
+    }
+}
+
+pub fn facts(name: &str) -> HostFacts {
+    HostFacts {
+        hostname: name.into(),
+        cpu_model: "Skylake-Server".into(),
+        cpus: 16,
+        mhz: 2400,
+        memory_bytes: 64 << 30,
+        numa: vec![
+            NumaCell {
+                id: 0,
+                cpus: (0..8).collect(),
+                memory_bytes: 32 << 30,
+                free_bytes: Some(20 << 30),
+                pages: vec![(4, 100)],
+            },
+            NumaCell {
+                id: 1,
+                cpus: (8..16).collect(),
+                memory_bytes: 32 << 30,
+                free_bytes: Some(10 << 30),
+                pages: vec![(4, 100)],
+            },
+        ],
+        storage: vec![StoragePool {
+            name: "default".into(),
+            active: true,
+            capacity_bytes: 100 << 30,
+            allocation_bytes: 40 << 30,
+            available_bytes: 60 << 30,
+        }],
+        hypervisor: "QEMU 10.0.2 / libvirt 11.3.0".into(),
+    }
+}
+
+pub fn themes() -> Themes {
+    Themes {
+        global: Theme::builtin(),
+        by_name: HashMap::from([("default".to_string(), Theme::builtin())]),
+    }
+}
+
+/// prod: kvm1 up with three VMs, kvm2 down; edge: incus, unsupported.
+pub fn state() -> State {
+    let config = parse_config(CONFIG, "test.toml").unwrap();
+    let mut state = State::new(&config, Keymap::builtin(), themes());
+    update(
+        &mut state,
+        Msg::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
+    let inventory = HostInventory {
+        facts: facts("kvm1"),
+        vms: vec![
+            vm("api-1", VmState::Running, 2, 2048, "small"),
+            vm("db-1", VmState::Running, 4, 8192, "large"),
+            vm("spare-1", VmState::Shutoff, 1, 1024, "small"),
+        ],
+    };
+    host(&mut state, 0, 0, HostEvent::Connected(inventory));
+    host(
+        &mut state,
+        0,
+        1,
+        HostEvent::Down {
+            reason: "Connection refused".into(),
+            retry_in_secs: 4,
+        },
+    );
+    host(
+        &mut state,
+        1,
+        0,
+        HostEvent::Unsupported("the Incus driver is not available yet".into()),
+    );
+    state
+}
+
+pub fn host(
+    state: &mut State,
+    pool: usize,
+    host: usize,
+    event: HostEvent,
+) -> Vec<vmdeck::app::Effect> {
+    update(state, Msg::Host { pool, host, event })
+}
+
+pub fn key(state: &mut State, code: KeyCode) -> Vec<vmdeck::app::Effect> {
+    update(state, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+pub fn ctrl(state: &mut State, c: char) -> Vec<vmdeck::app::Effect> {
+    update(
+        state,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+pub fn typed(state: &mut State, text: &str) {
+    for c in text.chars() {
+        key(state, KeyCode::Char(c));
+    }
+}
+
+/// The names of the VMs on screen, in order.
+pub fn vm_names(state: &State) -> Vec<String> {
+    state
+        .rows
+        .iter()
+        .filter_map(|row| match row {
+            vmdeck::app::table::RowId::Vm(p, h, v) => {
+                Some(state.pools[*p].hosts[*h].vms[*v].name.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}

@@ -1,0 +1,110 @@
+//! Render snapshots of every view into ratatui's TestBackend.
+
+mod common;
+
+use common::{host, key, state, typed};
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use vmdeck::app::State;
+use vmdeck::backend::HostEvent;
+use vmdeck::model::{Disk, Nic, VmDetails};
+
+fn draw(state: &State, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| vmdeck::ui::render(f, state)).unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn vms_view() {
+    insta::assert_snapshot!(draw(&state(), 100, 14));
+}
+
+#[test]
+fn vms_view_at_80x24() {
+    insta::assert_snapshot!(draw(&state(), 80, 24));
+}
+
+#[test]
+fn pools_view() {
+    let mut s = state();
+    key(&mut s, KeyCode::Esc);
+    insta::assert_snapshot!(draw(&s, 110, 8));
+}
+
+#[test]
+fn hosts_view_shows_down_and_unsupported_hosts() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('H'));
+    insta::assert_snapshot!(draw(&s, 110, 9));
+}
+
+#[test]
+fn filter_in_progress() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('/'));
+    typed(&mut s, "db");
+    insta::assert_snapshot!(draw(&s, 100, 9));
+}
+
+#[test]
+fn filter_matching_nothing_says_so() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('/'));
+    typed(&mut s, "zzz");
+    key(&mut s, KeyCode::Enter);
+    insta::assert_snapshot!(draw(&s, 100, 8));
+}
+
+fn open_db(s: &mut State) {
+    key(s, KeyCode::Char('j'));
+    key(s, KeyCode::Enter);
+    let details = VmDetails {
+        disks: vec![Disk {
+            target: "vda".into(),
+            device: "disk".into(),
+            format: "qcow2".into(),
+            source: "/var/lib/libvirt/images/db-1.qcow2".into(),
+            backing: vec!["/var/lib/libvirt/images/base.qcow2".into()],
+        }],
+        nics: vec![Nic {
+            mac: "52:54:00:12:34:56".into(),
+            kind: "network".into(),
+            source: "default".into(),
+            model: "virtio".into(),
+        }],
+        xml: "<domain type='qemu'>\n  <name>db-1</name>\n</domain>".into(),
+    };
+    host(
+        s,
+        0,
+        0,
+        HostEvent::Details {
+            uuid: "uuid-db-1".into(),
+            result: Ok(details),
+        },
+    );
+}
+
+#[test]
+fn vm_detail() {
+    let mut s = state();
+    open_db(&mut s);
+    insta::assert_snapshot!(draw(&s, 90, 30));
+}
+
+#[test]
+fn vm_xml() {
+    let mut s = state();
+    open_db(&mut s);
+    key(&mut s, KeyCode::Char('x'));
+    insta::assert_snapshot!(draw(&s, 60, 8));
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('?'));
+    insta::assert_snapshot!(draw(&s, 90, 60));
+}
