@@ -48,13 +48,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         };
         Row::new(cells).style(style)
     });
-    let widths = cols.iter().enumerate().map(|(i, c)| {
-        if i == 0 {
+    let widths = cols.iter().map(|c| {
+        if c.flex {
             Constraint::Fill(1)
         } else {
             Constraint::Length(c.width)
         }
     });
+
     let table = Table::new(rows, widths)
         .header(header)
         .block(block)
