@@ -18,7 +18,7 @@ OUT=${1:-$LAB_IMAGE_DIR}
 BUSYBOX=/bin/busybox
 # The initramfs only insmods what it finds; see guest/init for why each is there.
 MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk
-virtio_balloon button evdev isofs fat vfat nls_cp437 nls_iso8859_1"
+virtio_balloon button evdev isofs fat vfat nls_cp437 nls_iso8859-1"
 
 umask 022
 mkdir -p "$OUT"
