@@ -1,0 +1,163 @@
+//! End-to-end: the real binary in a PTY against the real lab (three libvirt hosts).
+//! Each test uses its own domains, so they can run side by side.
+
+mod pty;
+
+use std::time::Duration;
+
+use pty::{Tui, lab_config, lab_config_with, lab_ctl, virsh};
+
+fn start(config: &std::path::Path) -> Tui {
+    let tui = Tui::spawn(&["--config", config.to_str().unwrap()], 140, 40);
+    tui.wait_text("hosts 3/4 up");
+    tui
+}
+
+#[test]
+fn vm_list_shows_the_lab_domains() {
+    let Some(lab) = lab_config() else { return };
+    let tui = start(&lab);
+    for name in ["lab1-web", "lab1-db", "lab2-web", "lab3-spare"] {
+        tui.wait_text(name);
+    }
+    let web = tui.line_with("lab1-web").unwrap();
+    assert!(
+        web.contains("running") && web.contains("lab1") && web.contains("small"),
+        "{web}"
+    );
+    let spare = tui.line_with("lab2-spare").unwrap();
+    assert!(spare.contains("shutoff"), "{spare}");
+}
+
+#[test]
+fn filter_narrows_the_list_and_esc_clears_it() {
+    let Some(lab) = lab_config() else { return };
+    let mut tui = start(&lab);
+    tui.wait_text("lab1-web");
+    tui.send("/db");
+    tui.wait_for("only db rows", Duration::from_secs(10), |s| {
+        s.contains("lab1-db") && !s.contains("lab1-web")
+    });
+    tui.send("\r");
+    tui.send("\x1b");
+    tui.wait_for("all rows again", Duration::from_secs(10), |s| {
+        s.contains("lab1-db") && s.contains("lab1-web")
+    });
+}
+
+#[test]
+fn state_changes_made_with_virsh_show_up_through_events() {
+    let Some(lab) = lab_config() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // Stats every hour: whatever changes on screen now came from libvirt events.
+    let config = lab_config_with(&lab, dir.path(), "stats_interval_secs = 3600");
+    let tui = start(&config);
+    let uri = lab_ctl(&["uri", "3"]);
+    let _ = std::process::Command::new("virsh")
+        .args(["-c", &uri, "destroy", "lab3-spare"])
+        .output();
+    tui.wait_for("lab3-spare shut off", Duration::from_secs(30), |_| {
+        tui.line_with("lab3-spare")
+            .is_some_and(|l| l.contains("shutoff"))
+    });
+    virsh(&uri, &["start", "lab3-spare"]);
+    tui.wait_for("lab3-spare running", Duration::from_secs(15), |_| {
+        tui.line_with("lab3-spare")
+            .is_some_and(|l| l.contains("running"))
+    });
+    virsh(&uri, &["destroy", "lab3-spare"]);
+    tui.wait_for("lab3-spare shut off again", Duration::from_secs(15), |_| {
+        tui.line_with("lab3-spare")
+            .is_some_and(|l| l.contains("shutoff"))
+    });
+}
+
+#[test]
+fn drill_down_to_a_vm_with_its_disks_and_xml() {
+    let Some(lab) = lab_config() else { return };
+    let mut tui = start(&lab);
+    tui.wait_text("lab2-db");
+    tui.send(":vm lab2-db\r");
+    let screen = tui.wait_text("Disks");
+    assert!(
+        screen.contains("lab2-db") && screen.contains("medium"),
+        "{screen}"
+    );
+    tui.send("x");
+    tui.wait_text("<domain type='qemu'");
+    tui.send("\x1b");
+    tui.send("\x1b");
+    tui.send("\x1b");
+    tui.wait_text("pools [2]");
+    tui.send("q");
+}
+
+#[test]
+fn quitting_and_signals_restore_the_terminal() {
+    let Some(lab) = lab_config() else { return };
+    for how in ["q", "TERM", "HUP"] {
+        let mut tui = start(&lab);
+        assert!(tui.alternate_screen());
+        match how {
+            "q" => tui.send("q"),
+            signal => {
+                let pid = tui.pid().unwrap().to_string();
+                let status = std::process::Command::new("kill")
+                    .args([&format!("-{signal}"), &pid])
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+            }
+        }
+        assert!(
+            tui.wait_exit(Duration::from_secs(10)).is_some(),
+            "{how}: vmdeck did not exit"
+        );
+        assert!(
+            !tui.alternate_screen(),
+            "{how}: still on the alternate screen"
+        );
+        let raw = String::from_utf8_lossy(&tui.raw_output()).into_owned();
+        assert!(raw.contains("\x1b[?25h"), "{how}: cursor not shown again");
+    }
+}
+
+#[test]
+fn headless_list_prints_json_inventory() {
+    let Some(lab) = lab_config() else { return };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vmdeck"))
+        .args([
+            "--config",
+            lab.to_str().unwrap(),
+            "list",
+            "--pool",
+            "lab",
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let vms: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let web = vms
+        .iter()
+        .find(|v| v["name"] == "lab1-web")
+        .expect("lab1-web listed");
+    assert_eq!(web["pool"], "lab");
+    assert_eq!(web["host"], "lab1");
+    assert_eq!(web["state"], "running");
+    assert_eq!(web["type"], "small");
+    assert!(web["vcpus"].as_u64() == Some(1));
+    assert!(web["memory_bytes"].as_u64().unwrap() >= 64 << 20);
+    assert_eq!(web["uuid"].as_str().unwrap().len(), 36);
+    for host in ["lab1", "lab2", "lab3"] {
+        assert!(
+            vms.iter()
+                .any(|v| v["host"] == host && v["name"] == format!("{host}-db"))
+        );
+    }
+}
