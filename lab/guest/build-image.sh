@@ -18,7 +18,7 @@ OUT=${1:-$LAB_IMAGE_DIR}
 BUSYBOX=/bin/busybox
 # The initramfs only insmods what it finds; see guest/init for why each is there.
 MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk
-virtio_balloon button evdev isofs fat vfat nls_cp437 nls_iso8859-1"
+virtio_balloon button evdev cdrom isofs fat vfat nls_cp437 nls_iso8859-1"
 
 umask 022
 mkdir -p "$OUT"
@@ -67,7 +67,8 @@ build_kernel() {
 }
 
 build_initrd() {
-  [ -s "$OUT/initrd.gz" ] && [ "$OUT/initrd.gz" -nt "$HERE/init" ] && return 0
+  [ -s "$OUT/initrd.gz" ] && [ "$OUT/initrd.gz" -nt "$HERE/init" ] &&
+    [ "$OUT/initrd.gz" -nt "$HERE/acpi-power" ] && return 0
   lab_log "image: building initrd.gz"
   local r=$WORK/initrd
   mkdir -p "$r"/{bin,proc,sys,dev,tmp,root,etc/acpi/PWRF,lib/modules,run}
