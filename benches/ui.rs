@@ -23,7 +23,7 @@ fn vm(host: usize, i: usize) -> Vm {
     Vm {
         name: format!("h{host:02}-vm-{i:04}"),
         uuid: format!("{host:08}-0000-0000-0000-{i:012}"),
-        state: if i % 3 == 0 {
+        state: if i.is_multiple_of(3) {
             VmState::Shutoff
         } else {
             VmState::Running
@@ -94,7 +94,7 @@ fn benches(c: &mut Criterion) {
         })
     });
 
-    let mut filtering = state.clone();
+    let mut filtering = big_state();
     update(&mut filtering, key('/'));
     update(&mut filtering, key('h'));
     c.bench_function("filter keystroke over 10k vms", |b| {
@@ -107,7 +107,7 @@ fn benches(c: &mut Criterion) {
         })
     });
 
-    let mut events = state.clone();
+    let mut events = big_state();
     let mut flip = false;
     c.bench_function("apply one lifecycle event (10k vms)", |b| {
         b.iter(|| {

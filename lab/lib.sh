@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Shared settings and helpers of the vmdeck lab scripts (sourced, never run).
+# shellcheck disable=SC2034  # the variables are used by the scripts that source this file
 # Everything the lab creates lives under $LAB_DIR so that one `rm -rf` (or lab/down.sh plus
 # deleting the folder) resets it; the guest image under $LAB_DIR/image is a cache that
 # survives lab/down.sh.
 
 LAB_DIR=${LAB_DIR:-/var/tmp/vmdeck-lab}
-LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_HOST_IDS=(1 2 3)
 LAB_IMAGE_DIR=$LAB_DIR/image
 LAB_RUN_DIR=$LAB_DIR/run
@@ -37,33 +37,50 @@ lab_migration_port_min() { echo $((49152 + ($1 - 1) * 100)); }
 # lab_virsh N ARGS... — virsh against host N, as root (which is what vmdeck and tests do).
 lab_virsh() { local n=$1; shift; virsh -q -c "$(lab_uri "$n")" "$@" </dev/null; }
 
+# proc_alive PID — true while PID runs. A zombie counts as dead: the init of these machines
+# (and of some containers) reaps orphans late, so /proc/PID of a dead daemon can linger.
+proc_alive() {
+  local state
+  state=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
 # pid_alive PIDFILE COMM — true when the pid in PIDFILE runs and is the program COMM.
 # Checking the name as well keeps a stale pid file from pointing at a recycled pid.
 pid_alive() {
   local pid
   [ -r "$1" ] || return 1
   pid=$(cat "$1" 2>/dev/null) || return 1
-  [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
+  [ -n "$pid" ] && proc_alive "$pid" || return 1
   [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ]
 }
 
-# kill_pidfile PIDFILE COMM [TIMEOUT] — TERM, then KILL after TIMEOUT seconds; removes the file.
+# kill_pidfile PIDFILE COMM [TIMEOUT] [SIGNAL] — sends SIGNAL (TERM), then KILL after TIMEOUT
+# seconds; removes the file.
 kill_pidfile() {
-  local file=$1 comm=$2 timeout=${3:-10} pid i
+  local file=$1 comm=$2 timeout=${3:-10} sig=${4:-TERM} pid i
   if pid_alive "$file" "$comm"; then
     pid=$(cat "$file")
-    kill -TERM "$pid" 2>/dev/null || true
+    kill -"$sig" "$pid" 2>/dev/null || true
     for ((i = 0; i < timeout * 10; i++)); do
-      [ -d "/proc/$pid" ] || break
+      proc_alive "$pid" || break
       sleep 0.1
     done
-    if [ -d "/proc/$pid" ]; then
-      lab_log "$comm (pid $pid) ignored TERM; sending KILL"
+    if proc_alive "$pid"; then
+      [ "$sig" = KILL ] || lab_log "$comm (pid $pid) ignored $sig; sending KILL"
       kill -KILL "$pid" 2>/dev/null || true
-      sleep 0.2
+      for ((i = 0; i < 20; i++)); do proc_alive "$pid" || break; sleep 0.1; done
     fi
   fi
   rm -f "$file"
+}
+
+# quietly CMD... — runs CMD with its chatter captured; shows it only when CMD fails.
+quietly() {
+  local out rc=0
+  out=$("$@" </dev/null 2>&1) || rc=$?
+  [ "$rc" -eq 0 ] || printf '%s\n' "$out" >&2
+  return "$rc"
 }
 
 # wait_for SECONDS CMD... — retries CMD every 0.2 s until it succeeds or time runs out.
@@ -75,4 +92,157 @@ wait_for() {
     sleep 0.2
   done
   "$@" >/dev/null 2>&1
+}
+
+# ---------------------------------------------------------------------------------------------
+# libvirt hosts: one unprivileged session libvirtd per user labhN (as root, libvirtd would
+# always be the single system daemon).
+
+# All host users share this group: each daemon's socket is group-accessible so that one host's
+# libvirtd can open the other's socket (peer-to-peer migration, virDomainMigrateToURI3).
+LAB_GROUP=vmdecklab
+
+# lab_host_setup N — user, folders and config of host N (cheap; safe to repeat).
+lab_host_setup() {
+  local n=$1 user home hdir portmin
+  user=$(lab_user "$n")
+  home=$(lab_home "$n")
+  hdir=$LAB_DIR/hosts/lab$n
+  getent group "$LAB_GROUP" >/dev/null || groupadd "$LAB_GROUP"
+  id "$user" >/dev/null 2>&1 || useradd -m -s /bin/bash "$user"
+  id -nG "$user" | tr ' ' '\n' | grep -x "$LAB_GROUP" >/dev/null || usermod -aG "$LAB_GROUP" "$user"
+  # Searchable (not listable) by others: root and the other lab hosts reach the socket.
+  install -d -o "$user" -g "$user" -m 711 "$home" "$home/run"
+  install -d -o "$user" -g "$user" -m 700 "$home/.config" "$home/.config/libvirt"
+  install -d -o "$user" -g "$user" -m 755 "$hdir" "$hdir/images"
+  portmin=$(lab_migration_port_min "$n")
+  lab_write_as "$user" "$home/.config/libvirt/libvirtd.conf" <<CONF
+# Written by vmdeck lab/lib.sh — host lab$n.
+# Distinct per host, or libvirt refuses to migrate "to the same host".
+host_uuid = "$(lab_host_uuid "$n")"
+# Root (vmdeck, tests) connects anyway; the group lets the other lab hosts in for
+# peer-to-peer migration.
+unix_sock_group = "$LAB_GROUP"
+unix_sock_rw_perms = "0770"
+log_outputs = "3:file:$hdir/libvirtd.log"
+CONF
+  lab_write_as "$user" "$home/.config/libvirt/qemu.conf" <<CONF
+# Written by vmdeck lab/lib.sh — host lab$n.
+# Without this the session daemon wants virtlogd for guest stdio/serial logs.
+stdio_handler = "file"
+# Session daemons default to saving/shutting down every guest when they stop; the lab stops
+# daemons to simulate a lost host (lab/ctl.sh host-stop) and the guests must keep running.
+auto_shutdown_try_save = "none"
+auto_shutdown_try_shutdown = "none"
+auto_shutdown_poweroff = "none"
+# A port range of its own per host for incoming migrations. (migration_host and
+# migration_address refuse 127.0.0.1 as "the local machine": callers pass the migration URI
+# tcp://127.0.0.1 instead.)
+migration_port_min = $portmin
+migration_port_max = $((portmin + 49))
+CONF
+}
+
+# lab_write_as USER FILE — writes stdin to FILE owned by USER, only when the content changed.
+lab_write_as() {
+  local user=$1 file=$2 tmp
+  tmp=$(mktemp)
+  cat >"$tmp"
+  if ! cmp -s "$tmp" "$file" 2>/dev/null; then
+    install -o "$user" -g "$user" -m 644 "$tmp" "$file"
+  fi
+  rm -f "$tmp"
+}
+
+lab_host_running() { pid_alive "$(lab_pidfile "$1")" libvirtd; }
+lab_host_answers() { lab_virsh "$1" version >/dev/null 2>&1; }
+
+# lab_host_start N — starts labhN's libvirtd unless it runs; waits until it answers.
+lab_host_start() {
+  local n=$1 user home daemon_pidfile pidfile i
+  user=$(lab_user "$n")
+  home=$(lab_home "$n")
+  daemon_pidfile=$home/run/libvirt/libvirtd.pid
+  pidfile=$(lab_pidfile "$n")
+  mkdir -p "$LAB_RUN_DIR" "$LAB_LOG_DIR"
+  # Adopt a daemon this lab started earlier (its own pid file is the reference).
+  if ! lab_host_running "$n" && pid_alive "$daemon_pidfile" libvirtd; then
+    cp "$daemon_pidfile" "$pidfile"
+  fi
+  if ! lab_host_running "$n"; then
+    # libvirtd --daemon detaches (setsid, stdio to /dev/null) and writes its pid file under
+    # XDG_RUNTIME_DIR/libvirt; it refuses to start twice on the same pid file lock.
+    su - "$user" -c "XDG_RUNTIME_DIR=$home/run $LIBVIRTD --daemon" \
+      </dev/null >>"$LAB_LOG_DIR/lab$n-start.log" 2>&1 ||
+      lab_die "libvirtd of lab$n did not start (see $LAB_LOG_DIR/lab$n-start.log)"
+  fi
+  for ((i = 0; i < 150; i++)); do
+    if lab_host_answers "$n"; then
+      # The daemon's own pid file is there once it answers; keep a copy as the lab's record.
+      lab_host_running "$n" || cp "$daemon_pidfile" "$pidfile"
+      # libvirt creates run/libvirt with mode 0700; the other hosts need to get through it.
+      chmod 711 "$home/run/libvirt"
+      return 0
+    fi
+    # A daemon whose initialisation fails removes its pid file and exits.
+    [ "$i" -lt 10 ] || pid_alive "$daemon_pidfile" libvirtd || break
+    sleep 0.2
+  done
+  tail -n 5 "$LAB_DIR/hosts/lab$n/libvirtd.log" >&2 2>/dev/null || true
+  lab_die "lab$n does not answer on $(lab_uri "$n") (log: $LAB_DIR/hosts/lab$n/libvirtd.log)"
+}
+
+# lab_host_stop N — stops labN's libvirtd only. Its guests keep running (see qemu.conf above);
+# a restarted daemon reconnects to them.
+lab_host_stop() {
+  kill_pidfile "$(lab_pidfile "$1")" libvirtd 10
+}
+
+# lab_host_kill_guests N — kills host N's QEMU processes by libvirt's pid files; for when the
+# daemon is not there to destroy them.
+lab_host_kill_guests() {
+  local n=$1 f uid
+  uid=$(id -u "$(lab_user "$n")" 2>/dev/null) || return 0
+  for f in "$(lab_home "$n")"/run/libvirt/qemu/run/*.pid; do
+    [ -e "$f" ] || continue
+    if pid_alive "$f" qemu-system-x86 && [ "$(stat -c %u "/proc/$(cat "$f")")" = "$uid" ]; then
+      lab_log "lab$n: killing QEMU of $(basename "$f" .pid)"
+      kill_pidfile "$f" qemu-system-x86 5
+    fi
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Incus: the one incusd of this machine, started by the lab and recorded by pid.
+
+INCUS_PIDFILE=$LAB_RUN_DIR/incusd.pid
+
+lab_incus_running() { pid_alive "$INCUS_PIDFILE" incusd; }
+lab_incus_answers() { incus list --format csv </dev/null >/dev/null 2>&1; }
+
+lab_incus_start() {
+  mkdir -p "$LAB_RUN_DIR" "$LAB_LOG_DIR" /var/log/incus
+  if ! lab_incus_running; then
+    # (not pgrep: each container's "[lxc monitor]" is an incusd too, and survives incusd)
+    if lab_incus_answers; then
+      lab_die "an incusd runs that the lab did not start; stop it first"
+    fi
+    # setsid: a Ctrl-C in the terminal or a CI step's process-group kill must not reach it;
+    # stdio to files so that it never holds the caller's pipes open.
+    setsid "$INCUSD" --group root --logfile /var/log/incus/incusd.log \
+      </dev/null >>"$LAB_LOG_DIR/incusd.out" 2>&1 &
+    echo $! >"$INCUS_PIDFILE"
+  fi
+  quietly incus admin waitready --timeout 30 ||
+    lab_die "incusd not ready (see /var/log/incus/incusd.log)"
+  wait_for 10 lab_incus_answers || lab_die "incus does not answer"
+}
+
+# incus admin shutdown stops the instances first (they come back on the next start, as they
+# were); then the daemon exits.
+lab_incus_stop() {
+  if lab_incus_running; then
+    timeout 60 incus admin shutdown --timeout 30 </dev/null >/dev/null 2>&1 || true
+  fi
+  kill_pidfile "$INCUS_PIDFILE" incusd 30
 }

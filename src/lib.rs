@@ -4,6 +4,8 @@ pub mod app;
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod console;
+pub mod effects;
 pub mod headless;
 pub mod keymap;
 pub mod model;

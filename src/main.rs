@@ -3,7 +3,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::OpenOptionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -48,12 +48,18 @@ fn main() -> ExitCode {
         None => {
             let mut state = State::new(&config, keymap, themes);
             tui::show_warnings(&mut state, &warnings);
-            run_ui(&config, state, log)
+            let console_logs = config.console_log.then(|| paths.data_dir.join("consoles"));
+            run_ui(&config, state, log, console_logs)
         }
     }
 }
 
-fn run_ui(config: &config::Config, state: State, log: Option<File>) -> ExitCode {
+fn run_ui(
+    config: &config::Config,
+    state: State,
+    log: Option<File>,
+    console_logs: Option<PathBuf>,
+) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -65,7 +71,7 @@ fn run_ui(config: &config::Config, state: State, log: Option<File>) -> ExitCode 
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(tui::run(config, state, log));
+    let result = runtime.block_on(tui::run(config, state, log, console_logs));
     vmdeck::term::restore();
     // Host threads may sit in a blocking libvirt call; do not wait for them.
     runtime.shutdown_background();

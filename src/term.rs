@@ -59,6 +59,7 @@ pub fn restore() {
         let mut stdout = io::stdout();
         let _ = execute!(
             stdout,
+            crossterm::event::DisableMouseCapture,
             DisableBracketedPaste,
             LeaveAlternateScreen,
             crossterm::cursor::Show

@@ -2,30 +2,38 @@
 //! `update` applies each message; the screen is redrawn after each batch of messages (never on
 //! a timer); effects go to the host supervisors.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use color_eyre::eyre::Result;
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{Event, EventStream, MouseEventKind};
 use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::state::Level;
-use crate::app::{Effect, Msg, State, update};
+use crate::app::{Msg, State, update};
 use crate::backend::libvirt::{HostHandle, spawn_host};
 use crate::backend::{EventSink, HostEvent};
 use crate::config::Config;
+use crate::effects::Runner;
 use crate::model::Driver;
 use crate::term::TerminalGuard;
 use crate::ui;
 
 /// Runs the UI until the user quits or a signal ends it.
-pub async fn run(config: &Config, mut state: State, log: Option<std::fs::File>) -> Result<()> {
+pub async fn run(
+    config: &Config,
+    mut state: State,
+    log: Option<std::fs::File>,
+    console_log_dir: Option<PathBuf>,
+) -> Result<()> {
     let (tx, mut rx) = unbounded_channel();
-    let hosts = spawn_hosts(config, &tx);
+    let mut runner = Runner::new(spawn_hosts(config, &tx), tx.clone(), console_log_dir);
     let mut guard = TerminalGuard::enter(log.as_ref())?;
     spawn_input(tx.clone());
     spawn_signals(tx.clone())?;
+    let mut mouse = MouseCapture::default();
     let size = guard.terminal.size()?;
     update(
         &mut state,
@@ -43,10 +51,13 @@ pub async fn run(config: &Config, mut state: State, log: Option<std::fs::File>) 
         while let Ok(msg) = rx.try_recv() {
             effects.extend(update(&mut state, msg));
         }
-        run_effects(&hosts, effects);
+        for effect in effects {
+            runner.run(effect);
+        }
+        mouse.follow(state.consoles.visible);
     }
     drop(guard);
-    drop(hosts);
+    drop(runner);
     Ok(())
 }
 
@@ -84,22 +95,6 @@ fn host_sink(tx: UnboundedSender<Msg>, pool: usize, host: usize) -> EventSink {
     })
 }
 
-fn run_effects(hosts: &[Vec<Option<HostHandle>>], effects: Vec<Effect>) {
-    for effect in effects {
-        match effect {
-            Effect::Host {
-                pool,
-                host,
-                command,
-            } => {
-                if let Some(Some(handle)) = hosts.get(pool).and_then(|p| p.get(host)) {
-                    handle.send(command);
-                }
-            }
-        }
-    }
-}
-
 fn spawn_input(tx: UnboundedSender<Msg>) {
     tokio::spawn(async move {
         let mut events = EventStream::new();
@@ -108,6 +103,11 @@ fn spawn_input(tx: UnboundedSender<Msg>) {
                 Event::Key(key) => Msg::Key(key),
                 Event::Paste(text) => Msg::Paste(text),
                 Event::Resize(width, height) => Msg::Resize { width, height },
+                Event::Mouse(mouse) => match mouse.kind {
+                    MouseEventKind::ScrollUp => Msg::Wheel { up: true },
+                    MouseEventKind::ScrollDown => Msg::Wheel { up: false },
+                    _ => continue,
+                },
                 _ => continue,
             };
             if tx.send(msg).is_err() {
@@ -143,5 +143,26 @@ pub fn show_warnings(state: &mut State, warnings: &[String]) {
             level: Level::Warn,
             text: format!("{first}{more}"),
         });
+    }
+}
+
+/// The mouse is captured only while a console pane is shown (for wheel scrolling of its
+/// history); otherwise the terminal keeps its own mouse selection.
+#[derive(Default)]
+struct MouseCapture {
+    on: bool,
+}
+
+impl MouseCapture {
+    fn follow(&mut self, want: bool) {
+        if want != self.on {
+            let mut out = std::io::stdout();
+            let _ = if want {
+                crossterm::execute!(out, crossterm::event::EnableMouseCapture)
+            } else {
+                crossterm::execute!(out, crossterm::event::DisableMouseCapture)
+            };
+            self.on = want;
+        }
     }
 }

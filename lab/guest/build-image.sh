@@ -11,7 +11,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=lab/lib.sh
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
 . "$HERE/../lib.sh"
 
 OUT=${1:-$LAB_IMAGE_DIR}
@@ -35,15 +35,24 @@ check_busybox() {
   fi
 }
 
+kernel_package() {
+  apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+    awk '/Depends: linux-image-[0-9]/ { print $2; exit }'
+}
+
 # The meta package linux-image-cloud-amd64 depends on linux-image-6.1.0-N-cloud-amd64, which
 # holds the files.
 build_kernel() {
   [ -s "$OUT/vmlinuz" ] && [ -d "$OUT/modules" ] && return 0
   lab_log "image: fetching the cloud kernel"
   local pkg dl ver m f
-  pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
-    awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-  [ -n "$pkg" ] || lab_die "apt-cache knows no linux-image-cloud-amd64 (apt-get update?)"
+  pkg=$(kernel_package)
+  if [ -z "$pkg" ]; then
+    # Images that dropped their package lists (/var/lib/apt/lists) need them back first.
+    apt-get update -q >"$WORK/apt-update.log" 2>&1 || cat "$WORK/apt-update.log" >&2
+    pkg=$(kernel_package)
+  fi
+  [ -n "$pkg" ] || lab_die "apt-cache knows no linux-image-cloud-amd64"
   dl=$WORK/dl
   mkdir -p "$dl"
   # apt's download sandbox user must be able to write there, or apt warns about it.

@@ -2,6 +2,7 @@
 
 use crossterm::event::KeyEvent;
 
+use crate::backend::console::{ConsoleEvent, ConsoleId};
 use crate::backend::{HostCommand, HostEvent};
 
 /// Everything that can happen to the app.
@@ -9,6 +10,11 @@ use crate::backend::{HostCommand, HostEvent};
 pub enum Msg {
     Key(KeyEvent),
     Paste(String),
+    /// The mouse wheel (scrolls a console's history, or the list).
+    Wheel {
+        up: bool,
+    },
+
     Resize {
         width: u16,
         height: u16,
@@ -17,6 +23,10 @@ pub enum Msg {
         pool: usize,
         host: usize,
         event: HostEvent,
+    },
+    Console {
+        id: ConsoleId,
+        event: ConsoleEvent,
     },
     /// SIGTERM, SIGHUP (the SSH session dropped), …
     Terminate,
@@ -30,4 +40,26 @@ pub enum Effect {
         host: usize,
         command: HostCommand,
     },
+    OpenConsole {
+        pool: usize,
+        host: usize,
+        uuid: String,
+        id: ConsoleId,
+        force: bool,
+    },
+    ConsoleSend {
+        id: ConsoleId,
+        bytes: Vec<u8>,
+    },
+    ConsoleResize {
+        id: ConsoleId,
+        cols: u16,
+        rows: u16,
+    },
+    /// Detach: drop the connection; the tab (screen and history) may stay.
+    ConsoleClose {
+        id: ConsoleId,
+    },
+    /// Put text on the user's clipboard (OSC 52, which works over SSH).
+    Clipboard(String),
 }

@@ -7,6 +7,7 @@ use crate::keymap::Keymap;
 use crate::model::{Driver, HostFacts, Vm, VmDetails};
 use crate::theme::Theme;
 
+use super::console::Consoles;
 use super::table::{RowId, TableNav};
 
 /// Whether a host can be used right now.
@@ -116,6 +117,8 @@ impl Screen {
 pub enum InputKind {
     Filter,
     Command,
+    /// Search in a console's history.
+    ConsoleSearch,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,8 +157,21 @@ impl Themes {
     }
 }
 
+/// Something that needs a yes before it happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    /// Take a console over from the client that holds it.
+    ForceConsole(crate::backend::console::ConsoleId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirm {
+    pub question: String,
+    pub pending: Pending,
+}
+
 /// Everything the UI shows.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct State {
     pub pools: Vec<PoolState>,
     /// The bottom of the navigation stack (the pools list).
@@ -171,6 +187,10 @@ pub struct State {
     pub read_only: bool,
     /// Table rows that fit on screen, for paging.
     pub page_rows: usize,
+    /// The terminal's size (columns, rows).
+    pub size: (u16, u16),
+    pub consoles: Consoles,
+    pub confirm: Option<Confirm>,
     pub quit: bool,
 }
 
@@ -213,6 +233,12 @@ impl State {
             themes,
             read_only: config.read_only,
             page_rows: 20,
+            size: (80, 24),
+            consoles: Consoles {
+                scrollback: config.console_scrollback,
+                ..Consoles::default()
+            },
+            confirm: None,
             quit: false,
         };
         super::update::refresh_rows(&mut state);

@@ -2,6 +2,7 @@
 //! return domain types from `model`.
 
 pub mod backoff;
+pub mod console;
 pub mod libvirt;
 
 use crate::model::{HostInventory, Vm, VmDetails, VmSample};

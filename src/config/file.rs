@@ -13,6 +13,8 @@ pub struct ConfigFile {
     pub read_only: Option<bool>,
     pub theme: Option<String>,
     pub stats_interval_secs: Option<u64>,
+    pub console_scrollback: Option<usize>,
+    pub console_log: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -21,6 +21,10 @@ pub struct Config {
     pub theme: String,
     /// Seconds between stats passes (CPU %, memory use).
     pub stats_interval_secs: u64,
+    /// Lines of history kept per console.
+    pub console_scrollback: usize,
+    /// Write every console session to a file in the data dir.
+    pub console_log: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +77,8 @@ impl Default for Config {
             read_only: false,
             theme: "default".into(),
             stats_interval_secs: 5,
+            console_scrollback: crate::app::console::DEFAULT_SCROLLBACK,
+            console_log: false,
         }
     }
 }

@@ -54,7 +54,12 @@ pub fn parse_config(text: &str, file: &str) -> Result<Config, ConfigError> {
         }
         config.stats_interval_secs = secs;
     }
+    if let Some(lines) = parsed.console_scrollback {
+        config.console_scrollback = lines;
+    }
+    config.console_log = parsed.console_log.unwrap_or(false);
     let mut pool_names = HashSet::new();
+
     for spanned in parsed.pool {
         let offset = spanned.span().start;
         let pool = validate_pool(spanned.into_inner()).map_err(|r| error(Some(offset), r))?;

@@ -11,6 +11,8 @@ pub struct Chord {
     pub code: KeyCode,
     pub ctrl: bool,
     pub alt: bool,
+    /// Only for keys whose character does not already say it (`<S-PageUp>`).
+    pub shift: bool,
 }
 
 impl Chord {
@@ -24,6 +26,8 @@ impl Chord {
             code,
             ctrl: event.modifiers.contains(KeyModifiers::CONTROL),
             alt: event.modifiers.contains(KeyModifiers::ALT),
+            shift: event.modifiers.contains(KeyModifiers::SHIFT)
+                && !matches!(code, KeyCode::Char(_) | KeyCode::BackTab),
         }
     }
 
@@ -36,22 +40,54 @@ impl Chord {
                     code: KeyCode::Char(c),
                     ctrl: false,
                     alt: false,
+                    shift: false,
                 }),
                 _ => Err(bad()),
             };
         };
-        let (mut ctrl, mut alt) = (false, false);
+        let (mut ctrl, mut alt, mut shift) = (false, false, false);
         let mut rest = inner;
         while rest.len() > 2 && rest.as_bytes()[1] == b'-' {
             match &rest[..1] {
                 "C" | "c" => ctrl = true,
                 "A" | "a" | "M" | "m" => alt = true,
+                "S" | "s" => shift = true,
                 _ => return Err(bad()),
             }
             rest = &rest[2..];
         }
         let code = named_key(rest).ok_or_else(bad)?;
-        Ok(Chord { code, ctrl, alt })
+        let shift = shift && !matches!(code, KeyCode::Char(_));
+        Ok(Chord {
+            code,
+            ctrl,
+            alt,
+            shift,
+        })
+    }
+
+    /// The key event this chord stands for (to encode held console keys).
+    pub fn to_key_event(&self) -> KeyEvent {
+        let mut modifiers = KeyModifiers::NONE;
+        modifiers.set(KeyModifiers::CONTROL, self.ctrl);
+        modifiers.set(KeyModifiers::ALT, self.alt);
+        modifiers.set(KeyModifiers::SHIFT, self.shift);
+        KeyEvent::new(self.code, modifiers)
+    }
+
+    /// A key sequence such as `<Enter>~.`: `<…>` groups and single characters.
+    pub fn parse_sequence(text: &str) -> Result<Vec<Chord>, String> {
+        let mut chords = Vec::new();
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            let len = match (c, rest.find('>')) {
+                ('<', Some(end)) if end > 1 => end + 1,
+                _ => c.len_utf8(),
+            };
+            chords.push(Chord::parse(&rest[..len])?);
+            rest = &rest[len..];
+        }
+        Ok(chords)
     }
 }
 
@@ -107,8 +143,9 @@ impl fmt::Display for Chord {
             other => format!("{other:?}"),
         };
         let ctrl = if self.ctrl { "C-" } else { "" };
+        let shift = if self.shift { "S-" } else { "" };
         let alt = if self.alt { "A-" } else { "" };
-        write!(f, "{ctrl}{alt}{key}")
+        write!(f, "{ctrl}{alt}{shift}{key}")
     }
 }
 

@@ -21,6 +21,10 @@ pub enum Context {
     Detail,
     Input,
     Help,
+    /// The console pane with focus: everything else goes to the guest.
+    Console,
+    /// Scrolling and copying in a console's history.
+    CopyMode,
 }
 
 impl Context {
@@ -31,6 +35,8 @@ impl Context {
             Context::Detail => "VM detail",
             Context::Input => "Filter and command input",
             Context::Help => "Help",
+            Context::Console => "Console (focused: all other keys go to the guest)",
+            Context::CopyMode => "Console history (copy mode)",
         }
     }
 }
@@ -60,12 +66,29 @@ pub enum Action {
     Vms,
     Submit,
     Cancel,
+    /// Open the selected VM's console.
+    Console,
+    /// Open it watch-only.
+    WatchConsole,
+    Detach,
+    Zoom,
+    NextTab,
+    PrevTab,
+    CloseTab,
+    CopyMode,
+    Search,
+    SearchNext,
+    SearchPrev,
+    Mark,
+    Yank,
 }
 
-/// One binding: any of `keys` runs `action`.
+/// One binding: any of `keys` (or of the multi-key `sequences`) runs `action`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
     pub keys: Vec<Chord>,
+    /// Sequences such as `<Enter>~.`, used by the console's ssh-style escapes.
+    pub sequences: Vec<Vec<Chord>>,
     pub action: Action,
     pub desc: String,
 }
@@ -116,15 +139,22 @@ impl Keymap {
                         OneOrMany::One(k) => vec![k],
                         OneOrMany::Many(ks) => ks,
                     };
-                    let keys = keys
-                        .iter()
-                        .map(|k| Chord::parse(k))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    Ok(Binding {
-                        keys,
+                    let mut binding = Binding {
+                        keys: Vec::new(),
+                        sequences: Vec::new(),
                         action: b.run,
                         desc: b.desc,
-                    })
+                    };
+                    for key in &keys {
+                        match Chord::parse(key) {
+                            Ok(chord) => binding.keys.push(chord),
+                            Err(e) => match Chord::parse_sequence(key) {
+                                Ok(seq) if seq.len() > 1 => binding.sequences.push(seq),
+                                _ => return Err(e),
+                            },
+                        }
+                    }
+                    Ok(binding)
                 })
                 .collect::<Result<Vec<_>, String>>()?;
             contexts.insert(context, bindings);
@@ -153,11 +183,18 @@ impl Keymap {
                 .find(|b| b.keys.contains(chord))
                 .map(|b| b.action)
         };
-        find(context).or_else(|| {
-            (context != Context::Input)
-                .then(|| find(Context::Global))
-                .flatten()
-        })
+        let global_applies = !matches!(
+            context,
+            Context::Input | Context::Console | Context::CopyMode
+        );
+        find(context).or_else(|| global_applies.then(|| find(Context::Global)).flatten())
+    }
+
+    /// Multi-key sequences bound in a context, with their actions.
+    pub fn sequences(&self, context: Context) -> impl Iterator<Item = (&[Chord], Action)> {
+        self.bindings(context)
+            .iter()
+            .flat_map(|b| b.sequences.iter().map(move |s| (s.as_slice(), b.action)))
     }
 
     pub fn bindings(&self, context: Context) -> &[Binding] {
@@ -179,6 +216,18 @@ impl Keymap {
     }
 }
 
+/// How a binding's keys read in help and titles: `C-], Enter ~ .`.
+pub fn describe_keys(binding: &Binding) -> String {
+    let singles = binding.keys.iter().map(ToString::to_string);
+    let sequences = binding.sequences.iter().map(|seq| {
+        seq.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    singles.chain(sequences).collect::<Vec<_>>().join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,7 +242,7 @@ mod tests {
                     "{:?} has no description",
                     b.action
                 );
-                assert!(!b.keys.is_empty());
+                assert!(!b.keys.is_empty() || !b.sequences.is_empty());
             }
         }
         let q = Chord::parse("q").unwrap();

@@ -4,14 +4,15 @@ mod views;
 mod widgets;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Constraint, Layout, Rect};
 
 use crate::app::State;
+use crate::app::layout::{Area, body};
 use crate::app::state::View;
 
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, state: &State) {
-    let [header, body, status, hints] = Layout::vertical([
+    let [header, _, status, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
@@ -19,11 +20,37 @@ pub fn render(frame: &mut Frame, state: &State) {
     ])
     .areas(frame.area());
     widgets::header::render(frame, header, state);
-    match &state.screen().view {
-        View::Vm { pool, host, uuid } => views::vm::render(frame, body, state, *pool, *host, uuid),
-        View::Help => views::help::render(frame, body, state),
-        _ => views::list::render(frame, body, state),
+    let full = frame.area();
+    let consoles = &state.consoles;
+    let layout = body(
+        full.width,
+        full.height,
+        consoles.visible && consoles.active().is_some(),
+        consoles.zoomed,
+    );
+    if let Some(area) = layout.list {
+        render_screen(frame, rect(area), state);
+    }
+    if let Some(area) = layout.console {
+        views::console::render(frame, rect(area), state);
     }
     widgets::status::render(frame, status, state);
     widgets::hints::render(frame, hints, state);
+}
+
+fn render_screen(frame: &mut Frame, area: Rect, state: &State) {
+    match &state.screen().view {
+        View::Vm { pool, host, uuid } => views::vm::render(frame, area, state, *pool, *host, uuid),
+        View::Help => views::help::render(frame, area, state),
+        _ => views::list::render(frame, area, state),
+    }
+}
+
+fn rect(area: Area) -> Rect {
+    Rect {
+        x: area.x,
+        y: area.y,
+        width: area.width,
+        height: area.height,
+    }
 }

@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::{command, refresh_rows};
+use super::{command, copy, refresh_rows};
 use crate::app::msg::Effect;
 use crate::app::state::{InputKind, InputLine, State};
 
@@ -83,6 +83,14 @@ pub fn submit(state: &mut State) -> Vec<Effect> {
             text,
             ..
         }) => command::run(state, &text),
+        Some(InputLine {
+            kind: InputKind::ConsoleSearch,
+            text,
+            ..
+        }) => {
+            copy::set_search(state, text);
+            Vec::new()
+        }
         _ => Vec::new(),
     }
 }

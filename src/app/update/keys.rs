@@ -1,16 +1,24 @@
 //! Keys → actions through the live keymap.
 
-use crossterm::event::{KeyEvent, KeyEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
-use super::{input, nav};
+use super::{console, input, nav};
 use crate::app::msg::Effect;
-use crate::app::state::{State, View};
+use crate::app::state::{Pending, State, View};
 use crate::keymap::{Action, Chord, Context};
 
 /// The keymap context of what has focus.
 pub fn context(state: &State) -> Context {
     if state.input.is_some() {
         return Context::Input;
+    }
+    if state.consoles.has_focus() {
+        let copying = state.consoles.active().is_some_and(|t| t.copy.is_some());
+        return if copying {
+            Context::CopyMode
+        } else {
+            Context::Console
+        };
     }
     match state.screen().view {
         View::Help => Context::Help,
@@ -23,12 +31,37 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
+    if state.confirm.is_some() {
+        return answer(state, key.code);
+    }
     let ctx = context(state);
+    if matches!(ctx, Context::Console | Context::CopyMode) {
+        return console::on_key(state, key);
+    }
     let chord = Chord::from_event(&key);
     match state.keymap.action(ctx, &chord) {
         Some(action) => run(state, action),
         None if ctx == Context::Input => input::on_text_key(state, key),
         None => Vec::new(),
+    }
+}
+
+/// A yes/no question is open: `y` does it, anything else drops it.
+fn answer(state: &mut State, code: KeyCode) -> Vec<Effect> {
+    let Some(confirm) = state.confirm.take() else {
+        return Vec::new();
+    };
+    if !matches!(code, KeyCode::Char('y' | 'Y')) {
+        return Vec::new();
+    }
+    match confirm.pending {
+        Pending::ForceConsole(id) => {
+            if let Some(index) = state.consoles.find(id) {
+                state.consoles.active = index;
+                return console::reconnect_active(state, true);
+            }
+            Vec::new()
+        }
     }
 }
 
@@ -62,6 +95,16 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         ),
         Action::Submit => return input::submit(state),
         Action::Cancel => input::cancel(state),
+        Action::Console => return console::open(state, false),
+        Action::WatchConsole => return console::open(state, true),
+        Action::Detach
+        | Action::Zoom
+        | Action::NextTab
+        | Action::PrevTab
+        | Action::CloseTab
+        | Action::CopyMode => return console::run(state, action),
+        // Only meaningful in copy mode, which handles them itself.
+        Action::Search | Action::SearchNext | Action::SearchPrev | Action::Mark | Action::Yank => {}
     }
     Vec::new()
 }

@@ -2,6 +2,8 @@
 //! One file per concern: keys, navigation, the input line, `:` commands, host events.
 
 mod command;
+mod console;
+mod copy;
 
 pub use command::COMMANDS;
 mod hosts;
@@ -19,12 +21,22 @@ use super::table::visible_rows;
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let effects = match msg {
         Msg::Key(key) => keys::on_key(state, key),
+        Msg::Paste(text) if state.input.is_none() && state.consoles.has_focus() => {
+            console::on_paste(state, &text)
+        }
         Msg::Paste(text) => input::on_paste(state, &text),
-        Msg::Resize { height, .. } => {
+        Msg::Resize { width, height } => {
+            state.size = (width, height);
             // Breadcrumbs, table header, status, input and hint lines plus borders.
             state.page_rows = usize::from(height.saturating_sub(7)).max(1);
+            console::resize_all(state)
+        }
+        Msg::Console { id, event } => console::on_event(state, id, event),
+        Msg::Wheel { up } => {
+            console::on_wheel(state, up);
             Vec::new()
         }
+
         Msg::Host { pool, host, event } => hosts::on_host_event(state, pool, host, event),
         Msg::Terminate => {
             state.quit = true;

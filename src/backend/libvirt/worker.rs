@@ -9,16 +9,19 @@ use std::time::{Duration, Instant};
 
 use virt::connect::Connect;
 
+use super::console::{self, OpenError};
 use super::events::{EVENT_UNDEFINED, LibvirtEvent, Registration, close_reason};
 use super::init::ensure_event_loop;
 use super::inventory::{CpuSampler, details, one_vm, snapshot};
 use crate::backend::backoff::Backoff;
+use crate::backend::console::{ConsoleEvent, ConsoleRequest};
 use crate::backend::{EventSink, HostCommand, HostEvent};
 
 /// Everything the worker waits on: the app's commands and libvirt's callbacks.
 #[derive(Debug)]
 pub enum WorkerInput {
     Command(HostCommand),
+    OpenConsole(ConsoleRequest),
     Libvirt(LibvirtEvent),
 }
 
@@ -31,6 +34,10 @@ pub struct HostHandle {
 impl HostHandle {
     pub fn send(&self, command: HostCommand) {
         let _ = self.tx.send(WorkerInput::Command(command));
+    }
+
+    pub fn open_console(&self, request: ConsoleRequest) {
+        let _ = self.tx.send(WorkerInput::OpenConsole(request));
     }
 }
 
@@ -111,6 +118,9 @@ fn wait_before_retry(rx: &Receiver<WorkerInput>, sink: &EventSink, delay: Durati
                     result: Err("the host is down".into()),
                 })
             }
+            Ok(WorkerInput::OpenConsole(request)) => {
+                (request.sink)(ConsoleEvent::Failed("the host is down".into()));
+            }
             // Callbacks of a connection that is already gone.
             Ok(WorkerInput::Libvirt(_)) => {}
         }
@@ -177,6 +187,7 @@ impl Session {
                     return Some(Ended::Lost(close_reason(reason).into()));
                 }
             }
+            WorkerInput::OpenConsole(request) => self.open_console(request),
             WorkerInput::Libvirt(LibvirtEvent::Rebooted { name }) => {
                 sink(HostEvent::Notice(format!("{name} rebooted")));
             }
@@ -206,6 +217,18 @@ impl Session {
             Err(e) => return Some(Ended::Lost(e)),
         }
         None
+    }
+
+    fn open_console(&self, request: ConsoleRequest) {
+        let sink = request.sink.clone();
+        match console::open(&self.conn, &request.uuid, request.force, request.sink) {
+            Ok(stream) => {
+                request.registry.insert(request.id, Box::new(stream));
+                sink(ConsoleEvent::Opened);
+            }
+            Err(OpenError::Busy(reason)) => sink(ConsoleEvent::Busy(reason)),
+            Err(OpenError::Failed(reason)) => sink(ConsoleEvent::Failed(reason)),
+        }
     }
 
     fn alive(&self) -> bool {

@@ -10,17 +10,26 @@ use crate::app::state::{InputKind, Level};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = state.theme();
+    if let Some(confirm) = &state.confirm {
+        let text = format!("{} [y/N]", confirm.question);
+        frame.render_widget(
+            Paragraph::new(Span::styled(text, theme.style("status_warn"))),
+            area,
+        );
+        return;
+    }
     if let Some(input) = &state.input {
         let prompt = match input.kind {
             InputKind::Filter => "/",
             InputKind::Command => ":",
+            InputKind::ConsoleSearch => "search history: ",
         };
         let line = Line::from(vec![
             Span::styled(prompt, theme.style("title")),
             Span::styled(input.text.as_str(), theme.style("text")),
         ]);
         frame.render_widget(Paragraph::new(line), area);
-        let x = area.x + 1 + input.text.chars().count() as u16;
+        let x = area.x + (prompt.chars().count() + input.text.chars().count()) as u16;
         frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
         return;
     }

@@ -1,0 +1,200 @@
+//! A libvirt console stream, owned by a small wrapper instead of virt 0.5's `Stream` (whose
+//! Drop panics after abort/finish, whose callback holds a pointer to a movable value, and
+//! which busy-loops on HANGUP unless the callback is removed): DESIGN.md §3.
+
+use std::ffi::{c_int, c_void};
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use virt::connect::Connect;
+use virt::sys;
+
+use super::ffi::last_error;
+use crate::backend::console::{ConsoleEvent, ConsoleSink, ConsoleTransport};
+
+/// What the event-loop callback owns (freed by libvirt through `free_state`).
+struct CallbackState {
+    sink: ConsoleSink,
+    closed: Arc<AtomicBool>,
+}
+
+/// An open console; dropping it removes the callback, aborts and frees the stream once.
+pub struct LibvirtConsole {
+    stream: Mutex<sys::virStreamPtr>,
+    closed: Arc<AtomicBool>,
+}
+
+// SAFETY: libvirt streams are thread-safe objects; every use goes through the mutex.
+unsafe impl Send for LibvirtConsole {}
+
+/// Why opening failed: someone else holds the console, or anything else.
+pub enum OpenError {
+    Busy(String),
+    Failed(String),
+}
+
+/// Opens the first console of the domain `uuid` on `conn`.
+pub fn open(
+    conn: &Connect,
+    uuid: &str,
+    force: bool,
+    sink: ConsoleSink,
+) -> Result<LibvirtConsole, OpenError> {
+    let dom = conn
+        .lookup_domain_by_uuid_string(uuid)
+        .map_err(|e| OpenError::Failed(e.message().to_string()))?;
+    // SAFETY: valid connection; the stream is owned by the returned wrapper (or freed below).
+    let stream = unsafe { sys::virStreamNew(conn.as_ptr(), sys::VIR_STREAM_NONBLOCK) };
+    if stream.is_null() {
+        return Err(OpenError::Failed(last_error()));
+    }
+    let console = LibvirtConsole {
+        stream: Mutex::new(stream),
+        closed: Arc::new(AtomicBool::new(false)),
+    };
+    let flags = if force {
+        sys::VIR_DOMAIN_CONSOLE_FORCE
+    } else {
+        sys::VIR_DOMAIN_CONSOLE_SAFE
+    };
+    // SAFETY: valid domain and stream; NULL device means the first console.
+    if unsafe { sys::virDomainOpenConsole(dom.as_ptr(), std::ptr::null(), stream, flags) } < 0 {
+        let message = last_error();
+        let busy = message.contains("Active console session") || message.contains("already");
+        return Err(if busy {
+            OpenError::Busy(message)
+        } else {
+            OpenError::Failed(message)
+        });
+    }
+    let state = Box::new(CallbackState {
+        sink,
+        closed: console.closed.clone(),
+    });
+    let events = (sys::VIR_STREAM_EVENT_READABLE
+        | sys::VIR_STREAM_EVENT_ERROR
+        | sys::VIR_STREAM_EVENT_HANGUP) as c_int;
+    let opaque = Box::into_raw(state).cast::<c_void>();
+    // SAFETY: libvirt owns `opaque` from here and frees it with free_state.
+    if unsafe {
+        sys::virStreamEventAddCallback(
+            stream,
+            events,
+            Some(on_stream_event),
+            opaque,
+            Some(free_state),
+        )
+    } < 0
+    {
+        // SAFETY: not registered, so the state is still ours.
+        unsafe { free_state(opaque) };
+        return Err(OpenError::Failed(last_error()));
+    }
+    Ok(console)
+}
+
+unsafe extern "C" fn on_stream_event(
+    stream: sys::virStreamPtr,
+    events: c_int,
+    opaque: *mut c_void,
+) {
+    // SAFETY: opaque is the CallbackState registered with this callback.
+    let state = unsafe { &*(opaque as *const CallbackState) };
+    if state.closed.load(Ordering::SeqCst) {
+        return;
+    }
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        // SAFETY: buf is writable for its length.
+        let n = unsafe { sys::virStreamRecv(stream, buf.as_mut_ptr().cast(), buf.len()) };
+        match n {
+            n if n > 0 => (state.sink)(ConsoleEvent::Data(buf[..n as usize].to_vec())),
+            -2 => break,
+            0 => {
+                return end(
+                    stream,
+                    state,
+                    "the console closed (guest powered off?)".into(),
+                );
+            }
+            _ => return end(stream, state, format!("console error: {}", last_error())),
+        }
+    }
+    let hangup = (sys::VIR_STREAM_EVENT_HANGUP | sys::VIR_STREAM_EVENT_ERROR) as c_int;
+    if events & hangup != 0 {
+        end(
+            stream,
+            state,
+            "the console hung up (guest powered off or host gone)".into(),
+        );
+    }
+}
+
+/// Stops the callback from inside itself (libvirt allows this) so a dead stream does not
+/// fire in a busy loop, and tells the app.
+fn end(stream: sys::virStreamPtr, state: &CallbackState, reason: String) {
+    if !state.closed.swap(true, Ordering::SeqCst) {
+        // SAFETY: removing our own callback from within it is allowed by libvirt.
+        unsafe { sys::virStreamEventRemoveCallback(stream) };
+        (state.sink)(ConsoleEvent::Closed(reason));
+    }
+}
+
+unsafe extern "C" fn free_state(opaque: *mut c_void) {
+    // SAFETY: opaque came from Box::into_raw of a CallbackState.
+    drop(unsafe { Box::from_raw(opaque as *mut CallbackState) });
+}
+
+impl ConsoleTransport for LibvirtConsole {
+    fn send(&self, bytes: &[u8]) -> Result<(), String> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err("the console is closed".into());
+        }
+        let stream = self
+            .stream
+            .lock()
+            .map_err(|_| "console lock poisoned".to_string())?;
+        let mut rest = bytes;
+        let mut retries = 0;
+        while !rest.is_empty() {
+            // SAFETY: the stream is open while `closed` is false and we hold the lock.
+            let n = unsafe { sys::virStreamSend(*stream, rest.as_ptr().cast(), rest.len()) };
+            match n {
+                n if n > 0 => rest = &rest[n as usize..],
+                // The guest is not reading yet; typed input is small, so wait briefly.
+                -2 if retries < 50 => {
+                    retries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                -2 => return Err("the guest is not reading its console".into()),
+                _ => return Err(last_error()),
+            }
+        }
+        Ok(())
+    }
+
+    fn resize(&self, _cols: u16, _rows: u16) {
+        // A serial line has no size; guests learn it by asking (CSI 18 t), which the
+        // console screen answers.
+    }
+}
+
+impl Drop for LibvirtConsole {
+    fn drop(&mut self) {
+        let already_closed = self.closed.swap(true, Ordering::SeqCst);
+        let Ok(stream) = self.stream.lock() else {
+            return;
+        };
+        // SAFETY: the stream is ours; each call happens once, errors are ignored because the
+        // stream may already be dead.
+        unsafe {
+            if !already_closed {
+                sys::virStreamEventRemoveCallback(*stream);
+            }
+            sys::virStreamAbort(*stream);
+            sys::virStreamFree(*stream);
+            sys::virResetLastError();
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Console sessions: a terminal emulator per console (vt100), answers to the guest's terminal
+//! queries, scrollback, and key → byte encoding. No I/O here: bytes come in as messages and
+//! replies go out as effects.
+
+pub mod keys;
+pub mod screen;

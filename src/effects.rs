@@ -1,0 +1,171 @@
+//! The effect runner: carries out what `update` asks for (host commands, consoles, the
+//! clipboard). Console output is logged here when the config asks for it.
+
+use std::collections::HashMap;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use base64::Engine;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::app::{Effect, Msg};
+use crate::backend::console::{
+    ConsoleEvent, ConsoleId, ConsoleRegistry, ConsoleRequest, ConsoleSink,
+};
+use crate::backend::libvirt::HostHandle;
+
+pub struct Runner {
+    pub hosts: Vec<Vec<Option<HostHandle>>>,
+    pub consoles: ConsoleRegistry,
+    pub tx: UnboundedSender<Msg>,
+    /// Where console logs go, when enabled.
+    pub log_dir: Option<PathBuf>,
+    logs: HashMap<ConsoleId, Arc<Mutex<File>>>,
+}
+
+impl Runner {
+    pub fn new(
+        hosts: Vec<Vec<Option<HostHandle>>>,
+        tx: UnboundedSender<Msg>,
+        log_dir: Option<PathBuf>,
+    ) -> Runner {
+        Runner {
+            hosts,
+            consoles: ConsoleRegistry::default(),
+            tx,
+            log_dir,
+            logs: HashMap::new(),
+        }
+    }
+
+    pub fn run(&mut self, effect: Effect) {
+        match effect {
+            Effect::Host {
+                pool,
+                host,
+                command,
+            } => {
+                if let Some(handle) = self.host(pool, host) {
+                    handle.send(command);
+                }
+            }
+            Effect::OpenConsole {
+                pool,
+                host,
+                uuid,
+                id,
+                force,
+            } => self.open_console(pool, host, uuid, id, force),
+            Effect::ConsoleSend { id, bytes } => {
+                if let Err(e) = self.consoles.send(id, &bytes) {
+                    let _ = self.tx.send(Msg::Console {
+                        id,
+                        event: ConsoleEvent::Failed(e),
+                    });
+                }
+            }
+            Effect::ConsoleResize { id, cols, rows } => self.consoles.resize(id, cols, rows),
+            Effect::ConsoleClose { id } => self.consoles.remove(id),
+            Effect::Clipboard(text) => copy_to_clipboard(&text),
+        }
+    }
+
+    fn host(&self, pool: usize, host: usize) -> Option<&HostHandle> {
+        self.hosts.get(pool)?.get(host)?.as_ref()
+    }
+
+    fn open_console(&mut self, pool: usize, host: usize, uuid: String, id: ConsoleId, force: bool) {
+        let sink = self.console_sink(id, &uuid);
+        let Some(handle) = self.host(pool, host) else {
+            sink(ConsoleEvent::Failed(
+                "consoles of this pool's driver are not available yet".into(),
+            ));
+            return;
+        };
+        handle.open_console(ConsoleRequest {
+            id,
+            uuid,
+            force,
+            sink,
+            registry: self.consoles.clone(),
+        });
+    }
+
+    fn console_sink(&mut self, id: ConsoleId, uuid: &str) -> ConsoleSink {
+        let tx = self.tx.clone();
+        let log = self.log_for(id, uuid);
+        Arc::new(move |event| {
+            if let (ConsoleEvent::Data(bytes), Some(log)) = (&event, &log)
+                && let Ok(mut file) = log.lock()
+            {
+                let _ = file.write_all(bytes);
+            }
+            let _ = tx.send(Msg::Console { id, event });
+        })
+    }
+
+    /// One log file per console session, created on first attach (mode 0600: consoles show
+    /// whatever the guest prints, secrets included).
+    fn log_for(&mut self, id: ConsoleId, uuid: &str) -> Option<Arc<Mutex<File>>> {
+        let dir = self.log_dir.as_ref()?;
+        if let Some(log) = self.logs.get(&id) {
+            return Some(log.clone());
+        }
+        std::fs::create_dir_all(dir).ok()?;
+        let path = dir.join(format!("{}-{uuid}.log", utc_stamp()));
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .ok()?;
+        let log = Arc::new(Mutex::new(file));
+        self.logs.insert(id, log.clone());
+        Some(log)
+    }
+}
+
+/// OSC 52 asks the user's terminal (even across SSH and tmux) to set its clipboard.
+fn copy_to_clipboard(text: &str) {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = std::io::stdout();
+    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+    let _ = out.flush();
+}
+
+/// `20261122T140501Z` for now, without a date crate.
+fn utc_stamp() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Howard Hinnant's civil-from-days.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn stamp_has_the_expected_shape() {
+        let stamp = super::utc_stamp();
+        assert_eq!(stamp.len(), 16);
+        assert!(stamp.starts_with("20") && stamp.ends_with('Z'), "{stamp}");
+    }
+}
