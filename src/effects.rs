@@ -12,13 +12,13 @@ use base64::Engine;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{Effect, Msg};
+use crate::backend::HostDriver;
 use crate::backend::console::{
     ConsoleEvent, ConsoleId, ConsoleRegistry, ConsoleRequest, ConsoleSink,
 };
-use crate::backend::libvirt::HostHandle;
 
 pub struct Runner {
-    pub hosts: Vec<Vec<Option<HostHandle>>>,
+    pub hosts: Vec<Vec<Option<Box<dyn HostDriver>>>>,
     pub consoles: ConsoleRegistry,
     pub tx: UnboundedSender<Msg>,
     /// Where console logs go, when enabled.
@@ -28,7 +28,7 @@ pub struct Runner {
 
 impl Runner {
     pub fn new(
-        hosts: Vec<Vec<Option<HostHandle>>>,
+        hosts: Vec<Vec<Option<Box<dyn HostDriver>>>>,
         tx: UnboundedSender<Msg>,
         log_dir: Option<PathBuf>,
     ) -> Runner {
@@ -73,8 +73,8 @@ impl Runner {
         }
     }
 
-    fn host(&self, pool: usize, host: usize) -> Option<&HostHandle> {
-        self.hosts.get(pool)?.get(host)?.as_ref()
+    fn host(&self, pool: usize, host: usize) -> Option<&dyn HostDriver> {
+        self.hosts.get(pool)?.get(host)?.as_deref()
     }
 
     fn open_console(&mut self, pool: usize, host: usize, uuid: String, id: ConsoleId, force: bool) {

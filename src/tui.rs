@@ -13,8 +13,8 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::state::Level;
 use crate::app::{Msg, State, update};
-use crate::backend::libvirt::{HostHandle, spawn_host};
-use crate::backend::{EventSink, HostEvent};
+use crate::backend::libvirt::spawn_host;
+use crate::backend::{EventSink, HostDriver, HostEvent};
 use crate::config::Config;
 use crate::effects::Runner;
 use crate::model::Driver;
@@ -62,7 +62,10 @@ pub async fn run(
 }
 
 /// One supervisor per host, by pool and host index; `None` where the driver is not built yet.
-fn spawn_hosts(config: &Config, tx: &UnboundedSender<Msg>) -> Vec<Vec<Option<HostHandle>>> {
+fn spawn_hosts(
+    config: &Config,
+    tx: &UnboundedSender<Msg>,
+) -> Vec<Vec<Option<Box<dyn HostDriver>>>> {
     let interval = Duration::from_secs(config.stats_interval_secs);
     config
         .pools
@@ -75,7 +78,10 @@ fn spawn_hosts(config: &Config, tx: &UnboundedSender<Msg>) -> Vec<Vec<Option<Hos
                 .map(|(h, host)| {
                     let sink = host_sink(tx.clone(), p, h);
                     match pool.driver {
-                        Driver::Libvirt => Some(spawn_host(host.uri.clone(), sink, interval)),
+                        Driver::Libvirt => {
+                            Some(Box::new(spawn_host(host.uri.clone(), sink, interval))
+                                as Box<dyn HostDriver>)
+                        }
                         Driver::Incus => {
                             sink(HostEvent::Unsupported(
                                 "the Incus driver is not available yet".into(),

@@ -46,3 +46,10 @@ pub enum HostCommand {
 
 /// Where a supervisor sends its events; the app wraps its own channel in one of these.
 pub type EventSink = Box<dyn Fn(HostEvent) + Send>;
+
+/// The app's handle on one host's supervisor, whatever the driver. Dropping it stops the
+/// supervisor.
+pub trait HostDriver: Send {
+    fn send(&self, command: HostCommand);
+    fn open_console(&self, request: console::ConsoleRequest);
+}

@@ -15,7 +15,7 @@ use super::init::ensure_event_loop;
 use super::inventory::{CpuSampler, details, one_vm, snapshot};
 use crate::backend::backoff::Backoff;
 use crate::backend::console::{ConsoleEvent, ConsoleRequest};
-use crate::backend::{EventSink, HostCommand, HostEvent};
+use crate::backend::{EventSink, HostCommand, HostDriver, HostEvent};
 
 /// Everything the worker waits on: the app's commands and libvirt's callbacks.
 #[derive(Debug)]
@@ -31,12 +31,12 @@ pub struct HostHandle {
     thread: Option<JoinHandle<()>>,
 }
 
-impl HostHandle {
-    pub fn send(&self, command: HostCommand) {
+impl HostDriver for HostHandle {
+    fn send(&self, command: HostCommand) {
         let _ = self.tx.send(WorkerInput::Command(command));
     }
 
-    pub fn open_console(&self, request: ConsoleRequest) {
+    fn open_console(&self, request: ConsoleRequest) {
         let _ = self.tx.send(WorkerInput::OpenConsole(request));
     }
 }
