@@ -1,6 +1,7 @@
 //! vmdeck: a full-screen terminal console for pools of virtual machines.
 
 pub mod app;
+pub mod attach;
 pub mod backend;
 pub mod cli;
 pub mod config;

@@ -35,6 +35,18 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Some(Command::Check) => check(&warnings),
+        Some(Command::Console { pool, watch, vm }) => {
+            match vmdeck::attach::attach(&config, &keymap, pool.as_deref(), &vm, watch) {
+                Ok(end) => {
+                    eprintln!("\r\nvmdeck: {end}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("vmdeck: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Some(Command::List { pool, output }) => {
             match headless::list(&config, pool.as_deref(), output) {
                 Ok(true) => ExitCode::SUCCESS,

@@ -13,11 +13,9 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::state::Level;
 use crate::app::{Msg, State, update};
-use crate::backend::libvirt::spawn_host;
-use crate::backend::{EventSink, HostDriver, HostEvent};
+use crate::backend::{EventSink, HostDriver, spawn_driver};
 use crate::config::Config;
 use crate::effects::Runner;
-use crate::model::Driver;
 use crate::term::TerminalGuard;
 use crate::ui;
 
@@ -76,19 +74,12 @@ fn spawn_hosts(
                 .iter()
                 .enumerate()
                 .map(|(h, host)| {
-                    let sink = host_sink(tx.clone(), p, h);
-                    match pool.driver {
-                        Driver::Libvirt => {
-                            Some(Box::new(spawn_host(host.uri.clone(), sink, interval))
-                                as Box<dyn HostDriver>)
-                        }
-                        Driver::Incus => {
-                            sink(HostEvent::Unsupported(
-                                "the Incus driver is not available yet".into(),
-                            ));
-                            None
-                        }
-                    }
+                    spawn_driver(
+                        pool.driver,
+                        &host.uri,
+                        host_sink(tx.clone(), p, h),
+                        interval,
+                    )
                 })
                 .collect()
         })

@@ -125,3 +125,23 @@ fn powering_off_the_guest_is_reported_and_vmdeck_keeps_working() {
     tui.send("q");
     assert!(tui.wait_exit(Duration::from_secs(10)).is_some());
 }
+
+#[test]
+fn headless_console_from_a_plain_shell() {
+    let Some(lab) = lab_config() else { return };
+    let mut tui = Tui::spawn(
+        &["--config", lab.to_str().unwrap(), "console", "lab1-db"],
+        100,
+        30,
+    );
+    tui.wait_text("Connected to lab1-db on lab1");
+    tui.send("\r");
+    run(&mut tui, "echo headless-$((6*7))");
+    tui.wait_text("headless-42");
+    tui.send("\x1d");
+    let status = tui
+        .wait_exit(Duration::from_secs(10))
+        .expect("vmdeck console exits on Ctrl-]");
+    assert!(status.success());
+    assert!(tui.screen().contains("vmdeck: detached"));
+}

@@ -47,7 +47,31 @@ pub enum HostCommand {
 /// Where a supervisor sends its events; the app wraps its own channel in one of these.
 pub type EventSink = Box<dyn Fn(HostEvent) + Send>;
 
+/// Starts the supervisor of one host; None (after an `Unsupported` event) for a driver that
+/// cannot be used.
+pub fn spawn_driver(
+    driver: crate::model::Driver,
+    uri: &str,
+    sink: EventSink,
+    stats_every: std::time::Duration,
+) -> Option<Box<dyn HostDriver>> {
+    match driver {
+        crate::model::Driver::Libvirt => Some(Box::new(libvirt::spawn_host(
+            uri.to_string(),
+            sink,
+            stats_every,
+        ))),
+        crate::model::Driver::Incus => {
+            sink(HostEvent::Unsupported(
+                "the Incus driver is not available yet".into(),
+            ));
+            None
+        }
+    }
+}
+
 /// The app's handle on one host's supervisor, whatever the driver. Dropping it stops the
+
 /// supervisor.
 pub trait HostDriver: Send {
     fn send(&self, command: HostCommand);
