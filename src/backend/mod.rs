@@ -71,7 +71,6 @@ pub fn spawn_driver(
 }
 
 /// The app's handle on one host's supervisor, whatever the driver. Dropping it stops the
-
 /// supervisor.
 pub trait HostDriver: Send {
     fn send(&self, command: HostCommand);
