@@ -275,3 +275,25 @@ fn read_only_pools_open_consoles_watch_only() {
     assert!(s.consoles.active().unwrap().watch_only);
     assert!(sent(&key(&mut s, KeyCode::Char('x'))).is_empty());
 }
+
+#[test]
+fn mouse_wheel_scrolls_history_and_returns_to_live() {
+    let mut s = attached();
+    let lines: String = (0..100).map(|i| format!("row {i}\r\n")).collect();
+    event(&mut s, 0, ConsoleEvent::Data(lines.into_bytes()));
+    update(&mut s, Msg::Wheel { up: true });
+    let tab = s.consoles.active().unwrap();
+    assert!(tab.copy.is_some());
+    assert!(tab.screen.scrollback() > 0 || tab.copy.as_ref().unwrap().cursor == 3);
+    for _ in 0..5 {
+        update(&mut s, Msg::Wheel { up: true });
+    }
+    assert!(s.consoles.active().unwrap().screen.scrollback() > 0);
+    for _ in 0..10 {
+        update(&mut s, Msg::Wheel { up: false });
+    }
+    assert!(
+        s.consoles.active().unwrap().copy.is_none(),
+        "back at the bottom: live again"
+    );
+}

@@ -145,3 +145,30 @@ fn headless_console_from_a_plain_shell() {
     assert!(status.success());
     assert!(tui.screen().contains("vmdeck: detached"));
 }
+
+#[test]
+fn console_sessions_are_logged_with_private_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(lab) = lab_config() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let config = pty::lab_config_with(&lab, dir.path(), "console_log = true");
+    let mut tui = Tui::spawn(&["--config", config.to_str().unwrap()], 140, 48);
+    tui.wait_text("lab3-db");
+    tui.send("/lab3-db\r");
+    tui.send("c");
+    tui.wait_text("attached");
+    tui.send("\r");
+    run(&mut tui, "echo logged-$((5*5))");
+    tui.wait_text("logged-25");
+    let logs = tui.home.path().join("data/vmdeck/consoles");
+    let file = std::fs::read_dir(&logs)
+        .unwrap()
+        .flatten()
+        .next()
+        .expect("a console log")
+        .path();
+    let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+    assert!(text.contains("logged-25"), "{text}");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
