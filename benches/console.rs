@@ -29,7 +29,11 @@ fn full_screen() -> Vec<u8> {
     for frame in 0..200 {
         out.extend_from_slice(b"\x1b[H\x1b[2J\x1b[7m  PID USER     %CPU COMMAND\x1b[0m");
         for row in 2..48 {
-            let line = format!("\x1b[{row};1H{:5} root     {:4.1} proc-{frame}-{row}\x1b[K", row * 7, (row * frame % 100) as f64 / 3.0);
+            let line = format!(
+                "\x1b[{row};1H{:5} root     {:4.1} proc-{frame}-{row}\x1b[K",
+                row * 7,
+                (row * frame % 100) as f64 / 3.0
+            );
             out.extend_from_slice(line.as_bytes());
         }
     }
@@ -38,7 +42,10 @@ fn full_screen() -> Vec<u8> {
 
 fn parse(c: &mut Criterion) {
     let mut group = c.benchmark_group("console parse");
-    for (name, data) in [("boot log", boot_log()), ("full-screen program", full_screen())] {
+    for (name, data) in [
+        ("boot log", boot_log()),
+        ("full-screen program", full_screen()),
+    ] {
         group.throughput(Throughput::Bytes(data.len() as u64));
         group.bench_function(name, |b| {
             b.iter(|| {
@@ -55,7 +62,10 @@ fn render(c: &mut Criterion) {
     let empty = ConsoleScreen::new(46, 158, 10_000);
     let mut full = ConsoleScreen::new(46, 158, 10_000);
     full.feed(&boot_log());
-    for (name, screen) in [("render pane, empty history", &empty), ("render pane, 10k-line history", &full)] {
+    for (name, screen) in [
+        ("render pane, empty history", &empty),
+        ("render pane, 10k-line history", &full),
+    ] {
         c.bench_function(name, |b| {
             b.iter(|| {
                 terminal

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod effects;
+pub mod files;
 pub mod headless;
 pub mod keymap;
 pub mod model;

@@ -1,8 +1,7 @@
 //! vmdeck: parse the CLI, set up logging and the terminal hooks, then run the UI or a
 //! headless command.
 
-use std::fs::{File, OpenOptions};
-use std::os::unix::fs::OpenOptionsExt;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -110,14 +109,7 @@ fn check(warnings: &[String]) -> ExitCode {
 
 /// The log file (mode 0600: it may name hosts and users), and tracing into it.
 fn open_log(path: &Path) -> Option<File> {
-    let dir = path.parent()?;
-    std::fs::create_dir_all(dir).ok()?;
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)
-        .ok()?;
+    let file = vmdeck::files::open_private_append(path)?;
     let writer = file.try_clone().ok()?;
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
