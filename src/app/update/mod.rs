@@ -4,6 +4,7 @@
 mod command;
 mod console;
 mod copy;
+mod escape;
 
 pub use command::COMMANDS;
 mod hosts;
