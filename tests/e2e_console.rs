@@ -172,3 +172,35 @@ fn console_sessions_are_logged_with_private_permissions() {
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
+
+#[test]
+fn asks_before_taking_a_console_over_from_another_client() {
+    let Some(lab) = lab_config() else { return };
+    // Another admin holds lab1-web's console.
+    let mut holder = Tui::spawn(
+        &["--config", lab.to_str().unwrap(), "console", "lab1-web"],
+        80,
+        24,
+    );
+    holder.wait_text("Connected to lab1-web");
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 140, 48);
+    tui.wait_text("lab1-web");
+    tui.send("/lab1-web\r");
+    tui.send("c");
+    tui.wait_text("Take it over? [y/N]");
+    tui.send("y");
+    tui.wait_for("attached", LONG, |s| {
+        s.contains("lab1-web @ lab1 · attached")
+    });
+    holder
+        .wait_exit(LONG)
+        .expect("the other client is disconnected");
+    assert!(
+        holder.screen().contains("another client took it over"),
+        "{}",
+        holder.screen()
+    );
+    tui.send("\r");
+    run(&mut tui, "echo taken-$((7*6))");
+    tui.wait_text("taken-42");
+}
