@@ -58,7 +58,7 @@ fn main() -> ExitCode {
         }
         None => {
             let mut state = State::new(&config, keymap, themes);
-            tui::show_warnings(&mut state, &warnings);
+            vmdeck::app::update(&mut state, vmdeck::app::Msg::Warnings(warnings));
             let console_logs = config.console_log.then(|| paths.data_dir.join("consoles"));
             run_ui(&config, state, log, console_logs)
         }

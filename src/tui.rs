@@ -11,7 +11,6 @@ use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use crate::app::state::Level;
 use crate::app::{Msg, State, update};
 use crate::backend::{EventSink, HostDriver, spawn_driver};
 use crate::config::Config;
@@ -126,21 +125,6 @@ fn spawn_signals(tx: UnboundedSender<Msg>) -> Result<()> {
         let _ = tx.send(Msg::Terminate);
     });
     Ok(())
-}
-
-/// Startup warnings (bad user files) shown in the status line.
-pub fn show_warnings(state: &mut State, warnings: &[String]) {
-    if let Some(first) = warnings.first() {
-        let more = if warnings.len() > 1 {
-            format!(" (+{} more in the log)", warnings.len() - 1)
-        } else {
-            String::new()
-        };
-        state.status = Some(crate::app::state::StatusLine {
-            level: Level::Warn,
-            text: format!("{first}{more}"),
-        });
-    }
 }
 
 /// The mouse is captured only while a console pane is shown (for wheel scrolling of its

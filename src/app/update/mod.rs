@@ -38,6 +38,16 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
 
         Msg::Host { pool, host, event } => hosts::on_host_event(state, pool, host, event),
+        Msg::Warnings(warnings) => {
+            if let Some(first) = warnings.first() {
+                let more = match warnings.len() {
+                    1 => String::new(),
+                    n => format!(" (+{} more in the log)", n - 1),
+                };
+                set_status(state, Level::Warn, format!("{first}{more}"));
+            }
+            Vec::new()
+        }
         Msg::Terminate => {
             state.quit = true;
             Vec::new()
