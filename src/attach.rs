@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::Duration;
 
 use crate::backend::console::{ConsoleEvent, ConsoleRegistry, ConsoleRequest};
-use crate::backend::spawn_driver;
+use crate::backend::{HostSettings, spawn_driver};
 use crate::config::Config;
 use crate::headless::{Skip, read_all};
 use crate::keymap::{Action, Context, Keymap};
@@ -31,13 +31,13 @@ pub fn attach(
     let host = &pool_cfg.hosts[h];
     let watch_only = watch_only || pool_cfg.read_only || config.read_only;
     let (tx, rx) = channel();
-    let driver = spawn_driver(
-        pool_cfg.driver,
-        &host.uri,
-        Box::new(|_| {}),
-        Duration::from_secs(3600),
-    )
-    .ok_or_else(|| format!("pool {}: its driver is not available", pool_cfg.name))?;
+    // Attaching changes nothing on the host; read-only pools get a watch-only console above.
+    let settings = HostSettings {
+        stats_every: Duration::from_secs(3600),
+        read_only: true,
+    };
+    let driver = spawn_driver(pool_cfg.driver, &host.uri, Box::new(|_| {}), settings)
+        .ok_or_else(|| format!("pool {}: its driver is not available", pool_cfg.name))?;
     let registry = ConsoleRegistry::default();
     let open = |force: bool| {
         let tx: Sender<Input> = tx.clone();

@@ -16,6 +16,7 @@ use crate::backend::console::{
     ConsoleEvent, ConsoleId, ConsoleRegistry, ConsoleRequest, ConsoleSink,
 };
 use crate::files::open_private_append;
+use crate::model::action::AuditRecord;
 
 pub struct Runner {
     pub hosts: Vec<Vec<Option<Box<dyn HostDriver>>>>,
@@ -23,20 +24,25 @@ pub struct Runner {
     pub tx: UnboundedSender<Msg>,
     /// Where console logs go, when enabled.
     pub log_dir: Option<PathBuf>,
+    /// The audit log.
+    pub audit_path: Option<PathBuf>,
     logs: HashMap<ConsoleId, Arc<Mutex<File>>>,
 }
 
 impl Runner {
+    /// `data_dir` holds the audit log and, when `console_logs`, the console logs.
     pub fn new(
         hosts: Vec<Vec<Option<Box<dyn HostDriver>>>>,
         tx: UnboundedSender<Msg>,
-        log_dir: Option<PathBuf>,
+        data_dir: &std::path::Path,
+        console_logs: bool,
     ) -> Runner {
         Runner {
             hosts,
             consoles: ConsoleRegistry::default(),
             tx,
-            log_dir,
+            log_dir: console_logs.then(|| data_dir.join("consoles")),
+            audit_path: Some(data_dir.join("audit.jsonl")),
             logs: HashMap::new(),
         }
     }
@@ -70,6 +76,38 @@ impl Runner {
             Effect::ConsoleResize { id, cols, rows } => self.consoles.resize(id, cols, rows),
             Effect::ConsoleClose { id } => self.consoles.remove(id),
             Effect::Clipboard(text) => copy_to_clipboard(&text),
+            Effect::Audit {
+                pool,
+                host,
+                vm,
+                action,
+                params,
+                result,
+            } => {
+                let record = AuditRecord {
+                    time: now_secs(),
+                    user: local_user(),
+                    pool,
+                    host,
+                    vm,
+                    action,
+                    params,
+                    result,
+                };
+                self.audit(&record);
+            }
+        }
+    }
+
+    /// One JSON line per action in the audit log (mode 0600).
+    fn audit(&self, record: &AuditRecord) {
+        let Some(path) = &self.audit_path else { return };
+        let Some(mut file) = open_private_append(path) else {
+            tracing::error!("cannot open the audit log {}", path.display());
+            return;
+        };
+        if let Ok(line) = serde_json::to_string(record) {
+            let _ = writeln!(file, "{line}");
         }
     }
 
@@ -151,6 +189,23 @@ fn utc_stamp() -> String {
         rest % 3600 / 60,
         rest % 60
     )
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Who is at the keyboard, as far as this machine knows.
+fn local_user() -> String {
+    std::env::var("SUDO_USER")
+        .or_else(|_| std::env::var("USER"))
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| {
+            // SAFETY: getuid has no preconditions.
+            format!("uid {}", unsafe { libc::getuid() })
+        })
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! headless command.
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -59,18 +59,12 @@ fn main() -> ExitCode {
         None => {
             let mut state = State::new(&config, keymap, themes);
             vmdeck::app::update(&mut state, vmdeck::app::Msg::Warnings(warnings));
-            let console_logs = config.console_log.then(|| paths.data_dir.join("consoles"));
-            run_ui(&config, state, log, console_logs)
+            run_ui(&config, state, log, &paths.data_dir)
         }
     }
 }
 
-fn run_ui(
-    config: &config::Config,
-    state: State,
-    log: Option<File>,
-    console_logs: Option<PathBuf>,
-) -> ExitCode {
+fn run_ui(config: &config::Config, state: State, log: Option<File>, data_dir: &Path) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -82,7 +76,7 @@ fn run_ui(
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(tui::run(config, state, log, console_logs));
+    let result = runtime.block_on(tui::run(config, state, log, data_dir));
     vmdeck::term::restore();
     // Host threads may sit in a blocking libvirt call; do not wait for them.
     runtime.shutdown_background();

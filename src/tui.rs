@@ -2,7 +2,7 @@
 //! `update` applies each message; the screen is redrawn after each batch of messages (never on
 //! a timer); effects go to the host supervisors.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::time::Duration;
 
 use color_eyre::eyre::Result;
@@ -12,7 +12,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::{Msg, State, update};
-use crate::backend::{EventSink, HostDriver, spawn_driver};
+use crate::backend::{EventSink, HostDriver, HostSettings, spawn_driver};
 use crate::config::Config;
 use crate::effects::Runner;
 use crate::term::TerminalGuard;
@@ -23,10 +23,11 @@ pub async fn run(
     config: &Config,
     mut state: State,
     log: Option<std::fs::File>,
-    console_log_dir: Option<PathBuf>,
+    data_dir: &Path,
 ) -> Result<()> {
     let (tx, mut rx) = unbounded_channel();
-    let mut runner = Runner::new(spawn_hosts(config, &tx), tx.clone(), console_log_dir);
+    let hosts = spawn_hosts(config, &tx);
+    let mut runner = Runner::new(hosts, tx.clone(), data_dir, config.console_log);
     let mut guard = TerminalGuard::enter(log.as_ref())?;
     spawn_input(tx.clone());
     spawn_signals(tx.clone())?;
@@ -63,7 +64,7 @@ fn spawn_hosts(
     config: &Config,
     tx: &UnboundedSender<Msg>,
 ) -> Vec<Vec<Option<Box<dyn HostDriver>>>> {
-    let interval = Duration::from_secs(config.stats_interval_secs);
+    let stats_every = Duration::from_secs(config.stats_interval_secs);
     config
         .pools
         .iter()
@@ -73,11 +74,16 @@ fn spawn_hosts(
                 .iter()
                 .enumerate()
                 .map(|(h, host)| {
+                    let read_only = pool.read_only || config.read_only;
+                    let settings = HostSettings {
+                        stats_every,
+                        read_only,
+                    };
                     spawn_driver(
                         pool.driver,
                         &host.uri,
                         host_sink(tx.clone(), p, h),
-                        interval,
+                        settings,
                     )
                 })
                 .collect()

@@ -6,6 +6,7 @@ mod filter;
 pub mod layout;
 
 pub mod msg;
+pub mod ops;
 pub mod state;
 pub mod table;
 pub mod update;

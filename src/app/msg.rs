@@ -64,4 +64,13 @@ pub enum Effect {
     },
     /// Put text on the user's clipboard (OSC 52, which works over SSH).
     Clipboard(String),
+    /// Append a line to the audit log (the runner adds the time and the local user).
+    Audit {
+        pool: String,
+        host: String,
+        vm: String,
+        action: String,
+        params: String,
+        result: String,
+    },
 }

@@ -1,6 +1,6 @@
 //! The one `State` the app loop owns. Only `update` mutates it; views only read it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::config::{Config, Overcommit};
 use crate::keymap::Keymap;
@@ -8,6 +8,7 @@ use crate::model::{Driver, HostFacts, Vm, VmDetails};
 use crate::theme::Theme;
 
 use super::console::Consoles;
+use super::ops::{Ops, Target};
 use super::table::{RowId, TableNav};
 
 /// Whether a host can be used right now.
@@ -75,6 +76,8 @@ pub enum View {
         uuid: String,
     },
     Help,
+    /// Operations of this session.
+    Ops,
 }
 
 impl View {
@@ -86,7 +89,7 @@ impl View {
         match self {
             View::Hosts { pool } | View::Vms { pool, .. } => *pool,
             View::Vm { pool, .. } => Some(*pool),
-            View::Pools | View::Help => None,
+            View::Pools | View::Help | View::Ops => None,
         }
     }
 }
@@ -162,6 +165,10 @@ impl Themes {
 pub enum Pending {
     /// Take a console over from the client that holds it.
     ForceConsole(crate::backend::console::ConsoleId),
+    /// A power action on these VMs.
+    Power(crate::model::action::PowerAction, Vec<super::ops::Target>),
+    /// Quit while operations are still running.
+    Quit,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,6 +198,9 @@ pub struct State {
     pub size: (u16, u16),
     pub consoles: Consoles,
     pub confirm: Option<Confirm>,
+    pub ops: Ops,
+    /// VMs marked for a bulk action.
+    pub marked: BTreeSet<Target>,
     pub quit: bool,
 }
 
@@ -239,6 +249,8 @@ impl State {
                 ..Consoles::default()
             },
             confirm: None,
+            ops: Ops::default(),
+            marked: BTreeSet::new(),
             quit: false,
         };
         super::update::refresh_rows(&mut state);

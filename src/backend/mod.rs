@@ -5,6 +5,7 @@ pub mod backoff;
 pub mod console;
 pub mod libvirt;
 
+use crate::model::action::PowerAction;
 use crate::model::{HostInventory, Vm, VmDetails, VmSample};
 
 /// What a host supervisor reports about its host.
@@ -26,6 +27,11 @@ pub enum HostEvent {
     Notice(String),
     /// Live numbers from the periodic stats pass.
     Samples(Vec<VmSample>),
+    /// An operation ended.
+    OpFinished {
+        op: OpId,
+        result: Result<(), String>,
+    },
     /// Disks, NICs and XML for the detail view.
     Details {
         uuid: String,
@@ -33,19 +39,57 @@ pub enum HostEvent {
     },
 }
 
+/// Identifies one operation (an action on one VM) for the lifetime of the process.
+pub type OpId = u64;
+
 /// What the app asks of a host supervisor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostCommand {
     LoadDetails {
         uuid: String,
     },
+    /// Changes the VM's power state; answered with `OpFinished`.
+    Power {
+        uuid: String,
+        action: PowerAction,
+        op: OpId,
+    },
     /// Skip the rest of the back-off and try to connect now.
     ReconnectNow,
     Shutdown,
 }
 
+impl HostCommand {
+    /// Whether the command changes anything on the host.
+    pub fn mutates(&self) -> bool {
+        match self {
+            HostCommand::Power { .. } => true,
+            HostCommand::LoadDetails { .. } | HostCommand::ReconnectNow | HostCommand::Shutdown => {
+                false
+            }
+        }
+    }
+}
+
+/// Read-only mode's last line of defence, in every backend: a mutating command that got past
+/// the UI is refused here, before any hypervisor call.
+pub fn refuse_in_read_only(read_only: bool, command: &HostCommand) -> Result<(), String> {
+    if read_only && command.mutates() {
+        Err("refused: this pool is read-only".into())
+    } else {
+        Ok(())
+    }
+}
+
 /// Where a supervisor sends its events; the app wraps its own channel in one of these.
 pub type EventSink = Box<dyn Fn(HostEvent) + Send>;
+
+/// How a host supervisor is started.
+#[derive(Debug, Clone, Copy)]
+pub struct HostSettings {
+    pub stats_every: std::time::Duration,
+    pub read_only: bool,
+}
 
 /// Starts the supervisor of one host; None (after an `Unsupported` event) for a driver that
 /// cannot be used.
@@ -53,13 +97,13 @@ pub fn spawn_driver(
     driver: crate::model::Driver,
     uri: &str,
     sink: EventSink,
-    stats_every: std::time::Duration,
+    settings: HostSettings,
 ) -> Option<Box<dyn HostDriver>> {
     match driver {
         crate::model::Driver::Libvirt => Some(Box::new(libvirt::spawn_host(
             uri.to_string(),
             sink,
-            stats_every,
+            settings,
         ))),
         crate::model::Driver::Incus => {
             sink(HostEvent::Unsupported(
@@ -75,4 +119,22 @@ pub fn spawn_driver(
 pub trait HostDriver: Send {
     fn send(&self, command: HostCommand);
     fn open_console(&self, request: console::ConsoleRequest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_only_refuses_every_mutating_command() {
+        let power = HostCommand::Power {
+            uuid: "u".into(),
+            action: PowerAction::PowerOff,
+            op: 1,
+        };
+        assert!(refuse_in_read_only(true, &power).is_err());
+        assert!(refuse_in_read_only(false, &power).is_ok());
+        let look = HostCommand::LoadDetails { uuid: "u".into() };
+        assert!(refuse_in_read_only(true, &look).is_ok());
+    }
 }

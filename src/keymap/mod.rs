@@ -81,6 +81,37 @@ pub enum Action {
     SearchPrev,
     Mark,
     Yank,
+    StartVm,
+    ShutdownVm,
+    RebootVm,
+    ResetVm,
+    PowerOffVm,
+    SuspendVm,
+    ResumeVm,
+    /// The operations view.
+    Ops,
+}
+
+impl Action {
+    /// Actions that change a VM: absent from hints and help in read-only mode.
+    pub fn mutates(self) -> bool {
+        self.power().is_some()
+    }
+
+    /// The power action this key stands for.
+    pub fn power(self) -> Option<crate::model::action::PowerAction> {
+        use crate::model::action::PowerAction as P;
+        Some(match self {
+            Action::StartVm => P::Start,
+            Action::ShutdownVm => P::Shutdown,
+            Action::RebootVm => P::Reboot,
+            Action::ResetVm => P::Reset,
+            Action::PowerOffVm => P::PowerOff,
+            Action::SuspendVm => P::Suspend,
+            Action::ResumeVm => P::Resume,
+            _ => return None,
+        })
+    }
 }
 
 /// One binding: any of `keys` (or of the multi-key `sequences`) runs `action`.

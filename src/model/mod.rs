@@ -1,5 +1,6 @@
 //! Domain types shared by backends, the app state and the views. No I/O, no ratatui.
 
+pub mod action;
 pub mod units;
 
 use serde::Serialize;

@@ -42,6 +42,7 @@ fn render_screen(frame: &mut Frame, area: Rect, state: &State) {
     match &state.screen().view {
         View::Vm { pool, host, uuid } => views::vm::render(frame, area, state, *pool, *host, uuid),
         View::Help => views::help::render(frame, area, state),
+        View::Ops => views::ops::render(frame, area, state),
         _ => views::list::render(frame, area, state),
     }
 }

@@ -4,6 +4,7 @@ use super::nav::{jump, open_vm, push};
 use super::set_status;
 use crate::app::msg::Effect;
 use crate::app::state::{Level, State, View};
+use crate::model::action::PowerAction;
 
 /// What `:help` and errors list.
 pub const COMMANDS: &str =
@@ -26,7 +27,14 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         },
         ("vm", Some(vm)) => return goto_vm(state, vm),
         ("help" | "?", _) => push(state, View::Help),
-        ("quit" | "q" | "q!", _) => state.quit = true,
+        ("quit" | "q", _) => super::nav::quit(state),
+        ("q!", _) => state.quit = true,
+        ("ops" | "operations", _) => jump(state, View::Ops),
+        (word, None) if PowerAction::from_command(word).is_some() => {
+            if let Some(action) = PowerAction::from_command(word) {
+                return super::actions::request(state, action);
+            }
+        }
         (other, _) => set_status(
             state,
             Level::Error,

@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
-use super::{console, input, nav};
+use super::{actions, console, input, nav};
 use crate::app::msg::Effect;
 use crate::app::state::{Pending, State, View};
 use crate::keymap::{Action, Chord, Context};
@@ -46,20 +46,25 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
-/// A yes/no question is open: `y` does it, anything else drops it.
+/// A yes/no question is open: `y` or Enter does it, anything else drops it.
 fn answer(state: &mut State, code: KeyCode) -> Vec<Effect> {
     let Some(confirm) = state.confirm.take() else {
         return Vec::new();
     };
-    if !matches!(code, KeyCode::Char('y' | 'Y')) {
+    if !matches!(code, KeyCode::Char('y' | 'Y') | KeyCode::Enter) {
         return Vec::new();
     }
     match confirm.pending {
-        Pending::ForceConsole(id) => {
-            if let Some(index) = state.consoles.find(id) {
+        Pending::ForceConsole(id) => match state.consoles.find(id) {
+            Some(index) => {
                 state.consoles.active = index;
-                return console::reconnect_active(state, true);
+                console::reconnect_active(state, true)
             }
+            None => Vec::new(),
+        },
+        Pending::Power(action, targets) => actions::start(state, action, targets),
+        Pending::Quit => {
+            state.quit = true;
             Vec::new()
         }
     }
@@ -68,7 +73,9 @@ fn answer(state: &mut State, code: KeyCode) -> Vec<Effect> {
 /// Carries out an action.
 pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
-        Action::Quit => state.quit = true,
+        Action::Quit => nav::quit(state),
+        Action::Ops => nav::jump(state, View::Ops),
+        Action::Mark => actions::toggle_mark(state),
         Action::Back => nav::back(state),
         Action::Open => return nav::open(state),
         Action::Up => nav::move_by(state, -1),
@@ -104,7 +111,18 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::CloseTab
         | Action::CopyMode => return console::run(state, action),
         // Only meaningful in copy mode, which handles them itself.
-        Action::Search | Action::SearchNext | Action::SearchPrev | Action::Mark | Action::Yank => {}
+        Action::Search | Action::SearchNext | Action::SearchPrev | Action::Yank => {}
+        Action::StartVm
+        | Action::ShutdownVm
+        | Action::RebootVm
+        | Action::ResetVm
+        | Action::PowerOffVm
+        | Action::SuspendVm
+        | Action::ResumeVm => {
+            if let Some(power) = action.power() {
+                return actions::request(state, power);
+            }
+        }
     }
     Vec::new()
 }

@@ -1,6 +1,7 @@
 //! `update` is the only code that mutates `State`: no I/O, no awaits, no ratatui.
 //! One file per concern: keys, navigation, the input line, `:` commands, host events.
 
+mod actions;
 mod command;
 mod console;
 mod copy;

@@ -126,3 +126,17 @@ pub fn reconnect(state: &mut State) -> Vec<Effect> {
         command: HostCommand::ReconnectNow,
     }]
 }
+
+/// Quits, or asks first while operations are still running.
+pub fn quit(state: &mut State) {
+    let running = state.ops.running();
+    if running == 0 {
+        state.quit = true;
+        return;
+    }
+    let question = format!("{running} operation(s) still running; quit anyway?");
+    state.confirm = Some(crate::app::state::Confirm {
+        question,
+        pending: crate::app::state::Pending::Quit,
+    });
+}

@@ -13,9 +13,12 @@ use super::console::{self, OpenError};
 use super::events::{EVENT_UNDEFINED, LibvirtEvent, Registration, close_reason};
 use super::init::ensure_event_loop;
 use super::inventory::{CpuSampler, details, one_vm, snapshot};
+use super::power::power;
 use crate::backend::backoff::Backoff;
 use crate::backend::console::{ConsoleEvent, ConsoleRequest};
-use crate::backend::{EventSink, HostCommand, HostDriver, HostEvent};
+use crate::backend::{
+    EventSink, HostCommand, HostDriver, HostEvent, HostSettings, refuse_in_read_only,
+};
 
 /// Everything the worker waits on: the app's commands and libvirt's callbacks.
 #[derive(Debug)]
@@ -50,12 +53,12 @@ impl Drop for HostHandle {
 }
 
 /// Starts the supervisor of the host at `uri`.
-pub fn spawn_host(uri: String, sink: EventSink, stats_every: Duration) -> HostHandle {
+pub fn spawn_host(uri: String, sink: EventSink, settings: HostSettings) -> HostHandle {
     let (tx, rx) = channel();
     let worker_tx = tx.clone();
     let thread = std::thread::Builder::new()
         .name(format!("libvirt {uri}"))
-        .spawn(move || supervise(&uri, &rx, &worker_tx, &sink, stats_every))
+        .spawn(move || supervise(&uri, &rx, &worker_tx, &sink, settings))
         .ok();
     HostHandle { tx, thread }
 }
@@ -70,7 +73,7 @@ fn supervise(
     rx: &Receiver<WorkerInput>,
     tx: &Sender<WorkerInput>,
     sink: &EventSink,
-    stats_every: Duration,
+    settings: HostSettings,
 ) {
     if let Err(e) = ensure_event_loop() {
         sink(HostEvent::Unsupported(format!("libvirt event loop: {e}")));
@@ -84,7 +87,7 @@ fn supervise(
         let reason = match Session::open(uri, tx.clone(), generation) {
             Ok(session) => {
                 backoff.reset();
-                match session.serve(rx, sink, stats_every) {
+                match session.serve(rx, sink, settings) {
                     Ended::Shutdown => return,
                     Ended::Lost(reason) => reason,
                 }
@@ -118,6 +121,12 @@ fn wait_before_retry(rx: &Receiver<WorkerInput>, sink: &EventSink, delay: Durati
                     result: Err("the host is down".into()),
                 })
             }
+            Ok(WorkerInput::Command(HostCommand::Power { op, .. })) => {
+                sink(HostEvent::OpFinished {
+                    op,
+                    result: Err("the host is down".into()),
+                })
+            }
             Ok(WorkerInput::OpenConsole(request)) => {
                 (request.sink)(ConsoleEvent::Failed("the host is down".into()));
             }
@@ -146,7 +155,7 @@ impl Session {
         })
     }
 
-    fn serve(self, rx: &Receiver<WorkerInput>, sink: &EventSink, stats_every: Duration) -> Ended {
+    fn serve(self, rx: &Receiver<WorkerInput>, sink: &EventSink, settings: HostSettings) -> Ended {
         match snapshot(&self.conn) {
             Ok(inventory) => sink(HostEvent::Connected(inventory)),
             Err(e) => return Ended::Lost(e),
@@ -160,7 +169,7 @@ impl Session {
                     Err(e) if !self.alive() => return Ended::Lost(e),
                     Err(_) => {}
                 }
-                next_sample = Instant::now() + stats_every;
+                next_sample = Instant::now() + settings.stats_every;
             }
             let input = match rx.recv_timeout(next_sample.saturating_duration_since(Instant::now()))
             {
@@ -168,15 +177,18 @@ impl Session {
                 Err(RecvTimeoutError::Timeout) => continue,
                 Err(RecvTimeoutError::Disconnected) => return Ended::Shutdown,
             };
-            if let Some(ended) = self.handle(input, sink) {
+            if let Some(ended) = self.handle(input, sink, settings.read_only) {
                 return ended;
             }
         }
     }
 
-    fn handle(&self, input: WorkerInput, sink: &EventSink) -> Option<Ended> {
+    fn handle(&self, input: WorkerInput, sink: &EventSink, read_only: bool) -> Option<Ended> {
         match input {
             WorkerInput::Command(HostCommand::Shutdown) => return Some(Ended::Shutdown),
+            WorkerInput::Command(command @ HostCommand::Power { .. }) => {
+                self.run_op(&command, sink, read_only);
+            }
             WorkerInput::Command(HostCommand::ReconnectNow) => {}
             WorkerInput::Command(HostCommand::LoadDetails { uuid }) => {
                 let result = details(&self.conn, &uuid);
@@ -217,6 +229,16 @@ impl Session {
             Err(e) => return Some(Ended::Lost(e)),
         }
         None
+    }
+
+    /// Carries out a mutating command, unless the pool is read-only.
+    fn run_op(&self, command: &HostCommand, sink: &EventSink, read_only: bool) {
+        let HostCommand::Power { uuid, action, op } = command else {
+            return;
+        };
+        let result =
+            refuse_in_read_only(read_only, command).and_then(|()| power(&self.conn, uuid, *action));
+        sink(HostEvent::OpFinished { op: *op, result });
     }
 
     fn open_console(&self, request: ConsoleRequest) {

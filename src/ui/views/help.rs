@@ -16,10 +16,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             context.title(),
             theme.style("header"),
         )));
-        for binding in bindings {
-            let keys: Vec<String> = binding.keys.iter().map(ToString::to_string).collect();
+        // In read-only mode, what changes VMs is not offered at all.
+        for binding in bindings
+            .iter()
+            .filter(|b| !(state.read_only && b.action.mutates()))
+        {
+            let keys = crate::keymap::describe_keys(binding);
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<22}", keys.join(", ")), theme.style("title")),
+                Span::styled(format!("  {keys:<22}"), theme.style("title")),
                 Span::styled(binding.desc.clone(), theme.style("text")),
             ]));
         }

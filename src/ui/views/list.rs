@@ -38,7 +38,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let rows = state.rows[start..end].iter().enumerate().map(|(i, row)| {
         let selected = start + i == nav.selected;
         let cells = cols.iter().enumerate().map(|(c, column)| {
-            let text = cell(state, *row, c);
+            let mut text = cell(state, *row, c);
+            if c == 0 && is_marked(state, *row) {
+                text.insert_str(0, "● ");
+            }
             aligned(text, column.align).style(cell_style(state, theme, *row, c))
         });
         let style = if selected {
@@ -140,4 +143,15 @@ fn empty_text(state: &State) -> String {
         }
         _ => "nothing here yet".into(),
     }
+}
+
+fn is_marked(state: &State, row: RowId) -> bool {
+    let RowId::Vm(p, h, v) = row else {
+        return false;
+    };
+    let uuid = &state.pools[p].hosts[h].vms[v].uuid;
+    state
+        .marked
+        .iter()
+        .any(|t| t.pool == p && t.host == h && &t.uuid == uuid)
 }

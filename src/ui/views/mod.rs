@@ -3,4 +3,5 @@
 pub mod console;
 pub mod help;
 pub mod list;
+pub mod ops;
 pub mod vm;

@@ -68,5 +68,6 @@ pub fn crumb(state: &State, view: &View) -> String {
             .vm(*pool, *host, uuid)
             .map_or("vm".into(), |v| v.name.clone()),
         View::Help => "help".into(),
+        View::Ops => "operations".into(),
     }
 }

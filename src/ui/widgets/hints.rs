@@ -19,7 +19,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         bindings.extend(global.iter().filter(|b| b.action == Action::Help));
     }
     let local = state.keymap.bindings(context).iter();
-    bindings.extend(local.filter(|b| !is_movement(b.action)));
+    let read_only = state.read_only
+        || state
+            .screen()
+            .view
+            .pool()
+            .is_some_and(|p| state.pools[p].read_only);
+    bindings.extend(local.filter(|b| !(is_movement(b.action) || read_only && b.action.mutates())));
     if context != Context::Input {
         let rest = global.iter();
         bindings.extend(rest.filter(|b| !matches!(b.action, Action::Back | Action::Help)));

@@ -1,0 +1,166 @@
+//! Power actions on the selected or marked VMs: refused in read-only pools, confirmed when
+//! they interrupt the guest, carried out as operations, each result audited.
+
+use super::nav::selected_row;
+use super::set_status;
+use crate::app::msg::Effect;
+use crate::app::ops::{Op, OpStatus, Target};
+use crate::app::state::{Confirm, Level, Pending, State, View};
+use crate::app::table::RowId;
+use crate::backend::{HostCommand, OpId};
+use crate::model::action::PowerAction;
+
+/// The marked VMs, or else the one selected (or shown).
+pub fn targets(state: &State) -> Vec<Target> {
+    if !state.marked.is_empty() {
+        return state.marked.iter().cloned().collect();
+    }
+    let (pool, host, uuid) = match (&state.screen().view, selected_row(state)) {
+        (View::Vm { pool, host, uuid }, _) => (*pool, *host, uuid.clone()),
+        (_, Some(RowId::Vm(p, h, v))) => (p, h, state.pools[p].hosts[h].vms[v].uuid.clone()),
+        _ => return Vec::new(),
+    };
+    let name = state
+        .vm(pool, host, &uuid)
+        .map_or(uuid.clone(), |v| v.name.clone());
+    vec![Target {
+        pool,
+        host,
+        uuid,
+        name,
+    }]
+}
+
+/// Asks for (or starts) `action` on the targets.
+pub fn request(state: &mut State, action: PowerAction) -> Vec<Effect> {
+    let targets = targets(state);
+    if targets.is_empty() {
+        set_status(state, Level::Warn, "select or mark (Space) the VMs first");
+        return Vec::new();
+    }
+    if let Some(pool) = targets
+        .iter()
+        .map(|t| &state.pools[t.pool])
+        .find(|p| p.read_only)
+    {
+        let text = format!("refused: pool {} is read-only", pool.name);
+        set_status(state, Level::Error, text);
+        return Vec::new();
+    }
+    if !action.needs_confirmation() {
+        return start(state, action, targets);
+    }
+    let question = format!("{} {}?", action.verb(), describe(state, &targets));
+    state.confirm = Some(Confirm {
+        question,
+        pending: Pending::Power(action, targets),
+    });
+    Vec::new()
+}
+
+/// `lab1-web on lab1` or `3 VMs (a, b, c)`.
+fn describe(state: &State, targets: &[Target]) -> String {
+    match targets {
+        [one] => format!(
+            "{} on {}",
+            one.name, state.pools[one.pool].hosts[one.host].name
+        ),
+        many => {
+            let names: Vec<&str> = many.iter().take(4).map(|t| t.name.as_str()).collect();
+            let more = if many.len() > 4 { ", …" } else { "" };
+            format!("{} VMs ({}{more})", many.len(), names.join(", "))
+        }
+    }
+}
+
+/// One operation per VM.
+pub fn start(state: &mut State, action: PowerAction, targets: Vec<Target>) -> Vec<Effect> {
+    state.marked.clear();
+    let mut effects = Vec::new();
+    for target in targets {
+        let id = state.ops.next_id;
+        state.ops.next_id += 1;
+        let host_name = state.pools[target.pool].hosts[target.host].name.clone();
+        let (pool, host, uuid) = (target.pool, target.host, target.uuid.clone());
+        state.ops.list.push(Op {
+            id,
+            action,
+            target,
+            host_name,
+            status: OpStatus::Running,
+        });
+        effects.push(Effect::Host {
+            pool,
+            host,
+            command: HostCommand::Power {
+                uuid,
+                action,
+                op: id,
+            },
+        });
+    }
+    let running = state.ops.running();
+    set_status(
+        state,
+        Level::Info,
+        format!(
+            "{}: {running} operation(s) running (:ops)",
+            action.command()
+        ),
+    );
+    effects
+}
+
+/// A backend finished an operation: record, report, audit.
+pub fn finished(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<Effect> {
+    let Some(entry) = state.ops.list.iter_mut().find(|o| o.id == op) else {
+        return Vec::new();
+    };
+    entry.status = match &result {
+        Ok(()) => OpStatus::Done,
+        Err(e) => OpStatus::Failed(e.clone()),
+    };
+    let entry = entry.clone();
+    let outcome = match &result {
+        Ok(()) => "ok".to_string(),
+        Err(e) => format!("failed: {e}"),
+    };
+    let level = if result.is_ok() {
+        Level::Info
+    } else {
+        Level::Error
+    };
+    let text = format!(
+        "{} {} on {}: {outcome}",
+        entry.action.command(),
+        entry.target.name,
+        entry.host_name
+    );
+    set_status(state, level, text);
+    vec![Effect::Audit {
+        pool: state.pools[entry.target.pool].name.clone(),
+        host: entry.host_name,
+        vm: entry.target.name,
+        action: entry.action.command().to_string(),
+        params: String::new(),
+        result: outcome,
+    }]
+}
+
+/// Space: mark or unmark the selected VM, then move down.
+pub fn toggle_mark(state: &mut State) {
+    let Some(RowId::Vm(p, h, v)) = selected_row(state) else {
+        return;
+    };
+    let vm = &state.pools[p].hosts[h].vms[v];
+    let target = Target {
+        pool: p,
+        host: h,
+        uuid: vm.uuid.clone(),
+        name: vm.name.clone(),
+    };
+    if !state.marked.remove(&target) {
+        state.marked.insert(target);
+    }
+    super::nav::move_by(state, 1);
+}

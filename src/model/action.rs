@@ -1,0 +1,81 @@
+//! What admins do to VMs, as values: the UI confirms them, the backends carry them out, the
+//! audit log records them.
+
+use serde::Serialize;
+
+/// Power actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PowerAction {
+    Start,
+    /// ACPI power button: the guest shuts down cleanly.
+    Shutdown,
+    Reboot,
+    /// Hard reset: like pressing the reset button.
+    Reset,
+    /// Pull the plug.
+    PowerOff,
+    Suspend,
+    Resume,
+}
+
+impl PowerAction {
+    pub const ALL: [PowerAction; 7] = [
+        PowerAction::Start,
+        PowerAction::Shutdown,
+        PowerAction::Reboot,
+        PowerAction::Reset,
+        PowerAction::PowerOff,
+        PowerAction::Suspend,
+        PowerAction::Resume,
+    ];
+
+    /// The `:` command (and audit name).
+    pub fn command(self) -> &'static str {
+        match self {
+            PowerAction::Start => "start",
+            PowerAction::Shutdown => "shutdown",
+            PowerAction::Reboot => "reboot",
+            PowerAction::Reset => "reset",
+            PowerAction::PowerOff => "off",
+            PowerAction::Suspend => "suspend",
+            PowerAction::Resume => "resume",
+        }
+    }
+
+    /// How a confirmation names it.
+    pub fn verb(self) -> &'static str {
+        match self {
+            PowerAction::Start => "Start",
+            PowerAction::Shutdown => "Shut down (ACPI)",
+            PowerAction::Reboot => "Reboot",
+            PowerAction::Reset => "Hard-reset",
+            PowerAction::PowerOff => "Force off",
+            PowerAction::Suspend => "Suspend",
+            PowerAction::Resume => "Resume",
+        }
+    }
+
+    pub fn from_command(word: &str) -> Option<PowerAction> {
+        PowerAction::ALL.into_iter().find(|a| a.command() == word)
+    }
+
+    /// Actions that interrupt what the guest is doing ask first; starting and resuming do not.
+    pub fn needs_confirmation(self) -> bool {
+        !matches!(self, PowerAction::Start | PowerAction::Resume)
+    }
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditRecord {
+    /// Seconds since the Unix epoch.
+    pub time: u64,
+    pub user: String,
+    pub pool: String,
+    pub host: String,
+    pub vm: String,
+    pub action: String,
+    pub params: String,
+    pub result: String,
+}

@@ -1,0 +1,54 @@
+//! The operations of this session: what runs, what finished, what failed and why.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use crate::app::State;
+use crate::app::ops::OpStatus;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let theme = state.theme();
+    let mut lines = vec![Line::from(Span::styled(
+        format!(
+            "{:>4}  {:<10} {:<28} {:<10} RESULT",
+            "ID", "ACTION", "VM", "HOST"
+        ),
+        theme.style("header"),
+    ))];
+    for op in state.ops.list.iter().rev() {
+        let (text, style) = match &op.status {
+            OpStatus::Running => ("running…".to_string(), theme.style("status_info")),
+            OpStatus::Done => ("done".to_string(), theme.style("state_running")),
+            OpStatus::Failed(e) => (format!("failed: {e}"), theme.style("state_crashed")),
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!(
+                "{:>4}  {:<10} {:<28} {:<10} ",
+                op.id,
+                op.action.command(),
+                op.target.name,
+                op.host_name
+            )),
+            Span::styled(text, style),
+        ]));
+    }
+    if state.ops.list.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "no operations yet",
+            theme.style("dim"),
+        )));
+    }
+    let title = format!(" operations [{} running] ", state.ops.running());
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("border_focus"))
+        .title(Span::styled(title, theme.style("title")));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((state.screen().scroll, 0)),
+        area,
+    );
+}

@@ -1,0 +1,169 @@
+//! Power actions through `update`: confirmation, bulk marks, read-only refusal, operation
+//! results and their audit records.
+
+mod common;
+
+use common::{host, key, state, typed};
+use crossterm::event::KeyCode;
+use vmdeck::app::ops::OpStatus;
+use vmdeck::app::state::View;
+use vmdeck::app::{Effect, State};
+use vmdeck::backend::{HostCommand, HostEvent};
+use vmdeck::model::action::PowerAction;
+
+fn power_effects(effects: &[Effect]) -> Vec<(String, PowerAction)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Host {
+                command: HostCommand::Power { uuid, action, .. },
+                ..
+            } => Some((uuid.clone(), *action)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn force_off_asks_first_and_enter_confirms() {
+    let mut s = state();
+    assert!(key(&mut s, KeyCode::Char('F')).is_empty());
+    let question = s.confirm.clone().unwrap().question;
+    assert_eq!(question, "Force off api-1 on kvm1?");
+    let effects = key(&mut s, KeyCode::Enter);
+    assert_eq!(
+        power_effects(&effects),
+        [("uuid-api-1".to_string(), PowerAction::PowerOff)]
+    );
+    assert_eq!(s.ops.running(), 1);
+}
+
+#[test]
+fn escape_cancels_and_nothing_happens() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('R'));
+    assert!(key(&mut s, KeyCode::Esc).is_empty());
+    assert!(s.confirm.is_none());
+    assert_eq!(s.ops.list.len(), 0);
+}
+
+#[test]
+fn start_needs_no_confirmation() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('G'));
+    let effects = key(&mut s, KeyCode::Char('u'));
+    assert_eq!(
+        power_effects(&effects),
+        [("uuid-spare-1".to_string(), PowerAction::Start)]
+    );
+}
+
+#[test]
+fn marked_vms_get_one_operation_each_with_results_per_vm() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char(' '));
+    key(&mut s, KeyCode::Char(' '));
+    assert_eq!(s.marked.len(), 2);
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "reboot");
+    key(&mut s, KeyCode::Enter);
+    assert!(
+        s.confirm
+            .clone()
+            .unwrap()
+            .question
+            .starts_with("Reboot 2 VMs (api-1, db-1)")
+    );
+    let effects = key(&mut s, KeyCode::Char('y'));
+    assert_eq!(power_effects(&effects).len(), 2);
+    assert!(s.marked.is_empty(), "marks are used up by the action");
+    let ops: Vec<u64> = s.ops.list.iter().map(|o| o.id).collect();
+    let audit = host(
+        &mut s,
+        0,
+        0,
+        HostEvent::OpFinished {
+            op: ops[0],
+            result: Ok(()),
+        },
+    );
+    assert!(
+        matches!(&audit[..], [Effect::Audit { vm, action, result, .. }] if vm == "api-1" && action == "reboot" && result == "ok")
+    );
+    host(
+        &mut s,
+        0,
+        0,
+        HostEvent::OpFinished {
+            op: ops[1],
+            result: Err("domain is not running".into()),
+        },
+    );
+    assert_eq!(s.ops.list[0].status, OpStatus::Done);
+    assert_eq!(
+        s.ops.list[1].status,
+        OpStatus::Failed("domain is not running".into())
+    );
+    assert!(
+        s.status
+            .clone()
+            .unwrap()
+            .text
+            .contains("db-1 on kvm1: failed: domain is not running")
+    );
+    key(&mut s, KeyCode::Char('O'));
+    assert_eq!(s.screen().view, View::Ops);
+}
+
+#[test]
+fn quitting_with_running_operations_asks() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('F'));
+    key(&mut s, KeyCode::Char('y'));
+    key(&mut s, KeyCode::Char('q'));
+    assert!(!s.quit);
+    assert!(
+        s.confirm
+            .clone()
+            .unwrap()
+            .question
+            .contains("still running")
+    );
+    key(&mut s, KeyCode::Char('y'));
+    assert!(s.quit);
+}
+
+fn read_only_state() -> State {
+    let config = vmdeck::config::parse_config(
+        "read_only = true\n[[pool]]\nname = \"p\"\nhosts = [\"qemu+ssh://k/system\"]\n",
+        "ro.toml",
+    )
+    .unwrap();
+    let mut s = State::new(&config, vmdeck::keymap::Keymap::builtin(), common::themes());
+    let inventory = vmdeck::model::HostInventory {
+        facts: common::facts("k"),
+        vms: vec![common::vm(
+            "a",
+            vmdeck::model::VmState::Running,
+            1,
+            512,
+            "small",
+        )],
+    };
+    host(&mut s, 0, 0, HostEvent::Connected(inventory));
+    s
+}
+
+#[test]
+fn read_only_refuses_in_the_ui_too() {
+    let mut s = read_only_state();
+    for k in ['F', 'R', 'd', 'E', 'p', 'u', 'U'] {
+        assert!(key(&mut s, KeyCode::Char(k)).is_empty(), "{k}");
+        assert!(s.confirm.is_none());
+    }
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "off");
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    assert!(s.status.clone().unwrap().text.contains("read-only"));
+    assert!(s.ops.list.is_empty());
+}
