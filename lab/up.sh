@@ -243,7 +243,9 @@ write_config() {
     echo 'driver = "libvirt"'
     echo 'hosts = ['
     for n in "${LAB_HOST_IDS[@]}"; do
-      printf '  { name = "lab%s", uri = "%s" },\n' "$n" "$(lab_uri "$n")"
+      # All hosts are this machine, and libvirt will not pick a local address for migration
+      # data by itself, so the migration URI is given.
+      printf '  { name = "lab%s", uri = "%s", migration_uri = "tcp://127.0.0.1" },\n' "$n" "$(lab_uri "$n")"
     done
     echo ']'
     cat <<'TOML'

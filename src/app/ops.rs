@@ -2,7 +2,7 @@
 //! line and the audit log.
 
 use crate::backend::OpId;
-use crate::model::action::PowerAction;
+use crate::model::action::{MigrateOptions, MigrationProgress, PowerAction};
 
 /// A VM an action applies to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -13,6 +13,49 @@ pub struct Target {
     pub name: String,
 }
 
+/// What an operation does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpKind {
+    Power(PowerAction),
+    Migrate {
+        to_host: usize,
+        to_name: String,
+        options: MigrateOptions,
+    },
+}
+
+impl OpKind {
+    /// The `:` command and audit name.
+    pub fn command(&self) -> &'static str {
+        match self {
+            OpKind::Power(action) => action.command(),
+            OpKind::Migrate { .. } => "migrate",
+        }
+    }
+
+    /// The parameters, for the audit log.
+    pub fn params(&self) -> String {
+        let OpKind::Migrate {
+            to_name, options, ..
+        } = self
+        else {
+            return String::new();
+        };
+        let mut words = vec![format!("to={to_name}")];
+        words.push(if options.offline { "offline" } else { "live" }.to_string());
+        if options.copy_storage {
+            words.push("copy-storage".into());
+        }
+        if options.auto_converge {
+            words.push("auto-converge".into());
+        }
+        if let Some(bw) = options.bandwidth_mib {
+            words.push(format!("bandwidth={bw}MiB/s"));
+        }
+        words.join(" ")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OpStatus {
     Running,
@@ -20,13 +63,14 @@ pub enum OpStatus {
     Failed(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Op {
     pub id: OpId,
-    pub action: PowerAction,
+    pub kind: OpKind,
     pub target: Target,
     pub host_name: String,
     pub status: OpStatus,
+    pub progress: Option<MigrationProgress>,
 }
 
 /// All operations of this session, oldest first.
@@ -42,5 +86,24 @@ impl Ops {
             .iter()
             .filter(|o| o.status == OpStatus::Running)
             .count()
+    }
+
+    /// Adds a running operation and returns its id.
+    pub fn add(&mut self, kind: OpKind, target: Target, host_name: String) -> OpId {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.list.push(Op {
+            id,
+            kind,
+            target,
+            host_name,
+            status: OpStatus::Running,
+            progress: None,
+        });
+        id
+    }
+
+    pub fn get_mut(&mut self, id: OpId) -> Option<&mut Op> {
+        self.list.iter_mut().find(|o| o.id == id)
     }
 }

@@ -35,6 +35,7 @@ impl HostStatus {
 pub struct HostState {
     pub name: String,
     pub uri: String,
+    pub migration_uri: Option<String>,
     pub status: HostStatus,
     pub facts: Option<HostFacts>,
     /// Sorted by name.
@@ -167,6 +168,12 @@ pub enum Pending {
     ForceConsole(crate::backend::console::ConsoleId),
     /// A power action on these VMs.
     Power(crate::model::action::PowerAction, Vec<super::ops::Target>),
+    /// Migrate these VMs to another host of their pool.
+    Migrate {
+        targets: Vec<super::ops::Target>,
+        to_host: usize,
+        options: crate::model::action::MigrateOptions,
+    },
     /// Quit while operations are still running.
     Quit,
 }
@@ -221,6 +228,7 @@ impl State {
                     .map(|h| HostState {
                         name: h.name.clone(),
                         uri: h.uri.clone(),
+                        migration_uri: h.migration_uri.clone(),
                         status: HostStatus::Connecting,
                         facts: None,
                         vms: Vec::new(),

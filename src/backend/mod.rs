@@ -5,7 +5,7 @@ pub mod backoff;
 pub mod console;
 pub mod libvirt;
 
-use crate::model::action::PowerAction;
+use crate::model::action::{MigrateOptions, MigrationProgress, PowerAction};
 use crate::model::{HostInventory, Vm, VmDetails, VmSample};
 
 /// What a host supervisor reports about its host.
@@ -27,6 +27,11 @@ pub enum HostEvent {
     Notice(String),
     /// Live numbers from the periodic stats pass.
     Samples(Vec<VmSample>),
+    /// A long operation's figures.
+    OpProgress {
+        op: OpId,
+        progress: MigrationProgress,
+    },
     /// An operation ended.
     OpFinished {
         op: OpId,
@@ -42,6 +47,16 @@ pub enum HostEvent {
 /// Identifies one operation (an action on one VM) for the lifetime of the process.
 pub type OpId = u64;
 
+/// Where a VM migrates to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationTarget {
+    pub host_name: String,
+    /// The destination's URI, as the source host reaches it.
+    pub uri: String,
+    /// Where the migration data goes (`tcp://host`), when the hypervisor should not pick.
+    pub migration_uri: Option<String>,
+}
+
 /// What the app asks of a host supervisor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostCommand {
@@ -54,6 +69,17 @@ pub enum HostCommand {
         action: PowerAction,
         op: OpId,
     },
+    /// Moves the VM to another host of the pool; `OpProgress` while it runs, then `OpFinished`.
+    Migrate {
+        uuid: String,
+        op: OpId,
+        target: MigrationTarget,
+        options: MigrateOptions,
+    },
+    /// Stops the VM's running job (a migration).
+    AbortJob {
+        uuid: String,
+    },
     /// Skip the rest of the back-off and try to connect now.
     ReconnectNow,
     Shutdown,
@@ -63,7 +89,9 @@ impl HostCommand {
     /// Whether the command changes anything on the host.
     pub fn mutates(&self) -> bool {
         match self {
-            HostCommand::Power { .. } => true,
+            HostCommand::Power { .. }
+            | HostCommand::Migrate { .. }
+            | HostCommand::AbortJob { .. } => true,
             HostCommand::LoadDetails { .. } | HostCommand::ReconnectNow | HostCommand::Shutdown => {
                 false
             }

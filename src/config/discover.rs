@@ -115,6 +115,7 @@ fn local_pool(name: &str, driver: Driver, uri: &str) -> PoolConfig {
         hosts: vec![HostConfig {
             name: default_host_name(uri),
             uri: uri.into(),
+            migration_uri: None,
         }],
         read_only: false,
         theme: None,

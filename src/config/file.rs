@@ -43,6 +43,7 @@ pub enum HostEntry {
 pub struct NamedHost {
     pub name: Option<String>,
     pub uri: String,
+    pub migration_uri: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

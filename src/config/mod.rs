@@ -43,6 +43,9 @@ pub struct HostConfig {
     pub name: String,
     /// A libvirt URI, or an Incus URL.
     pub uri: String,
+    /// Where migration data to this host goes (`tcp://10.0.0.2`), when libvirt should not
+    /// pick the address itself.
+    pub migration_uri: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -122,9 +122,9 @@ fn libvirt_hosts(pool: &str, hosts: Option<Vec<HostEntry>>) -> Result<Vec<HostCo
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for entry in hosts {
-        let (name, uri) = match entry {
-            HostEntry::Uri(uri) => (None, uri),
-            HostEntry::Named(host) => (host.name, host.uri),
+        let (name, uri, migration_uri) = match entry {
+            HostEntry::Uri(uri) => (None, uri, None),
+            HostEntry::Named(host) => (host.name, host.uri, host.migration_uri),
         };
         if !uri.contains(':') {
             return Err(format!("pool '{pool}': '{uri}' is not a libvirt URI"));
@@ -135,7 +135,11 @@ fn libvirt_hosts(pool: &str, hosts: Option<Vec<HostEntry>>) -> Result<Vec<HostCo
                 "pool '{pool}': two hosts are named '{name}'; give each a name = \"…\""
             ));
         }
-        out.push(HostConfig { name, uri });
+        out.push(HostConfig {
+            name,
+            uri,
+            migration_uri,
+        });
     }
     Ok(out)
 }
@@ -157,7 +161,11 @@ fn incus_hosts(
         ));
     }
     let name = default_host_name(&url);
-    Ok(vec![HostConfig { name, uri: url }])
+    Ok(vec![HostConfig {
+        name,
+        uri: url,
+        migration_uri: None,
+    }])
 }
 
 /// The host part of a URI (`qemu+ssh://kvm1/system` → `kvm1`), else this machine's name,

@@ -90,12 +90,16 @@ pub enum Action {
     ResumeVm,
     /// The operations view.
     Ops,
+    /// Opens the command line with `:migrate `.
+    MigrateVm,
+    /// Aborts a running migration.
+    AbortJob,
 }
 
 impl Action {
     /// Actions that change a VM: absent from hints and help in read-only mode.
     pub fn mutates(self) -> bool {
-        self.power().is_some()
+        self.power().is_some() || matches!(self, Action::MigrateVm | Action::AbortJob)
     }
 
     /// The power action this key stands for.
@@ -284,11 +288,11 @@ mod tests {
     #[test]
     fn user_overlay_replaces_only_what_it_sets() {
         let user = Keymap::parse(
-            "[global]\nkeymap = [{ on = \"x\", run = \"quit\", desc = \"leave\" }]\n",
+            "[global]\nkeymap = [{ on = \"Q\", run = \"quit\", desc = \"leave\" }]\n",
         )
         .unwrap();
         let keymap = Keymap::builtin().overlay(user);
-        let x = Chord::parse("x").unwrap();
+        let x = Chord::parse("Q").unwrap();
         let q = Chord::parse("q").unwrap();
         assert_eq!(keymap.action(Context::Table, &x), Some(Action::Quit));
         assert_eq!(keymap.action(Context::Table, &q), None);

@@ -79,3 +79,34 @@ pub struct AuditRecord {
     pub params: String,
     pub result: String,
 }
+
+/// How to migrate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MigrateOptions {
+    /// Move a shut-off VM's definition (and disks with `copy_storage`) instead of a live move.
+    pub offline: bool,
+    /// Mirror the disks too (no shared storage).
+    pub copy_storage: bool,
+    pub auto_converge: bool,
+    /// Bandwidth limit in MiB/s.
+    pub bandwidth_mib: Option<u64>,
+}
+
+/// Figures of a running migration, as the hypervisor reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MigrationProgress {
+    pub total_bytes: u64,
+    pub processed_bytes: u64,
+    pub remaining_bytes: u64,
+    pub bytes_per_sec: u64,
+    pub dirty_pages_per_sec: u64,
+    pub iteration: u64,
+    pub expected_downtime_ms: u64,
+    pub elapsed_ms: u64,
+}
+
+impl MigrationProgress {
+    pub fn percent(&self) -> f64 {
+        super::units::percent(self.processed_bytes as f64, self.total_bytes as f64)
+    }
+}

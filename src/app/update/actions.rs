@@ -4,7 +4,7 @@
 use super::nav::selected_row;
 use super::set_status;
 use crate::app::msg::Effect;
-use crate::app::ops::{Op, OpStatus, Target};
+use crate::app::ops::{OpKind, OpStatus, Target};
 use crate::app::state::{Confirm, Level, Pending, State, View};
 use crate::app::table::RowId;
 use crate::backend::{HostCommand, OpId};
@@ -78,25 +78,13 @@ pub fn start(state: &mut State, action: PowerAction, targets: Vec<Target>) -> Ve
     state.marked.clear();
     let mut effects = Vec::new();
     for target in targets {
-        let id = state.ops.next_id;
-        state.ops.next_id += 1;
         let host_name = state.pools[target.pool].hosts[target.host].name.clone();
         let (pool, host, uuid) = (target.pool, target.host, target.uuid.clone());
-        state.ops.list.push(Op {
-            id,
-            action,
-            target,
-            host_name,
-            status: OpStatus::Running,
-        });
+        let op = state.ops.add(OpKind::Power(action), target, host_name);
         effects.push(Effect::Host {
             pool,
             host,
-            command: HostCommand::Power {
-                uuid,
-                action,
-                op: id,
-            },
+            command: HostCommand::Power { uuid, action, op },
         });
     }
     let running = state.ops.running();
@@ -104,7 +92,7 @@ pub fn start(state: &mut State, action: PowerAction, targets: Vec<Target>) -> Ve
         state,
         Level::Info,
         format!(
-            "{}: {running} operation(s) running (:ops)",
+            "{}: {running} operation(s) running (O shows them)",
             action.command()
         ),
     );
@@ -113,7 +101,7 @@ pub fn start(state: &mut State, action: PowerAction, targets: Vec<Target>) -> Ve
 
 /// A backend finished an operation: record, report, audit.
 pub fn finished(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<Effect> {
-    let Some(entry) = state.ops.list.iter_mut().find(|o| o.id == op) else {
+    let Some(entry) = state.ops.get_mut(op) else {
         return Vec::new();
     };
     entry.status = match &result {
@@ -132,7 +120,7 @@ pub fn finished(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<
     };
     let text = format!(
         "{} {} on {}: {outcome}",
-        entry.action.command(),
+        entry.kind.command(),
         entry.target.name,
         entry.host_name
     );
@@ -141,8 +129,8 @@ pub fn finished(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<
         pool: state.pools[entry.target.pool].name.clone(),
         host: entry.host_name,
         vm: entry.target.name,
-        action: entry.action.command().to_string(),
-        params: String::new(),
+        action: entry.kind.command().to_string(),
+        params: entry.kind.params(),
         result: outcome,
     }]
 }

@@ -30,6 +30,10 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         ("quit" | "q", _) => super::nav::quit(state),
         ("q!", _) => state.quit = true,
         ("ops" | "operations", _) => jump(state, View::Ops),
+        ("migrate", _) => {
+            let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+            return super::migrate::request(state, &args);
+        }
         (word, None) if PowerAction::from_command(word).is_some() => {
             if let Some(action) = PowerAction::from_command(word) {
                 return super::actions::request(state, action);

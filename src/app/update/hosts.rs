@@ -57,6 +57,7 @@ pub fn on_host_event(state: &mut State, pool: usize, host: usize, event: HostEve
         HostEvent::Details { uuid, result } => {
             host_state.details.insert(uuid, result);
         }
+        HostEvent::OpProgress { op, progress } => super::migrate::progress(state, op, progress),
         HostEvent::OpFinished { op, result } => return super::actions::finished(state, op, result),
         HostEvent::Notice(text) => set_status(state, Level::Info, format!("{host_name}: {text}")),
     }

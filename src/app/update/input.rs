@@ -106,3 +106,12 @@ pub fn cancel(state: &mut State) {
         state.screen_mut().table.filter = previous;
     }
 }
+
+/// The command line, pre-filled (`M` → `:migrate `).
+pub fn open_command_with(state: &mut State, text: &str) {
+    state.input = Some(InputLine {
+        kind: InputKind::Command,
+        text: text.to_string(),
+        previous: String::new(),
+    });
+}

@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
-use super::{actions, console, input, nav};
+use super::{actions, console, input, migrate, nav};
 use crate::app::msg::Effect;
 use crate::app::state::{Pending, State, View};
 use crate::keymap::{Action, Chord, Context};
@@ -63,6 +63,11 @@ fn answer(state: &mut State, code: KeyCode) -> Vec<Effect> {
             None => Vec::new(),
         },
         Pending::Power(action, targets) => actions::start(state, action, targets),
+        Pending::Migrate {
+            targets,
+            to_host,
+            options,
+        } => migrate::start(state, targets, to_host, options),
         Pending::Quit => {
             state.quit = true;
             Vec::new()
@@ -75,6 +80,8 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => nav::quit(state),
         Action::Ops => nav::jump(state, View::Ops),
+        Action::MigrateVm => input::open_command_with(state, "migrate "),
+        Action::AbortJob => return migrate::abort(state),
         Action::Mark => actions::toggle_mark(state),
         Action::Back => nav::back(state),
         Action::Open => return nav::open(state),

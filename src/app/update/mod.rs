@@ -11,6 +11,7 @@ pub use command::COMMANDS;
 mod hosts;
 mod input;
 mod keys;
+mod migrate;
 
 pub use keys::context as focus_context;
 mod nav;

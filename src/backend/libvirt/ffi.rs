@@ -82,7 +82,7 @@ pub fn all_domain_stats(
     Ok(out)
 }
 
-fn read_params(params: sys::virTypedParameterPtr, count: i32) -> HashMap<String, Param> {
+pub fn read_params(params: sys::virTypedParameterPtr, count: i32) -> HashMap<String, Param> {
     let mut map = HashMap::with_capacity(count.max(0) as usize);
     for i in 0..count.max(0) as usize {
         // SAFETY: `params` holds `count` initialised entries owned by the record.

@@ -6,6 +6,7 @@ mod events;
 mod ffi;
 mod init;
 mod inventory;
+mod migrate;
 mod power;
 mod worker;
 mod xml;

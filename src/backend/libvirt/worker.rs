@@ -13,12 +13,14 @@ use super::console::{self, OpenError};
 use super::events::{EVENT_UNDEFINED, LibvirtEvent, Registration, close_reason};
 use super::init::ensure_event_loop;
 use super::inventory::{CpuSampler, details, one_vm, snapshot};
+use super::migrate;
 use super::power::power;
 use crate::backend::backoff::Backoff;
 use crate::backend::console::{ConsoleEvent, ConsoleRequest};
 use crate::backend::{
-    EventSink, HostCommand, HostDriver, HostEvent, HostSettings, refuse_in_read_only,
+    EventSink, HostCommand, HostDriver, HostEvent, HostSettings, OpId, refuse_in_read_only,
 };
+use crate::model::action::MigrationProgress;
 
 /// Everything the worker waits on: the app's commands and libvirt's callbacks.
 #[derive(Debug)]
@@ -26,6 +28,15 @@ pub enum WorkerInput {
     Command(HostCommand),
     OpenConsole(ConsoleRequest),
     Libvirt(LibvirtEvent),
+    /// From a migration thread.
+    Progress {
+        op: OpId,
+        progress: MigrationProgress,
+    },
+    OpDone {
+        op: OpId,
+        result: Result<(), String>,
+    },
 }
 
 /// The app's handle on a host supervisor.
@@ -121,11 +132,17 @@ fn wait_before_retry(rx: &Receiver<WorkerInput>, sink: &EventSink, delay: Durati
                     result: Err("the host is down".into()),
                 })
             }
-            Ok(WorkerInput::Command(HostCommand::Power { op, .. })) => {
-                sink(HostEvent::OpFinished {
-                    op,
-                    result: Err("the host is down".into()),
-                })
+            Ok(WorkerInput::Command(
+                HostCommand::Power { op, .. } | HostCommand::Migrate { op, .. },
+            )) => sink(HostEvent::OpFinished {
+                op,
+                result: Err("the host is down".into()),
+            }),
+            Ok(WorkerInput::Command(HostCommand::AbortJob { .. })) => {
+                sink(HostEvent::Notice("cannot abort: the host is down".into()));
+            }
+            Ok(input @ (WorkerInput::Progress { .. } | WorkerInput::OpDone { .. })) => {
+                forward_op(input, sink);
             }
             Ok(WorkerInput::OpenConsole(request)) => {
                 (request.sink)(ConsoleEvent::Failed("the host is down".into()));
@@ -136,22 +153,34 @@ fn wait_before_retry(rx: &Receiver<WorkerInput>, sink: &EventSink, delay: Durati
     }
 }
 
+/// Migration threads report through the worker, which may have reconnected meanwhile.
+fn forward_op(input: WorkerInput, sink: &EventSink) {
+    match input {
+        WorkerInput::Progress { op, progress } => sink(HostEvent::OpProgress { op, progress }),
+        WorkerInput::OpDone { op, result } => sink(HostEvent::OpFinished { op, result }),
+        _ => {}
+    }
+}
+
 /// A live connection with its callbacks registered.
 struct Session {
     // Field order matters: callbacks are deregistered before the connection closes.
     _registration: Registration,
     conn: Connect,
     generation: u64,
+    /// The worker's own inbox, for migration threads.
+    tx: Sender<WorkerInput>,
 }
 
 impl Session {
     fn open(uri: &str, tx: Sender<WorkerInput>, generation: u64) -> Result<Session, String> {
         let conn = Connect::open(Some(uri)).map_err(|e| e.message().to_string())?;
-        let registration = Registration::register(&conn, tx, generation)?;
+        let registration = Registration::register(&conn, tx.clone(), generation)?;
         Ok(Session {
             _registration: registration,
             conn,
             generation,
+            tx,
         })
     }
 
@@ -186,8 +215,13 @@ impl Session {
     fn handle(&self, input: WorkerInput, sink: &EventSink, read_only: bool) -> Option<Ended> {
         match input {
             WorkerInput::Command(HostCommand::Shutdown) => return Some(Ended::Shutdown),
-            WorkerInput::Command(command @ HostCommand::Power { .. }) => {
-                self.run_op(&command, sink, read_only);
+            WorkerInput::Command(
+                command @ (HostCommand::Power { .. }
+                | HostCommand::Migrate { .. }
+                | HostCommand::AbortJob { .. }),
+            ) => self.run_op(command, sink, read_only),
+            input @ (WorkerInput::Progress { .. } | WorkerInput::OpDone { .. }) => {
+                forward_op(input, sink);
             }
             WorkerInput::Command(HostCommand::ReconnectNow) => {}
             WorkerInput::Command(HostCommand::LoadDetails { uuid }) => {
@@ -232,13 +266,39 @@ impl Session {
     }
 
     /// Carries out a mutating command, unless the pool is read-only.
-    fn run_op(&self, command: &HostCommand, sink: &EventSink, read_only: bool) {
-        let HostCommand::Power { uuid, action, op } = command else {
+    fn run_op(&self, command: HostCommand, sink: &EventSink, read_only: bool) {
+        if let Err(refused) = refuse_in_read_only(read_only, &command) {
+            match command {
+                HostCommand::Power { op, .. } | HostCommand::Migrate { op, .. } => {
+                    sink(HostEvent::OpFinished {
+                        op,
+                        result: Err(refused),
+                    });
+                }
+                _ => sink(HostEvent::Notice(refused)),
+            }
             return;
-        };
-        let result =
-            refuse_in_read_only(read_only, command).and_then(|()| power(&self.conn, uuid, *action));
-        sink(HostEvent::OpFinished { op: *op, result });
+        }
+        match command {
+            HostCommand::Power { uuid, action, op } => {
+                let result = power(&self.conn, &uuid, action);
+                sink(HostEvent::OpFinished { op, result });
+            }
+            HostCommand::Migrate {
+                uuid,
+                op,
+                target,
+                options,
+            } => {
+                migrate::spawn(&self.conn, &uuid, target, options, op, self.tx.clone());
+            }
+            HostCommand::AbortJob { uuid } => {
+                if let Err(e) = migrate::abort(&self.conn, &uuid) {
+                    sink(HostEvent::Notice(format!("abort failed: {e}")));
+                }
+            }
+            _ => {}
+        }
     }
 
     fn open_console(&self, request: ConsoleRequest) {

@@ -27,7 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             Span::raw(format!(
                 "{:>4}  {:<10} {:<28} {:<10} ",
                 op.id,
-                op.action.command(),
+                op.kind.command(),
                 op.target.name,
                 op.host_name
             )),

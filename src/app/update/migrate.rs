@@ -1,0 +1,232 @@
+//! `:migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s]`: checks, a
+//! confirmation, one operation per VM with live figures, and abort.
+
+use super::actions::targets;
+use super::set_status;
+use crate::app::msg::Effect;
+use crate::app::ops::{OpKind, OpStatus, Target};
+use crate::app::state::{Confirm, Level, Pending, State};
+use crate::backend::{HostCommand, MigrationTarget, OpId};
+use crate::model::action::{MigrateOptions, MigrationProgress};
+use crate::model::units::bytes;
+
+/// The words after `:migrate`.
+pub fn request(state: &mut State, args: &[&str]) -> Vec<Effect> {
+    let (host_name, options) = match parse(args) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            set_status(state, Level::Error, e);
+            return Vec::new();
+        }
+    };
+    let targets = targets(state);
+    match check(state, &targets, &host_name) {
+        Ok(to_host) => {
+            let how = if options.offline {
+                "Migrate (offline)"
+            } else {
+                "Live-migrate"
+            };
+            let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+            let from = &state.pools[targets[0].pool].hosts[targets[0].host].name;
+            let question = format!("{how} {} from {from} to {host_name}?", names.join(", "));
+            state.confirm = Some(Confirm {
+                question,
+                pending: Pending::Migrate {
+                    targets,
+                    to_host,
+                    options,
+                },
+            });
+        }
+        Err(e) => set_status(state, Level::Error, e),
+    }
+    Vec::new()
+}
+
+fn parse(args: &[&str]) -> Result<(String, MigrateOptions), String> {
+    let usage = "usage: :migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s]";
+    let mut options = MigrateOptions::default();
+    let mut host = None;
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        match *word {
+            "--offline" => options.offline = true,
+            "--copy-storage" => options.copy_storage = true,
+            "--auto-converge" => options.auto_converge = true,
+            "--bw" => {
+                let value = words.next().and_then(|v| v.parse().ok()).ok_or(usage)?;
+                options.bandwidth_mib = Some(value);
+            }
+            flag if flag.starts_with("--") => {
+                return Err(format!("unknown option {flag}; {usage}"));
+            }
+            name if host.is_none() => host = Some(name.to_string()),
+            _ => return Err(usage.into()),
+        }
+    }
+    Ok((host.ok_or(usage)?, options))
+}
+
+/// The destination's index, or why the move can't be made.
+fn check(state: &State, targets: &[Target], host_name: &str) -> Result<usize, String> {
+    let first = targets
+        .first()
+        .ok_or("select or mark (Space) the VMs first")?;
+    let pool = &state.pools[first.pool];
+    if pool.read_only {
+        return Err(format!("refused: pool {} is read-only", pool.name));
+    }
+    let to = pool
+        .hosts
+        .iter()
+        .position(|h| h.name == host_name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = pool.hosts.iter().map(|h| h.name.as_str()).collect();
+            format!(
+                "pool {} has no host '{host_name}' (hosts: {})",
+                pool.name,
+                names.join(", ")
+            )
+        })?;
+    if !pool.hosts[to].is_up() {
+        return Err(format!("{host_name} is not up"));
+    }
+    if let Some(t) = targets.iter().find(|t| t.pool != first.pool) {
+        return Err(format!(
+            "{} is in another pool; migrate within one pool",
+            t.name
+        ));
+    }
+    if let Some(t) = targets.iter().find(|t| t.host == to) {
+        return Err(format!("{} is already on {host_name}", t.name));
+    }
+    Ok(to)
+}
+
+/// Confirmed: one operation per VM, started on each VM's own host.
+pub fn start(
+    state: &mut State,
+    targets: Vec<Target>,
+    to_host: usize,
+    options: MigrateOptions,
+) -> Vec<Effect> {
+    state.marked.clear();
+    let mut effects = Vec::new();
+    for target in targets {
+        let pool = &state.pools[target.pool];
+        let dest = &pool.hosts[to_host];
+        let migration = MigrationTarget {
+            host_name: dest.name.clone(),
+            uri: dest.uri.clone(),
+            migration_uri: dest.migration_uri.clone(),
+        };
+        let kind = OpKind::Migrate {
+            to_host,
+            to_name: dest.name.clone(),
+            options,
+        };
+        let host_name = pool.hosts[target.host].name.clone();
+        let (p, h, uuid) = (target.pool, target.host, target.uuid.clone());
+        let op = state.ops.add(kind, target, host_name);
+        effects.push(Effect::Host {
+            pool: p,
+            host: h,
+            command: HostCommand::Migrate {
+                uuid,
+                op,
+                target: migration,
+                options,
+            },
+        });
+    }
+    set_status(
+        state,
+        Level::Info,
+        "migration started (O shows its progress, x aborts)",
+    );
+    effects
+}
+
+/// Live figures from the source host.
+pub fn progress(state: &mut State, op: OpId, figures: MigrationProgress) {
+    let Some(entry) = state.ops.get_mut(op) else {
+        return;
+    };
+    entry.progress = Some(figures);
+    let text = format!(
+        "{} {}: {}",
+        entry.kind.command(),
+        entry.target.name,
+        describe(&figures)
+    );
+    set_status(state, Level::Info, text);
+}
+
+/// `45% · 120 MiB of 260 MiB, 140 MiB left · 30 MiB/s · dirty 1200 pages/s · pass 2 · downtime ~300 ms · 4.1 s`
+pub fn describe(p: &MigrationProgress) -> String {
+    format!(
+        "{:.0}% · {} of {}, {} left · {}/s · dirty {} pages/s · pass {} · downtime ~{} ms · {:.1} s",
+        p.percent(),
+        bytes(p.processed_bytes),
+        bytes(p.total_bytes),
+        bytes(p.remaining_bytes),
+        bytes(p.bytes_per_sec),
+        p.dirty_pages_per_sec,
+        p.iteration,
+        p.expected_downtime_ms,
+        p.elapsed_ms as f64 / 1000.0
+    )
+}
+
+/// `x`: aborts the newest running migration (of the selected VM, if it has one).
+pub fn abort(state: &mut State) -> Vec<Effect> {
+    let selected = targets(state).into_iter().next();
+    let running = |o: &&crate::app::ops::Op| {
+        o.status == OpStatus::Running && matches!(o.kind, OpKind::Migrate { .. })
+    };
+    let op = state
+        .ops
+        .list
+        .iter()
+        .rev()
+        .filter(running)
+        .find(|o| selected.as_ref().is_none_or(|t| t.uuid == o.target.uuid))
+        .or_else(|| state.ops.list.iter().rev().find(running));
+    let Some(op) = op else {
+        set_status(state, Level::Warn, "no migration is running");
+        return Vec::new();
+    };
+    let (pool, host, uuid, name) = (
+        op.target.pool,
+        op.target.host,
+        op.target.uuid.clone(),
+        op.target.name.clone(),
+    );
+    set_status(
+        state,
+        Level::Warn,
+        format!("aborting the migration of {name}…"),
+    );
+    vec![Effect::Host {
+        pool,
+        host,
+        command: HostCommand::AbortJob { uuid },
+    }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn parses_options() {
+        let (host, o) = parse(&["lab2", "--copy-storage", "--bw", "5", "--auto-converge"]).unwrap();
+        assert_eq!(host, "lab2");
+        assert!(o.copy_storage && o.auto_converge && !o.offline);
+        assert_eq!(o.bandwidth_mib, Some(5));
+        assert!(parse(&[]).is_err());
+        assert!(parse(&["lab2", "--fast"]).is_err());
+        assert!(parse(&["lab2", "--bw"]).is_err());
+    }
+}

@@ -1,0 +1,146 @@
+//! Live migration in its own thread (the call blocks until the move ends), with a second
+//! thread reading the job's figures twice a second, and abort through `virDomainAbortJob`.
+
+use std::ffi::c_int;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::time::Duration;
+
+use virt::connect::Connect;
+use virt::domain::{Domain, MigrateParameters};
+use virt::sys;
+
+use super::ffi::{Param, last_error, read_params};
+use super::worker::WorkerInput;
+use crate::backend::{MigrationTarget, OpId};
+use crate::model::action::{MigrateOptions, MigrationProgress};
+
+fn flags(options: &MigrateOptions) -> u32 {
+    let mut flags = sys::VIR_MIGRATE_PEER2PEER
+        | sys::VIR_MIGRATE_PERSIST_DEST
+        | sys::VIR_MIGRATE_UNDEFINE_SOURCE;
+    flags |= if options.offline {
+        sys::VIR_MIGRATE_OFFLINE
+    } else {
+        sys::VIR_MIGRATE_LIVE | sys::VIR_MIGRATE_ABORT_ON_ERROR
+    };
+    if options.copy_storage {
+        flags |= sys::VIR_MIGRATE_NON_SHARED_DISK;
+    }
+    if options.auto_converge {
+        flags |= sys::VIR_MIGRATE_AUTO_CONVERGE;
+    }
+    flags
+}
+
+/// Starts the migration of `uuid`; progress and the result come back to the worker as inputs.
+pub fn spawn(
+    conn: &Connect,
+    uuid: &str,
+    dest: MigrationTarget,
+    options: MigrateOptions,
+    op: OpId,
+    tx: Sender<WorkerInput>,
+) {
+    let conn = conn.clone();
+    let uuid = uuid.to_string();
+    let spawned = std::thread::Builder::new()
+        .name(format!("migrate {uuid}"))
+        .spawn(move || {
+            let result = migrate(&conn, &uuid, &dest, &options, op, &tx);
+            let _ = tx.send(WorkerInput::OpDone { op, result });
+        });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start a migration thread: {e}");
+    }
+}
+
+fn migrate(
+    conn: &Connect,
+    uuid: &str,
+    dest: &MigrationTarget,
+    options: &MigrateOptions,
+    op: OpId,
+    tx: &Sender<WorkerInput>,
+) -> Result<(), String> {
+    let dom = conn
+        .lookup_domain_by_uuid_string(uuid)
+        .map_err(|e| e.message().to_string())?;
+    let params = MigrateParameters {
+        uri: dest.migration_uri.clone(),
+        bandwidth: options.bandwidth_mib,
+        ..MigrateParameters::default()
+    };
+    let running = Arc::new(AtomicBool::new(true));
+    let poller = spawn_poller(dom.clone(), op, tx.clone(), running.clone());
+    let result = dom
+        .migrate_to_uri3(Some(&dest.uri), params, flags(options))
+        .map_err(|e| e.message().to_string());
+    running.store(false, Ordering::SeqCst);
+    if let Some(poller) = poller {
+        let _ = poller.join();
+    }
+    result
+}
+
+fn spawn_poller(
+    dom: Domain,
+    op: OpId,
+    tx: Sender<WorkerInput>,
+    running: Arc<AtomicBool>,
+) -> Option<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("migration progress".into())
+        .spawn(move || {
+            while running.load(Ordering::SeqCst) {
+                if let Some(progress) = job_progress(&dom) {
+                    let _ = tx.send(WorkerInput::Progress { op, progress });
+                }
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        })
+        .ok()
+}
+
+/// The running job's figures through `virDomainGetJobStats` (virt's wrapper is unsound when
+/// no job runs); None when there is no job.
+fn job_progress(dom: &Domain) -> Option<MigrationProgress> {
+    let mut kind: c_int = 0;
+    let mut params: sys::virTypedParameterPtr = std::ptr::null_mut();
+    let mut count: c_int = 0;
+    // SAFETY: valid domain and out-pointers; libvirt allocates params, freed below.
+    let rc =
+        unsafe { sys::virDomainGetJobStats(dom.as_ptr(), &mut kind, &mut params, &mut count, 0) };
+    if rc < 0 || params.is_null() || count == 0 {
+        // SAFETY: clears this thread's error; a missing job is not worth reporting.
+        unsafe { sys::virResetLastError() };
+        return None;
+    }
+    let map = read_params(params, count);
+    // SAFETY: frees what libvirt allocated.
+    unsafe { sys::virTypedParamsFree(params, count) };
+    let get = |key: &str| map.get(key).and_then(Param::as_u64).unwrap_or(0);
+    Some(MigrationProgress {
+        total_bytes: get("data_total"),
+        processed_bytes: get("data_processed"),
+        remaining_bytes: get("data_remaining"),
+        bytes_per_sec: get("memory_bps"),
+        dirty_pages_per_sec: get("memory_dirty_rate"),
+        iteration: get("memory_iteration"),
+        expected_downtime_ms: get("downtime"),
+        elapsed_ms: get("time_elapsed"),
+    })
+}
+
+/// Aborts the domain's running job (a migration).
+pub fn abort(conn: &Connect, uuid: &str) -> Result<(), String> {
+    let dom = conn
+        .lookup_domain_by_uuid_string(uuid)
+        .map_err(|e| e.message().to_string())?;
+    // SAFETY: valid domain.
+    if unsafe { sys::virDomainAbortJob(dom.as_ptr()) } < 0 {
+        return Err(last_error());
+    }
+    Ok(())
+}
