@@ -13,9 +13,8 @@ use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::app::state::Level;
 use crate::app::{Msg, State, update};
-use crate::backend::libvirt::spawn_host;
-use crate::backend::{EventSink, HostDriver, HostEvent};
-use crate::config::Config;
+use crate::backend::{EventSink, HostDriver, HostEvent, incus, libvirt};
+use crate::config::{Config, HostConfig, PoolConfig};
 use crate::effects::Runner;
 use crate::model::Driver;
 use crate::term::TerminalGuard;
@@ -61,7 +60,8 @@ pub async fn run(
     Ok(())
 }
 
-/// One supervisor per host, by pool and host index; `None` where the driver is not built yet.
+/// One supervisor per host, by pool and host index; each runs on its own thread, so a slow
+/// host never holds up another or the UI.
 fn spawn_hosts(
     config: &Config,
     tx: &UnboundedSender<Msg>,
@@ -75,24 +75,34 @@ fn spawn_hosts(
             pool.hosts
                 .iter()
                 .enumerate()
-                .map(|(h, host)| {
-                    let sink = host_sink(tx.clone(), p, h);
-                    match pool.driver {
-                        Driver::Libvirt => {
-                            Some(Box::new(spawn_host(host.uri.clone(), sink, interval))
-                                as Box<dyn HostDriver>)
-                        }
-                        Driver::Incus => {
-                            sink(HostEvent::Unsupported(
-                                "the Incus driver is not available yet".into(),
-                            ));
-                            None
-                        }
-                    }
-                })
+                .map(|(h, host)| spawn_host(pool, host, host_sink(tx.clone(), p, h), interval))
                 .collect()
         })
         .collect()
+}
+
+fn spawn_host(
+    pool: &PoolConfig,
+    host: &HostConfig,
+    sink: EventSink,
+    interval: Duration,
+) -> Option<Box<dyn HostDriver>> {
+    match (pool.driver, &pool.incus) {
+        (Driver::Libvirt, _) => Some(Box::new(libvirt::spawn_host(
+            host.uri.clone(),
+            sink,
+            interval,
+        ))),
+        (Driver::Incus, Some(incus)) => {
+            Some(Box::new(incus::spawn_host(incus.clone(), sink, interval)))
+        }
+        (Driver::Incus, None) => {
+            sink(HostEvent::Unsupported(
+                "the pool has no Incus settings".into(),
+            ));
+            None
+        }
+    }
 }
 
 fn host_sink(tx: UnboundedSender<Msg>, pool: usize, host: usize) -> EventSink {

@@ -3,6 +3,7 @@
 
 pub mod backoff;
 pub mod console;
+pub mod incus;
 pub mod libvirt;
 
 use crate::model::{HostInventory, Vm, VmDetails, VmSample};
