@@ -177,16 +177,36 @@ async fn api_error(response: reqwest::Response) -> String {
 
 /// An error with its whole source chain: reqwest's own text ("error sending request") hides
 /// the reason an admin needs (refused connection, certificate mismatch, …).
-pub fn describe(error: impl std::error::Error) -> String {
+pub fn describe(error: impl std::error::Error + 'static) -> String {
     let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = error.source();
+    while let Some(current) = cause {
+        if let Some(reason) = certificate_refusal(current) {
+            return format!("{text}: {reason}");
+        }
+        let cause_text = current.to_string();
         if !text.contains(&cause_text) {
             text.push_str(": ");
             text.push_str(&cause_text);
         }
-        source = cause.source();
+        cause = current.source();
     }
     text
+}
+
+/// Our verifier's own words when it refused the server's certificate; rustls would print
+/// them in Debug form inside its "invalid peer certificate".
+fn certificate_refusal(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let tls = cause.downcast_ref::<rustls::Error>().or_else(|| {
+        cause
+            .downcast_ref::<std::io::Error>()?
+            .get_ref()?
+            .downcast_ref::<rustls::Error>()
+    })?;
+    match tls {
+        rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)) => {
+            Some(other.0.to_string())
+        }
+        _ => None,
+    }
 }

@@ -5,21 +5,27 @@ use std::collections::BTreeMap;
 use super::types::{Instance, PoolResources, Resources, StoragePool as IncusPool};
 use crate::model::{NumaCell, StoragePool, Vm, VmStamp, VmState, units};
 
-/// One instance as a [`Vm`]. `host_cpus` sizes a container without `limits.cpu`, which may use
-/// every CPU of the host.
-pub fn vm(instance: &Instance, host_cpus: u32) -> Vm {
+/// What a container without limits may use: the whole host.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HostSize {
+    pub cpus: u32,
+    pub memory_bytes: u64,
+}
+
+/// One instance as a [`Vm`]; a container without `limits.cpu`/`limits.memory` is as large as
+/// its host.
+pub fn vm(instance: &Instance, host: HostSize) -> Vm {
     let config = &instance.expanded_config;
     let key = |k: &str| config.get(k).filter(|v| !v.is_empty()).cloned();
     let is_vm = instance.kind == "virtual-machine";
     let vcpus = key("limits.cpu")
         .and_then(|v| cpu_count(&v))
-        .unwrap_or(if is_vm { 1 } else { host_cpus });
+        .unwrap_or(if is_vm { 1 } else { host.cpus });
     let state = instance.state.as_ref();
     let memory_bytes = key("limits.memory")
         .and_then(|v| units::parse_bytes(&v).ok())
-        .or_else(|| state.map(|s| s.memory.total).filter(|t| *t > 0))
         // Incus's default for VMs.
-        .unwrap_or(if is_vm { 1 << 30 } else { 0 });
+        .unwrap_or(if is_vm { 1 << 30 } else { host.memory_bytes });
     let vm_state = vm_state(&instance.status);
     Vm {
         name: instance.name.clone(),
@@ -159,7 +165,13 @@ mod tests {
               "user.vmdeck.image":"busybox","limits.memory":"256MiB"},
             "state":{"memory":{"usage":417792,"total":24683656000},"cpu":{"usage":11333698}}}"#,
         );
-        let vm = vm(&i, 2);
+        let vm = vm(
+            &i,
+            HostSize {
+                cpus: 2,
+                memory_bytes: 8 << 30,
+            },
+        );
         assert_eq!(vm.uuid, "0ab1d56a-5f55-4755-a74f-7c63b9b017ee");
         assert_eq!((vm.state, vm.vcpus), (VmState::Running, 2));
         assert_eq!(vm.memory_bytes, 256 << 20);
@@ -176,7 +188,13 @@ mod tests {
             r#"{"name":"v1","project":"p","status":"Stopped","type":"virtual-machine",
             "expanded_config":{"limits.cpu":"0-3,6"}}"#,
         );
-        let vm = vm(&i, 8);
+        let vm = vm(
+            &i,
+            HostSize {
+                cpus: 8,
+                memory_bytes: 8 << 30,
+            },
+        );
         assert_eq!(
             (vm.state, vm.vcpus, vm.memory_bytes),
             (VmState::Shutoff, 5, 1 << 30)

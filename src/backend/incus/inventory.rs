@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use super::client::Client;
-use super::convert;
+use super::convert::{self, HostSize};
 use super::types::{Instance, PoolResources, Resources, Server, StoragePool as IncusPool};
 use crate::model::{Disk, HostFacts, HostInventory, Nic, VmDetails, VmSample};
 
@@ -34,10 +34,8 @@ pub async fn snapshot(client: &Client) -> Result<Snapshot, String> {
         storage: storage_pools(client).await,
         hypervisor: hypervisor(&server),
     };
-    let vms = instances
-        .iter()
-        .map(|i| convert::vm(i, facts.cpus))
-        .collect();
+    let size = host_size(&facts);
+    let vms = instances.iter().map(|i| convert::vm(i, size)).collect();
     Ok(Snapshot {
         inventory: HostInventory { facts, vms },
         instances,
@@ -57,6 +55,13 @@ pub async fn one_instance(client: &Client, project: &str, name: &str) -> Result<
             "/1.0/instances/{name}?recursion=1&project={project}"
         ))
         .await
+}
+
+pub fn host_size(facts: &HostFacts) -> HostSize {
+    HostSize {
+        cpus: facts.cpus,
+        memory_bytes: facts.memory_bytes,
+    }
 }
 
 fn first_frequency(resources: &Resources) -> u32 {
@@ -102,14 +107,14 @@ pub struct CpuSampler {
 }
 
 impl CpuSampler {
-    pub fn sample(&mut self, instances: &[Instance], host_cpus: u32) -> Vec<VmSample> {
+    pub fn sample(&mut self, instances: &[Instance], host: HostSize) -> Vec<VmSample> {
         let now = Instant::now();
         let mut next = HashMap::new();
         let samples = instances
             .iter()
             .filter(|i| i.status == "Running")
             .map(|i| {
-                let vm = convert::vm(i, host_cpus);
+                let vm = convert::vm(i, host);
                 let used_ns = i.state.as_ref().map_or(0, |s| s.cpu.usage);
                 let cpu_percent = self.last.get(&vm.uuid).and_then(|(before, at)| {
                     let wall_ns = now.duration_since(*at).as_nanos() as f64;

@@ -13,7 +13,10 @@ use tokio::time::{Instant, sleep_until};
 use tokio_tungstenite::tungstenite::Message;
 
 use super::client::{Client, Ws};
-use super::inventory::{CpuSampler, Snapshot, all_instances, details, one_instance, snapshot};
+use super::convert::HostSize;
+use super::inventory::{
+    CpuSampler, Snapshot, all_instances, details, host_size, one_instance, snapshot,
+};
 use super::types::{Event, Instance};
 use super::{console, convert};
 use crate::backend::backoff::Backoff;
@@ -134,7 +137,7 @@ async fn wait_before_retry(
 struct Session {
     client: Client,
     events: Ws,
-    host_cpus: u32,
+    host: HostSize,
     /// uuid → (project, name), to address instances that events and the app name.
     names: HashMap<String, (String, String)>,
     sampler: CpuSampler,
@@ -150,7 +153,7 @@ impl Session {
         let mut session = Session {
             client,
             events,
-            host_cpus: first.inventory.facts.cpus,
+            host: host_size(&first.inventory.facts),
             names: HashMap::new(),
             sampler: CpuSampler::default(),
         };
@@ -166,7 +169,7 @@ impl Session {
         stats_every: Duration,
     ) -> Ended {
         // Primes CPU accounting; the inventory already carries memory use.
-        self.sampler.sample(&first.instances, self.host_cpus);
+        self.sampler.sample(&first.instances, self.host);
         sink(HostEvent::Connected(first.inventory));
         let mut next_sample = Instant::now() + stats_every;
         loop {
@@ -235,7 +238,7 @@ impl Session {
         match one_instance(&self.client, project, name).await {
             Ok(instance) => {
                 self.remember(std::slice::from_ref(&instance));
-                sink(HostEvent::VmUpdated(convert::vm(&instance, self.host_cpus)));
+                sink(HostEvent::VmUpdated(convert::vm(&instance, self.host)));
                 Ok(())
             }
             // Gone already (created and deleted in a burst): the list pass settles it.
@@ -253,7 +256,7 @@ impl Session {
             sink(HostEvent::VmRemoved { uuid: gone.clone() });
         }
         for instance in &instances {
-            sink(HostEvent::VmUpdated(convert::vm(instance, self.host_cpus)));
+            sink(HostEvent::VmUpdated(convert::vm(instance, self.host)));
         }
         Ok(())
     }
@@ -261,7 +264,7 @@ impl Session {
     async fn sample(&mut self, sink: &EventSink) -> Result<(), String> {
         let instances = all_instances(&self.client).await?;
         sink(HostEvent::Samples(
-            self.sampler.sample(&instances, self.host_cpus),
+            self.sampler.sample(&instances, self.host),
         ));
         Ok(())
     }
