@@ -40,6 +40,17 @@ pub enum Command {
     },
     /// Validate the config, keymap and theme files and exit.
     Check,
+    /// Attach this terminal to a VM's serial console (Ctrl-] or Enter ~ . detaches).
+    Console {
+        /// Only look for the VM in this pool.
+        #[arg(long)]
+        pool: Option<String>,
+        /// Show the console without sending anything to it.
+        #[arg(long)]
+        watch: bool,
+        /// The VM's name.
+        vm: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,9 +2,8 @@
 //! clipboard). Console output is logged here when the config asks for it.
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -16,6 +15,7 @@ use crate::backend::HostDriver;
 use crate::backend::console::{
     ConsoleEvent, ConsoleId, ConsoleRegistry, ConsoleRequest, ConsoleSink,
 };
+use crate::files::open_private_append;
 
 pub struct Runner {
     pub hosts: Vec<Vec<Option<Box<dyn HostDriver>>>>,
@@ -81,7 +81,7 @@ impl Runner {
         let sink = self.console_sink(id, &uuid);
         let Some(handle) = self.host(pool, host) else {
             sink(ConsoleEvent::Failed(
-                "consoles of this pool's driver are not available yet".into(),
+                "this pool has no usable driver".into(),
             ));
             return;
         };
@@ -114,14 +114,7 @@ impl Runner {
         if let Some(log) = self.logs.get(&id) {
             return Some(log.clone());
         }
-        std::fs::create_dir_all(dir).ok()?;
-        let path = dir.join(format!("{}-{uuid}.log", utc_stamp()));
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            .open(path)
-            .ok()?;
+        let file = open_private_append(&dir.join(format!("{}-{uuid}.log", utc_stamp())))?;
         let log = Arc::new(Mutex::new(file));
         self.logs.insert(id, log.clone());
         Some(log)

@@ -67,12 +67,14 @@ pub fn list(config: &Config, pool: Option<&str>, output: Output) -> Result<bool,
     Ok(all_ok)
 }
 
-enum Skip {
+pub(crate) enum Skip {
     Unsupported(String),
     Failed(String),
 }
 
-fn read_all(pools: &[&PoolConfig]) -> Vec<(String, String, Result<HostInventory, Skip>)> {
+pub(crate) fn read_all(
+    pools: &[&PoolConfig],
+) -> Vec<(String, String, Result<HostInventory, Skip>)> {
     std::thread::scope(|scope| {
         let jobs: Vec<_> = pools
             .iter()

@@ -1,11 +1,13 @@
 //! vmdeck: a full-screen terminal console for pools of virtual machines.
 
 pub mod app;
+pub mod attach;
 pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod console;
 pub mod effects;
+pub mod files;
 pub mod headless;
 pub mod keymap;
 pub mod model;

@@ -1,8 +1,7 @@
 //! vmdeck: parse the CLI, set up logging and the terminal hooks, then run the UI or a
 //! headless command.
 
-use std::fs::{File, OpenOptions};
-use std::os::unix::fs::OpenOptionsExt;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -35,6 +34,18 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Some(Command::Check) => check(&warnings),
+        Some(Command::Console { pool, watch, vm }) => {
+            match vmdeck::attach::attach(&config, &keymap, pool.as_deref(), &vm, watch) {
+                Ok(end) => {
+                    eprintln!("\r\nvmdeck: {end}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("vmdeck: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Some(Command::List { pool, output }) => {
             match headless::list(&config, pool.as_deref(), output) {
                 Ok(true) => ExitCode::SUCCESS,
@@ -47,7 +58,7 @@ fn main() -> ExitCode {
         }
         None => {
             let mut state = State::new(&config, keymap, themes);
-            tui::show_warnings(&mut state, &warnings);
+            vmdeck::app::update(&mut state, vmdeck::app::Msg::Warnings(warnings));
             let console_logs = config.console_log.then(|| paths.data_dir.join("consoles"));
             run_ui(&config, state, log, console_logs)
         }
@@ -98,14 +109,7 @@ fn check(warnings: &[String]) -> ExitCode {
 
 /// The log file (mode 0600: it may name hosts and users), and tracing into it.
 fn open_log(path: &Path) -> Option<File> {
-    let dir = path.parent()?;
-    std::fs::create_dir_all(dir).ok()?;
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)
-        .ok()?;
+    let file = vmdeck::files::open_private_append(path)?;
     let writer = file.try_clone().ok()?;
     let _ = tracing_subscriber::fmt()
         .with_env_filter(

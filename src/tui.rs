@@ -11,12 +11,10 @@ use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use crate::app::state::Level;
 use crate::app::{Msg, State, update};
-use crate::backend::{EventSink, HostDriver, HostEvent, incus, libvirt};
-use crate::config::{Config, HostConfig, PoolConfig};
+use crate::backend::{EventSink, HostDriver, spawn_driver};
+use crate::config::Config;
 use crate::effects::Runner;
-use crate::model::Driver;
 use crate::term::TerminalGuard;
 use crate::ui;
 
@@ -75,34 +73,10 @@ fn spawn_hosts(
             pool.hosts
                 .iter()
                 .enumerate()
-                .map(|(h, host)| spawn_host(pool, host, host_sink(tx.clone(), p, h), interval))
+                .map(|(h, host)| spawn_driver(pool, host, host_sink(tx.clone(), p, h), interval))
                 .collect()
         })
         .collect()
-}
-
-fn spawn_host(
-    pool: &PoolConfig,
-    host: &HostConfig,
-    sink: EventSink,
-    interval: Duration,
-) -> Option<Box<dyn HostDriver>> {
-    match (pool.driver, &pool.incus) {
-        (Driver::Libvirt, _) => Some(Box::new(libvirt::spawn_host(
-            host.uri.clone(),
-            sink,
-            interval,
-        ))),
-        (Driver::Incus, Some(incus)) => {
-            Some(Box::new(incus::spawn_host(incus.clone(), sink, interval)))
-        }
-        (Driver::Incus, None) => {
-            sink(HostEvent::Unsupported(
-                "the pool has no Incus settings".into(),
-            ));
-            None
-        }
-    }
 }
 
 fn host_sink(tx: UnboundedSender<Msg>, pool: usize, host: usize) -> EventSink {
@@ -145,21 +119,6 @@ fn spawn_signals(tx: UnboundedSender<Msg>) -> Result<()> {
         let _ = tx.send(Msg::Terminate);
     });
     Ok(())
-}
-
-/// Startup warnings (bad user files) shown in the status line.
-pub fn show_warnings(state: &mut State, warnings: &[String]) {
-    if let Some(first) = warnings.first() {
-        let more = if warnings.len() > 1 {
-            format!(" (+{} more in the log)", warnings.len() - 1)
-        } else {
-            String::new()
-        };
-        state.status = Some(crate::app::state::StatusLine {
-            level: Level::Warn,
-            text: format!("{first}{more}"),
-        });
-    }
 }
 
 /// The mouse is captured only while a console pane is shown (for wheel scrolling of its

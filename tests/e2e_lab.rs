@@ -161,3 +161,20 @@ fn headless_list_prints_json_inventory() {
         );
     }
 }
+
+#[test]
+fn a_bad_default_config_warns_in_the_ui_and_falls_back_to_local_endpoints() {
+    // Needs no lab: the fallback is the local hypervisor (or the embedded driver).
+    let tui = Tui::spawn_with(&[], 120, 30, |home| {
+        let dir = home.join("config/vmdeck");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("config.toml"),
+            "[[pool]]\nname = \"x\"\nhots = []\n",
+        )
+        .unwrap();
+    });
+    let screen = tui.wait_text("bad config, using local endpoints instead: ");
+    assert!(screen.contains("config.toml:"), "{screen}");
+    tui.wait_text("local");
+}

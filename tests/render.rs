@@ -108,3 +108,47 @@ fn help_is_generated_from_the_keymap() {
     key(&mut s, KeyCode::Char('?'));
     insta::assert_snapshot!(draw(&s, 90, 60));
 }
+
+#[test]
+fn console_pane_split_below_the_list() {
+    let mut s = state();
+    vmdeck::app::update(
+        &mut s,
+        vmdeck::app::Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    key(&mut s, KeyCode::Char('c'));
+    let id = 0;
+    let open = vmdeck::backend::console::ConsoleEvent::Opened;
+    vmdeck::app::update(&mut s, vmdeck::app::Msg::Console { id, event: open });
+    let boot = b"vmdeck lab guest api-1\r\n# \x1b[1;32mecho\x1b[0m hi\r\nhi\r\n# ".to_vec();
+    let data = vmdeck::backend::console::ConsoleEvent::Data(boot);
+    vmdeck::app::update(&mut s, vmdeck::app::Msg::Console { id, event: data });
+    insta::assert_snapshot!(draw(&s, 80, 24));
+}
+
+#[test]
+fn closed_console_says_why_and_how_to_reconnect() {
+    let mut s = state();
+    vmdeck::app::update(
+        &mut s,
+        vmdeck::app::Msg::Resize {
+            width: 80,
+            height: 20,
+        },
+    );
+    key(&mut s, KeyCode::Char('c'));
+    let closed = vmdeck::backend::console::ConsoleEvent::Closed(
+        "the console closed (guest powered off?)".into(),
+    );
+    vmdeck::app::update(
+        &mut s,
+        vmdeck::app::Msg::Console {
+            id: 0,
+            event: closed,
+        },
+    );
+    insta::assert_snapshot!(draw(&s, 80, 20));
+}

@@ -28,6 +28,8 @@ pub enum Msg {
         id: ConsoleId,
         event: ConsoleEvent,
     },
+    /// Problems found at start-up (bad user files), for the status line.
+    Warnings(Vec<String>),
     /// SIGTERM, SIGHUP (the SSH session dropped), …
     Terminate,
 }

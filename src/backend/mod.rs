@@ -6,7 +6,8 @@ pub mod console;
 pub mod incus;
 pub mod libvirt;
 
-use crate::model::{HostInventory, Vm, VmDetails, VmSample};
+use crate::config::{HostConfig, PoolConfig};
+use crate::model::{Driver, HostInventory, Vm, VmDetails, VmSample};
 
 /// What a host supervisor reports about its host.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +48,34 @@ pub enum HostCommand {
 
 /// Where a supervisor sends its events; the app wraps its own channel in one of these.
 pub type EventSink = Box<dyn Fn(HostEvent) + Send>;
+
+/// Starts the supervisor of one host of `pool`; None (after an `Unsupported` event) for a
+/// pool that cannot be used.
+pub fn spawn_driver(
+    pool: &PoolConfig,
+    host: &HostConfig,
+    sink: EventSink,
+    stats_every: std::time::Duration,
+) -> Option<Box<dyn HostDriver>> {
+    match (pool.driver, &pool.incus) {
+        (Driver::Libvirt, _) => Some(Box::new(libvirt::spawn_host(
+            host.uri.clone(),
+            sink,
+            stats_every,
+        ))),
+        (Driver::Incus, Some(incus)) => Some(Box::new(incus::spawn_host(
+            incus.clone(),
+            sink,
+            stats_every,
+        ))),
+        (Driver::Incus, None) => {
+            sink(HostEvent::Unsupported(
+                "the pool has no Incus settings".into(),
+            ));
+            None
+        }
+    }
+}
 
 /// The app's handle on one host's supervisor, whatever the driver. Dropping it stops the
 /// supervisor.

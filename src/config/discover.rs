@@ -58,7 +58,7 @@ pub fn load(
         match read_file(&default) {
             Ok(config) => return Ok((config, ConfigSource::File(default), Vec::new())),
             Err(e) => {
-                let warning = format!("{e} — using discovered local endpoints instead");
+                let warning = format!("bad config, using local endpoints instead: {e}");
                 return Ok((
                     discover_local(paths),
                     ConfigSource::Discovered,

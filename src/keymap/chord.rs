@@ -20,6 +20,12 @@ impl Chord {
         let code = match event.code {
             // Terminals report Shift-Tab as BackTab already; keep one spelling.
             KeyCode::Tab if event.modifiers.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+            // Terminals send Ctrl-\ Ctrl-] Ctrl-^ Ctrl-_ as bytes 0x1c–0x1f, which crossterm
+            // reports as Ctrl-4 … Ctrl-7; keymaps name them by their usual characters.
+            KeyCode::Char(c @ '4'..='7') if event.modifiers.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(['\\', ']', '^', '_'][(c as u8 - b'4') as usize])
+            }
+
             code => code,
         };
         Chord {
@@ -173,7 +179,13 @@ mod tests {
     fn matches_events() {
         let event = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(Chord::from_event(&event), Chord::parse("<C-c>").unwrap());
+        let raw_ctrl_bracket = KeyEvent::new(KeyCode::Char('5'), KeyModifiers::CONTROL);
+        assert_eq!(
+            Chord::from_event(&raw_ctrl_bracket),
+            Chord::parse("<C-]>").unwrap()
+        );
         let shifted = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+
         assert_eq!(Chord::from_event(&shifted), Chord::parse("G").unwrap());
     }
 }

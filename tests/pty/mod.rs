@@ -22,6 +22,16 @@ pub struct Tui {
 impl Tui {
     /// Starts vmdeck with `args` in a `cols`×`rows` terminal, with a private config/data dir.
     pub fn spawn(args: &[&str], cols: u16, rows: u16) -> Tui {
+        Tui::spawn_with(args, cols, rows, |_| {})
+    }
+
+    /// Like `spawn`, after `setup` has prepared the private home (config files, …).
+    pub fn spawn_with(
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        setup: impl FnOnce(&std::path::Path),
+    ) -> Tui {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -32,6 +42,7 @@ impl Tui {
             })
             .expect("openpty");
         let home = tempfile::tempdir().expect("tempdir");
+        setup(home.path());
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vmdeck"));
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");

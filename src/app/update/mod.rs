@@ -4,6 +4,7 @@
 mod command;
 mod console;
 mod copy;
+mod escape;
 
 pub use command::COMMANDS;
 mod hosts;
@@ -13,6 +14,7 @@ mod keys;
 pub use keys::context as focus_context;
 mod nav;
 
+use super::layout;
 use super::msg::{Effect, Msg};
 use super::state::{Level, State, StatusLine};
 use super::table::visible_rows;
@@ -27,8 +29,6 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Paste(text) => input::on_paste(state, &text),
         Msg::Resize { width, height } => {
             state.size = (width, height);
-            // Breadcrumbs, table header, status, input and hint lines plus borders.
-            state.page_rows = usize::from(height.saturating_sub(7)).max(1);
             console::resize_all(state)
         }
         Msg::Console { id, event } => console::on_event(state, id, event),
@@ -38,6 +38,16 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
 
         Msg::Host { pool, host, event } => hosts::on_host_event(state, pool, host, event),
+        Msg::Warnings(warnings) => {
+            if let Some(first) = warnings.first() {
+                let more = match warnings.len() {
+                    1 => String::new(),
+                    n => format!(" (+{} more in the log)", n - 1),
+                };
+                set_status(state, Level::Warn, format!("{first}{more}"));
+            }
+            Vec::new()
+        }
         Msg::Terminate => {
             state.quit = true;
             Vec::new()
@@ -49,6 +59,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 /// Rebuilds the visible rows of the top screen and keeps the selection in range and on screen.
 pub fn refresh_rows(state: &mut State) {
+    state.page_rows = list_rows(state);
     let screen = state.screen();
     state.rows = if screen.view.is_table() {
         visible_rows(state, &screen.view, &screen.table)
@@ -65,6 +76,15 @@ pub fn refresh_rows(state: &mut State) {
         nav.offset = nav.selected + 1 - page;
     }
     nav.offset = nav.offset.min(rows.saturating_sub(page));
+}
+
+/// Table rows that fit in the list's area (borders and the header row excluded).
+fn list_rows(state: &State) -> usize {
+    let (width, height) = state.size;
+    let consoles = &state.consoles;
+    let shown = consoles.visible && consoles.active().is_some();
+    let list = layout::body(width, height, shown, consoles.zoomed).list;
+    list.map_or(1, |area| usize::from(area.height.saturating_sub(3)).max(1))
 }
 
 pub(super) fn set_status(state: &mut State, level: Level, text: impl Into<String>) {

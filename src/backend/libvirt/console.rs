@@ -94,6 +94,9 @@ pub fn open(
     Ok(console)
 }
 
+/// What usually ends a console, said alongside libvirt's own words.
+const WHY: &str = "guest powered off, host gone, or another client took it over";
+
 unsafe extern "C" fn on_stream_event(
     stream: sys::virStreamPtr,
     events: c_int,
@@ -111,23 +114,13 @@ unsafe extern "C" fn on_stream_event(
         match n {
             n if n > 0 => (state.sink)(ConsoleEvent::Data(buf[..n as usize].to_vec())),
             -2 => break,
-            0 => {
-                return end(
-                    stream,
-                    state,
-                    "the console closed (guest powered off?)".into(),
-                );
-            }
-            _ => return end(stream, state, format!("console error: {}", last_error())),
+            0 => return end(stream, state, format!("the console closed ({WHY})")),
+            _ => return end(stream, state, format!("{} ({WHY})", last_error())),
         }
     }
     let hangup = (sys::VIR_STREAM_EVENT_HANGUP | sys::VIR_STREAM_EVENT_ERROR) as c_int;
     if events & hangup != 0 {
-        end(
-            stream,
-            state,
-            "the console hung up (guest powered off or host gone)".into(),
-        );
+        end(stream, state, format!("the console hung up ({WHY})"));
     }
 }
 

@@ -29,7 +29,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             leave_hint(state, tab),
             theme.style("dim"),
         )));
-    let live = tab.copy.is_none() && consoles.has_focus();
+    let live = tab.copy.is_none() && consoles.has_focus() && tab.status == ConsoleStatus::Attached;
+
     let cursor = Cursor::default().visibility(live && !tab.screen.screen().hide_cursor());
     let terminal = PseudoTerminal::new(tab.screen.screen())
         .block(block)

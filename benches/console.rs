@@ -1,0 +1,80 @@
+//! Console budgets (release build): bytes/s through the console emulator for a boot log and
+//! for a full-screen program (target ≥ 50 MB/s parse), and the cost of drawing the pane with
+//! an empty versus a full 10 000-line history (it must not grow with history).
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tui_term::widget::PseudoTerminal;
+use vmdeck::console::screen::ConsoleScreen;
+
+/// About 1 MB of kernel-style boot lines with colour, like a serial boot log.
+fn boot_log() -> Vec<u8> {
+    let mut log = Vec::new();
+    for i in 0..12_000 {
+        let line = format!(
+            "[{:5}.{:06}] \x1b[32m  OK  \x1b[0m Started unit-{i}.service - Some daemon number {i} on /dev/vd{}\r\n",
+            i / 1000,
+            i % 1000 * 997,
+            (b'a' + (i % 26) as u8) as char
+        );
+        log.extend_from_slice(line.as_bytes());
+    }
+    log
+}
+
+/// Screens of a top-like program: home, clear, cursor moves, reverse video, full redraws.
+fn full_screen() -> Vec<u8> {
+    let mut out = Vec::new();
+    for frame in 0..200 {
+        out.extend_from_slice(b"\x1b[H\x1b[2J\x1b[7m  PID USER     %CPU COMMAND\x1b[0m");
+        for row in 2..48 {
+            let line = format!(
+                "\x1b[{row};1H{:5} root     {:4.1} proc-{frame}-{row}\x1b[K",
+                row * 7,
+                (row * frame % 100) as f64 / 3.0
+            );
+            out.extend_from_slice(line.as_bytes());
+        }
+    }
+    out
+}
+
+fn parse(c: &mut Criterion) {
+    let mut group = c.benchmark_group("console parse");
+    for (name, data) in [
+        ("boot log", boot_log()),
+        ("full-screen program", full_screen()),
+    ] {
+        group.throughput(Throughput::Bytes(data.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut screen = ConsoleScreen::new(48, 160, 10_000);
+                screen.feed(&data)
+            })
+        });
+    }
+    group.finish();
+}
+
+fn render(c: &mut Criterion) {
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let empty = ConsoleScreen::new(46, 158, 10_000);
+    let mut full = ConsoleScreen::new(46, 158, 10_000);
+    full.feed(&boot_log());
+    for (name, screen) in [
+        ("render pane, empty history", &empty),
+        ("render pane, 10k-line history", &full),
+    ] {
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                terminal
+                    .draw(|f| f.render_widget(PseudoTerminal::new(screen.screen()), f.area()))
+                    .unwrap();
+            })
+        });
+    }
+}
+
+criterion_group!(console, parse, render);
+criterion_main!(console);

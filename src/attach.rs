@@ -1,0 +1,343 @@
+//! `vmdeck console VM`: the console in the current terminal, without the UI, with the same
+//! escape keys as the pane (Ctrl-] and Enter ~ . by default, from the keymap). The terminal
+//! is restored on detach, on the console closing, and on SIGTERM/SIGHUP/SIGINT.
+
+use std::io::{Read, Write};
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::Duration;
+
+use crate::backend::console::{ConsoleEvent, ConsoleRegistry, ConsoleRequest};
+use crate::backend::spawn_driver;
+use crate::config::Config;
+use crate::headless::{Skip, read_all};
+use crate::keymap::{Action, Context, Keymap};
+
+enum Input {
+    Keys(Vec<u8>),
+    Console(ConsoleEvent),
+}
+
+/// Attaches to `vm`'s console; returns a message for the user when it ends.
+pub fn attach(
+    config: &Config,
+    keymap: &Keymap,
+    pool: Option<&str>,
+    vm: &str,
+    watch_only: bool,
+) -> Result<String, String> {
+    let (p, h, uuid) = find_vm(config, pool, vm)?;
+    let pool_cfg = &config.pools[p];
+    let host = &pool_cfg.hosts[h];
+    let watch_only = watch_only || pool_cfg.read_only || config.read_only;
+    let (tx, rx) = channel();
+    let driver = spawn_driver(pool_cfg, host, Box::new(|_| {}), Duration::from_secs(3600))
+        .ok_or_else(|| format!("pool {}: its driver is not available", pool_cfg.name))?;
+    let registry = ConsoleRegistry::default();
+    let open = |force: bool| {
+        let tx: Sender<Input> = tx.clone();
+        let sink = std::sync::Arc::new(move |event| {
+            let _ = tx.send(Input::Console(event));
+        });
+        driver.open_console(ConsoleRequest {
+            id: 0,
+            uuid: uuid.clone(),
+            force,
+            sink,
+            registry: registry.clone(),
+        });
+    };
+    open(false);
+    loop {
+        match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(Input::Console(ConsoleEvent::Opened)) => break,
+            Ok(Input::Console(ConsoleEvent::Busy(_))) if ask_to_force(vm)? => open(true),
+            Ok(Input::Console(ConsoleEvent::Busy(_))) => {
+                return Err("another client holds the console".into());
+            }
+            Ok(Input::Console(ConsoleEvent::Failed(e) | ConsoleEvent::Closed(e))) => return Err(e),
+            Ok(_) => {}
+            Err(_) => return Err(format!("no answer from {} within 30 s", host.name)),
+        }
+    }
+    let escapes = Escapes::from_keymap(keymap);
+    let mode = if watch_only { "watch-only, " } else { "" };
+    eprint!(
+        "Connected to {vm} on {} ({mode}detach with {}).\r\n",
+        host.name, escapes.describe
+    );
+    let _raw = RawMode::enter()?;
+    spawn_stdin(tx);
+    Ok(pump(&rx, &registry, &escapes, watch_only))
+}
+
+/// Copies guest output to the terminal and keys to the guest until a detach or the end.
+fn pump(
+    rx: &Receiver<Input>,
+    registry: &ConsoleRegistry,
+    escapes: &Escapes,
+    watch_only: bool,
+) -> String {
+    let mut filter = EscapeFilter::default();
+    let mut out = std::io::stdout();
+    while let Ok(input) = rx.recv() {
+        match input {
+            Input::Console(ConsoleEvent::Data(bytes)) => {
+                let _ = out.write_all(&bytes);
+                let _ = out.flush();
+            }
+            Input::Console(ConsoleEvent::Closed(reason) | ConsoleEvent::Failed(reason)) => {
+                return reason;
+            }
+            Input::Console(_) => {}
+            Input::Keys(bytes) => match filter.feed(&bytes, escapes) {
+                Filtered::Detach => return "detached".into(),
+                Filtered::Send(bytes) if !watch_only && !bytes.is_empty() => {
+                    if let Err(e) = registry.send(0, &bytes) {
+                        return e;
+                    }
+                }
+                Filtered::Send(_) => {}
+            },
+        }
+    }
+    "the console ended".into()
+}
+
+fn spawn_stdin(tx: Sender<Input>) {
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin();
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdin.read(&mut buf) {
+            if n == 0 || tx.send(Input::Keys(buf[..n].to_vec())).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+fn ask_to_force(vm: &str) -> Result<bool, String> {
+    eprint!("Another client holds the console of {vm}. Take it over? [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| e.to_string())?;
+    Ok(answer.trim().eq_ignore_ascii_case("y"))
+}
+
+fn find_vm(
+    config: &Config,
+    pool: Option<&str>,
+    vm: &str,
+) -> Result<(usize, usize, String), String> {
+    let pools: Vec<_> = config
+        .pools
+        .iter()
+        .filter(|p| pool.is_none_or(|want| p.name == want))
+        .collect();
+    let mut found = Vec::new();
+    for (pool_name, host_name, result) in read_all(&pools) {
+        match result {
+            Ok(inventory) => found.extend(
+                inventory
+                    .vms
+                    .into_iter()
+                    .filter(|v| v.name == vm)
+                    .map(|v| (pool_name.clone(), host_name.clone(), v.uuid)),
+            ),
+            Err(Skip::Failed(e)) => eprintln!("vmdeck: {pool_name}/{host_name}: {e}"),
+            Err(Skip::Unsupported(_)) => {}
+        }
+    }
+    match found.as_slice() {
+        [] => Err(format!("no VM named '{vm}'")),
+        [(pool_name, host_name, uuid)] => {
+            let p = config
+                .pools
+                .iter()
+                .position(|p| &p.name == pool_name)
+                .ok_or("pool vanished")?;
+            let h = config.pools[p]
+                .hosts
+                .iter()
+                .position(|h| &h.name == host_name)
+                .ok_or("host vanished")?;
+            Ok((p, h, uuid.clone()))
+        }
+        many => Err(format!(
+            "{} VMs are named '{vm}'; name the pool with --pool",
+            many.len()
+        )),
+    }
+}
+
+/// The detach keys as raw terminal bytes: single keys, and sequences after a line end.
+struct Escapes {
+    singles: Vec<Vec<u8>>,
+    /// (line-end bytes, the rest) of sequences such as `<Enter>~.`.
+    sequences: Vec<(Vec<u8>, Vec<u8>)>,
+    describe: String,
+}
+
+impl Escapes {
+    fn from_keymap(keymap: &Keymap) -> Escapes {
+        let bytes = |c: &crate::keymap::Chord| {
+            crate::console::keys::encode(&c.to_key_event(), false).unwrap_or_default()
+        };
+        let detach = keymap
+            .bindings(Context::Console)
+            .iter()
+            .filter(|b| b.action == Action::Detach);
+        let mut escapes = Escapes {
+            singles: Vec::new(),
+            sequences: Vec::new(),
+            describe: String::new(),
+        };
+        for binding in detach {
+            escapes.singles.extend(binding.keys.iter().map(bytes));
+            for seq in &binding.sequences {
+                let rest: Vec<u8> = seq[1..].iter().flat_map(bytes).collect();
+                escapes.sequences.push((bytes(&seq[0]), rest));
+            }
+            escapes.describe = crate::keymap::describe_keys(binding);
+        }
+        escapes
+    }
+}
+
+#[derive(Default)]
+struct EscapeFilter {
+    at_line_start: bool,
+    held: Vec<u8>,
+}
+
+enum Filtered {
+    Send(Vec<u8>),
+    Detach,
+}
+
+impl EscapeFilter {
+    /// Passes bytes through, holding back what may be an escape sequence after a line end.
+    fn feed(&mut self, bytes: &[u8], escapes: &Escapes) -> Filtered {
+        let mut out = Vec::new();
+        for &byte in bytes {
+            if escapes.singles.iter().any(|s| s.as_slice() == [byte]) {
+                return Filtered::Detach;
+            }
+            if self.at_line_start || !self.held.is_empty() {
+                let mut typed = self.held.clone();
+                typed.push(byte);
+                if escapes.sequences.iter().any(|(_, rest)| *rest == typed) {
+                    return Filtered::Detach;
+                }
+                if escapes
+                    .sequences
+                    .iter()
+                    .any(|(_, rest)| rest.starts_with(&typed))
+                {
+                    self.held = typed;
+                    self.at_line_start = false;
+                    continue;
+                }
+                // The escape key twice sends it once.
+                let doubled = typed.len() == 2 && typed[0] == typed[1];
+                out.extend(if doubled { &typed[..1] } else { &typed[..] });
+                self.held.clear();
+            } else {
+                out.push(byte);
+            }
+            self.at_line_start = escapes
+                .sequences
+                .iter()
+                .any(|(end, _)| end.as_slice() == [byte]);
+        }
+        Filtered::Send(out)
+    }
+}
+
+/// The terminal's settings before raw mode, restored by Drop and by the signal handler.
+static SAVED: Mutex<Option<libc::termios>> = Mutex::new(None);
+
+struct RawMode;
+
+impl RawMode {
+    fn enter() -> Result<RawMode, String> {
+        // SAFETY: termios is plain data filled in by tcgetattr on stdin.
+        let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: valid fd and out-pointer.
+        if unsafe { libc::tcgetattr(libc::STDIN_FILENO, &mut termios) } != 0 {
+            return Err("vmdeck console needs a terminal on standard input".into());
+        }
+        if let Ok(mut saved) = SAVED.lock() {
+            *saved = Some(termios);
+        }
+        for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
+            // SAFETY: installs an async-signal-safe handler (tcsetattr and _exit only).
+            unsafe { libc::signal(signal, restore_and_exit as *const () as libc::sighandler_t) };
+        }
+        let mut raw = termios;
+        // SAFETY: cfmakeraw edits the struct in place.
+        unsafe { libc::cfmakeraw(&mut raw) };
+        // SAFETY: valid fd and settings.
+        unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &raw) };
+        Ok(RawMode)
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        if let Some(termios) = SAVED.lock().ok().and_then(|mut s| s.take()) {
+            // SAFETY: restores the settings saved by enter().
+            unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &termios) };
+        }
+    }
+}
+
+extern "C" fn restore_and_exit(_signal: libc::c_int) {
+    // A signal handler must not block: take the saved settings only if the lock is free.
+    if let Ok(saved) = SAVED.try_lock()
+        && let Some(termios) = saved.as_ref()
+    {
+        // SAFETY: tcsetattr and _exit are async-signal-safe.
+        unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, termios) };
+    }
+    // SAFETY: ends the process without running non-signal-safe destructors.
+    unsafe { libc::_exit(1) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed(filter: &mut EscapeFilter, bytes: &[u8]) -> Option<Vec<u8>> {
+        let escapes = Escapes::from_keymap(&Keymap::builtin());
+        match filter.feed(bytes, &escapes) {
+            Filtered::Send(b) => Some(b),
+            Filtered::Detach => None,
+        }
+    }
+
+    #[test]
+    fn escapes_like_the_pane() {
+        let mut f = EscapeFilter::default();
+        assert_eq!(feed(&mut f, b"ls\r"), Some(b"ls\r".to_vec()));
+        assert_eq!(
+            feed(&mut f, b"~"),
+            Some(Vec::new()),
+            "held after a line end"
+        );
+        assert_eq!(feed(&mut f, b"~"), Some(b"~".to_vec()), "~~ sends one ~");
+        assert_eq!(feed(&mut f, b"\r~x"), Some(b"\r~x".to_vec()));
+        assert_eq!(
+            feed(&mut f, b"a~."),
+            Some(b"a~.".to_vec()),
+            "not at a line start"
+        );
+        assert_eq!(feed(&mut f, b"\r~."), None);
+        assert_eq!(
+            feed(&mut EscapeFilter::default(), b"abc\x1d"),
+            None,
+            "Ctrl-]"
+        );
+    }
+}
