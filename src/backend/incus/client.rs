@@ -178,11 +178,15 @@ async fn api_error(response: reqwest::Response) -> String {
 /// An error with its whole source chain: reqwest's own text ("error sending request") hides
 /// the reason an admin needs (refused connection, certificate mismatch, …).
 pub fn describe(error: impl std::error::Error + 'static) -> String {
+    // The refusal says all there is to say; the layers around it only repeat it in Debug form.
+    if let Some(reason) = certificate_refusal(&error) {
+        return reason;
+    }
     let mut text = error.to_string();
     let mut cause: Option<&(dyn std::error::Error + 'static)> = error.source();
     while let Some(current) = cause {
         if let Some(reason) = certificate_refusal(current) {
-            return format!("{text}: {reason}");
+            return reason;
         }
         let cause_text = current.to_string();
         if !text.contains(&cause_text) {
@@ -197,16 +201,50 @@ pub fn describe(error: impl std::error::Error + 'static) -> String {
 /// Our verifier's own words when it refused the server's certificate; rustls would print
 /// them in Debug form inside its "invalid peer certificate".
 fn certificate_refusal(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
-    let tls = cause.downcast_ref::<rustls::Error>().or_else(|| {
-        cause
-            .downcast_ref::<std::io::Error>()?
-            .get_ref()?
-            .downcast_ref::<rustls::Error>()
-    })?;
-    match tls {
-        rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)) => {
-            Some(other.0.to_string())
+    // hyper and tokio-rustls wrap the rustls error in io::Errors, sometimes twice.
+    let mut current = cause;
+    loop {
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return match tls {
+                rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)) => {
+                    Some(other.0.to_string())
+                }
+                _ => None,
+            };
         }
-        _ => None,
+        current = current.downcast_ref::<std::io::Error>()?.get_ref()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Refused;
+
+    impl std::fmt::Display for Refused {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("server certificate mismatch")
+        }
+    }
+
+    impl std::error::Error for Refused {}
+
+    fn refusal() -> std::io::Error {
+        let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::Other(
+            rustls::OtherError(Arc::new(Refused)),
+        ));
+        std::io::Error::new(std::io::ErrorKind::InvalidData, tls)
+    }
+
+    #[test]
+    fn certificate_refusals_are_told_in_plain_words() {
+        let ws = tokio_tungstenite::tungstenite::Error::Io(refusal());
+        let text = describe(ws);
+        assert_eq!(text, "server certificate mismatch");
+        let nested = std::io::Error::other(refusal());
+        let text = describe(std::io::Error::other(nested));
+        assert_eq!(text, "server certificate mismatch");
     }
 }
