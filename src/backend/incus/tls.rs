@@ -29,7 +29,7 @@ pub fn client_config(config: &IncusConfig) -> Result<ClientConfig, String> {
     let pinned_path = config
         .server_cert
         .as_deref()
-        .ok_or("an https:// url needs server_cert (the server certificate to pin)")?;
+        .ok_or("an https:// url needs server_cert = \"<path of the server's PEM certificate>\" in the pool: vmdeck pins it")?;
     let pinned = read_certs(pinned_path)?
         .into_iter()
         .next()
@@ -163,7 +163,10 @@ mod tests {
         let err = verifier
             .verify_server_cert(&other, &[], &name, &[], UnixTime::now())
             .unwrap_err();
-        let text = err.to_string();
+        let rustls::Error::InvalidCertificate(CertificateError::Other(other)) = err else {
+            panic!("{err:?}");
+        };
+        let text = other.0.to_string();
         assert!(text.contains("certificate mismatch"), "{text}");
         assert!(text.contains(&fingerprint(&[1, 2, 3])), "{text}");
         let same = CertificateDer::from(vec![1, 2, 3]);
