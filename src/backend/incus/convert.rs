@@ -34,10 +34,7 @@ pub fn vm(instance: &Instance, host: HostSize) -> Vm {
         vcpus,
         memory_bytes,
         autostart: key("boot.autostart").is_some_and(|v| v == "true"),
-        persistent: !instance
-            .config
-            .get("ephemeral")
-            .is_some_and(|v| v == "true"),
+        persistent: !instance.ephemeral,
         stamp: VmStamp {
             vm_type: key("user.vmdeck.type"),
             group: key("user.vmdeck.group"),

@@ -41,6 +41,8 @@ pub struct Instance {
     #[serde(rename = "type")]
     pub kind: String,
     pub location: String,
+    /// Deleted when stopped.
+    pub ephemeral: bool,
     pub config: HashMap<String, String>,
     pub expanded_config: HashMap<String, String>,
     pub expanded_devices: HashMap<String, HashMap<String, String>>,
