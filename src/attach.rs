@@ -36,7 +36,7 @@ pub fn attach(
         stats_every: Duration::from_secs(3600),
         read_only: true,
     };
-    let driver = spawn_driver(pool_cfg.driver, &host.uri, Box::new(|_| {}), settings)
+    let driver = spawn_driver(pool_cfg, host, Box::new(|_| {}), settings)
         .ok_or_else(|| format!("pool {}: its driver is not available", pool_cfg.name))?;
     let registry = ConsoleRegistry::default();
     let open = |force: bool| {

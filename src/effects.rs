@@ -119,7 +119,7 @@ impl Runner {
         let sink = self.console_sink(id, &uuid);
         let Some(handle) = self.host(pool, host) else {
             sink(ConsoleEvent::Failed(
-                "consoles of this pool's driver are not available yet".into(),
+                "this pool has no usable driver".into(),
             ));
             return;
         };

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::backend::libvirt::inventory_once;
+use crate::backend::{incus, libvirt};
 use crate::cli::Output;
 use crate::config::{Config, PoolConfig};
 use crate::model::units::bytes;
@@ -22,6 +22,9 @@ pub struct ListedVm {
     pub memory_bytes: u64,
     #[serde(rename = "type")]
     pub vm_type: Option<String>,
+    /// Incus: "container" or "virtual-machine".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 /// Prints the inventory of every host (all hosts in parallel). Returns false when a host
@@ -46,6 +49,7 @@ pub fn list(config: &Config, pool: Option<&str>, output: Output) -> Result<bool,
                 pool: pool.clone(),
                 host: host.clone(),
                 vm_type: vm.stamp.vm_type,
+                kind: vm.kind,
                 name: vm.name,
                 uuid: vm.uuid,
                 state: vm.state,
@@ -76,11 +80,16 @@ pub(crate) fn read_all(
             .iter()
             .flat_map(|pool| pool.hosts.iter().map(move |host| (pool, host)))
             .map(|(pool, host)| {
-                let job = scope.spawn(move || match pool.driver {
-                    Driver::Libvirt => inventory_once(&host.uri).map_err(Skip::Failed),
-                    Driver::Incus => Err(Skip::Unsupported(
-                        "the Incus driver is not available yet".into(),
-                    )),
+                let job = scope.spawn(move || match (pool.driver, &pool.incus) {
+                    (Driver::Libvirt, _) => {
+                        libvirt::inventory_once(&host.uri).map_err(Skip::Failed)
+                    }
+                    (Driver::Incus, Some(incus)) => {
+                        incus::inventory_once(incus).map_err(Skip::Failed)
+                    }
+                    (Driver::Incus, None) => {
+                        Err(Skip::Unsupported("the pool has no Incus settings".into()))
+                    }
                 });
                 (pool.name.clone(), host.name.clone(), job)
             })

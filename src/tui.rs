@@ -59,7 +59,8 @@ pub async fn run(
     Ok(())
 }
 
-/// One supervisor per host, by pool and host index; `None` where the driver is not built yet.
+/// One supervisor per host, by pool and host index; each runs on its own thread, so a slow
+/// host never holds up another or the UI.
 fn spawn_hosts(
     config: &Config,
     tx: &UnboundedSender<Msg>,
@@ -79,12 +80,7 @@ fn spawn_hosts(
                         stats_every,
                         read_only,
                     };
-                    spawn_driver(
-                        pool.driver,
-                        &host.uri,
-                        host_sink(tx.clone(), p, h),
-                        settings,
-                    )
+                    spawn_driver(pool, host, host_sink(tx.clone(), p, h), settings)
                 })
                 .collect()
         })

@@ -9,7 +9,7 @@ use pty::{Tui, lab_config, lab_config_with, lab_ctl, virsh};
 
 fn start(config: &std::path::Path) -> Tui {
     let tui = Tui::spawn(&["--config", config.to_str().unwrap()], 140, 40);
-    tui.wait_text("hosts 3/4 up");
+    tui.wait_text("hosts 4/4 up");
     tui
 }
 

@@ -3,10 +3,12 @@
 
 pub mod backoff;
 pub mod console;
+pub mod incus;
 pub mod libvirt;
 
+use crate::config::{HostConfig, PoolConfig};
 use crate::model::action::{MigrateOptions, MigrationProgress, PowerAction};
-use crate::model::{HostInventory, Vm, VmDetails, VmSample};
+use crate::model::{Driver, HostInventory, Vm, VmDetails, VmSample};
 
 /// What a host supervisor reports about its host.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,23 +121,26 @@ pub struct HostSettings {
     pub read_only: bool,
 }
 
-/// Starts the supervisor of one host; None (after an `Unsupported` event) for a driver that
-/// cannot be used.
+/// Starts the supervisor of one host of `pool`; None (after an `Unsupported` event) for a
+/// pool that cannot be used.
 pub fn spawn_driver(
-    driver: crate::model::Driver,
-    uri: &str,
+    pool: &PoolConfig,
+    host: &HostConfig,
     sink: EventSink,
     settings: HostSettings,
 ) -> Option<Box<dyn HostDriver>> {
-    match driver {
-        crate::model::Driver::Libvirt => Some(Box::new(libvirt::spawn_host(
-            uri.to_string(),
+    match (pool.driver, &pool.incus) {
+        (Driver::Libvirt, _) => Some(Box::new(libvirt::spawn_host(
+            host.uri.clone(),
             sink,
             settings,
         ))),
-        crate::model::Driver::Incus => {
+        (Driver::Incus, Some(incus)) => {
+            Some(Box::new(incus::spawn_host(incus.clone(), sink, settings)))
+        }
+        (Driver::Incus, None) => {
             sink(HostEvent::Unsupported(
-                "the Incus driver is not available yet".into(),
+                "the pool has no Incus settings".into(),
             ));
             None
         }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::validate::{ConfigError, default_host_name, parse_config};
+use super::validate::{ConfigError, default_host_name, incus_config, parse_config};
 use super::{Config, HostConfig, Overcommit, PoolConfig};
 use crate::model::Driver;
 
@@ -120,6 +120,7 @@ fn local_pool(name: &str, driver: Driver, uri: &str) -> PoolConfig {
         read_only: false,
         theme: None,
         overcommit: Overcommit::default(),
+        incus: (driver == Driver::Incus).then(|| incus_config(uri.to_string())),
     }
 }
 

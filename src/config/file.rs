@@ -25,6 +25,13 @@ pub struct PoolFile {
     pub hosts: Option<Vec<HostEntry>>,
     /// Incus: `unix:///path/to/unix.socket` or `https://host:8443`.
     pub url: Option<String>,
+    /// Incus over HTTPS: the client certificate and key (PEM) the server trusts.
+    pub client_cert: Option<String>,
+    pub client_key: Option<String>,
+    /// Incus over HTTPS: the server's certificate (PEM), pinned.
+    pub server_cert: Option<String>,
+    /// Incus: only this project (default: all projects).
+    pub project: Option<String>,
     pub read_only: Option<bool>,
     pub theme: Option<String>,
     pub overcommit: Option<OvercommitFile>,

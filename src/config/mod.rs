@@ -8,6 +8,8 @@ mod validate;
 pub use discover::{ConfigSource, Paths, discover_local, load};
 pub use validate::parse_config;
 
+use std::path::PathBuf;
+
 use crate::model::Driver;
 
 /// A validated configuration.
@@ -35,6 +37,21 @@ pub struct PoolConfig {
     pub read_only: bool,
     pub theme: Option<String>,
     pub overcommit: Overcommit,
+    /// How to reach an Incus server; None for libvirt pools.
+    pub incus: Option<IncusConfig>,
+}
+
+/// Where an Incus server is and how vmdeck proves who it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncusConfig {
+    /// `unix:///path/unix.socket` or `https://host:8443`.
+    pub url: String,
+    pub client_cert: PathBuf,
+    pub client_key: PathBuf,
+    /// The server certificate to pin (required for https:// URLs).
+    pub server_cert: Option<PathBuf>,
+    /// Only this project; None means all projects.
+    pub project: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,11 +2,12 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::path::PathBuf;
 
 use toml::Spanned;
 
 use super::file::{ConfigFile, HostEntry, PoolFile, SizeValue, VmTypeFile};
-use super::{Config, HostConfig, Overcommit, PoolConfig, VmType};
+use super::{Config, HostConfig, IncusConfig, Overcommit, PoolConfig, VmType};
 use crate::model::{Driver, units};
 
 /// A config that can't be used, located in its file.
@@ -76,7 +77,7 @@ pub fn parse_config(text: &str, file: &str) -> Result<Config, ConfigError> {
 }
 
 fn validate_pool(pool: PoolFile) -> Result<PoolConfig, String> {
-    let name = pool.name.ok_or("a [[pool]] needs a name")?;
+    let name = pool.name.clone().ok_or("a [[pool]] needs a name")?;
     let driver = match pool.driver.as_deref() {
         Some("libvirt") | None => Driver::Libvirt,
         Some("incus") => Driver::Incus,
@@ -86,9 +87,25 @@ fn validate_pool(pool: PoolFile) -> Result<PoolConfig, String> {
             ));
         }
     };
-    let hosts = match driver {
-        Driver::Libvirt => libvirt_hosts(&name, pool.hosts)?,
-        Driver::Incus => incus_hosts(&name, pool.url, pool.hosts)?,
+    let (hosts, incus) = match driver {
+        Driver::Libvirt => {
+            refuse_incus_keys(&name, &pool)?;
+            (libvirt_hosts(&name, pool.hosts)?, None)
+        }
+        Driver::Incus => {
+            if pool.hosts.is_some() {
+                return Err(format!(
+                    "pool '{name}': an incus pool takes url = \"…\"; its hosts are the cluster members"
+                ));
+            }
+            let incus = incus_pool(&name, &pool)?;
+            let host = HostConfig {
+                name: default_host_name(&incus.url),
+                uri: incus.url.clone(),
+                migration_uri: None,
+            };
+            (vec![host], Some(incus))
+        }
     };
     let overcommit = pool.overcommit.map_or(Ok(Overcommit::default()), |o| {
         let defaults = Overcommit::default();
@@ -109,6 +126,7 @@ fn validate_pool(pool: PoolFile) -> Result<PoolConfig, String> {
         read_only: pool.read_only.unwrap_or(false),
         theme: pool.theme,
         overcommit,
+        incus,
     })
 }
 
@@ -144,28 +162,62 @@ fn libvirt_hosts(pool: &str, hosts: Option<Vec<HostEntry>>) -> Result<Vec<HostCo
     Ok(out)
 }
 
-fn incus_hosts(
-    pool: &str,
-    url: Option<String>,
-    hosts: Option<Vec<HostEntry>>,
-) -> Result<Vec<HostConfig>, String> {
-    if hosts.is_some() {
-        return Err(format!(
-            "pool '{pool}': an incus pool takes url = \"…\"; its hosts are the cluster members"
-        ));
+/// Keys that only mean something for Incus are refused on libvirt pools rather than ignored.
+fn refuse_incus_keys(pool: &str, file: &PoolFile) -> Result<(), String> {
+    let given = [
+        ("url", file.url.is_some()),
+        ("client_cert", file.client_cert.is_some()),
+        ("client_key", file.client_key.is_some()),
+        ("server_cert", file.server_cert.is_some()),
+        ("project", file.project.is_some()),
+    ];
+    match given.iter().find(|(_, set)| *set) {
+        Some((key, _)) => Err(format!(
+            "pool '{pool}': '{key}' is an incus setting; this pool's driver is libvirt"
+        )),
+        None => Ok(()),
     }
-    let url = url.unwrap_or_else(|| "unix:///var/lib/incus/unix.socket".into());
+}
+
+fn incus_pool(pool: &str, file: &PoolFile) -> Result<IncusConfig, String> {
+    let url = file
+        .url
+        .clone()
+        .unwrap_or_else(|| "unix:///var/lib/incus/unix.socket".into());
     if !(url.starts_with("unix://") || url.starts_with("https://")) {
         return Err(format!(
             "pool '{pool}': url must start with unix:// or https://"
         ));
     }
-    let name = default_host_name(&url);
-    Ok(vec![HostConfig {
-        name,
-        uri: url,
-        migration_uri: None,
-    }])
+    let mut config = incus_config(url);
+    if let Some(cert) = &file.client_cert {
+        config.client_cert = expand_home(cert);
+    }
+    if let Some(key) = &file.client_key {
+        config.client_key = expand_home(key);
+    }
+    config.server_cert = file.server_cert.as_deref().map(expand_home);
+    config.project = file.project.clone();
+    Ok(config)
+}
+
+/// An Incus endpoint with the defaults of the `incus` client: its certificate and key in
+/// `~/.config/incus/`, all projects.
+pub fn incus_config(url: String) -> IncusConfig {
+    IncusConfig {
+        url,
+        client_cert: expand_home("~/.config/incus/client.crt"),
+        client_key: expand_home("~/.config/incus/client.key"),
+        server_cert: None,
+        project: None,
+    }
+}
+
+fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(path),
+    }
 }
 
 /// The host part of a URI (`qemu+ssh://kvm1/system` → `kvm1`), else this machine's name,
@@ -273,6 +325,40 @@ hosts = ["qemu+ssh://kvm1/system", { name = "k2", uri = "qemu+tls://kvm2/system"
         assert_eq!(cfg.vm_types[0].disk_bytes, 1024);
         let bad = "[[vm_type]]\nname = \"s\"\nvcpus = 2\nmemory = \"1 parsec\"\ndisk = 1\n";
         assert!(parse_config(bad, "v.toml").is_err());
+    }
+
+    #[test]
+    fn incus_pool_defaults_and_https_settings() {
+        let cfg = parse_config("[[pool]]\nname = \"i\"\ndriver = \"incus\"\n", "i.toml").unwrap();
+        let incus = cfg.pools[0].incus.clone().unwrap();
+        assert_eq!(incus.url, "unix:///var/lib/incus/unix.socket");
+        assert!(incus.client_cert.ends_with(".config/incus/client.crt"));
+        assert_eq!((incus.server_cert, incus.project), (None, None));
+        let text = "[[pool]]\nname = \"i\"\ndriver = \"incus\"\nurl = \"https://10.0.0.1:8443\"\n\
+                    client_cert = \"/c.crt\"\nclient_key = \"/c.key\"\nserver_cert = \"/s.crt\"\nproject = \"web\"\n";
+        let cfg = parse_config(text, "i.toml").unwrap();
+        let incus = cfg.pools[0].incus.clone().unwrap();
+        assert_eq!(incus.client_key, PathBuf::from("/c.key"));
+        assert_eq!(incus.server_cert, Some(PathBuf::from("/s.crt")));
+        assert_eq!(incus.project.as_deref(), Some("web"));
+        assert_eq!(cfg.pools[0].hosts[0].name, "10.0.0.1");
+    }
+
+    #[test]
+    fn incus_settings_are_checked() {
+        let on_libvirt = "[[pool]]\nname = \"p\"\nhosts = [\"qemu:///system\"]\nproject = \"x\"\n";
+        let err = parse_config(on_libvirt, "p.toml").unwrap_err();
+        assert!(
+            err.reason.contains("'project' is an incus setting"),
+            "{err}"
+        );
+        let unknown = "[[pool]]\nname = \"i\"\ndriver = \"incus\"\nclient_crt = \"x\"\n";
+        assert!(
+            parse_config(unknown, "i.toml")
+                .unwrap_err()
+                .reason
+                .contains("client_crt")
+        );
     }
 
     #[test]

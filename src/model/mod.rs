@@ -93,6 +93,8 @@ pub struct Vm {
     pub cpu_percent: Option<f64>,
     /// Memory the guest process uses (RSS), when the hypervisor reports it.
     pub memory_used_bytes: Option<u64>,
+    /// Incus: "container" or "virtual-machine"; None for libvirt, where every VM is a VM.
+    pub kind: Option<String>,
 }
 
 /// A NUMA cell of a host.

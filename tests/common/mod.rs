@@ -44,6 +44,7 @@ pub fn vm(name: &str, state: VmState, vcpus: u32, mem_mib: u64, vm_type: &str) -
             None
         },
         memory_used_bytes: None,
+        kind: None,
     }
 }
 

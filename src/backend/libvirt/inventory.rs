@@ -122,6 +122,7 @@ fn vm_from_record(record: &StatsRecord, autostart: bool, persistent: bool) -> Vm
             .unwrap_or_default(),
         cpu_percent: None,
         memory_used_bytes: None,
+        kind: None,
     }
 }
 
@@ -144,6 +145,7 @@ pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
             .unwrap_or_default(),
         cpu_percent: None,
         memory_used_bytes: None,
+        kind: None,
     })
 }
 

@@ -74,7 +74,7 @@ fn summary_lines<'a>(
             "no".to_string()
         }
     };
-    vec![
+    let mut lines = vec![
         field(theme, "name", vm.name.clone()),
         Line::from(vec![
             Span::styled(format!("{:<14}", "state"), theme.style("header")),
@@ -101,7 +101,12 @@ fn summary_lines<'a>(
         field(theme, "group", or_dash(&stamp.group)),
         field(theme, "vm set", or_dash(&stamp.set)),
         field(theme, "image", or_dash(&stamp.image)),
-    ]
+    ];
+    // Incus pools mix containers and virtual machines; libvirt has only VMs.
+    if let Some(kind) = &vm.kind {
+        lines.insert(1, field(theme, "kind", kind.clone()));
+    }
+    lines
 }
 
 fn device_lines<'a>(details: Option<&Result<VmDetails, String>>, theme: &Theme) -> Vec<Line<'a>> {

@@ -1,0 +1,251 @@
+//! Incus JSON → vmdeck's model. Pure functions, tested from JSON literals.
+
+use std::collections::BTreeMap;
+
+use super::types::{Instance, PoolResources, Resources, StoragePool as IncusPool};
+use crate::model::{NumaCell, StoragePool, Vm, VmStamp, VmState, units};
+
+/// What a container without limits may use: the whole host.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HostSize {
+    pub cpus: u32,
+    pub memory_bytes: u64,
+}
+
+/// One instance as a [`Vm`]; a container without `limits.cpu`/`limits.memory` is as large as
+/// its host.
+pub fn vm(instance: &Instance, host: HostSize) -> Vm {
+    let config = &instance.expanded_config;
+    let key = |k: &str| config.get(k).filter(|v| !v.is_empty()).cloned();
+    let is_vm = instance.kind == "virtual-machine";
+    let vcpus = key("limits.cpu")
+        .and_then(|v| cpu_count(&v))
+        .unwrap_or(if is_vm { 1 } else { host.cpus });
+    let state = instance.state.as_ref();
+    let memory_bytes = key("limits.memory")
+        .and_then(|v| units::parse_bytes(&v).ok())
+        // Incus's default for VMs.
+        .unwrap_or(if is_vm { 1 << 30 } else { host.memory_bytes });
+    let vm_state = vm_state(&instance.status);
+    Vm {
+        name: instance.name.clone(),
+        uuid: uuid(instance),
+        state: vm_state,
+        vcpus,
+        memory_bytes,
+        autostart: key("boot.autostart").is_some_and(|v| v == "true"),
+        persistent: !instance.ephemeral,
+        stamp: VmStamp {
+            vm_type: key("user.vmdeck.type"),
+            group: key("user.vmdeck.group"),
+            set: key("user.vmdeck.set"),
+            image: key("user.vmdeck.image"),
+        },
+        cpu_percent: None,
+        memory_used_bytes: state
+            .filter(|_| vm_state.is_active())
+            .map(|s| s.memory.usage),
+        kind: Some(instance.kind.clone()).filter(|k| !k.is_empty()),
+    }
+}
+
+/// `volatile.uuid` identifies an instance across renames; older servers lack it, and then
+/// project and name are the best identity there is.
+pub fn uuid(instance: &Instance) -> String {
+    instance
+        .config
+        .get("volatile.uuid")
+        .or_else(|| instance.expanded_config.get("volatile.uuid"))
+        .filter(|u| !u.is_empty())
+        .cloned()
+        .unwrap_or_else(|| format!("{}/{}", instance.project, instance.name))
+}
+
+fn vm_state(status: &str) -> VmState {
+    match status {
+        "Running" => VmState::Running,
+        "Frozen" => VmState::Paused,
+        "Stopped" => VmState::Shutoff,
+        "Error" => VmState::Crashed,
+        "Stopping" => VmState::ShuttingDown,
+        _ => VmState::Unknown,
+    }
+}
+
+/// `limits.cpu` is a count (`"2"`) or a set of pinned CPUs (`"0-3,6"`).
+fn cpu_count(value: &str) -> Option<u32> {
+    if let Ok(count) = value.trim().parse() {
+        return Some(count);
+    }
+    value.split(',').try_fold(0, |total, part| {
+        let n = match part.trim().split_once('-') {
+            Some((a, b)) => b.trim().parse::<u32>().ok()? + 1 - a.trim().parse::<u32>().ok()?,
+            None => part.trim().parse::<u32>().map(|_| 1).ok()?,
+        };
+        Some(total + n)
+    })
+}
+
+/// NUMA cells from the CPU threads' `numa_node` and the per-node memory.
+pub fn numa_cells(resources: &Resources) -> Vec<NumaCell> {
+    let mut cells: BTreeMap<u32, NumaCell> = BTreeMap::new();
+    let cell = |id: u32| NumaCell {
+        id,
+        cpus: Vec::new(),
+        memory_bytes: 0,
+        free_bytes: None,
+        pages: Vec::new(),
+    };
+    let threads = resources
+        .cpu
+        .sockets
+        .iter()
+        .flat_map(|s| &s.cores)
+        .flat_map(|c| &c.threads);
+    for thread in threads {
+        let entry = cells
+            .entry(thread.numa_node)
+            .or_insert_with(|| cell(thread.numa_node));
+        entry.cpus.push(thread.id);
+    }
+    let page_size = resources.memory.hugepages_size;
+    for node in &resources.memory.nodes {
+        let entry = cells
+            .entry(node.numa_node)
+            .or_insert_with(|| cell(node.numa_node));
+        entry.memory_bytes = node.total;
+        entry.free_bytes = Some(node.total.saturating_sub(node.used));
+        if page_size > 0 && node.hugepages_total > 0 {
+            entry.pages = vec![(page_size / 1024, node.hugepages_total / page_size)];
+        }
+    }
+    for cell in cells.values_mut() {
+        cell.cpus.sort_unstable();
+    }
+    cells.into_values().collect()
+}
+
+pub fn storage_pool(pool: &IncusPool, resources: Option<&PoolResources>) -> StoragePool {
+    let (total, used) = resources.map_or((0, 0), |r| (r.space.total, r.space.used));
+    StoragePool {
+        name: pool.name.clone(),
+        active: pool.status == "Created",
+        capacity_bytes: total,
+        allocation_bytes: used,
+        available_bytes: total.saturating_sub(used),
+    }
+}
+
+/// The instance a lifecycle event's `source` names: `/1.0/instances/c1?project=p` → `c1`.
+pub fn instance_of_source(source: &str) -> Option<String> {
+    let path = source.split('?').next()?;
+    let name = path.strip_prefix("/1.0/instances/")?;
+    // Snapshots and backups (`c1/snapshots/s0`) are not instances.
+    (!name.is_empty() && !name.contains('/')).then(|| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::incus::types::{Envelope, Event};
+
+    fn instance(json: &str) -> Instance {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn a_running_container_with_stamps() {
+        let i = instance(
+            r#"{"name":"c1","project":"default","status":"Running","type":"container",
+            "config":{"volatile.uuid":"0ab1d56a-5f55-4755-a74f-7c63b9b017ee"},
+            "expanded_config":{"user.vmdeck.type":"small","user.vmdeck.group":"web",
+              "user.vmdeck.image":"busybox","limits.memory":"256MiB"},
+            "state":{"memory":{"usage":417792,"total":24683656000},"cpu":{"usage":11333698}}}"#,
+        );
+        let vm = vm(
+            &i,
+            HostSize {
+                cpus: 2,
+                memory_bytes: 8 << 30,
+            },
+        );
+        assert_eq!(vm.uuid, "0ab1d56a-5f55-4755-a74f-7c63b9b017ee");
+        assert_eq!((vm.state, vm.vcpus), (VmState::Running, 2));
+        assert_eq!(vm.memory_bytes, 256 << 20);
+        assert_eq!(vm.memory_used_bytes, Some(417792));
+        assert_eq!(vm.stamp.vm_type.as_deref(), Some("small"));
+        assert_eq!(vm.stamp.group.as_deref(), Some("web"));
+        assert_eq!(vm.stamp.set, None);
+        assert_eq!(vm.kind.as_deref(), Some("container"));
+    }
+
+    #[test]
+    fn a_stopped_vm_with_defaults_and_pinned_cpus() {
+        let i = instance(
+            r#"{"name":"v1","project":"p","status":"Stopped","type":"virtual-machine",
+            "expanded_config":{"limits.cpu":"0-3,6"}}"#,
+        );
+        let vm = vm(
+            &i,
+            HostSize {
+                cpus: 8,
+                memory_bytes: 8 << 30,
+            },
+        );
+        assert_eq!(
+            (vm.state, vm.vcpus, vm.memory_bytes),
+            (VmState::Shutoff, 5, 1 << 30)
+        );
+        assert_eq!(vm.uuid, "p/v1");
+        assert_eq!(vm.kind.as_deref(), Some("virtual-machine"));
+    }
+
+    #[test]
+    fn numa_cells_from_resources() {
+        let r: Resources = serde_json::from_str(
+            r#"{"cpu":{"total":4,"sockets":[{"name":"EPYC","cores":[
+                {"threads":[{"id":0,"numa_node":0},{"id":2,"numa_node":1}]},
+                {"threads":[{"id":1,"numa_node":0},{"id":3,"numa_node":1}]}]}]},
+            "memory":{"total":8,"hugepages_size":2097152,"nodes":[
+                {"numa_node":0,"total":4294967296,"used":1073741824,"hugepages_total":4194304},
+                {"numa_node":1,"total":4294967296,"used":0,"hugepages_total":0}]}}"#,
+        )
+        .unwrap();
+        let cells = numa_cells(&r);
+        assert_eq!(cells.len(), 2);
+        assert_eq!(cells[0].cpus, [0, 1]);
+        assert_eq!(cells[1].cpus, [2, 3]);
+        assert_eq!(cells[0].free_bytes, Some(3 << 30));
+        assert_eq!(cells[0].pages, [(2048, 2)]);
+        assert!(cells[1].pages.is_empty());
+    }
+
+    #[test]
+    fn storage_pool_space() {
+        let pool: IncusPool =
+            serde_json::from_str(r#"{"name":"default","status":"Created"}"#).unwrap();
+        let res: PoolResources =
+            serde_json::from_str(r#"{"space":{"used":10,"total":100}}"#).unwrap();
+        let p = storage_pool(&pool, Some(&res));
+        assert!(p.active);
+        assert_eq!((p.capacity_bytes, p.available_bytes), (100, 90));
+    }
+
+    #[test]
+    fn lifecycle_event_names_its_instance() {
+        let e: Envelope<()> = serde_json::from_str(r#"{"type":"sync","metadata":null}"#).unwrap();
+        assert!(e.error.is_empty());
+        let event: Event = serde_json::from_str(
+            r#"{"type":"lifecycle","project":"default","metadata":
+                {"action":"instance-started","source":"/1.0/instances/c2?project=web"}}"#,
+        )
+        .unwrap();
+        assert_eq!(event.metadata.action, "instance-started");
+        assert_eq!(
+            instance_of_source(&event.metadata.source).as_deref(),
+            Some("c2")
+        );
+        assert_eq!(instance_of_source("/1.0/instances/c2/snapshots/s0"), None);
+        assert_eq!(instance_of_source("/1.0/images/abc"), None);
+    }
+}

@@ -1,0 +1,182 @@
+//! Bulk reads of one Incus server: facts, NUMA, storage, and every instance with its state in
+//! one call (DESIGN.md §5).
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use super::client::Client;
+use super::convert::{self, HostSize};
+use super::types::{Instance, PoolResources, Resources, Server, StoragePool as IncusPool};
+use crate::model::{Disk, HostFacts, HostInventory, Nic, VmDetails, VmSample};
+
+/// What the supervisor keeps between calls.
+pub struct Snapshot {
+    pub inventory: HostInventory,
+    pub instances: Vec<Instance>,
+}
+
+pub async fn snapshot(client: &Client) -> Result<Snapshot, String> {
+    let server: Server = client.get("/1.0").await?;
+    let resources: Resources = client.get("/1.0/resources").await?;
+    let instances = all_instances(client).await?;
+    let facts = HostFacts {
+        hostname: server.environment.server_name.clone(),
+        cpu_model: resources
+            .cpu
+            .sockets
+            .first()
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+        cpus: resources.cpu.total,
+        mhz: first_frequency(&resources),
+        memory_bytes: resources.memory.total,
+        numa: convert::numa_cells(&resources),
+        storage: storage_pools(client).await,
+        hypervisor: hypervisor(&server),
+    };
+    let size = host_size(&facts);
+    let vms = instances.iter().map(|i| convert::vm(i, size)).collect();
+    Ok(Snapshot {
+        inventory: HostInventory { facts, vms },
+        instances,
+    })
+}
+
+/// Every instance with its state, in one call.
+pub async fn all_instances(client: &Client) -> Result<Vec<Instance>, String> {
+    let path = format!("/1.0/instances?recursion=2&{}", client.project_query());
+    client.get(&path).await
+}
+
+/// One instance (with state), after an event named it.
+pub async fn one_instance(client: &Client, project: &str, name: &str) -> Result<Instance, String> {
+    client
+        .get(&format!(
+            "/1.0/instances/{name}?recursion=1&project={project}"
+        ))
+        .await
+}
+
+pub fn host_size(facts: &HostFacts) -> HostSize {
+    HostSize {
+        cpus: facts.cpus,
+        memory_bytes: facts.memory_bytes,
+    }
+}
+
+fn first_frequency(resources: &Resources) -> u32 {
+    let cores = resources.cpu.sockets.iter().flat_map(|s| &s.cores);
+    cores.map(|c| c.frequency).find(|f| *f > 0).unwrap_or(0)
+}
+
+fn hypervisor(server: &Server) -> String {
+    let env = &server.environment;
+    let clustered = if env.server_clustered {
+        " (cluster)"
+    } else {
+        ""
+    };
+    format!(
+        "incus {}{clustered} / {} {}",
+        env.server_version, env.driver, env.driver_version
+    )
+}
+
+/// Storage pools with their space; a pool whose space can't be read shows as empty rather
+/// than failing the whole inventory.
+async fn storage_pools(client: &Client) -> Vec<crate::model::StoragePool> {
+    let Ok(pools) = client
+        .get::<Vec<IncusPool>>("/1.0/storage-pools?recursion=1")
+        .await
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for pool in &pools {
+        let path = format!("/1.0/storage-pools/{}/resources", pool.name);
+        let resources = client.get::<PoolResources>(&path).await.ok();
+        out.push(convert::storage_pool(pool, resources.as_ref()));
+    }
+    out
+}
+
+/// CPU % from the growth of each instance's CPU time between two passes.
+#[derive(Default)]
+pub struct CpuSampler {
+    last: HashMap<String, (u64, Instant)>,
+}
+
+impl CpuSampler {
+    pub fn sample(&mut self, instances: &[Instance], host: HostSize) -> Vec<VmSample> {
+        let now = Instant::now();
+        let mut next = HashMap::new();
+        let samples = instances
+            .iter()
+            .filter(|i| i.status == "Running")
+            .map(|i| {
+                let vm = convert::vm(i, host);
+                let used_ns = i.state.as_ref().map_or(0, |s| s.cpu.usage);
+                let cpu_percent = self.last.get(&vm.uuid).and_then(|(before, at)| {
+                    let wall_ns = now.duration_since(*at).as_nanos() as f64;
+                    let busy_ns = used_ns.checked_sub(*before)? as f64;
+                    (wall_ns > 0.0).then(|| 100.0 * busy_ns / wall_ns / f64::from(vm.vcpus.max(1)))
+                });
+                next.insert(vm.uuid.clone(), (used_ns, now));
+                VmSample {
+                    uuid: vm.uuid,
+                    cpu_percent,
+                    memory_used_bytes: vm.memory_used_bytes,
+                }
+            })
+            .collect();
+        self.last = next;
+        samples
+    }
+}
+
+/// The detail view's disks and NICs from the expanded devices; the instance's JSON stands in
+/// for libvirt's XML.
+pub fn details(instance: &Instance) -> VmDetails {
+    let mut devices: Vec<_> = instance.expanded_devices.iter().collect();
+    devices.sort_by_key(|(name, _)| name.as_str());
+    let get = |d: &HashMap<String, String>, k: &str| d.get(k).cloned().unwrap_or_default();
+    let disks = devices
+        .iter()
+        .filter(|(_, d)| d.get("type").is_some_and(|t| t == "disk"))
+        .map(|(name, d)| Disk {
+            target: name.to_string(),
+            device: get(d, "path"),
+            format: get(d, "pool"),
+            source: get(d, "source"),
+            backing: Vec::new(),
+        })
+        .collect();
+    let nics = devices
+        .iter()
+        .filter(|(_, d)| d.get("type").is_some_and(|t| t == "nic"))
+        .map(|(name, d)| Nic {
+            mac: get(d, "hwaddr"),
+            kind: get(d, "nictype"),
+            source: get(d, "network").max(get(d, "parent")),
+            model: name.to_string(),
+        })
+        .collect();
+    VmDetails {
+        disks,
+        nics,
+        xml: describe_config(instance),
+    }
+}
+
+fn describe_config(instance: &Instance) -> String {
+    let mut keys: Vec<_> = instance.expanded_config.iter().collect();
+    keys.sort();
+    let mut text = format!(
+        "# incus instance {} (project {}, {}, on {})\n",
+        instance.name, instance.project, instance.kind, instance.location
+    );
+    for (key, value) in keys {
+        text.push_str(&format!("{key}: {value}\n"));
+    }
+    text
+}

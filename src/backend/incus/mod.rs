@@ -1,0 +1,33 @@
+//! The Incus backend: a REST client over the unix socket or HTTPS with a client certificate
+//! and a pinned server certificate, the events websocket for live changes, and the console
+//! websockets. A standalone server is one host; a cluster is shown as one host too for now,
+//! since a pool's hosts are fixed when the config is read.
+
+mod client;
+mod console;
+mod convert;
+mod inventory;
+mod power;
+mod tls;
+mod types;
+mod worker;
+
+pub use worker::{HostHandle, spawn_host};
+
+use crate::config::IncusConfig;
+use crate::model::HostInventory;
+
+/// One bulk inventory of the server, for headless commands.
+pub fn inventory_once(config: &IncusConfig) -> Result<HostInventory, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime
+        .block_on(async {
+            let client = client::Client::new(config)?;
+            let snapshot = inventory::snapshot(&client).await?;
+            Ok(snapshot.inventory)
+        })
+        .map_err(|e: String| format!("{}: {e}", config.url))
+}

@@ -1,0 +1,371 @@
+//! One supervisor per Incus server, on its own thread with a current-thread tokio runtime, so
+//! a slow or dead server never blocks another host or the UI: subscribe to events, take one
+//! bulk snapshot, apply lifecycle events as deltas, sample stats, and reconnect with back-off
+//! when the event stream or a call fails.
+
+use std::collections::HashMap;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::time::{Instant, sleep_until};
+use tokio_tungstenite::tungstenite::Message;
+
+use super::client::{Client, Ws};
+use super::convert::HostSize;
+use super::inventory::{
+    CpuSampler, Snapshot, all_instances, details, host_size, one_instance, snapshot,
+};
+use super::power::power;
+use super::types::{Event, Instance};
+use super::{console, convert};
+use crate::backend::backoff::Backoff;
+use crate::backend::console::{ConsoleEvent, ConsoleRequest};
+use crate::backend::{
+    EventSink, HostCommand, HostDriver, HostEvent, HostSettings, refuse_in_read_only,
+};
+use crate::config::IncusConfig;
+
+enum Input {
+    Command(HostCommand),
+    OpenConsole(ConsoleRequest),
+}
+
+/// The app's handle on an Incus supervisor.
+pub struct HostHandle {
+    tx: UnboundedSender<Input>,
+    _thread: Option<JoinHandle<()>>,
+}
+
+impl HostDriver for HostHandle {
+    fn send(&self, command: HostCommand) {
+        let _ = self.tx.send(Input::Command(command));
+    }
+
+    fn open_console(&self, request: ConsoleRequest) {
+        let _ = self.tx.send(Input::OpenConsole(request));
+    }
+}
+
+impl Drop for HostHandle {
+    fn drop(&mut self) {
+        self.send(HostCommand::Shutdown);
+    }
+}
+
+/// Starts the supervisor of the Incus server `config` names.
+pub fn spawn_host(config: IncusConfig, sink: EventSink, settings: HostSettings) -> HostHandle {
+    let (tx, rx) = unbounded_channel();
+    let thread = std::thread::Builder::new()
+        .name(format!("incus {}", config.url))
+        .spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            match runtime {
+                Ok(runtime) => runtime.block_on(supervise(config, rx, sink, settings)),
+                Err(e) => sink(HostEvent::Unsupported(format!("tokio runtime: {e}"))),
+            }
+        })
+        .ok();
+    HostHandle {
+        tx,
+        _thread: thread,
+    }
+}
+
+enum Ended {
+    Shutdown,
+    Lost(String),
+}
+
+async fn supervise(
+    config: IncusConfig,
+    mut rx: UnboundedReceiver<Input>,
+    sink: EventSink,
+    settings: HostSettings,
+) {
+    let mut backoff = Backoff::new();
+    loop {
+        sink(HostEvent::Connecting);
+        let reason = match Session::open(&config).await {
+            Ok((session, first)) => {
+                backoff.reset();
+                match session.serve(first, &mut rx, &sink, settings).await {
+                    Ended::Shutdown => return,
+                    Ended::Lost(reason) => reason,
+                }
+            }
+            Err(reason) => reason,
+        };
+        let delay = backoff.next_delay();
+        sink(HostEvent::Down {
+            reason,
+            retry_in_secs: delay.as_secs(),
+        });
+        if wait_before_retry(&mut rx, &sink, delay).await {
+            return;
+        }
+    }
+}
+
+/// Waits out the back-off; true when the app asked the supervisor to stop.
+async fn wait_before_retry(
+    rx: &mut UnboundedReceiver<Input>,
+    sink: &EventSink,
+    delay: Duration,
+) -> bool {
+    let until = Instant::now() + delay;
+    loop {
+        let input = tokio::select! {
+            _ = sleep_until(until) => return false,
+            input = rx.recv() => input,
+        };
+        match input {
+            None | Some(Input::Command(HostCommand::Shutdown)) => return true,
+            Some(Input::Command(HostCommand::ReconnectNow)) => return false,
+            Some(Input::Command(HostCommand::LoadDetails { uuid })) => sink(HostEvent::Details {
+                uuid,
+                result: Err("the host is down".into()),
+            }),
+            Some(Input::OpenConsole(request)) => {
+                (request.sink)(ConsoleEvent::Failed("the host is down".into()));
+            }
+            Some(Input::Command(
+                HostCommand::Power { op, .. } | HostCommand::Migrate { op, .. },
+            )) => {
+                sink(HostEvent::OpFinished {
+                    op,
+                    result: Err("the host is down".into()),
+                });
+            }
+            Some(Input::Command(HostCommand::AbortJob { .. })) => {}
+        }
+    }
+}
+
+/// A connected server: its event stream and what the last pass saw.
+struct Session {
+    client: Client,
+    events: Ws,
+    host: HostSize,
+    /// uuid → (project, name), to address instances that events and the app name.
+    names: HashMap<String, (String, String)>,
+    sampler: CpuSampler,
+}
+
+impl Session {
+    /// Subscribes to events before the snapshot, so nothing that happens in between is lost.
+    async fn open(config: &IncusConfig) -> Result<(Session, Snapshot), String> {
+        let client = Client::new(config)?;
+        let path = format!("/1.0/events?type=lifecycle&{}", client.project_query());
+        let events = client.websocket(&path).await?;
+        let first = snapshot(&client).await?;
+        let mut session = Session {
+            client,
+            events,
+            host: host_size(&first.inventory.facts),
+            names: HashMap::new(),
+            sampler: CpuSampler::default(),
+        };
+        session.remember(&first.instances);
+        Ok((session, first))
+    }
+
+    async fn serve(
+        mut self,
+        first: Snapshot,
+        rx: &mut UnboundedReceiver<Input>,
+        sink: &EventSink,
+        settings: HostSettings,
+    ) -> Ended {
+        // Primes CPU accounting; the inventory already carries memory use.
+        self.sampler.sample(&first.instances, self.host);
+        sink(HostEvent::Connected(first.inventory));
+        let mut next_sample = Instant::now() + settings.stats_every;
+        loop {
+            let result = tokio::select! {
+                message = self.events.next() => self.on_message(message, sink).await,
+                input = rx.recv() => match input {
+                    None | Some(Input::Command(HostCommand::Shutdown)) => return Ended::Shutdown,
+                    Some(input) => self.on_input(input, sink, settings.read_only).await,
+                },
+                _ = sleep_until(next_sample) => {
+                    next_sample = Instant::now() + settings.stats_every;
+                    self.sample(sink).await
+                }
+            };
+            if let Err(reason) = result {
+                return Ended::Lost(reason);
+            }
+        }
+    }
+
+    async fn on_message(
+        &mut self,
+        message: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+        sink: &EventSink,
+    ) -> Result<(), String> {
+        match message {
+            Some(Ok(Message::Text(text))) => match serde_json::from_str::<Event>(&text) {
+                Ok(event) => self.on_event(event, sink).await,
+                Err(_) => Ok(()),
+            },
+            Some(Ok(Message::Close(_))) | None => Err("the Incus event stream closed".into()),
+            Some(Err(e)) => Err(format!("the Incus event stream failed: {e}")),
+            // Pings are answered by tungstenite while we poll.
+            Some(Ok(_)) => Ok(()),
+        }
+    }
+
+    async fn on_event(&mut self, event: Event, sink: &EventSink) -> Result<(), String> {
+        if event.kind != "lifecycle" {
+            return Ok(());
+        }
+        let Some(name) = convert::instance_of_source(&event.metadata.source) else {
+            return Ok(());
+        };
+        let project = if event.project.is_empty() {
+            "default".to_string()
+        } else {
+            event.project
+        };
+        match event.metadata.action.as_str() {
+            "instance-deleted" => {
+                if let Some(uuid) = self.uuid_of(&project, &name) {
+                    self.names.remove(&uuid);
+                    sink(HostEvent::VmRemoved { uuid });
+                }
+                Ok(())
+            }
+            // The event names the new name only; compare everything instead.
+            "instance-renamed" => self.resync(sink).await,
+            action if changes_instance(action) => self.refresh(&project, &name, sink).await,
+            _ => Ok(()),
+        }
+    }
+
+    async fn refresh(&mut self, project: &str, name: &str, sink: &EventSink) -> Result<(), String> {
+        match one_instance(&self.client, project, name).await {
+            Ok(instance) => {
+                self.remember(std::slice::from_ref(&instance));
+                sink(HostEvent::VmUpdated(convert::vm(&instance, self.host)));
+                Ok(())
+            }
+            // Gone already (created and deleted in a burst): the list pass settles it.
+            Err(e) if e.contains("not found") => self.resync(sink).await,
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Re-reads every instance and reports what differs from what the app was told.
+    async fn resync(&mut self, sink: &EventSink) -> Result<(), String> {
+        let instances = all_instances(&self.client).await?;
+        let before = std::mem::take(&mut self.names);
+        self.remember(&instances);
+        for gone in before.keys().filter(|u| !self.names.contains_key(*u)) {
+            sink(HostEvent::VmRemoved { uuid: gone.clone() });
+        }
+        for instance in &instances {
+            sink(HostEvent::VmUpdated(convert::vm(instance, self.host)));
+        }
+        Ok(())
+    }
+
+    async fn sample(&mut self, sink: &EventSink) -> Result<(), String> {
+        let instances = all_instances(&self.client).await?;
+        sink(HostEvent::Samples(
+            self.sampler.sample(&instances, self.host),
+        ));
+        Ok(())
+    }
+
+    async fn on_input(
+        &mut self,
+        input: Input,
+        sink: &EventSink,
+        read_only: bool,
+    ) -> Result<(), String> {
+        match input {
+            Input::Command(command) if command.mutates() => {
+                self.run_op(command, sink, read_only).await
+            }
+            Input::Command(HostCommand::LoadDetails { uuid }) => {
+                let result = match self.names.get(&uuid) {
+                    Some((project, name)) => one_instance(&self.client, project, name)
+                        .await
+                        .map(|i| details(&i)),
+                    None => Err("no such instance".into()),
+                };
+                sink(HostEvent::Details { uuid, result });
+            }
+            Input::OpenConsole(request) => match self.names.get(&request.uuid).cloned() {
+                Some((project, name)) => {
+                    tokio::spawn(console::run(self.client.clone(), project, name, request));
+                }
+                None => (request.sink)(ConsoleEvent::Failed("no such instance".into())),
+            },
+            Input::Command(_) => {}
+        }
+        Ok(())
+    }
+
+    /// Carries out a mutating command, unless the pool is read-only. Power actions wait for
+    /// their operation here; containers take a second or two.
+    async fn run_op(&self, command: HostCommand, sink: &EventSink, read_only: bool) {
+        let refused = refuse_in_read_only(read_only, &command).err();
+        match command {
+            HostCommand::Power { uuid, action, op } => {
+                let result = match (refused, self.names.get(&uuid)) {
+                    (Some(refused), _) => Err(refused),
+                    (None, Some((project, name))) => {
+                        power(&self.client, project, name, action).await
+                    }
+                    (None, None) => Err("no such instance".into()),
+                };
+                sink(HostEvent::OpFinished { op, result });
+            }
+            HostCommand::Migrate { op, .. } => {
+                let why =
+                    refused.unwrap_or_else(|| "moving Incus instances is not supported yet".into());
+                sink(HostEvent::OpFinished {
+                    op,
+                    result: Err(why),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn remember(&mut self, instances: &[Instance]) {
+        for instance in instances {
+            let identity = (instance.project.clone(), instance.name.clone());
+            self.names.insert(convert::uuid(instance), identity);
+        }
+    }
+
+    fn uuid_of(&self, project: &str, name: &str) -> Option<String> {
+        self.names
+            .iter()
+            .find(|(_, (p, n))| p == project && n == name)
+            .map(|(uuid, _)| uuid.clone())
+    }
+}
+
+/// Lifecycle actions after which an instance's row may differ.
+fn changes_instance(action: &str) -> bool {
+    matches!(
+        action,
+        "instance-created"
+            | "instance-started"
+            | "instance-stopped"
+            | "instance-shutdown"
+            | "instance-restarted"
+            | "instance-paused"
+            | "instance-resumed"
+            | "instance-updated"
+            | "instance-restored"
+            | "instance-migrated"
+    )
+}
