@@ -16,9 +16,16 @@ fn console_of(vm: &str, watch_only: bool) -> Option<Tui> {
     tui.wait_text(vm);
     tui.send(&format!("/{vm}\r"));
     tui.send(if watch_only { "C" } else { "c" });
-    tui.wait_for("attached", LONG, |s| {
-        s.contains(&format!("{vm} @")) && s.contains("attached")
+    // A vmdeck of an earlier test may hold the console for a moment after it was killed:
+    // take it over if asked.
+    let attached = |s: &str| s.contains(&format!("{vm} @")) && s.contains("attached");
+    let screen = tui.wait_for("attached or asked", LONG, |s| {
+        attached(s) || s.contains("Take it over?")
     });
+    if !attached(&screen) {
+        tui.send("y");
+        tui.wait_for("attached", LONG, attached);
+    }
     Some(tui)
 }
 
