@@ -167,3 +167,92 @@ fn read_only_refuses_in_the_ui_too() {
     assert!(s.status.clone().unwrap().text.contains("read-only"));
     assert!(s.ops.list.is_empty());
 }
+
+#[test]
+fn migrate_checks_the_destination_then_asks() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "migrate nowhere");
+    key(&mut s, KeyCode::Enter);
+    assert!(
+        s.status
+            .clone()
+            .unwrap()
+            .text
+            .contains("pool prod has no host 'nowhere' (hosts: kvm1, kvm2)")
+    );
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "migrate kvm2");
+    key(&mut s, KeyCode::Enter);
+    assert!(s.status.clone().unwrap().text.contains("kvm2 is not up"));
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "migrate kvm1");
+    key(&mut s, KeyCode::Enter);
+    assert!(
+        s.status
+            .clone()
+            .unwrap()
+            .text
+            .contains("api-1 is already on kvm1")
+    );
+    host(
+        &mut s,
+        0,
+        1,
+        HostEvent::Connected(vmdeck::model::HostInventory {
+            facts: common::facts("kvm2"),
+            vms: vec![],
+        }),
+    );
+    key(&mut s, KeyCode::Char('M'));
+    typed(&mut s, "kvm2 --copy-storage");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(
+        s.confirm.clone().unwrap().question,
+        "Live-migrate api-1 from kvm1 to kvm2?"
+    );
+    let effects = key(&mut s, KeyCode::Char('y'));
+    let [
+        Effect::Host {
+            pool: 0,
+            host: 0,
+            command:
+                HostCommand::Migrate {
+                    uuid,
+                    target,
+                    options,
+                    op,
+                },
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(uuid, "uuid-api-1");
+    assert_eq!(target.uri, "qemu+ssh://kvm2/system");
+    assert!(options.copy_storage);
+    let progress = vmdeck::model::action::MigrationProgress {
+        total_bytes: 200,
+        processed_bytes: 50,
+        ..Default::default()
+    };
+    host(&mut s, 0, 0, HostEvent::OpProgress { op: *op, progress });
+    assert!(
+        s.status
+            .clone()
+            .unwrap()
+            .text
+            .starts_with("migrate api-1: 25%")
+    );
+    let abort = key(&mut s, KeyCode::Char('x'));
+    assert_eq!(
+        abort,
+        [Effect::Host {
+            pool: 0,
+            host: 0,
+            command: HostCommand::AbortJob {
+                uuid: "uuid-api-1".into()
+            }
+        }]
+    );
+}

@@ -72,3 +72,88 @@ fn read_only_mode_offers_no_actions_and_changes_nothing() {
         "nothing was done"
     );
 }
+
+/// Moves lab2-web back to lab2 whatever happened, so later tests find the lab as seeded.
+struct MoveBack;
+
+impl Drop for MoveBack {
+    fn drop(&mut self) {
+        let (from, to) = (lab_ctl(&["uri", "3"]), lab_ctl(&["uri", "2"]));
+        let _ = std::process::Command::new("virsh")
+            .args([
+                "-c",
+                &from,
+                "migrate",
+                "--live",
+                "--p2p",
+                "--persistent",
+                "--undefinesource",
+            ])
+            .args(["lab2-web", &to, "tcp://127.0.0.1"])
+            .output();
+    }
+}
+
+#[test]
+fn live_migration_with_progress_keeps_the_guest_session_and_abort_works() {
+    let Some(lab) = lab_config() else { return };
+    let _move_back = MoveBack;
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 140, 48);
+    tui.wait_text("lab2-web");
+    tui.send("/lab2-web\r");
+    tui.send("c");
+    let screen = tui.wait_for("attached or asked", LONG, |s| {
+        s.contains("attached") || s.contains("Take it over?")
+    });
+    if screen.contains("Take it over?") {
+        tui.send("y");
+        tui.wait_text("attached");
+    }
+    tui.send("\r");
+    tui.send("echo moved-$((11*11)) > /tmp/marker; cat /tmp/marker\r");
+    tui.wait_text("moved-121");
+    tui.send("\x1d");
+    // A slowed move first, aborted: the VM stays where it was.
+    tui.send(":migrate lab3 --bw 1\r");
+    tui.wait_text("Live-migrate lab2-web from lab2 to lab3? [y/N]");
+    tui.send("y");
+    tui.wait_for("progress figures", LONG, |s| {
+        s.contains("MiB left") && s.contains("/s")
+    });
+    tui.send("x");
+    tui.wait_text("canceled by client");
+    // Then a real move, watched in the operations view.
+    tui.send(":migrate lab3\r");
+    tui.wait_text("Live-migrate lab2-web from lab2 to lab3? [y/N]");
+    tui.send("y");
+    tui.send("O");
+    tui.wait_for("the migration done", LONG, |s| {
+        s.lines()
+            .any(|l| l.contains("migrate") && l.contains("lab2 → lab3") && l.contains("done"))
+    });
+    assert!(
+        tui.screen().contains("canceled by client"),
+        "the aborted one is listed too"
+    );
+    tui.send("V");
+    tui.wait_for("lab2-web on lab3", LONG, |_| {
+        tui.line_with("lab2-web ")
+            .is_some_and(|l| l.contains("lab3") && l.contains("running"))
+    });
+    // The same guest, not a reboot: the file written before the move is there.
+    tui.send("/lab2-web\r");
+    tui.send("c");
+    tui.wait_text("lab2-web @ lab3");
+    tui.send("cat /tmp/marker; echo checked-$((2*3))\r");
+    tui.wait_text("checked-6");
+    assert!(
+        tui.screen().matches("moved-121").count() >= 2,
+        "{}",
+        tui.screen()
+    );
+    let audit = std::fs::read_to_string(tui.home.path().join("data/vmdeck/audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("\"action\":\"migrate\"") && audit.contains("to=lab3 live"),
+        "{audit}"
+    );
+}

@@ -118,11 +118,14 @@ pub fn finished(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<
     } else {
         Level::Error
     };
+    let place = match &entry.kind {
+        OpKind::Migrate { to_name, .. } => format!("{} → {to_name}", entry.host_name),
+        OpKind::Power(_) => format!("on {}", entry.host_name),
+    };
     let text = format!(
-        "{} {} on {}: {outcome}",
+        "{} {} {place}: {outcome}",
         entry.kind.command(),
-        entry.target.name,
-        entry.host_name
+        entry.target.name
     );
     set_status(state, level, text);
     vec![Effect::Audit {

@@ -58,6 +58,9 @@ pub fn open(state: &mut State, watch_only: bool) -> Vec<Effect> {
         consoles.active = index;
         let tab = &mut consoles.tabs[index];
         tab.watch_only = watch_only;
+        // The VM may have migrated since: its console is on its new host now.
+        tab.host = host;
+        tab.host_name = state.pools[pool].hosts[host].name.clone();
         let reconnect = matches!(
             tab.status,
             ConsoleStatus::Closed(_) | ConsoleStatus::Failed(_)

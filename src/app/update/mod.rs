@@ -8,6 +8,7 @@ mod copy;
 mod escape;
 
 pub use command::COMMANDS;
+pub use migrate::describe as describe_progress;
 mod hosts;
 mod input;
 mod keys;

@@ -94,7 +94,8 @@ fn spawn_poller(
         .name("migration progress".into())
         .spawn(move || {
             while running.load(Ordering::SeqCst) {
-                if let Some(progress) = job_progress(&dom) {
+                // A job that has not started moving data (or has ended) reports only zeros.
+                if let Some(progress) = job_progress(&dom).filter(|p| p.total_bytes > 0) {
                     let _ = tx.send(WorkerInput::Progress { op, progress });
                 }
                 std::thread::sleep(Duration::from_millis(500));

@@ -6,7 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::app::State;
-use crate::app::ops::OpStatus;
+use crate::app::ops::{OpKind, OpStatus};
+use crate::app::update::describe_progress as describe;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = state.theme();
@@ -19,20 +20,28 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     ))];
     for op in state.ops.list.iter().rev() {
         let (text, style) = match &op.status {
-            OpStatus::Running => ("running…".to_string(), theme.style("status_info")),
+            OpStatus::Running => ("running".to_string(), theme.style("status_info")),
             OpStatus::Done => ("done".to_string(), theme.style("state_running")),
             OpStatus::Failed(e) => (format!("failed: {e}"), theme.style("state_crashed")),
         };
+        let host = match &op.kind {
+            OpKind::Migrate { to_name, .. } => format!("{} → {to_name}", op.host_name),
+            OpKind::Power(_) => op.host_name.clone(),
+        };
         lines.push(Line::from(vec![
             Span::raw(format!(
-                "{:>4}  {:<10} {:<28} {:<10} ",
+                "{:>4}  {:<10} {:<28} {:<14} ",
                 op.id,
                 op.kind.command(),
                 op.target.name,
-                op.host_name
+                host
             )),
             Span::styled(text, style),
         ]));
+        if let Some(progress) = &op.progress {
+            let figures = format!("{:>4}  {}", "", describe(progress));
+            lines.push(Line::from(Span::styled(figures, theme.style("dim"))));
+        }
     }
     if state.ops.list.is_empty() {
         lines.push(Line::from(Span::styled(
