@@ -42,17 +42,21 @@ fn full_screen() -> Vec<u8> {
 
 fn parse(c: &mut Criterion) {
     let mut group = c.benchmark_group("console parse");
-    for (name, data) in [
+    let inputs = [
         ("boot log", boot_log()),
         ("full-screen program", full_screen()),
-    ] {
-        group.throughput(Throughput::Bytes(data.len() as u64));
-        group.bench_function(name, |b| {
-            b.iter(|| {
-                let mut screen = ConsoleScreen::new(48, 160, 10_000);
-                screen.feed(&data)
-            })
-        });
+    ];
+    // With no history and with the default 10 000 lines: keeping history is what costs.
+    for history in [0, 10_000] {
+        for (name, data) in &inputs {
+            group.throughput(Throughput::Bytes(data.len() as u64));
+            group.bench_function(format!("{name}, {history}-line history"), |b| {
+                b.iter(|| {
+                    let mut screen = ConsoleScreen::new(48, 160, history);
+                    screen.feed(data)
+                })
+            });
+        }
     }
     group.finish();
 }
