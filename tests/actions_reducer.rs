@@ -7,7 +7,7 @@ use common::{host, key, state, typed};
 use crossterm::event::KeyCode;
 use vmdeck::app::ops::OpStatus;
 use vmdeck::app::state::View;
-use vmdeck::app::{Effect, State};
+use vmdeck::app::Effect;
 use vmdeck::backend::{HostCommand, HostEvent};
 use vmdeck::model::action::PowerAction;
 
@@ -133,30 +133,9 @@ fn quitting_with_running_operations_asks() {
     assert!(s.quit);
 }
 
-fn read_only_state() -> State {
-    let config = vmdeck::config::parse_config(
-        "read_only = true\n[[pool]]\nname = \"p\"\nhosts = [\"qemu+ssh://k/system\"]\n",
-        "ro.toml",
-    )
-    .unwrap();
-    let mut s = State::new(&config, vmdeck::keymap::Keymap::builtin(), common::themes());
-    let inventory = vmdeck::model::HostInventory {
-        facts: common::facts("k"),
-        vms: vec![common::vm(
-            "a",
-            vmdeck::model::VmState::Running,
-            1,
-            512,
-            "small",
-        )],
-    };
-    host(&mut s, 0, 0, HostEvent::Connected(inventory));
-    s
-}
-
 #[test]
 fn read_only_refuses_in_the_ui_too() {
-    let mut s = read_only_state();
+    let mut s = common::read_only_state(true);
     for k in ['F', 'R', 'd', 'E', 'p', 'u', 'U'] {
         assert!(key(&mut s, KeyCode::Char(k)).is_empty(), "{k}");
         assert!(s.confirm.is_none());

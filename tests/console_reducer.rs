@@ -248,28 +248,7 @@ fn copy_mode_searches_marks_and_copies() {
 
 #[test]
 fn read_only_pools_open_consoles_watch_only() {
-    let config = vmdeck::config::parse_config(
-        "[[pool]]\nname = \"p\"\nread_only = true\nhosts = [\"qemu+ssh://k/system\"]\n",
-        "ro.toml",
-    )
-    .unwrap();
-    let mut s = State::new(&config, vmdeck::keymap::Keymap::builtin(), common::themes());
-    let inventory = vmdeck::model::HostInventory {
-        facts: common::facts("k"),
-        vms: vec![common::vm(
-            "a",
-            vmdeck::model::VmState::Running,
-            1,
-            512,
-            "small",
-        )],
-    };
-    common::host(
-        &mut s,
-        0,
-        0,
-        vmdeck::backend::HostEvent::Connected(inventory),
-    );
+    let mut s = common::read_only_state(false);
     key(&mut s, KeyCode::Char('c'));
     event(&mut s, 0, ConsoleEvent::Opened);
     assert!(s.consoles.active().unwrap().watch_only);

@@ -166,3 +166,21 @@ pub fn vm_names(state: &State) -> Vec<String> {
         })
         .collect()
 }
+
+/// One pool `p` with one running VM `a`; `global` makes the whole config read-only, else
+/// only the pool is.
+pub fn read_only_state(global: bool) -> State {
+    let text = if global {
+        "read_only = true\n[[pool]]\nname = \"p\"\nhosts = [\"qemu+ssh://k/system\"]\n"
+    } else {
+        "[[pool]]\nname = \"p\"\nread_only = true\nhosts = [\"qemu+ssh://k/system\"]\n"
+    };
+    let config = parse_config(text, "ro.toml").unwrap();
+    let mut s = State::new(&config, Keymap::builtin(), themes());
+    let inventory = HostInventory {
+        facts: facts("k"),
+        vms: vec![vm("a", VmState::Running, 1, 512, "small")],
+    };
+    host(&mut s, 0, 0, HostEvent::Connected(inventory));
+    s
+}

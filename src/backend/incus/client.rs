@@ -104,14 +104,7 @@ impl Client {
         path: &str,
         body: &impl Serialize,
     ) -> Result<Envelope<T>, String> {
-        let response = self
-            .http
-            .post(self.url(path))
-            .json(body)
-            .send()
-            .await
-            .map_err(describe)?;
-        envelope(response).await
+        self.send_json(reqwest::Method::POST, path, body).await
     }
 
     /// `PUT path` with a JSON body; returns the whole envelope.
@@ -120,14 +113,17 @@ impl Client {
         path: &str,
         body: &impl Serialize,
     ) -> Result<Envelope<T>, String> {
-        let response = self
-            .http
-            .put(self.url(path))
-            .json(body)
-            .send()
-            .await
-            .map_err(describe)?;
-        envelope(response).await
+        self.send_json(reqwest::Method::PUT, path, body).await
+    }
+
+    async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<Envelope<T>, String> {
+        let request = self.http.request(method, self.url(path)).json(body);
+        envelope(request.send().await.map_err(describe)?).await
     }
 
     /// Opens a websocket on `path` over the same transport.
