@@ -5,9 +5,9 @@ mod common;
 
 use common::{host, key, state, typed};
 use crossterm::event::KeyCode;
+use vmdeck::app::Effect;
 use vmdeck::app::ops::OpStatus;
 use vmdeck::app::state::View;
-use vmdeck::app::Effect;
 use vmdeck::backend::{HostCommand, HostEvent};
 use vmdeck::model::action::PowerAction;
 
@@ -234,4 +234,38 @@ fn migrate_checks_the_destination_then_asks() {
             }
         }]
     );
+}
+
+#[test]
+fn delete_needs_the_vm_name_typed() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('G'));
+    key(&mut s, KeyCode::Delete);
+    let confirm = s.confirm.clone().unwrap();
+    assert_eq!(
+        confirm.question,
+        "Delete spare-1 on kvm1 (its disks stay)? Type its name:"
+    );
+    assert!(
+        key(&mut s, KeyCode::Char('y')).is_empty(),
+        "y alone is not enough"
+    );
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    assert!(s.status.clone().unwrap().text.contains("did not match"));
+    assert!(s.confirm.is_none());
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "delete --storage");
+    key(&mut s, KeyCode::Enter);
+    typed(&mut s, "spare-1");
+    let effects = key(&mut s, KeyCode::Enter);
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::Host {
+            command: HostCommand::Delete {
+                with_storage: true,
+                ..
+            },
+            ..
+        }]
+    ));
 }

@@ -157,3 +157,70 @@ fn live_migration_with_progress_keeps_the_guest_session_and_abort_works() {
         "{audit}"
     );
 }
+
+#[test]
+fn delete_asks_for_the_name_and_removes_the_domain_and_its_disk() {
+    let Some(lab) = lab_config() else { return };
+    let uri = lab_ctl(&["uri", "1"]);
+    let _ = std::process::Command::new("virsh")
+        .args(["-c", &uri, "undefine", "tmp-delete-me"])
+        .output();
+    let _ = std::process::Command::new("virsh")
+        .args([
+            "-c",
+            &uri,
+            "vol-delete",
+            "--pool",
+            "default",
+            "tmp-delete-me.qcow2",
+        ])
+        .output();
+    virsh(
+        &uri,
+        &[
+            "vol-create-as",
+            "default",
+            "tmp-delete-me.qcow2",
+            "16M",
+            "--format",
+            "qcow2",
+        ],
+    );
+    let path = virsh(
+        &uri,
+        &["vol-path", "--pool", "default", "tmp-delete-me.qcow2"],
+    )
+    .trim()
+    .to_string();
+    let xml = format!(
+        "<domain type='qemu'><name>tmp-delete-me</name><memory unit='MiB'>64</memory><os><type>hvm</type></os>\
+         <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{path}'/>\
+         <target dev='vda' bus='virtio'/></disk></devices></domain>"
+    );
+    let file = std::env::temp_dir().join("tmp-delete-me.xml");
+    std::fs::write(&file, xml).unwrap();
+    virsh(&uri, &["define", file.to_str().unwrap()]);
+
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 140, 40);
+    tui.wait_text("tmp-delete-me");
+    tui.send("/tmp-delete\r");
+    tui.send(":delete --storage\r");
+    tui.wait_text("Delete tmp-delete-me on lab1 and its disks? Type its name:");
+    tui.send("tmp-delete-mx\r");
+    tui.wait_text("the name did not match; nothing was deleted");
+    tui.send(":delete --storage\r");
+    tui.send("tmp-delete-me\r");
+    tui.wait_for("the row gone", LONG, |s| s.contains("vms [0] /tmp-delete"));
+    let listed = virsh(&uri, &["list", "--all", "--name"]);
+    assert!(!listed.contains("tmp-delete-me"), "{listed}");
+    let volumes = virsh(&uri, &["vol-list", "default"]);
+    assert!(
+        !volumes.contains("tmp-delete-me"),
+        "the disk went with it: {volumes}"
+    );
+    let audit = std::fs::read_to_string(tui.home.path().join("data/vmdeck/audit.jsonl")).unwrap();
+    assert!(
+        audit.contains("\"action\":\"delete\"") && audit.contains("with-storage"),
+        "{audit}"
+    );
+}

@@ -22,6 +22,9 @@ pub enum OpKind {
         to_name: String,
         options: MigrateOptions,
     },
+    Delete {
+        with_storage: bool,
+    },
 }
 
 impl OpKind {
@@ -30,6 +33,7 @@ impl OpKind {
         match self {
             OpKind::Power(action) => action.command(),
             OpKind::Migrate { .. } => "migrate",
+            OpKind::Delete { .. } => "delete",
         }
     }
 
@@ -39,7 +43,12 @@ impl OpKind {
             to_name, options, ..
         } = self
         else {
-            return String::new();
+            let storage = matches!(self, OpKind::Delete { with_storage: true });
+            return if storage {
+                "with-storage".into()
+            } else {
+                String::new()
+            };
         };
         let mut words = vec![format!("to={to_name}")];
         words.push(if options.offline { "offline" } else { "live" }.to_string());

@@ -174,6 +174,11 @@ pub enum Pending {
         to_host: usize,
         options: crate::model::action::MigrateOptions,
     },
+    /// Delete a VM (and its disks).
+    Delete {
+        target: super::ops::Target,
+        with_storage: bool,
+    },
     /// Quit while operations are still running.
     Quit,
 }
@@ -182,6 +187,8 @@ pub enum Pending {
 pub struct Confirm {
     pub question: String,
     pub pending: Pending,
+    /// For what cannot be undone: the name to type, and what was typed so far.
+    pub typed: Option<(String, String)>,
 }
 
 /// Everything the UI shows.

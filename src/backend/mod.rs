@@ -82,6 +82,12 @@ pub enum HostCommand {
     AbortJob {
         uuid: String,
     },
+    /// Undefines a stopped VM, and with `with_storage` deletes its disks.
+    Delete {
+        uuid: String,
+        op: OpId,
+        with_storage: bool,
+    },
     /// Skip the rest of the back-off and try to connect now.
     ReconnectNow,
     Shutdown,
@@ -93,9 +99,44 @@ impl HostCommand {
         match self {
             HostCommand::Power { .. }
             | HostCommand::Migrate { .. }
-            | HostCommand::AbortJob { .. } => true,
+            | HostCommand::AbortJob { .. }
+            | HostCommand::Delete { .. } => true,
             HostCommand::LoadDetails { .. } | HostCommand::ReconnectNow | HostCommand::Shutdown => {
                 false
+            }
+        }
+    }
+}
+
+impl HostCommand {
+    /// The operation a command answers with `OpFinished`.
+    pub fn op(&self) -> Option<OpId> {
+        match self {
+            HostCommand::Power { op, .. }
+            | HostCommand::Migrate { op, .. }
+            | HostCommand::Delete { op, .. } => Some(*op),
+            _ => None,
+        }
+    }
+}
+
+/// Answers a command that arrives while the host is down, so nothing waits forever.
+pub fn answer_while_down(command: HostCommand, sink: &EventSink) {
+    let down = || "the host is down".to_string();
+    match command {
+        HostCommand::LoadDetails { uuid } => sink(HostEvent::Details {
+            uuid,
+            result: Err(down()),
+        }),
+        HostCommand::AbortJob { .. } => {
+            sink(HostEvent::Notice(format!("cannot abort: {}", down())))
+        }
+        other => {
+            if let Some(op) = other.op() {
+                sink(HostEvent::OpFinished {
+                    op,
+                    result: Err(down()),
+                });
             }
         }
     }

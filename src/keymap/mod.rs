@@ -94,12 +94,18 @@ pub enum Action {
     MigrateVm,
     /// Aborts a running migration.
     AbortJob,
+    /// Deletes the selected VM (its name must be typed).
+    DeleteVm,
 }
 
 impl Action {
     /// Actions that change a VM: absent from hints and help in read-only mode.
     pub fn mutates(self) -> bool {
-        self.power().is_some() || matches!(self, Action::MigrateVm | Action::AbortJob)
+        self.power().is_some()
+            || matches!(
+                self,
+                Action::MigrateVm | Action::AbortJob | Action::DeleteVm
+            )
     }
 
     /// The power action this key stands for.

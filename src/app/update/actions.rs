@@ -54,6 +54,7 @@ pub fn request(state: &mut State, action: PowerAction) -> Vec<Effect> {
     state.confirm = Some(Confirm {
         question,
         pending: Pending::Power(action, targets),
+        typed: None,
     });
     Vec::new()
 }
@@ -120,7 +121,7 @@ pub fn finished(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<
     };
     let place = match &entry.kind {
         OpKind::Migrate { to_name, .. } => format!("{} → {to_name}", entry.host_name),
-        OpKind::Power(_) => format!("on {}", entry.host_name),
+        OpKind::Power(_) | OpKind::Delete { .. } => format!("on {}", entry.host_name),
     };
     let text = format!(
         "{} {} {place}: {outcome}",
@@ -154,4 +155,61 @@ pub fn toggle_mark(state: &mut State) {
         state.marked.insert(target);
     }
     super::nav::move_by(state, 1);
+}
+
+/// `Delete` / `:delete [--storage]`: one stopped VM, after its name is typed.
+pub fn request_delete(state: &mut State, with_storage: bool) -> Vec<Effect> {
+    let targets = targets(state);
+    let [target] = targets.as_slice() else {
+        let why = if targets.is_empty() {
+            "select the VM to delete"
+        } else {
+            "delete one VM at a time"
+        };
+        set_status(state, Level::Warn, why);
+        return Vec::new();
+    };
+    let pool = &state.pools[target.pool];
+    if pool.read_only {
+        let text = format!("refused: pool {} is read-only", pool.name);
+        set_status(state, Level::Error, text);
+        return Vec::new();
+    }
+    let what = if with_storage {
+        "and its disks"
+    } else {
+        "(its disks stay)"
+    };
+    let question = format!(
+        "Delete {} on {} {what}? Type its name:",
+        target.name, pool.hosts[target.host].name
+    );
+    state.confirm = Some(Confirm {
+        question,
+        pending: Pending::Delete {
+            target: target.clone(),
+            with_storage,
+        },
+        typed: Some((target.name.clone(), String::new())),
+    });
+    Vec::new()
+}
+
+/// Confirmed by name.
+pub fn start_delete(state: &mut State, target: Target, with_storage: bool) -> Vec<Effect> {
+    state.marked.clear();
+    let host_name = state.pools[target.pool].hosts[target.host].name.clone();
+    let (pool, host, uuid) = (target.pool, target.host, target.uuid.clone());
+    let op = state
+        .ops
+        .add(OpKind::Delete { with_storage }, target, host_name);
+    vec![Effect::Host {
+        pool,
+        host,
+        command: HostCommand::Delete {
+            uuid,
+            op,
+            with_storage,
+        },
+    }]
 }

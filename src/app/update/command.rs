@@ -7,8 +7,12 @@ use crate::app::state::{Level, State, View};
 use crate::model::action::PowerAction;
 
 /// What `:help` and errors list.
-pub const COMMANDS: &str =
-    ":pools (:p)  :hosts [POOL] (:h)  :vms [POOL] (:v)  :vm NAME  :help  :quit (:q)";
+pub const COMMANDS: [&str; 4] = [
+    ":pools (:p)  :hosts [POOL] (:h)  :vms [POOL] (:v)  :vm NAME  :ops  :help  :quit (:q)",
+    "on the selected or marked VMs: :start :shutdown :reboot :reset :off :suspend :resume",
+    ":migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s]",
+    ":delete [--storage] (one VM; asks for its name)",
+];
 
 pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
     let mut words = line.split_whitespace();
@@ -30,6 +34,9 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         ("quit" | "q", _) => super::nav::quit(state),
         ("q!", _) => state.quit = true,
         ("ops" | "operations", _) => jump(state, View::Ops),
+        ("delete", flag) if flag.is_none() || flag == Some("--storage") => {
+            return super::actions::request_delete(state, flag.is_some());
+        }
         ("migrate", _) => {
             let args: Vec<&str> = line.split_whitespace().skip(1).collect();
             return super::migrate::request(state, &args);
@@ -42,7 +49,10 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         (other, _) => set_status(
             state,
             Level::Error,
-            format!("unknown command ':{other}' — try {COMMANDS}"),
+            format!(
+                "unknown command ':{other}' — try {} (:help lists all)",
+                COMMANDS[0]
+            ),
         ),
     }
     Vec::new()

@@ -151,6 +151,7 @@ pub fn on_event(state: &mut State, id: ConsoleId, event: ConsoleEvent) -> Vec<Ef
             state.confirm = Some(Confirm {
                 question,
                 pending: Pending::ForceConsole(id),
+                typed: None,
             });
         }
         ConsoleEvent::Closed(reason) => {

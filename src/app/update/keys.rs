@@ -4,7 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
 use super::{actions, console, input, migrate, nav};
 use crate::app::msg::Effect;
-use crate::app::state::{Pending, State, View};
+use crate::app::state::{Level, Pending, State, View};
 use crate::keymap::{Action, Chord, Context};
 
 /// The keymap context of what has focus.
@@ -46,15 +46,44 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
-/// A yes/no question is open: `y` or Enter does it, anything else drops it.
+/// A question is open: `y` or Enter does it (after typing the name, where one is asked
+/// for); anything else drops it.
 fn answer(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    let Some(confirm) = state.confirm.take() else {
+    let Some(mut confirm) = state.confirm.take() else {
         return Vec::new();
     };
+    if let Some((expected, typed)) = &mut confirm.typed {
+        match code {
+            KeyCode::Char(c) => typed.push(c),
+            KeyCode::Backspace => {
+                typed.pop();
+            }
+            KeyCode::Enter if typed == expected => return carry_out(state, confirm.pending),
+            KeyCode::Enter => {
+                super::set_status(
+                    state,
+                    Level::Warn,
+                    "the name did not match; nothing was deleted",
+                );
+                return Vec::new();
+            }
+            _ => return Vec::new(),
+        }
+        state.confirm = Some(confirm);
+        return Vec::new();
+    }
     if !matches!(code, KeyCode::Char('y' | 'Y') | KeyCode::Enter) {
         return Vec::new();
     }
-    match confirm.pending {
+    carry_out(state, confirm.pending)
+}
+
+fn carry_out(state: &mut State, pending: Pending) -> Vec<Effect> {
+    match pending {
+        Pending::Delete {
+            target,
+            with_storage,
+        } => actions::start_delete(state, target, with_storage),
         Pending::ForceConsole(id) => match state.consoles.find(id) {
             Some(index) => {
                 state.consoles.active = index;
@@ -82,6 +111,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Ops => nav::jump(state, View::Ops),
         Action::MigrateVm => input::open_command_with(state, "migrate "),
         Action::AbortJob => return migrate::abort(state),
+        Action::DeleteVm => return actions::request_delete(state, false),
         Action::Mark => actions::toggle_mark(state),
         Action::Back => nav::back(state),
         Action::Open => return nav::open(state),

@@ -37,6 +37,7 @@ pub fn request(state: &mut State, args: &[&str]) -> Vec<Effect> {
                     to_host,
                     options,
                 },
+                typed: None,
             });
         }
         Err(e) => set_status(state, Level::Error, e),

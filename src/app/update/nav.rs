@@ -138,5 +138,6 @@ pub fn quit(state: &mut State) {
     state.confirm = Some(crate::app::state::Confirm {
         question,
         pending: crate::app::state::Pending::Quit,
+        typed: None,
     });
 }

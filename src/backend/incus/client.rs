@@ -116,6 +116,18 @@ impl Client {
         self.send_json(reqwest::Method::PUT, path, body).await
     }
 
+    /// `DELETE path`; returns the whole envelope.
+    pub async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<Envelope<T>, String> {
+        envelope(
+            self.http
+                .delete(self.url(path))
+                .send()
+                .await
+                .map_err(describe)?,
+        )
+        .await
+    }
+
     async fn send_json<T: DeserializeOwned>(
         &self,
         method: reqwest::Method,

@@ -28,16 +28,17 @@ fn incus_action(action: PowerAction) -> (&'static str, bool) {
     }
 }
 
-pub async fn power(
-    client: &Client,
-    project: &str,
-    name: &str,
-    action: PowerAction,
-) -> Result<(), String> {
-    let (verb, force) = incus_action(action);
-    let body = json!({ "action": verb, "force": force, "timeout": 30 });
-    let path = format!("/1.0/instances/{name}/state?project={project}");
-    let started = client.put::<Operation>(&path, &body).await?.metadata;
+/// Deletes a stopped instance with its storage (Incus always removes the root disk).
+pub async fn delete(client: &Client, project: &str, name: &str) -> Result<(), String> {
+    let started = client
+        .delete::<Operation>(&format!("/1.0/instances/{name}?project={project}"))
+        .await?
+        .metadata;
+    wait(client, &started).await
+}
+
+/// Waits for an async operation and turns its outcome into a result.
+async fn wait(client: &Client, started: &Operation) -> Result<(), String> {
     let done: Operation = client
         .get(&format!("/1.0/operations/{}/wait?timeout=120", started.id))
         .await?;
@@ -53,6 +54,19 @@ pub async fn power(
             }
         ))
     }
+}
+
+pub async fn power(
+    client: &Client,
+    project: &str,
+    name: &str,
+    action: PowerAction,
+) -> Result<(), String> {
+    let (verb, force) = incus_action(action);
+    let body = json!({ "action": verb, "force": force, "timeout": 30 });
+    let path = format!("/1.0/instances/{name}/state?project={project}");
+    let started = client.put::<Operation>(&path, &body).await?.metadata;
+    wait(client, &started).await
 }
 
 #[cfg(test)]

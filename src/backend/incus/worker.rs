@@ -17,13 +17,14 @@ use super::convert::HostSize;
 use super::inventory::{
     CpuSampler, Snapshot, all_instances, details, host_size, one_instance, snapshot,
 };
-use super::power::power;
+use super::power::{delete, power};
 use super::types::{Event, Instance};
 use super::{console, convert};
 use crate::backend::backoff::Backoff;
 use crate::backend::console::{ConsoleEvent, ConsoleRequest};
 use crate::backend::{
-    EventSink, HostCommand, HostDriver, HostEvent, HostSettings, refuse_in_read_only,
+    EventSink, HostCommand, HostDriver, HostEvent, HostSettings, answer_while_down,
+    refuse_in_read_only,
 };
 use crate::config::IncusConfig;
 
@@ -125,22 +126,10 @@ async fn wait_before_retry(
         match input {
             None | Some(Input::Command(HostCommand::Shutdown)) => return true,
             Some(Input::Command(HostCommand::ReconnectNow)) => return false,
-            Some(Input::Command(HostCommand::LoadDetails { uuid })) => sink(HostEvent::Details {
-                uuid,
-                result: Err("the host is down".into()),
-            }),
             Some(Input::OpenConsole(request)) => {
                 (request.sink)(ConsoleEvent::Failed("the host is down".into()));
             }
-            Some(Input::Command(
-                HostCommand::Power { op, .. } | HostCommand::Migrate { op, .. },
-            )) => {
-                sink(HostEvent::OpFinished {
-                    op,
-                    result: Err("the host is down".into()),
-                });
-            }
-            Some(Input::Command(HostCommand::AbortJob { .. })) => {}
+            Some(Input::Command(command)) => answer_while_down(command, sink),
         }
     }
 }
@@ -322,6 +311,14 @@ impl Session {
                     (None, Some((project, name))) => {
                         power(&self.client, project, name, action).await
                     }
+                    (None, None) => Err("no such instance".into()),
+                };
+                sink(HostEvent::OpFinished { op, result });
+            }
+            HostCommand::Delete { uuid, op, .. } => {
+                let result = match (refused, self.names.get(&uuid)) {
+                    (Some(refused), _) => Err(refused),
+                    (None, Some((project, name))) => delete(&self.client, project, name).await,
                     (None, None) => Err("no such instance".into()),
                 };
                 sink(HostEvent::OpFinished { op, result });

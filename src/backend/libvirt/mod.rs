@@ -2,6 +2,7 @@
 //! lacks (bulk stats, events, close callback) done over `virt::sys` in `ffi` and `events`.
 
 mod console;
+mod delete;
 mod events;
 mod ffi;
 mod init;

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use virt::connect::Connect;
 
 use super::console::{self, OpenError};
+use super::delete::delete;
 use super::events::{EVENT_UNDEFINED, LibvirtEvent, Registration, close_reason};
 use super::init::ensure_event_loop;
 use super::inventory::{CpuSampler, details, one_vm, snapshot};
@@ -18,7 +19,8 @@ use super::power::power;
 use crate::backend::backoff::Backoff;
 use crate::backend::console::{ConsoleEvent, ConsoleRequest};
 use crate::backend::{
-    EventSink, HostCommand, HostDriver, HostEvent, HostSettings, OpId, refuse_in_read_only,
+    EventSink, HostCommand, HostDriver, HostEvent, HostSettings, OpId, answer_while_down,
+    refuse_in_read_only,
 };
 use crate::model::action::MigrationProgress;
 
@@ -126,21 +128,7 @@ fn wait_before_retry(rx: &Receiver<WorkerInput>, sink: &EventSink, delay: Durati
             Err(RecvTimeoutError::Disconnected) => return true,
             Ok(WorkerInput::Command(HostCommand::Shutdown)) => return true,
             Ok(WorkerInput::Command(HostCommand::ReconnectNow)) => return false,
-            Ok(WorkerInput::Command(HostCommand::LoadDetails { uuid })) => {
-                sink(HostEvent::Details {
-                    uuid,
-                    result: Err("the host is down".into()),
-                })
-            }
-            Ok(WorkerInput::Command(
-                HostCommand::Power { op, .. } | HostCommand::Migrate { op, .. },
-            )) => sink(HostEvent::OpFinished {
-                op,
-                result: Err("the host is down".into()),
-            }),
-            Ok(WorkerInput::Command(HostCommand::AbortJob { .. })) => {
-                sink(HostEvent::Notice("cannot abort: the host is down".into()));
-            }
+            Ok(WorkerInput::Command(command)) => answer_while_down(command, sink),
             Ok(input @ (WorkerInput::Progress { .. } | WorkerInput::OpDone { .. })) => {
                 forward_op(input, sink);
             }
@@ -215,19 +203,18 @@ impl Session {
     fn handle(&self, input: WorkerInput, sink: &EventSink, read_only: bool) -> Option<Ended> {
         match input {
             WorkerInput::Command(HostCommand::Shutdown) => return Some(Ended::Shutdown),
-            WorkerInput::Command(
-                command @ (HostCommand::Power { .. }
-                | HostCommand::Migrate { .. }
-                | HostCommand::AbortJob { .. }),
-            ) => self.run_op(command, sink, read_only),
+            WorkerInput::Command(command) if command.mutates() => {
+                self.run_op(command, sink, read_only)
+            }
             input @ (WorkerInput::Progress { .. } | WorkerInput::OpDone { .. }) => {
                 forward_op(input, sink);
             }
-            WorkerInput::Command(HostCommand::ReconnectNow) => {}
             WorkerInput::Command(HostCommand::LoadDetails { uuid }) => {
                 let result = details(&self.conn, &uuid);
                 sink(HostEvent::Details { uuid, result });
             }
+            // ReconnectNow means nothing while connected; mutating commands went to run_op.
+            WorkerInput::Command(_) => {}
             WorkerInput::Libvirt(LibvirtEvent::Closed { generation, reason }) => {
                 if generation == self.generation {
                     return Some(Ended::Lost(close_reason(reason).into()));
@@ -282,6 +269,14 @@ impl Session {
         match command {
             HostCommand::Power { uuid, action, op } => {
                 let result = power(&self.conn, &uuid, action);
+                sink(HostEvent::OpFinished { op, result });
+            }
+            HostCommand::Delete {
+                uuid,
+                op,
+                with_storage,
+            } => {
+                let result = delete(&self.conn, &uuid, with_storage);
                 sink(HostEvent::OpFinished { op, result });
             }
             HostCommand::Migrate {

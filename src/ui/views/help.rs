@@ -30,10 +30,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         lines.push(Line::default());
     }
     lines.push(Line::from(Span::styled("Commands", theme.style("header"))));
-    lines.push(Line::from(Span::styled(
-        format!("  {COMMANDS}"),
-        theme.style("text"),
-    )));
+    for command in COMMANDS {
+        lines.push(Line::from(Span::styled(
+            format!("  {command}"),
+            theme.style("text"),
+        )));
+    }
     lines.push(Line::from(Span::styled(
         "  Filter: fuzzy; start with ! to show what does not match.",
         theme.style("text"),

@@ -11,7 +11,10 @@ use crate::app::state::{InputKind, Level};
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = state.theme();
     if let Some(confirm) = &state.confirm {
-        let text = format!("{} [y/N]", confirm.question);
+        let text = match &confirm.typed {
+            Some((_, typed)) => format!("{} {typed}", confirm.question),
+            None => format!("{} [y/N]", confirm.question),
+        };
         frame.render_widget(
             Paragraph::new(Span::styled(text, theme.style("status_warn"))),
             area,
