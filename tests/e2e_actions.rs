@@ -224,3 +224,51 @@ fn delete_asks_for_the_name_and_removes_the_domain_and_its_disk() {
         "{audit}"
     );
 }
+
+#[test]
+fn snapshots_create_revert_delete_on_a_qcow2_domain() {
+    let Some(lab) = lab_config() else { return };
+    let uri = lab_ctl(&["uri", "2"]);
+    for name in ["s1", "s2"] {
+        let _ = std::process::Command::new("virsh")
+            .args(["-c", &uri, "snapshot-delete", "lab2-spare", name])
+            .output();
+    }
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 140, 48);
+    tui.wait_text("lab2-spare");
+    tui.send(":vm lab2-spare\r");
+    tui.wait_text("Snapshots");
+    tui.send(":snapshot s1 the first one\r");
+    tui.wait_for("s1 listed", LONG, |s| {
+        s.lines()
+            .any(|l| l.contains("* s1") && l.contains("the first one"))
+    });
+    tui.send(":snapshot s2\r");
+    tui.wait_for("s2 under s1, current", LONG, |s| {
+        s.lines().any(|l| l.contains("*   s2"))
+    });
+    tui.send(":revert s1\r");
+    tui.wait_text("Revert lab2-spare on lab2 to snapshot s1? Its current state is lost. [y/N]");
+    tui.send("y");
+    tui.wait_for("s1 current again", LONG, |s| {
+        s.lines().any(|l| l.contains("* s1"))
+    });
+    tui.send(":snapshot-delete s2\r");
+    tui.send("y");
+    tui.wait_for("s2 gone", LONG, |s| {
+        !s.contains(" s2 ") && s.contains("snapshot-delete lab2-spare on lab2: ok")
+    });
+    tui.send(":snapshot-delete s1\r");
+    tui.send("y");
+    tui.wait_for("no snapshots", LONG, |s| {
+        s.contains("snapshot-delete lab2-spare on lab2: ok") && !s.contains(" s1 ")
+    });
+    let listed = virsh(&uri, &["snapshot-list", "lab2-spare", "--name"]);
+    assert!(listed.trim().is_empty(), "{listed}");
+    let audit = std::fs::read_to_string(tui.home.path().join("data/vmdeck/audit.jsonl")).unwrap();
+    assert_eq!(audit.lines().count(), 5, "{audit}");
+    assert!(
+        audit.contains("\"action\":\"revert\"") && audit.contains("name=s1"),
+        "{audit}"
+    );
+}

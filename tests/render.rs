@@ -8,7 +8,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use vmdeck::app::State;
 use vmdeck::backend::HostEvent;
-use vmdeck::model::{Disk, Nic, VmDetails};
+use vmdeck::model::{Disk, Nic, Snapshot, VmDetails};
 
 fn draw(state: &State, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
@@ -75,6 +75,12 @@ fn open_db(s: &mut State) {
             model: "virtio".into(),
         }],
         xml: "<domain type='qemu'>\n  <name>db-1</name>\n</domain>".into(),
+        snapshots: vec![
+            snapshot("base", None, 1_700_000_000, false),
+            snapshot("before-upgrade", Some("base"), 1_700_100_000, false),
+            snapshot("after-upgrade", Some("before-upgrade"), 1_700_200_000, true),
+            snapshot("experiment", Some("base"), 1_700_150_000, false),
+        ],
     };
     host(
         s,
@@ -91,7 +97,7 @@ fn open_db(s: &mut State) {
 fn vm_detail() {
     let mut s = state();
     open_db(&mut s);
-    insta::assert_snapshot!(draw(&s, 90, 30));
+    insta::assert_snapshot!(draw(&s, 90, 36));
 }
 
 #[test]
@@ -151,4 +157,15 @@ fn closed_console_says_why_and_how_to_reconnect() {
         },
     );
     insta::assert_snapshot!(draw(&s, 80, 20));
+}
+
+fn snapshot(name: &str, parent: Option<&str>, created: i64, current: bool) -> Snapshot {
+    Snapshot {
+        name: name.into(),
+        parent: parent.map(str::to_string),
+        description: String::new(),
+        created,
+        state: "shutoff".into(),
+        current,
+    }
 }

@@ -2,7 +2,7 @@
 //! line and the audit log.
 
 use crate::backend::OpId;
-use crate::model::action::{MigrateOptions, MigrationProgress, PowerAction};
+use crate::model::action::{MigrateOptions, MigrationProgress, PowerAction, SnapshotAction};
 
 /// A VM an action applies to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -25,6 +25,7 @@ pub enum OpKind {
     Delete {
         with_storage: bool,
     },
+    Snapshot(SnapshotAction),
 }
 
 impl OpKind {
@@ -34,6 +35,7 @@ impl OpKind {
             OpKind::Power(action) => action.command(),
             OpKind::Migrate { .. } => "migrate",
             OpKind::Delete { .. } => "delete",
+            OpKind::Snapshot(action) => action.command(),
         }
     }
 
@@ -43,11 +45,10 @@ impl OpKind {
             to_name, options, ..
         } = self
         else {
-            let storage = matches!(self, OpKind::Delete { with_storage: true });
-            return if storage {
-                "with-storage".into()
-            } else {
-                String::new()
+            return match self {
+                OpKind::Delete { with_storage: true } => "with-storage".into(),
+                OpKind::Snapshot(action) => format!("name={}", action.name()),
+                _ => String::new(),
             };
         };
         let mut words = vec![format!("to={to_name}")];

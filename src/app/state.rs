@@ -179,6 +179,11 @@ pub enum Pending {
         target: super::ops::Target,
         with_storage: bool,
     },
+    /// Revert to or delete a snapshot.
+    Snapshot {
+        target: super::ops::Target,
+        action: crate::model::action::SnapshotAction,
+    },
     /// Quit while operations are still running.
     Quit,
 }

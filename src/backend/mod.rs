@@ -7,7 +7,7 @@ pub mod incus;
 pub mod libvirt;
 
 use crate::config::{HostConfig, PoolConfig};
-use crate::model::action::{MigrateOptions, MigrationProgress, PowerAction};
+use crate::model::action::{MigrateOptions, MigrationProgress, PowerAction, SnapshotAction};
 use crate::model::{Driver, HostInventory, Vm, VmDetails, VmSample};
 
 /// What a host supervisor reports about its host.
@@ -82,6 +82,12 @@ pub enum HostCommand {
     AbortJob {
         uuid: String,
     },
+    /// Creates, reverts to or deletes a snapshot.
+    Snapshot {
+        uuid: String,
+        op: OpId,
+        action: SnapshotAction,
+    },
     /// Undefines a stopped VM, and with `with_storage` deletes its disks.
     Delete {
         uuid: String,
@@ -100,7 +106,8 @@ impl HostCommand {
             HostCommand::Power { .. }
             | HostCommand::Migrate { .. }
             | HostCommand::AbortJob { .. }
-            | HostCommand::Delete { .. } => true,
+            | HostCommand::Delete { .. }
+            | HostCommand::Snapshot { .. } => true,
             HostCommand::LoadDetails { .. } | HostCommand::ReconnectNow | HostCommand::Shutdown => {
                 false
             }
@@ -114,7 +121,8 @@ impl HostCommand {
         match self {
             HostCommand::Power { op, .. }
             | HostCommand::Migrate { op, .. }
-            | HostCommand::Delete { op, .. } => Some(*op),
+            | HostCommand::Delete { op, .. }
+            | HostCommand::Snapshot { op, .. } => Some(*op),
             _ => None,
         }
     }

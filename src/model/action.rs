@@ -110,3 +110,29 @@ impl MigrationProgress {
         super::units::percent(self.processed_bytes as f64, self.total_bytes as f64)
     }
 }
+
+/// What to do with a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SnapshotAction {
+    Create { name: String, description: String },
+    Revert { name: String },
+    Delete { name: String },
+}
+
+impl SnapshotAction {
+    pub fn command(&self) -> &'static str {
+        match self {
+            SnapshotAction::Create { .. } => "snapshot",
+            SnapshotAction::Revert { .. } => "revert",
+            SnapshotAction::Delete { .. } => "snapshot-delete",
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            SnapshotAction::Create { name, .. }
+            | SnapshotAction::Revert { name }
+            | SnapshotAction::Delete { name } => name,
+        }
+    }
+}

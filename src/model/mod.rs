@@ -157,12 +157,26 @@ pub struct Nic {
     pub model: String,
 }
 
+/// A snapshot of a VM.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Snapshot {
+    pub name: String,
+    pub parent: Option<String>,
+    pub description: String,
+    /// Seconds since the Unix epoch.
+    pub created: i64,
+    /// The VM's state when it was taken (running snapshots hold memory too).
+    pub state: String,
+    pub current: bool,
+}
+
 /// What the detail view needs beyond the inventory, loaded on demand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VmDetails {
     pub disks: Vec<Disk>,
     pub nics: Vec<Nic>,
     pub xml: String,
+    pub snapshots: Vec<Snapshot>,
 }
 
 /// Live per-VM numbers from a periodic stats pass.

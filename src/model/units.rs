@@ -48,8 +48,42 @@ pub fn percent(part: f64, whole: f64) -> f64 {
     }
 }
 
+/// Year, month, day, hour, minute, second (UTC) of a Unix time, without a date crate.
+fn civil(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day, rest / 3600, rest % 3600 / 60, rest % 60)
+}
+
+/// `2026-11-22 14:05 UTC`.
+pub fn utc(secs: i64) -> String {
+    let (y, mo, d, h, mi, _) = civil(secs);
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC")
+}
+
+/// `20261122T140501Z`, for file names.
+pub fn utc_compact(secs: i64) -> String {
+    let (y, mo, d, h, mi, s) = civil(secs);
+    format!("{y:04}{mo:02}{d:02}T{h:02}{mi:02}{s:02}Z")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dates() {
+        assert_eq!(super::utc(1_700_000_000), "2023-11-14 22:13 UTC");
+        assert_eq!(super::utc_compact(0), "19700101T000000Z");
+    }
+
     use super::*;
 
     #[test]

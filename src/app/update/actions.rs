@@ -121,7 +121,9 @@ pub fn finished(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<
     };
     let place = match &entry.kind {
         OpKind::Migrate { to_name, .. } => format!("{} → {to_name}", entry.host_name),
-        OpKind::Power(_) | OpKind::Delete { .. } => format!("on {}", entry.host_name),
+        OpKind::Power(_) | OpKind::Delete { .. } | OpKind::Snapshot(_) => {
+            format!("on {}", entry.host_name)
+        }
     };
     let text = format!(
         "{} {} {place}: {outcome}",
@@ -129,14 +131,27 @@ pub fn finished(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<
         entry.target.name
     );
     set_status(state, level, text);
-    vec![Effect::Audit {
+    let mut effects = Vec::new();
+    if matches!(entry.kind, OpKind::Snapshot(_)) {
+        // The detail view lists snapshots: show the change.
+        let command = HostCommand::LoadDetails {
+            uuid: entry.target.uuid.clone(),
+        };
+        effects.push(Effect::Host {
+            pool: entry.target.pool,
+            host: entry.target.host,
+            command,
+        });
+    }
+    effects.push(Effect::Audit {
         pool: state.pools[entry.target.pool].name.clone(),
         host: entry.host_name,
         vm: entry.target.name,
         action: entry.kind.command().to_string(),
         params: entry.kind.params(),
         result: outcome,
-    }]
+    });
+    effects
 }
 
 /// Space: mark or unmark the selected VM, then move down.

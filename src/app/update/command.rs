@@ -7,11 +7,12 @@ use crate::app::state::{Level, State, View};
 use crate::model::action::PowerAction;
 
 /// What `:help` and errors list.
-pub const COMMANDS: [&str; 4] = [
+pub const COMMANDS: [&str; 5] = [
     ":pools (:p)  :hosts [POOL] (:h)  :vms [POOL] (:v)  :vm NAME  :ops  :help  :quit (:q)",
     "on the selected or marked VMs: :start :shutdown :reboot :reset :off :suspend :resume",
     ":migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s]",
     ":delete [--storage] (one VM; asks for its name)",
+    ":snapshot NAME [DESCRIPTION]  :revert NAME  :snapshot-delete NAME (one VM)",
 ];
 
 pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
@@ -36,6 +37,10 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         ("ops" | "operations", _) => jump(state, View::Ops),
         ("delete", flag) if flag.is_none() || flag == Some("--storage") => {
             return super::actions::request_delete(state, flag.is_some());
+        }
+        ("snapshot" | "revert" | "snapshot-delete", _) => {
+            let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+            return super::snapshots::command(state, name, &args);
         }
         ("migrate", _) => {
             let args: Vec<&str> = line.split_whitespace().skip(1).collect();

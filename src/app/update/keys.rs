@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
-use super::{actions, console, input, migrate, nav};
+use super::{actions, console, input, migrate, nav, snapshots};
 use crate::app::msg::Effect;
 use crate::app::state::{Level, Pending, State, View};
 use crate::keymap::{Action, Chord, Context};
@@ -80,6 +80,7 @@ fn answer(state: &mut State, code: KeyCode) -> Vec<Effect> {
 
 fn carry_out(state: &mut State, pending: Pending) -> Vec<Effect> {
     match pending {
+        Pending::Snapshot { target, action } => snapshots::start(state, target, action),
         Pending::Delete {
             target,
             with_storage,

@@ -16,6 +16,7 @@ mod migrate;
 
 pub use keys::context as focus_context;
 mod nav;
+mod snapshots;
 
 use super::layout;
 use super::msg::{Effect, Msg};

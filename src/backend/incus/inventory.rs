@@ -165,6 +165,7 @@ pub fn details(instance: &Instance) -> VmDetails {
         disks,
         nics,
         xml: describe_config(instance),
+        snapshots: Vec::new(),
     }
 }
 

@@ -323,15 +323,18 @@ impl Session {
                 };
                 sink(HostEvent::OpFinished { op, result });
             }
-            HostCommand::Migrate { op, .. } => {
-                let why =
-                    refused.unwrap_or_else(|| "moving Incus instances is not supported yet".into());
-                sink(HostEvent::OpFinished {
-                    op,
-                    result: Err(why),
-                });
+            // Every operation gets an answer, even one this backend cannot do yet.
+            other => {
+                if let Some(op) = other.op() {
+                    let what = other_name(&other);
+                    let why =
+                        refused.unwrap_or_else(|| format!("{what} is not supported for Incus yet"));
+                    sink(HostEvent::OpFinished {
+                        op,
+                        result: Err(why),
+                    });
+                }
             }
-            _ => {}
         }
     }
 
@@ -365,4 +368,12 @@ fn changes_instance(action: &str) -> bool {
             | "instance-restored"
             | "instance-migrated"
     )
+}
+
+fn other_name(command: &HostCommand) -> &'static str {
+    match command {
+        HostCommand::Migrate { .. } => "moving instances",
+        HostCommand::Snapshot { .. } => "snapshots",
+        _ => "this action",
+    }
 }

@@ -154,7 +154,13 @@ pub fn details(conn: &Connect, uuid: &str) -> Result<VmDetails, String> {
     let dom = conn.lookup_domain_by_uuid_string(uuid).map_err(err)?;
     let xml = dom.xml_desc(0).map_err(err)?;
     let (disks, nics) = parse_devices(&xml)?;
-    Ok(VmDetails { disks, nics, xml })
+    let snapshots = super::snapshot::list(&dom);
+    Ok(VmDetails {
+        disks,
+        nics,
+        xml,
+        snapshots,
+    })
 }
 
 /// CPU % from the difference of two cumulative CPU-time readings.

@@ -9,6 +9,7 @@ mod init;
 mod inventory;
 mod migrate;
 mod power;
+mod snapshot;
 mod worker;
 mod xml;
 

@@ -16,6 +16,7 @@ use super::init::ensure_event_loop;
 use super::inventory::{CpuSampler, details, one_vm, snapshot};
 use super::migrate;
 use super::power::power;
+use super::snapshot;
 use crate::backend::backoff::Backoff;
 use crate::backend::console::{ConsoleEvent, ConsoleRequest};
 use crate::backend::{
@@ -269,6 +270,10 @@ impl Session {
         match command {
             HostCommand::Power { uuid, action, op } => {
                 let result = power(&self.conn, &uuid, action);
+                sink(HostEvent::OpFinished { op, result });
+            }
+            HostCommand::Snapshot { uuid, op, action } => {
+                let result = snapshot::run(&self.conn, &uuid, &action);
                 sink(HostEvent::OpFinished { op, result });
             }
             HostCommand::Delete {

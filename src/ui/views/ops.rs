@@ -26,7 +26,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         };
         let host = match &op.kind {
             OpKind::Migrate { to_name, .. } => format!("{} → {to_name}", op.host_name),
-            OpKind::Power(_) | OpKind::Delete { .. } => op.host_name.clone(),
+            OpKind::Power(_) | OpKind::Delete { .. } | OpKind::Snapshot(_) => op.host_name.clone(),
         };
         lines.push(Line::from(vec![
             Span::raw(format!(

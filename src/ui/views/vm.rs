@@ -8,8 +8,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::app::State;
 use crate::app::table::host_status_text;
-use crate::model::units::bytes;
-use crate::model::{Vm, VmDetails};
+use crate::model::units::{self, bytes};
+use crate::model::{Snapshot, Vm, VmDetails};
 use crate::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: usize, uuid: &str) {
@@ -161,6 +161,44 @@ fn device_lines<'a>(details: Option<&Result<VmDetails, String>>, theme: &Theme) 
             "  {:<18} {:<10} {:<12} {}",
             nic.mac, nic.kind, nic.source, nic.model
         )));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled("Snapshots", theme.style("title"))));
+    lines.extend(snapshot_lines(&details.snapshots, theme));
+    lines
+}
+
+/// The snapshot tree: children under their parent, the current one marked.
+fn snapshot_lines<'a>(snapshots: &[Snapshot], theme: &Theme) -> Vec<Line<'a>> {
+    if snapshots.is_empty() {
+        return vec![Line::from(Span::styled("  none", theme.style("dim")))];
+    }
+    let mut lines = Vec::new();
+    let mut stack: Vec<(&Snapshot, usize)> = snapshots
+        .iter()
+        .filter(|s| {
+            s.parent
+                .as_ref()
+                .is_none_or(|p| !snapshots.iter().any(|o| &o.name == p))
+        })
+        .rev()
+        .map(|s| (s, 0))
+        .collect();
+    while let Some((snap, depth)) = stack.pop() {
+        let mark = if snap.current { "*" } else { " " };
+        let text = format!(
+            "  {mark} {:<26} {:<9} {}  {}",
+            format!("{}{}", "  ".repeat(depth), snap.name),
+            snap.state,
+            units::utc(snap.created),
+            snap.description
+        );
+        lines.push(Line::from(text));
+        let children = snapshots
+            .iter()
+            .filter(|c| c.parent.as_deref() == Some(&snap.name))
+            .rev();
+        stack.extend(children.map(|c| (c, depth + 1)));
     }
     lines
 }

@@ -1,0 +1,78 @@
+//! `:snapshot NAME [DESCRIPTION]`, `:revert NAME`, `:snapshot-delete NAME` on the selected VM.
+//! Reverting and deleting lose something, so they ask first.
+
+use super::actions::targets;
+use super::set_status;
+use crate::app::msg::Effect;
+use crate::app::ops::{OpKind, Target};
+use crate::app::state::{Confirm, Level, Pending, State};
+use crate::backend::HostCommand;
+use crate::model::action::SnapshotAction;
+
+pub fn command(state: &mut State, verb: &str, args: &[&str]) -> Vec<Effect> {
+    let Some((name, rest)) = args.split_first() else {
+        set_status(state, Level::Error, format!("usage: :{verb} NAME"));
+        return Vec::new();
+    };
+    let name = name.to_string();
+    let targets = targets(state);
+    let [target] = targets.as_slice() else {
+        set_status(state, Level::Warn, "select one VM");
+        return Vec::new();
+    };
+    let pool = &state.pools[target.pool];
+    if pool.read_only {
+        let text = format!("refused: pool {} is read-only", pool.name);
+        set_status(state, Level::Error, text);
+        return Vec::new();
+    }
+    let host = &pool.hosts[target.host].name;
+    let (action, question) = match verb {
+        "revert" => {
+            let question = format!(
+                "Revert {} on {host} to snapshot {name}? Its current state is lost.",
+                target.name
+            );
+            (SnapshotAction::Revert { name }, Some(question))
+        }
+        "snapshot-delete" => {
+            let question = format!("Delete snapshot {name} of {} on {host}?", target.name);
+            (SnapshotAction::Delete { name }, Some(question))
+        }
+        _ => (
+            SnapshotAction::Create {
+                name,
+                description: rest.join(" "),
+            },
+            None,
+        ),
+    };
+    match question {
+        Some(question) => {
+            let pending = Pending::Snapshot {
+                target: target.clone(),
+                action,
+            };
+            state.confirm = Some(Confirm {
+                question,
+                pending,
+                typed: None,
+            });
+            Vec::new()
+        }
+        None => start(state, target.clone(), action),
+    }
+}
+
+pub fn start(state: &mut State, target: Target, action: SnapshotAction) -> Vec<Effect> {
+    let host_name = state.pools[target.pool].hosts[target.host].name.clone();
+    let (pool, host, uuid) = (target.pool, target.host, target.uuid.clone());
+    let op = state
+        .ops
+        .add(OpKind::Snapshot(action.clone()), target, host_name);
+    vec![Effect::Host {
+        pool,
+        host,
+        command: HostCommand::Snapshot { uuid, op, action },
+    }]
+}

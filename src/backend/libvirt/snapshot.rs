@@ -1,0 +1,130 @@
+//! Internal snapshots of a domain: list (as a tree, through each one's parent), create,
+//! revert, delete. Internal snapshots live inside qcow2 disks; other disks are refused up
+//! front with a clear reason.
+
+use roxmltree::Document;
+use virt::connect::Connect;
+use virt::domain::Domain;
+use virt::sys;
+
+use super::xml::parse_devices;
+use crate::model::Snapshot;
+use crate::model::action::SnapshotAction;
+
+fn message(e: virt::error::Error) -> String {
+    e.message().to_string()
+}
+
+/// Every snapshot of `dom`, oldest first.
+pub fn list(dom: &Domain) -> Vec<Snapshot> {
+    let Ok(snapshots) = dom.list_all_snapshots(0) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Snapshot> = snapshots
+        .iter()
+        .filter_map(|s| {
+            let current = s.is_current(0).unwrap_or(false);
+            parse(&s.xml_desc(0).ok()?, current)
+        })
+        .collect();
+    out.sort_by_key(|s| s.created);
+    out
+}
+
+fn parse(xml: &str, current: bool) -> Option<Snapshot> {
+    let doc = Document::parse(xml).ok()?;
+    let root = doc.root_element();
+    let text = |name: &str| {
+        root.children()
+            .find(|n| n.has_tag_name(name))
+            .and_then(|n| n.text())
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
+    let parent = root
+        .children()
+        .find(|n| n.has_tag_name("parent"))
+        .and_then(|p| p.children().find(|n| n.has_tag_name("name")))
+        .and_then(|n| n.text())
+        .map(str::to_string);
+    Some(Snapshot {
+        name: text("name"),
+        parent,
+        description: text("description"),
+        created: text("creationTime").parse().unwrap_or(0),
+        state: text("state"),
+        current,
+    })
+}
+
+pub fn run(conn: &Connect, uuid: &str, action: &SnapshotAction) -> Result<(), String> {
+    let dom = conn.lookup_domain_by_uuid_string(uuid).map_err(message)?;
+    match action {
+        SnapshotAction::Create { name, description } => {
+            needs_qcow2(&dom)?;
+            let xml = format!(
+                "<domainsnapshot><name>{}</name><description>{}</description></domainsnapshot>",
+                escape(name),
+                escape(description)
+            );
+            dom.create_snapshot_xml(&xml, 0)
+                .map(|_| ())
+                .map_err(message)
+        }
+        SnapshotAction::Revert { name } => {
+            let snapshot = Domain::lookup_snapshot_by_name(&dom, name, 0).map_err(message)?;
+            snapshot.revert(0).map_err(message)
+        }
+        SnapshotAction::Delete { name } => {
+            let snapshot = Domain::lookup_snapshot_by_name(&dom, name, 0).map_err(message)?;
+            snapshot.delete(0).map_err(message)
+        }
+    }
+}
+
+/// libvirt keeps internal snapshots inside the disk images, which only qcow2 can hold.
+fn needs_qcow2(dom: &Domain) -> Result<(), String> {
+    let (disks, _) = parse_devices(
+        &dom.xml_desc(sys::VIR_DOMAIN_XML_INACTIVE)
+            .map_err(message)?,
+    )?;
+    match disks
+        .iter()
+        .find(|d| d.device == "disk" && d.format != "qcow2")
+    {
+        Some(disk) => Err(format!(
+            "internal snapshots need qcow2 disks, and {} is {}",
+            disk.target,
+            if disk.format.is_empty() {
+                "of unknown format"
+            } else {
+                &disk.format
+            }
+        )),
+        None => Ok(()),
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn reads_snapshot_xml() {
+        let xml = "<domainsnapshot><name>s2</name><description>before upgrade</description>\
+            <state>shutoff</state><parent><name>s1</name></parent><creationTime>1700000000</creationTime></domainsnapshot>";
+        let snap = parse(xml, true).unwrap();
+        assert_eq!(snap.name, "s2");
+        assert_eq!(snap.parent.as_deref(), Some("s1"));
+        assert_eq!(snap.created, 1_700_000_000);
+        assert_eq!(snap.description, "before upgrade");
+        assert!(snap.current);
+    }
+}
