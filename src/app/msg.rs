@@ -6,6 +6,9 @@ use crate::backend::console::{ConsoleEvent, ConsoleId};
 use crate::backend::{HostCommand, HostEvent};
 
 /// Everything that can happen to the app.
+// Host events are large (a whole inventory); each message is moved once through a channel,
+// so boxing would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
     Key(KeyEvent),

@@ -2,7 +2,9 @@
 //! line and the audit log.
 
 use crate::backend::OpId;
-use crate::model::action::{MigrateOptions, MigrationProgress, PowerAction, SnapshotAction};
+use crate::model::action::{
+    CloneMode, MigrateOptions, MigrationProgress, PowerAction, SnapshotAction,
+};
 
 /// A VM an action applies to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -26,6 +28,10 @@ pub enum OpKind {
         with_storage: bool,
     },
     Snapshot(SnapshotAction),
+    Clone {
+        name: String,
+        mode: CloneMode,
+    },
 }
 
 impl OpKind {
@@ -36,6 +42,7 @@ impl OpKind {
             OpKind::Migrate { .. } => "migrate",
             OpKind::Delete { .. } => "delete",
             OpKind::Snapshot(action) => action.command(),
+            OpKind::Clone { .. } => "clone",
         }
     }
 
@@ -48,6 +55,7 @@ impl OpKind {
             return match self {
                 OpKind::Delete { with_storage: true } => "with-storage".into(),
                 OpKind::Snapshot(action) => format!("name={}", action.name()),
+                OpKind::Clone { name, mode } => format!("name={name} {}", mode.flag()),
                 _ => String::new(),
             };
         };

@@ -7,7 +7,9 @@ pub mod incus;
 pub mod libvirt;
 
 use crate::config::{HostConfig, PoolConfig};
-use crate::model::action::{MigrateOptions, MigrationProgress, PowerAction, SnapshotAction};
+use crate::model::action::{
+    CloneMode, MigrateOptions, MigrationProgress, PowerAction, SnapshotAction,
+};
 use crate::model::{Driver, HostInventory, Vm, VmDetails, VmSample};
 
 /// What a host supervisor reports about its host.
@@ -82,6 +84,13 @@ pub enum HostCommand {
     AbortJob {
         uuid: String,
     },
+    /// Makes a new VM from a shut-off one.
+    Clone {
+        uuid: String,
+        op: OpId,
+        name: String,
+        mode: CloneMode,
+    },
     /// Creates, reverts to or deletes a snapshot.
     Snapshot {
         uuid: String,
@@ -107,7 +116,8 @@ impl HostCommand {
             | HostCommand::Migrate { .. }
             | HostCommand::AbortJob { .. }
             | HostCommand::Delete { .. }
-            | HostCommand::Snapshot { .. } => true,
+            | HostCommand::Snapshot { .. }
+            | HostCommand::Clone { .. } => true,
             HostCommand::LoadDetails { .. } | HostCommand::ReconnectNow | HostCommand::Shutdown => {
                 false
             }
@@ -122,7 +132,8 @@ impl HostCommand {
             HostCommand::Power { op, .. }
             | HostCommand::Migrate { op, .. }
             | HostCommand::Delete { op, .. }
-            | HostCommand::Snapshot { op, .. } => Some(*op),
+            | HostCommand::Snapshot { op, .. }
+            | HostCommand::Clone { op, .. } => Some(*op),
             _ => None,
         }
     }

@@ -136,3 +136,30 @@ impl SnapshotAction {
         }
     }
 }
+
+/// How a clone gets its disks (the ZStack model).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloneMode {
+    /// A qcow2 overlay whose backing file is the source disk: instant and tiny.
+    Linked,
+    /// An independent copy of every disk.
+    Full,
+    /// Linked first, so the clone boots at once, then flattened with a block pull.
+    InstantFull,
+}
+
+impl CloneMode {
+    pub fn flag(self) -> &'static str {
+        match self {
+            CloneMode::Linked => "--linked",
+            CloneMode::Full => "--full",
+            CloneMode::InstantFull => "--instant-full",
+        }
+    }
+
+    pub fn from_flag(flag: &str) -> Option<CloneMode> {
+        [CloneMode::Linked, CloneMode::Full, CloneMode::InstantFull]
+            .into_iter()
+            .find(|m| m.flag() == flag)
+    }
+}

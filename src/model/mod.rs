@@ -76,6 +76,8 @@ pub struct VmStamp {
     pub group: Option<String>,
     pub set: Option<String>,
     pub image: Option<String>,
+    /// The VM this one was cloned from.
+    pub clone_of: Option<String>,
 }
 
 /// One VM as the inventory knows it.

@@ -121,9 +121,7 @@ pub fn finished(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<
     };
     let place = match &entry.kind {
         OpKind::Migrate { to_name, .. } => format!("{} → {to_name}", entry.host_name),
-        OpKind::Power(_) | OpKind::Delete { .. } | OpKind::Snapshot(_) => {
-            format!("on {}", entry.host_name)
-        }
+        _ => format!("on {}", entry.host_name),
     };
     let text = format!(
         "{} {} {place}: {outcome}",

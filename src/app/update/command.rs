@@ -7,12 +7,13 @@ use crate::app::state::{Level, State, View};
 use crate::model::action::PowerAction;
 
 /// What `:help` and errors list.
-pub const COMMANDS: [&str; 5] = [
+pub const COMMANDS: [&str; 6] = [
     ":pools (:p)  :hosts [POOL] (:h)  :vms [POOL] (:v)  :vm NAME  :ops  :help  :quit (:q)",
     "on the selected or marked VMs: :start :shutdown :reboot :reset :off :suspend :resume",
     ":migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s]",
     ":delete [--storage] (one VM; asks for its name)",
     ":snapshot NAME [DESCRIPTION]  :revert NAME  :snapshot-delete NAME (one VM)",
+    ":clone [NEWNAME] [--linked|--full|--instant-full] (one shut-off VM)",
 ];
 
 pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
@@ -41,6 +42,10 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         ("snapshot" | "revert" | "snapshot-delete", _) => {
             let args: Vec<&str> = line.split_whitespace().skip(1).collect();
             return super::snapshots::command(state, name, &args);
+        }
+        ("clone", _) => {
+            let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+            return super::clone::command(state, &args);
         }
         ("migrate", _) => {
             let args: Vec<&str> = line.split_whitespace().skip(1).collect();

@@ -159,9 +159,22 @@ pub fn progress(state: &mut State, op: OpId, figures: MigrationProgress) {
         "{} {}: {}",
         entry.kind.command(),
         entry.target.name,
-        describe(&figures)
+        describe_op(&entry.kind, &figures)
     );
     set_status(state, Level::Info, text);
+}
+
+/// Figures as fit the operation: a migration's whole set, a copy's share done.
+pub fn describe_op(kind: &OpKind, p: &MigrationProgress) -> String {
+    match kind {
+        OpKind::Migrate { .. } => describe(p),
+        _ => format!(
+            "{:.0}% · {} of {}",
+            p.percent(),
+            bytes(p.processed_bytes),
+            bytes(p.total_bytes)
+        ),
+    }
 }
 
 /// `45% · 120 MiB of 260 MiB, 140 MiB left · 30 MiB/s · dirty 1200 pages/s · pass 2 · downtime ~300 ms · 4.1 s`

@@ -2,13 +2,14 @@
 //! One file per concern: keys, navigation, the input line, `:` commands, host events.
 
 mod actions;
+mod clone;
 mod command;
 mod console;
 mod copy;
 mod escape;
 
 pub use command::COMMANDS;
-pub use migrate::describe as describe_progress;
+pub use migrate::describe_op as describe_progress;
 mod hosts;
 mod input;
 mod keys;

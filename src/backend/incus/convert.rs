@@ -40,6 +40,7 @@ pub fn vm(instance: &Instance, host: HostSize) -> Vm {
             group: key("user.vmdeck.group"),
             set: key("user.vmdeck.set"),
             image: key("user.vmdeck.image"),
+            clone_of: key("user.vmdeck.clone-of"),
         },
         cpu_percent: None,
         memory_used_bytes: state

@@ -374,6 +374,7 @@ fn other_name(command: &HostCommand) -> &'static str {
     match command {
         HostCommand::Migrate { .. } => "moving instances",
         HostCommand::Snapshot { .. } => "snapshots",
+        HostCommand::Clone { .. } => "copying instances",
         _ => "this action",
     }
 }

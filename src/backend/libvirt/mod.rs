@@ -1,6 +1,7 @@
 //! The libvirt backend: a supervisor thread per host over `virt` 0.5, with the calls virt
 //! lacks (bulk stats, events, close callback) done over `virt::sys` in `ffi` and `events`.
 
+mod clone;
 mod console;
 mod delete;
 mod events;

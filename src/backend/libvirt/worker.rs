@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use virt::connect::Connect;
 
+use super::clone;
 use super::console::{self, OpenError};
 use super::delete::delete;
 use super::events::{EVENT_UNDEFINED, LibvirtEvent, Registration, close_reason};
@@ -271,6 +272,14 @@ impl Session {
             HostCommand::Power { uuid, action, op } => {
                 let result = power(&self.conn, &uuid, action);
                 sink(HostEvent::OpFinished { op, result });
+            }
+            HostCommand::Clone {
+                uuid,
+                op,
+                name,
+                mode,
+            } => {
+                clone::spawn(&self.conn, &uuid, name, mode, op, self.tx.clone());
             }
             HostCommand::Snapshot { uuid, op, action } => {
                 let result = snapshot::run(&self.conn, &uuid, &action);

@@ -88,6 +88,7 @@ pub fn parse_stamp(xml: &str) -> VmStamp {
         group: attr("group"),
         set: attr("set"),
         image: attr("image"),
+        clone_of: attr("clone-of"),
     }
 }
 

@@ -26,7 +26,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         };
         let host = match &op.kind {
             OpKind::Migrate { to_name, .. } => format!("{} → {to_name}", op.host_name),
-            OpKind::Power(_) | OpKind::Delete { .. } | OpKind::Snapshot(_) => op.host_name.clone(),
+            _ => op.host_name.clone(),
         };
         lines.push(Line::from(vec![
             Span::raw(format!(
@@ -39,7 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             Span::styled(text, style),
         ]));
         if let Some(progress) = &op.progress {
-            let figures = format!("{:>4}  {}", "", describe(progress));
+            let figures = format!("{:>4}  {}", "", describe(&op.kind, progress));
             lines.push(Line::from(Span::styled(figures, theme.style("dim"))));
         }
     }

@@ -101,6 +101,7 @@ fn summary_lines<'a>(
         field(theme, "group", or_dash(&stamp.group)),
         field(theme, "vm set", or_dash(&stamp.set)),
         field(theme, "image", or_dash(&stamp.image)),
+        field(theme, "clone of", or_dash(&stamp.clone_of)),
     ];
     // Incus pools mix containers and virtual machines; libvirt has only VMs.
     if let Some(kind) = &vm.kind {
