@@ -139,6 +139,22 @@ impl HostCommand {
     }
 }
 
+impl HostCommand {
+    /// The VM a command is about.
+    pub fn uuid(&self) -> Option<&str> {
+        match self {
+            HostCommand::LoadDetails { uuid }
+            | HostCommand::Power { uuid, .. }
+            | HostCommand::Migrate { uuid, .. }
+            | HostCommand::AbortJob { uuid }
+            | HostCommand::Delete { uuid, .. }
+            | HostCommand::Snapshot { uuid, .. }
+            | HostCommand::Clone { uuid, .. } => Some(uuid),
+            HostCommand::ReconnectNow | HostCommand::Shutdown => None,
+        }
+    }
+}
+
 /// Answers a command that arrives while the host is down, so nothing waits forever.
 pub fn answer_while_down(command: HostCommand, sink: &EventSink) {
     let down = || "the host is down".to_string();

@@ -64,6 +64,39 @@ fn civil(secs: i64) -> (i64, i64, i64, i64, i64, i64) {
     (year, month, day, rest / 3600, rest % 3600 / 60, rest % 60)
 }
 
+/// Seconds since the epoch of an RFC 3339 time such as `2026-11-22T14:05:01.123Z` (UTC, or
+/// with an offset).
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let num = |s: &str| s.parse::<i64>().ok();
+    let (date, time) = text.split_once('T')?;
+    let mut d = date.splitn(3, '-');
+    let (y, m, day) = (num(d.next()?)?, num(d.next()?)?, num(d.next()?)?);
+    let (clock, offset) = match time.find(['Z', '+', '-']) {
+        Some(i) => time.split_at(i),
+        None => (time, "Z"),
+    };
+    let mut c = clock.split(':');
+    let (h, mi) = (num(c.next()?)?, num(c.next()?)?);
+    let s = num(c.next()?.split('.').next()?)?;
+    let offset_secs = match offset.split_at(1) {
+        ("+" | "-", hm) => {
+            let (oh, om) = hm.split_once(':')?;
+            let secs = num(oh)? * 3600 + num(om)? * 60;
+            if offset.starts_with('-') { -secs } else { secs }
+        }
+        _ => 0,
+    };
+    // Days from civil (the inverse of `civil`).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + h * 3600 + mi * 60 + s - offset_secs)
+}
+
 /// `2026-11-22 14:05 UTC`.
 pub fn utc(secs: i64) -> String {
     let (y, mo, d, h, mi, _) = civil(secs);
@@ -82,6 +115,15 @@ mod tests {
     fn dates() {
         assert_eq!(super::utc(1_700_000_000), "2023-11-14 22:13 UTC");
         assert_eq!(super::utc_compact(0), "19700101T000000Z");
+        assert_eq!(
+            super::parse_rfc3339("2023-11-14T22:13:20Z"),
+            Some(1_700_000_000)
+        );
+        assert_eq!(
+            super::parse_rfc3339("2023-11-14T23:13:20.5+01:00"),
+            Some(1_700_000_000)
+        );
+        assert_eq!(super::parse_rfc3339("yesterday"), None);
     }
 
     use super::*;

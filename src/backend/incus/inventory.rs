@@ -7,7 +7,9 @@ use std::time::Instant;
 use super::client::Client;
 use super::convert::{self, HostSize};
 use super::types::{Instance, PoolResources, Resources, Server, StoragePool as IncusPool};
-use crate::model::{Disk, HostFacts, HostInventory, Nic, VmDetails, VmSample};
+use crate::model::{
+    Disk, HostFacts, HostInventory, Nic, Snapshot as VmSnapshot, VmDetails, VmSample,
+};
 
 /// What the supervisor keeps between calls.
 pub struct Snapshot {
@@ -136,6 +138,28 @@ impl CpuSampler {
 
 /// The detail view's disks and NICs from the expanded devices; the instance's JSON stands in
 /// for libvirt's XML.
+fn snapshots(instance: &Instance) -> Vec<VmSnapshot> {
+    let mut out: Vec<VmSnapshot> = instance
+        .snapshots
+        .iter()
+        .map(|s| VmSnapshot {
+            // Incus names them `instance/snapshot` in some answers.
+            name: s.name.rsplit('/').next().unwrap_or(&s.name).to_string(),
+            parent: None,
+            description: s.description.clone(),
+            created: crate::model::units::parse_rfc3339(&s.created_at).unwrap_or(0),
+            state: if s.stateful {
+                "running".into()
+            } else {
+                "disk only".into()
+            },
+            current: false,
+        })
+        .collect();
+    out.sort_by_key(|s| s.created);
+    out
+}
+
 pub fn details(instance: &Instance) -> VmDetails {
     let mut devices: Vec<_> = instance.expanded_devices.iter().collect();
     devices.sort_by_key(|(name, _)| name.as_str());
@@ -165,7 +189,7 @@ pub fn details(instance: &Instance) -> VmDetails {
         disks,
         nics,
         xml: describe_config(instance),
-        snapshots: Vec::new(),
+        snapshots: snapshots(instance),
     }
 }
 

@@ -3,11 +3,11 @@
 //! websockets. A standalone server is one host; a cluster is shown as one host too for now,
 //! since a pool's hosts are fixed when the config is read.
 
+mod actions;
 mod client;
 mod console;
 mod convert;
 mod inventory;
-mod power;
 mod tls;
 mod types;
 mod worker;

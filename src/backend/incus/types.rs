@@ -58,6 +58,18 @@ pub struct Instance {
     #[serde(deserialize_with = "null_as_default")]
     pub expanded_devices: HashMap<String, HashMap<String, String>>,
     pub state: Option<InstanceState>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub snapshots: Vec<InstanceSnapshot>,
+}
+
+/// A snapshot, as `recursion=1` lists it with its instance.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct InstanceSnapshot {
+    pub name: String,
+    pub description: String,
+    pub created_at: String,
+    pub stateful: bool,
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]

@@ -12,12 +12,12 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::time::{Instant, sleep_until};
 use tokio_tungstenite::tungstenite::Message;
 
+use super::actions;
 use super::client::{Client, Ws};
 use super::convert::HostSize;
 use super::inventory::{
     CpuSampler, Snapshot, all_instances, details, host_size, one_instance, snapshot,
 };
-use super::power::{delete, power};
 use super::types::{Event, Instance};
 use super::{console, convert};
 use crate::backend::backoff::Backoff;
@@ -303,39 +303,20 @@ impl Session {
     /// Carries out a mutating command, unless the pool is read-only. Power actions wait for
     /// their operation here; containers take a second or two.
     async fn run_op(&self, command: HostCommand, sink: &EventSink, read_only: bool) {
-        let refused = refuse_in_read_only(read_only, &command).err();
-        match command {
-            HostCommand::Power { uuid, action, op } => {
-                let result = match (refused, self.names.get(&uuid)) {
-                    (Some(refused), _) => Err(refused),
-                    (None, Some((project, name))) => {
-                        power(&self.client, project, name, action).await
-                    }
-                    (None, None) => Err("no such instance".into()),
-                };
-                sink(HostEvent::OpFinished { op, result });
+        // Incus has no job to abort; everything else is an operation with an answer.
+        let Some(op) = command.op() else { return };
+        let instance = command
+            .uuid()
+            .and_then(|uuid| self.names.get(uuid))
+            .cloned();
+        let result = match (refuse_in_read_only(read_only, &command), instance) {
+            (Err(refused), _) => Err(refused),
+            (Ok(()), None) => Err("no such instance".into()),
+            (Ok(()), Some((project, name))) => {
+                actions::run(&self.client, &project, &name, command).await
             }
-            HostCommand::Delete { uuid, op, .. } => {
-                let result = match (refused, self.names.get(&uuid)) {
-                    (Some(refused), _) => Err(refused),
-                    (None, Some((project, name))) => delete(&self.client, project, name).await,
-                    (None, None) => Err("no such instance".into()),
-                };
-                sink(HostEvent::OpFinished { op, result });
-            }
-            // Every operation gets an answer, even one this backend cannot do yet.
-            other => {
-                if let Some(op) = other.op() {
-                    let what = other_name(&other);
-                    let why =
-                        refused.unwrap_or_else(|| format!("{what} is not supported for Incus yet"));
-                    sink(HostEvent::OpFinished {
-                        op,
-                        result: Err(why),
-                    });
-                }
-            }
-        }
+        };
+        sink(HostEvent::OpFinished { op, result });
     }
 
     fn remember(&mut self, instances: &[Instance]) {
@@ -368,13 +349,4 @@ fn changes_instance(action: &str) -> bool {
             | "instance-restored"
             | "instance-migrated"
     )
-}
-
-fn other_name(command: &HostCommand) -> &'static str {
-    match command {
-        HostCommand::Migrate { .. } => "moving instances",
-        HostCommand::Snapshot { .. } => "snapshots",
-        HostCommand::Clone { .. } => "copying instances",
-        _ => "this action",
-    }
 }
