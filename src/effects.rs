@@ -76,6 +76,10 @@ impl Runner {
             Effect::ConsoleResize { id, cols, rows } => self.consoles.resize(id, cols, rows),
             Effect::ConsoleClose { id } => self.consoles.remove(id),
             Effect::Clipboard(text) => copy_to_clipboard(&text),
+            Effect::LoadAudit => {
+                let lines = self.read_audit();
+                let _ = self.tx.send(Msg::AuditLoaded(lines));
+            }
             Effect::Audit {
                 pool,
                 host,
@@ -96,6 +100,21 @@ impl Runner {
                 };
                 self.audit(&record);
             }
+        }
+    }
+
+    /// The last 500 lines of the audit log (none yet is not an error).
+    fn read_audit(&self) -> Result<Vec<String>, String> {
+        let Some(path) = &self.audit_path else {
+            return Ok(Vec::new());
+        };
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                let lines: Vec<String> = text.lines().map(str::to_string).collect();
+                Ok(lines[lines.len().saturating_sub(500)..].to_vec())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(format!("{}: {e}", path.display())),
         }
     }
 

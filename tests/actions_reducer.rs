@@ -269,3 +269,54 @@ fn delete_needs_the_vm_name_typed() {
         }]
     ));
 }
+
+#[test]
+fn mark_by_filter_then_act_on_all() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('/'));
+    typed(&mut s, "small");
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "mark");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.marked.len(), 2, "api-1 and spare-1 are small");
+    key(&mut s, KeyCode::Char('F'));
+    assert!(
+        s.confirm
+            .clone()
+            .unwrap()
+            .question
+            .starts_with("Force off 2 VMs")
+    );
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "unmark");
+    key(&mut s, KeyCode::Enter);
+    assert!(s.marked.is_empty());
+}
+
+#[test]
+fn migration_refuses_a_host_without_room() {
+    let mut s = state();
+    let mut small = common::facts("kvm2");
+    small.memory_bytes = 1 << 30;
+    host(
+        &mut s,
+        0,
+        1,
+        HostEvent::Connected(vmdeck::model::HostInventory {
+            facts: small,
+            vms: vec![],
+        }),
+    );
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "migrate kvm2");
+    key(&mut s, KeyCode::Enter);
+    let text = s.status.clone().unwrap().text;
+    assert!(
+        text.starts_with("does not fit on kvm2: needs 8 GiB"),
+        "{text}"
+    );
+    assert!(s.confirm.is_none());
+}

@@ -46,6 +46,12 @@ fn reboot_from_vmdeck_shows_in_the_console_and_is_audited() {
         std::fs::metadata(&audit).unwrap().permissions().mode() & 0o777,
         0o600
     );
+    tui.send(":audit\r");
+    tui.wait_for("the audit view", LONG, |s| {
+        s.contains("audit log (newest first)")
+            && s.lines()
+                .any(|l| l.contains("lab3/lab3-web") && l.contains("reboot") && l.contains("ok"))
+    });
 }
 
 #[test]

@@ -31,6 +31,8 @@ pub enum Msg {
         id: ConsoleId,
         event: ConsoleEvent,
     },
+    /// The audit log's last lines, read for `:audit`.
+    AuditLoaded(Result<Vec<String>, String>),
     /// Problems found at start-up (bad user files), for the status line.
     Warnings(Vec<String>),
     /// SIGTERM, SIGHUP (the SSH session dropped), …
@@ -65,6 +67,8 @@ pub enum Effect {
     ConsoleClose {
         id: ConsoleId,
     },
+    /// Read the audit log's last lines (answered with `Msg::AuditLoaded`).
+    LoadAudit,
     /// Put text on the user's clipboard (OSC 52, which works over SSH).
     Clipboard(String),
     /// Append a line to the audit log (the runner adds the time and the local user).

@@ -79,6 +79,8 @@ pub enum View {
     Help,
     /// Operations of this session.
     Ops,
+    /// The audit log.
+    Audit,
 }
 
 impl View {
@@ -90,7 +92,7 @@ impl View {
         match self {
             View::Hosts { pool } | View::Vms { pool, .. } => *pool,
             View::Vm { pool, .. } => Some(*pool),
-            View::Pools | View::Help | View::Ops => None,
+            View::Pools | View::Help | View::Ops | View::Audit => None,
         }
     }
 }
@@ -218,6 +220,8 @@ pub struct State {
     pub consoles: Consoles,
     pub confirm: Option<Confirm>,
     pub ops: Ops,
+    /// The audit log as last read, newest first (or why it could not be read).
+    pub audit: Option<Result<Vec<crate::model::action::AuditRecord>, String>>,
     /// VMs marked for a bulk action.
     pub marked: BTreeSet<Target>,
     pub quit: bool,
@@ -270,6 +274,7 @@ impl State {
             },
             confirm: None,
             ops: Ops::default(),
+            audit: None,
             marked: BTreeSet::new(),
             quit: false,
         };

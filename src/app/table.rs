@@ -181,7 +181,11 @@ fn host_cell(pool: &PoolState, host: &HostState, column: usize) -> String {
 
 fn vm_cell(pool: &PoolState, host: &HostState, vm: &Vm, column: usize) -> String {
     match column {
-        0 => vm.name.clone(),
+        // Members of a VM set read as a group: they sort together and say which set.
+        0 => match &vm.stamp.set {
+            Some(set) => format!("{}  ⟨{set}⟩", vm.name),
+            None => vm.name.clone(),
+        },
         1 if !host.is_up() => format!("{}?", vm.state.as_str()),
         1 => vm.state.as_str().into(),
         2 => host.name.clone(),
@@ -275,7 +279,7 @@ fn all_rows(state: &State, view: &View) -> Vec<RowId> {
                     .flat_map(move |(h, hs)| (0..hs.vms.len()).map(move |v| RowId::Vm(p, h, v)))
             })
             .collect(),
-        View::Vm { .. } | View::Help | View::Ops => Vec::new(),
+        View::Vm { .. } | View::Help | View::Ops | View::Audit => Vec::new(),
     }
 }
 

@@ -67,7 +67,7 @@ impl PowerAction {
 }
 
 /// One line of the audit log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct AuditRecord {
     /// Seconds since the Unix epoch.
     pub time: u64,

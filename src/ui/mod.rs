@@ -43,6 +43,7 @@ fn render_screen(frame: &mut Frame, area: Rect, state: &State) {
         View::Vm { pool, host, uuid } => views::vm::render(frame, area, state, *pool, *host, uuid),
         View::Help => views::help::render(frame, area, state),
         View::Ops => views::ops::render(frame, area, state),
+        View::Audit => views::audit::render(frame, area, state),
         _ => views::list::render(frame, area, state),
     }
 }

@@ -7,8 +7,9 @@ use crate::app::state::{Level, State, View};
 use crate::model::action::PowerAction;
 
 /// What `:help` and errors list.
-pub const COMMANDS: [&str; 6] = [
-    ":pools (:p)  :hosts [POOL] (:h)  :vms [POOL] (:v)  :vm NAME  :ops  :help  :quit (:q)",
+pub const COMMANDS: [&str; 7] = [
+    ":pools (:p)  :hosts [POOL] (:h)  :vms [POOL] (:v)  :vm NAME  :ops  :audit  :help  :quit (:q)",
+    ":mark (every VM the filter shows)  :unmark",
     "on the selected or marked VMs: :start :shutdown :reboot :reset :off :suspend :resume",
     ":migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s]",
     ":delete [--storage] (one VM; asks for its name)",
@@ -36,6 +37,12 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         ("quit" | "q", _) => super::nav::quit(state),
         ("q!", _) => state.quit = true,
         ("ops" | "operations", _) => jump(state, View::Ops),
+        ("audit", _) => {
+            jump(state, View::Audit);
+            return vec![Effect::LoadAudit];
+        }
+        ("mark", _) => mark_visible(state),
+        ("unmark", _) => state.marked.clear(),
         ("delete", flag) if flag.is_none() || flag == Some("--storage") => {
             return super::actions::request_delete(state, flag.is_some());
         }
@@ -132,4 +139,27 @@ fn goto_vm(state: &mut State, name: &str) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// `:mark`: every VM in the (filtered) list, for a bulk action.
+fn mark_visible(state: &mut State) {
+    let rows = state.rows.clone();
+    for row in rows {
+        if let crate::app::table::RowId::Vm(p, h, v) = row {
+            let vm = &state.pools[p].hosts[h].vms[v];
+            let target = crate::app::ops::Target {
+                pool: p,
+                host: h,
+                uuid: vm.uuid.clone(),
+                name: vm.name.clone(),
+            };
+            state.marked.insert(target);
+        }
+    }
+    let count = state.marked.len();
+    set_status(
+        state,
+        Level::Info,
+        format!("{count} VM(s) marked; an action now applies to all of them (:unmark clears)"),
+    );
 }

@@ -6,6 +6,7 @@ use super::set_status;
 use crate::app::msg::Effect;
 use crate::app::ops::{OpKind, OpStatus, Target};
 use crate::app::state::{Confirm, Level, Pending, State};
+use crate::app::table::host_allocation;
 use crate::backend::{HostCommand, MigrationTarget, OpId};
 use crate::model::action::{MigrateOptions, MigrationProgress};
 use crate::model::units::bytes;
@@ -102,7 +103,35 @@ fn check(state: &State, targets: &[Target], host_name: &str) -> Result<usize, St
     if let Some(t) = targets.iter().find(|t| t.host == to) {
         return Err(format!("{} is already on {host_name}", t.name));
     }
+    fits(state, targets, to)?;
     Ok(to)
+}
+
+/// The destination must have room for the VMs' memory under the pool's overcommit ratio.
+fn fits(state: &State, targets: &[Target], to: usize) -> Result<(), String> {
+    let pool = &state.pools[targets[0].pool];
+    let dest = &pool.hosts[to];
+    let Some(facts) = &dest.facts else {
+        return Ok(());
+    };
+    let capacity = (facts.memory_bytes as f64 * pool.overcommit.memory) as u64;
+    let (_, allocated) = host_allocation(dest);
+    let needed: u64 = targets
+        .iter()
+        .filter_map(|t| state.vm(t.pool, t.host, &t.uuid))
+        .map(|v| v.memory_bytes)
+        .sum();
+    if allocated + needed > capacity {
+        return Err(format!(
+            "does not fit on {}: needs {}, {} of {} allocated (memory overcommit {})",
+            dest.name,
+            bytes(needed),
+            bytes(allocated),
+            bytes(capacity),
+            pool.overcommit.memory
+        ));
+    }
+    Ok(())
 }
 
 /// Confirmed: one operation per VM, started on each VM's own host.

@@ -43,6 +43,17 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
 
         Msg::Host { pool, host, event } => hosts::on_host_event(state, pool, host, event),
+        Msg::AuditLoaded(lines) => {
+            let parsed = lines.map(|lines| {
+                lines
+                    .iter()
+                    .rev()
+                    .filter_map(|l| serde_json::from_str(l).ok())
+                    .collect()
+            });
+            state.audit = Some(parsed);
+            Vec::new()
+        }
         Msg::Warnings(warnings) => {
             if let Some(first) = warnings.first() {
                 let more = match warnings.len() {

@@ -1,5 +1,6 @@
 //! One view per resource.
 
+pub mod audit;
 pub mod console;
 pub mod help;
 pub mod list;

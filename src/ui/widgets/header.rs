@@ -69,5 +69,6 @@ pub fn crumb(state: &State, view: &View) -> String {
             .map_or("vm".into(), |v| v.name.clone()),
         View::Help => "help".into(),
         View::Ops => "operations".into(),
+        View::Audit => "audit log".into(),
     }
 }
