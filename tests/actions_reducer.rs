@@ -320,3 +320,17 @@ fn migration_refuses_a_host_without_room() {
     );
     assert!(s.confirm.is_none());
 }
+
+#[test]
+fn m_lists_where_the_vm_can_go() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('M'));
+    assert_eq!(s.input.as_ref().unwrap().text, "migrate ");
+    assert_eq!(
+        s.status.clone().unwrap().text,
+        "migrate to: kvm2 ✗ (kvm2 is not up)"
+    );
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Char('/'));
+    assert!(s.status.is_none(), "a new input line starts clean");
+}

@@ -67,6 +67,9 @@ impl OpKind {
         if options.auto_converge {
             words.push("auto-converge".into());
         }
+        if let Some(ms) = options.max_downtime_ms {
+            words.push(format!("max-downtime={ms}ms"));
+        }
         if let Some(bw) = options.bandwidth_mib {
             words.push(format!("bandwidth={bw}MiB/s"));
         }

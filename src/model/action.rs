@@ -90,6 +90,8 @@ pub struct MigrateOptions {
     pub auto_converge: bool,
     /// Bandwidth limit in MiB/s.
     pub bandwidth_mib: Option<u64>,
+    /// The longest pause the guest may see when the move completes, in milliseconds.
+    pub max_downtime_ms: Option<u64>,
 }
 
 /// Figures of a running migration, as the hypervisor reports them.

@@ -11,7 +11,7 @@ pub const COMMANDS: [&str; 7] = [
     ":pools (:p)  :hosts [POOL] (:h)  :vms [POOL] (:v)  :vm NAME  :ops  :audit  :help  :quit (:q)",
     ":mark (every VM the filter shows)  :unmark",
     "on the selected or marked VMs: :start :shutdown :reboot :reset :off :suspend :resume",
-    ":migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s]",
+    ":migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s] [--max-downtime MS]",
     ":delete [--storage] (one VM; asks for its name)",
     ":snapshot NAME [DESCRIPTION]  :revert NAME  :snapshot-delete NAME (one VM)",
     ":clone [NEWNAME] [--linked|--full|--instant-full] (one shut-off VM)",

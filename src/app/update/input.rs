@@ -7,6 +7,7 @@ use crate::app::msg::Effect;
 use crate::app::state::{InputKind, InputLine, State};
 
 pub fn open_filter(state: &mut State) {
+    state.status = None;
     if !state.screen().view.is_table() {
         return;
     }
@@ -19,6 +20,7 @@ pub fn open_filter(state: &mut State) {
 }
 
 pub fn open_command(state: &mut State) {
+    state.status = None;
     state.input = Some(InputLine {
         kind: InputKind::Command,
         text: String::new(),

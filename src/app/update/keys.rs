@@ -110,7 +110,11 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => nav::quit(state),
         Action::Ops => nav::jump(state, View::Ops),
-        Action::MigrateVm => input::open_command_with(state, "migrate "),
+        Action::MigrateVm => {
+            let hosts = migrate::candidates(state);
+            super::set_status(state, Level::Info, hosts);
+            input::open_command_with(state, "migrate ");
+        }
         Action::AbortJob => return migrate::abort(state),
         Action::DeleteVm => return actions::request_delete(state, false),
         Action::Mark => actions::toggle_mark(state),

@@ -1,4 +1,4 @@
-//! `:migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s]`: checks, a
+//! `:migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s] [--max-downtime MS]`: checks, a
 //! confirmation, one operation per VM with live figures, and abort.
 
 use super::actions::targets;
@@ -47,7 +47,7 @@ pub fn request(state: &mut State, args: &[&str]) -> Vec<Effect> {
 }
 
 fn parse(args: &[&str]) -> Result<(String, MigrateOptions), String> {
-    let usage = "usage: :migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s]";
+    let usage = "usage: :migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s] [--max-downtime MS]";
     let mut options = MigrateOptions::default();
     let mut host = None;
     let mut words = args.iter();
@@ -60,6 +60,10 @@ fn parse(args: &[&str]) -> Result<(String, MigrateOptions), String> {
                 let value = words.next().and_then(|v| v.parse().ok()).ok_or(usage)?;
                 options.bandwidth_mib = Some(value);
             }
+            "--max-downtime" => {
+                let value = words.next().and_then(|v| v.parse().ok()).ok_or(usage)?;
+                options.max_downtime_ms = Some(value);
+            }
             flag if flag.starts_with("--") => {
                 return Err(format!("unknown option {flag}; {usage}"));
             }
@@ -68,6 +72,28 @@ fn parse(args: &[&str]) -> Result<(String, MigrateOptions), String> {
         }
     }
     Ok((host.ok_or(usage)?, options))
+}
+
+/// `M`: every other host of the pool and whether the selected VMs could move there.
+pub fn candidates(state: &State) -> String {
+    let targets = targets(state);
+    let Some(first) = targets.first() else {
+        return "select or mark (Space) the VMs first".into();
+    };
+    let pool = &state.pools[first.pool];
+    let verdicts: Vec<String> = pool
+        .hosts
+        .iter()
+        .filter(|h| targets.iter().all(|t| pool.hosts[t.host].name != h.name))
+        .map(|h| match check(state, &targets, &h.name) {
+            Ok(_) => format!("{} ✓", h.name),
+            Err(why) => format!("{} ✗ ({why})", h.name),
+        })
+        .collect();
+    if verdicts.is_empty() {
+        return format!("pool {} has no other host", pool.name);
+    }
+    format!("migrate to: {}", verdicts.join("  "))
 }
 
 /// The destination's index, or why the move can't be made.

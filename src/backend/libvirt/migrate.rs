@@ -73,7 +73,13 @@ fn migrate(
         ..MigrateParameters::default()
     };
     let running = Arc::new(AtomicBool::new(true));
-    let poller = spawn_poller(dom.clone(), op, tx.clone(), running.clone());
+    let poller = spawn_poller(
+        dom.clone(),
+        op,
+        tx.clone(),
+        running.clone(),
+        options.max_downtime_ms,
+    );
     let result = dom
         .migrate_to_uri3(Some(&dest.uri), params, flags(options))
         .map_err(|e| e.message().to_string());
@@ -89,12 +95,22 @@ fn spawn_poller(
     op: OpId,
     tx: Sender<WorkerInput>,
     running: Arc<AtomicBool>,
+    max_downtime_ms: Option<u64>,
 ) -> Option<std::thread::JoinHandle<()>> {
     std::thread::Builder::new()
         .name("migration progress".into())
         .spawn(move || {
+            let mut downtime = max_downtime_ms;
             while running.load(Ordering::SeqCst) {
                 // A job that has not started moving data (or has ended) reports only zeros.
+                // The downtime limit can only be set once the migration job exists.
+                if downtime.is_some()
+                    && job_progress(&dom).is_some()
+                    && let Some(ms) = downtime.take()
+                    && let Err(e) = dom.migrate_set_max_downtime(ms, 0)
+                {
+                    tracing::warn!("max downtime: {}", e.message());
+                }
                 if let Some(progress) = job_progress(&dom).filter(|p| p.total_bytes > 0) {
                     let _ = tx.send(WorkerInput::Progress { op, progress });
                 }

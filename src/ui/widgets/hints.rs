@@ -12,6 +12,18 @@ use crate::keymap::{Action, Context};
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = state.theme();
     let context = focus_context(state);
+    // While the input line covers the status line, the latest message shows here instead
+    // (`M` lists where the VM can move while `:migrate` is typed).
+    if let (Context::Input, Some(status)) = (context, &state.status) {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                status.text.as_str(),
+                theme.style("status_info"),
+            )),
+            area,
+        );
+        return;
+    }
     let global = state.keymap.bindings(Context::Global);
     let mut bindings: Vec<_> = Vec::new();
     if context != Context::Input {
