@@ -283,3 +283,18 @@ fn paging_moves_by_a_screen() {
     assert_eq!(s.screen().table.selected, 99);
     assert_eq!(s.screen().table.offset, 100 - s.page_rows);
 }
+
+#[test]
+fn background_notices_do_not_hide_an_error() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "nonsense");
+    key(&mut s, KeyCode::Enter);
+    host(&mut s, 0, 0, HostEvent::Notice("db-1 rebooted".into()));
+    assert!(s.status.clone().unwrap().text.contains("unknown command"));
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "vms");
+    key(&mut s, KeyCode::Enter);
+    host(&mut s, 0, 0, HostEvent::Notice("db-1 rebooted".into()));
+    assert!(s.status.clone().unwrap().text.contains("db-1 rebooted"));
+}

@@ -59,7 +59,12 @@ pub fn on_host_event(state: &mut State, pool: usize, host: usize, event: HostEve
         }
         HostEvent::OpProgress { op, progress } => super::migrate::progress(state, op, progress),
         HostEvent::OpFinished { op, result } => return super::actions::finished(state, op, result),
-        HostEvent::Notice(text) => set_status(state, Level::Info, format!("{host_name}: {text}")),
+        // Background news must not wipe out a warning or error the user has not read yet.
+        HostEvent::Notice(text) => {
+            if state.status.as_ref().is_none_or(|s| s.level == Level::Info) {
+                set_status(state, Level::Info, format!("{host_name}: {text}"));
+            }
+        }
     }
     Vec::new()
 }
