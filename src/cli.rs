@@ -38,6 +38,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Output::Table)]
         output: Output,
     },
+    /// Print hosts, NUMA nodes and storage with capacity figures (for scripts).
+    Capacity {
+        /// Only this pool.
+        #[arg(long)]
+        pool: Option<String>,
+        #[arg(long, value_enum, default_value_t = crate::capacity_report::CapacityOutput::Json)]
+        output: crate::capacity_report::CapacityOutput,
+    },
     /// Validate the config, keymap and theme files and exit.
     Check,
     /// Attach this terminal to a VM's serial console (Ctrl-] or Enter ~ . detaches).

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod attach;
 pub mod backend;
+pub mod capacity_report;
 pub mod cli;
 pub mod config;
 pub mod console;

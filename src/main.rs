@@ -34,6 +34,11 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Some(Command::Check) => check(&warnings),
+        Some(Command::Capacity { pool, output }) => exit_code(vmdeck::capacity_report::capacity(
+            &config,
+            pool.as_deref(),
+            output,
+        )),
         Some(Command::Console { pool, watch, vm }) => {
             match vmdeck::attach::attach(&config, &keymap, pool.as_deref(), &vm, watch) {
                 Ok(end) => {
@@ -47,14 +52,7 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::List { pool, output }) => {
-            match headless::list(&config, pool.as_deref(), output) {
-                Ok(true) => ExitCode::SUCCESS,
-                Ok(false) => ExitCode::from(1),
-                Err(e) => {
-                    eprintln!("vmdeck: {e}");
-                    ExitCode::from(2)
-                }
-            }
+            exit_code(headless::list(&config, pool.as_deref(), output))
         }
         None => {
             let mut state = State::new(&config, keymap, themes);
@@ -122,5 +120,17 @@ fn route_libvirt_log(data_dir: &Path) {
         let target = format!("3:file:{}", data_dir.join("libvirt.log").display());
         // SAFETY: called at the top of main before any thread exists.
         unsafe { std::env::set_var("LIBVIRT_LOG_OUTPUTS", target) };
+    }
+}
+
+/// 0 when every host was read, 1 when some could not be, 2 when nothing could be done.
+fn exit_code(result: Result<bool, String>) -> ExitCode {
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("vmdeck: {e}");
+            ExitCode::from(2)
+        }
     }
 }

@@ -178,3 +178,41 @@ fn a_bad_default_config_warns_in_the_ui_and_falls_back_to_local_endpoints() {
     assert!(screen.contains("config.toml:"), "{screen}");
     tui.wait_text("local");
 }
+
+#[test]
+fn capacity_export_matches_the_host_view() {
+    let Some(lab) = lab_config() else { return };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vmdeck"))
+        .args([
+            "--config",
+            lab.to_str().unwrap(),
+            "capacity",
+            "--pool",
+            "lab",
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hosts: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let lab1 = hosts.iter().find(|h| h["name"] == "lab1").expect("lab1");
+    assert_eq!(lab1["cpu_ratio"], 4.0);
+    let cpus = lab1["cpus"].as_u64().unwrap();
+    assert_eq!(lab1["vcpus_capacity"].as_u64().unwrap(), cpus * 4);
+    assert!(!lab1["numa_nodes"].as_array().unwrap().is_empty());
+    assert_eq!(lab1["storage_pools"][0]["name"], "default");
+    let line = format!(
+        "{} of {} × 4 = {}",
+        lab1["vcpus_allocated"], lab1["vcpus_physical"], lab1["vcpus_capacity"]
+    );
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 120, 40);
+    tui.wait_text("hosts");
+    tui.send(":host lab1\r");
+    tui.wait_text("NUMA nodes");
+    assert!(tui.screen().contains(&line), "{line}\n{}", tui.screen());
+}

@@ -298,3 +298,25 @@ fn background_notices_do_not_hide_an_error() {
     host(&mut s, 0, 0, HostEvent::Notice("db-1 rebooted".into()));
     assert!(s.status.clone().unwrap().text.contains("db-1 rebooted"));
 }
+
+#[test]
+fn i_opens_the_host_of_the_selected_vm() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('i'));
+    assert_eq!(s.screen().view, View::Host { pool: 0, host: 0 });
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "host kvm2");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen().view, View::Host { pool: 0, host: 1 });
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "host nowhere");
+    key(&mut s, KeyCode::Enter);
+    assert!(
+        s.status
+            .clone()
+            .unwrap()
+            .text
+            .contains("no host or pool named 'nowhere'")
+    );
+}

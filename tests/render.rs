@@ -169,3 +169,22 @@ fn snapshot(name: &str, parent: Option<&str>, created: i64, current: bool) -> Sn
         current,
     }
 }
+
+fn host_view(width: u16, height: u16) -> String {
+    let mut s = state();
+    vmdeck::app::update(&mut s, vmdeck::app::Msg::Resize { width, height });
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "host kvm1");
+    key(&mut s, KeyCode::Enter);
+    draw(&s, width, height)
+}
+
+#[test]
+fn host_view_80x24() {
+    insta::assert_snapshot!(host_view(80, 24));
+}
+
+#[test]
+fn host_view_160x48() {
+    insta::assert_snapshot!(host_view(160, 48));
+}

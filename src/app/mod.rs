@@ -1,6 +1,7 @@
 //! The app: one `State`, `update` as its only mutator, messages in and effects out
 //! (DESIGN.md §2). `run` wires it to the terminal and the backends.
 
+pub mod capacity;
 pub mod console;
 mod filter;
 pub mod layout;

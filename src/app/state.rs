@@ -81,6 +81,11 @@ pub enum View {
     Ops,
     /// The audit log.
     Audit,
+    /// One host: capacity, NUMA nodes, storage.
+    Host {
+        pool: usize,
+        host: usize,
+    },
 }
 
 impl View {
@@ -91,7 +96,7 @@ impl View {
     pub fn pool(&self) -> Option<usize> {
         match self {
             View::Hosts { pool } | View::Vms { pool, .. } => *pool,
-            View::Vm { pool, .. } => Some(*pool),
+            View::Vm { pool, .. } | View::Host { pool, .. } => Some(*pool),
             View::Pools | View::Help | View::Ops | View::Audit => None,
         }
     }

@@ -96,6 +96,8 @@ pub enum Action {
     AbortJob,
     /// Deletes the selected VM (its name must be typed).
     DeleteVm,
+    /// The selected host's (or VM's host's) capacity, NUMA nodes and storage.
+    HostInfo,
 }
 
 impl Action {

@@ -44,6 +44,7 @@ fn render_screen(frame: &mut Frame, area: Rect, state: &State) {
         View::Help => views::help::render(frame, area, state),
         View::Ops => views::ops::render(frame, area, state),
         View::Audit => views::audit::render(frame, area, state),
+        View::Host { pool, host } => views::host::render(frame, area, state, *pool, *host),
         _ => views::list::render(frame, area, state),
     }
 }

@@ -8,7 +8,7 @@ use crate::model::action::PowerAction;
 
 /// What `:help` and errors list.
 pub const COMMANDS: [&str; 7] = [
-    ":pools (:p)  :hosts [POOL] (:h)  :vms [POOL] (:v)  :vm NAME  :ops  :audit  :help  :quit (:q)",
+    ":pools (:p)  :hosts [POOL] (:h)  :host NAME  :vms [POOL] (:v)  :vm NAME  :ops  :audit  :help  :quit (:q)",
     ":mark (every VM the filter shows)  :unmark",
     "on the selected or marked VMs: :start :shutdown :reboot :reset :off :suspend :resume",
     ":migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s] [--max-downtime MS]",
@@ -24,6 +24,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
     match (name, arg) {
         ("", _) => {}
         ("pools" | "pool" | "p", _) => jump(state, View::Pools),
+        ("host", Some(name)) if pool_arg(state, Some(name)).is_err() => goto_host(state, name),
         ("hosts" | "host" | "h", pool) => match pool_arg(state, pool) {
             Ok(pool) => jump(state, View::Hosts { pool }),
             Err(e) => set_status(state, Level::Error, e),
@@ -162,4 +163,25 @@ fn mark_visible(state: &mut State) {
         Level::Info,
         format!("{count} VM(s) marked; an action now applies to all of them (:unmark clears)"),
     );
+}
+
+/// `:host NAME`: that host's capacity, NUMA nodes and storage.
+fn goto_host(state: &mut State, name: &str) {
+    let found = state.pools.iter().enumerate().find_map(|(p, pool)| {
+        pool.hosts
+            .iter()
+            .position(|h| h.name == name)
+            .map(|h| (p, h))
+    });
+    match found {
+        Some((pool, host)) => {
+            jump(state, View::Hosts { pool: Some(pool) });
+            push(state, View::Host { pool, host });
+        }
+        None => set_status(
+            state,
+            Level::Error,
+            format!("no host or pool named '{name}'"),
+        ),
+    }
 }

@@ -141,3 +141,16 @@ pub fn quit(state: &mut State) {
         typed: None,
     });
 }
+
+/// `i`: the selected host, or the host of the selected (or shown) VM.
+pub fn host_info(state: &mut State) {
+    let target = match (selected_row(state), &state.screen().view) {
+        (Some(RowId::Host(p, h) | RowId::Vm(p, h, _)), _) => Some((p, h)),
+        (_, View::Vm { pool, host, .. }) => Some((*pool, *host)),
+        _ => None,
+    };
+    match target {
+        Some((pool, host)) => push(state, View::Host { pool, host }),
+        None => set_status(state, Level::Warn, "select a host or a VM"),
+    }
+}

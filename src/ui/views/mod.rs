@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod console;
 pub mod help;
+pub mod host;
 pub mod list;
 pub mod ops;
 pub mod vm;

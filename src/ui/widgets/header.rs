@@ -70,5 +70,8 @@ pub fn crumb(state: &State, view: &View) -> String {
         View::Help => "help".into(),
         View::Ops => "operations".into(),
         View::Audit => "audit log".into(),
+        View::Host { pool, host } => state
+            .host(*pool, *host)
+            .map_or("host".into(), |h| h.name.clone()),
     }
 }

@@ -1,0 +1,138 @@
+//! `vmdeck capacity`: hosts, NUMA nodes and storage with the same figures the host view shows.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::app::capacity::Capacity;
+use crate::config::{Config, PoolConfig};
+use crate::headless::{Skip, read_all};
+use crate::model::{HostInventory, StoragePool};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CapacityOutput {
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Serialize)]
+struct HostReport {
+    pool: String,
+    name: String,
+    cpus: u32,
+    memory_bytes: u64,
+    #[serde(flatten)]
+    capacity: Capacity,
+    cpu_ratio: f64,
+    memory_ratio: f64,
+    vms: usize,
+    numa_nodes: Vec<NodeReport>,
+    storage_pools: Vec<StoragePool>,
+}
+
+#[derive(Debug, Serialize)]
+struct NodeReport {
+    id: u32,
+    cpus: Vec<u32>,
+    memory_bytes: u64,
+    free_bytes: Option<u64>,
+    /// Page size in KiB → count, for pages larger than the base 4 KiB.
+    hugepages: Vec<(u64, u64)>,
+}
+
+fn report(pool: &PoolConfig, name: String, inventory: HostInventory) -> HostReport {
+    let capacity = Capacity::of(&inventory.facts, &inventory.vms, pool.overcommit);
+    let facts = inventory.facts;
+    HostReport {
+        pool: pool.name.clone(),
+        name,
+        cpus: facts.cpus,
+        memory_bytes: facts.memory_bytes,
+        capacity,
+        cpu_ratio: pool.overcommit.cpu,
+        memory_ratio: pool.overcommit.memory,
+        vms: inventory.vms.len(),
+        numa_nodes: facts
+            .numa
+            .into_iter()
+            .map(|n| NodeReport {
+                id: n.id,
+                cpus: n.cpus,
+                memory_bytes: n.memory_bytes,
+                free_bytes: n.free_bytes,
+                hugepages: n.pages.into_iter().filter(|(size, _)| *size > 4).collect(),
+            })
+            .collect(),
+        storage_pools: facts.storage,
+    }
+}
+
+/// Prints the report; false when a host could not be read (the others are printed anyway).
+pub fn capacity(
+    config: &Config,
+    pool: Option<&str>,
+    output: CapacityOutput,
+) -> Result<bool, String> {
+    let pools: Vec<&PoolConfig> = config
+        .pools
+        .iter()
+        .filter(|p| pool.is_none_or(|want| p.name == want))
+        .collect();
+    if pools.is_empty() {
+        return Err(pool.map_or("no pools configured".into(), |name| {
+            format!("no pool named '{name}'")
+        }));
+    }
+    let mut all_ok = true;
+    let mut hosts = Vec::new();
+    for (pool_name, host, result) in read_all(&pools) {
+        match result {
+            Ok(inventory) => {
+                if let Some(pool) = pools.iter().find(|p| p.name == pool_name) {
+                    hosts.push(report(pool, host, inventory));
+                }
+            }
+            Err(Skip::Unsupported(why)) => eprintln!("vmdeck: pool {pool_name}: {why}"),
+            Err(Skip::Failed(e)) => {
+                all_ok = false;
+                eprintln!("vmdeck: {pool_name}/{host}: {e}");
+            }
+        }
+    }
+    print(&hosts, output).map_err(|e| e.to_string())?;
+    Ok(all_ok)
+}
+
+fn print(hosts: &[HostReport], output: CapacityOutput) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match output {
+        CapacityOutput::Json => {
+            serde_json::to_writer_pretty(&mut out, hosts)?;
+            writeln!(out)
+        }
+        CapacityOutput::Csv => {
+            writeln!(
+                out,
+                "pool,host,cpus,memory_bytes,vcpus_allocated,vcpus_capacity,memory_allocated_bytes,memory_capacity_bytes,numa_nodes,vms"
+            )?;
+            for h in hosts {
+                let c = &h.capacity;
+                writeln!(
+                    out,
+                    "{},{},{},{},{},{},{},{},{},{}",
+                    h.pool,
+                    h.name,
+                    h.cpus,
+                    h.memory_bytes,
+                    c.vcpus_allocated,
+                    c.vcpus_capacity,
+                    c.memory_allocated_bytes,
+                    c.memory_capacity_bytes,
+                    h.numa_nodes.len(),
+                    h.vms
+                )?;
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! One host: its facts, capacity against the pool's overcommit ratios, one card per NUMA node,
+//! and its storage pools, with gauges coloured by the theme's thresholds.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use crate::app::State;
+use crate::app::capacity::Capacity;
+use crate::app::table::host_status_text;
+use crate::model::units::{bytes, percent};
+use crate::model::{HostFacts, NumaCell};
+use crate::theme::Theme;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: usize) {
+    let theme = state.theme();
+    let pool_state = &state.pools[pool];
+    let host_state = &pool_state.hosts[host];
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{} ", host_state.name), theme.style("title")),
+        Span::raw(format!(
+            "· pool {} · {}",
+            pool_state.name,
+            host_status_text(&host_state.status)
+        )),
+    ])];
+    match &host_state.facts {
+        None => lines.push(Line::from(Span::styled(
+            "no facts yet (the host has not answered)",
+            theme.style("dim"),
+        ))),
+        Some(facts) => {
+            let capacity = Capacity::of(facts, &host_state.vms, pool_state.overcommit);
+            lines.extend(facts_lines(facts, theme));
+            lines.extend(capacity_lines(
+                &capacity,
+                pool_state.overcommit.cpu,
+                pool_state.overcommit.memory,
+                theme,
+            ));
+            lines.extend(numa_lines(&facts.numa, theme));
+            lines.extend(storage_lines(facts, theme));
+        }
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("border_focus"))
+        .title(Span::styled(" host ", theme.style("title")));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((state.screen().scroll, 0)),
+        area,
+    );
+}
+
+fn facts_lines<'a>(facts: &HostFacts, theme: &Theme) -> Vec<Line<'a>> {
+    vec![
+        Line::from(format!(
+            "{} · {} CPUs ({}) at {} MHz · {} memory · {}",
+            facts.hostname,
+            facts.cpus,
+            facts.cpu_model,
+            facts.mhz,
+            bytes(facts.memory_bytes),
+            facts.hypervisor
+        )),
+        Line::from(Span::styled("", theme.style("dim"))),
+    ]
+}
+
+/// `[██████░░░░]  60% `, coloured by how full it is. It comes before the figures so it stays
+/// visible on narrow terminals.
+fn gauge<'a>(used: f64, whole: f64, theme: &Theme) -> Span<'a> {
+    const WIDTH: usize = 10;
+    let pct = percent(used, whole);
+    let filled = ((pct / 100.0) * WIDTH as f64)
+        .round()
+        .clamp(0.0, WIDTH as f64) as usize;
+    let bar = format!(
+        "[{}{}] {pct:>4.0}% ",
+        "█".repeat(filled),
+        "░".repeat(WIDTH - filled)
+    );
+    Span::styled(bar, theme.gauge(pct))
+}
+
+fn capacity_lines<'a>(
+    c: &Capacity,
+    cpu_ratio: f64,
+    memory_ratio: f64,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let warn = |exceeded: bool| {
+        if exceeded {
+            Span::styled(" over the ratio!", theme.style("status_error"))
+        } else {
+            Span::raw("")
+        }
+    };
+    let label = |text: &str| Span::styled(format!("  {text:<8}"), theme.style("text"));
+    vec![
+        Line::from(Span::styled(
+            "Capacity: allocated to defined VMs of physical × pool ratio",
+            theme.style("header"),
+        )),
+        Line::from(vec![
+            label("vCPUs"),
+            gauge(c.vcpus_allocated as f64, c.vcpus_capacity as f64, theme),
+            Span::raw(format!(
+                "{} of {} × {cpu_ratio} = {}",
+                c.vcpus_allocated, c.vcpus_physical, c.vcpus_capacity
+            )),
+            warn(c.cpu_exceeded()),
+        ]),
+        Line::from(vec![
+            label("memory"),
+            gauge(
+                c.memory_allocated_bytes as f64,
+                c.memory_capacity_bytes as f64,
+                theme,
+            ),
+            Span::raw(format!(
+                "{} of {} × {memory_ratio} = {}",
+                bytes(c.memory_allocated_bytes),
+                bytes(c.memory_physical_bytes),
+                bytes(c.memory_capacity_bytes)
+            )),
+            warn(c.memory_exceeded()),
+        ]),
+        Line::default(),
+    ]
+}
+
+/// `0-3,8` for a CPU list.
+pub fn cpu_ranges(cpus: &[u32]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < cpus.len() {
+        let start = cpus[i];
+        while i + 1 < cpus.len() && cpus[i + 1] == cpus[i] + 1 {
+            i += 1;
+        }
+        parts.push(if cpus[i] == start {
+            start.to_string()
+        } else {
+            format!("{start}-{}", cpus[i])
+        });
+        i += 1;
+    }
+    parts.join(",")
+}
+
+fn numa_lines<'a>(cells: &[NumaCell], theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::from(Span::styled(
+        format!("NUMA nodes ({})", cells.len()),
+        theme.style("header"),
+    ))];
+    for cell in cells {
+        let free = cell.free_bytes.unwrap_or(0);
+        let used = cell.memory_bytes.saturating_sub(free);
+        lines.push(Line::from(vec![
+            Span::styled(format!("  node {:<3}", cell.id), theme.style("title")),
+            gauge(used as f64, cell.memory_bytes as f64, theme),
+            Span::raw(format!(
+                "memory {} of {} used · CPUs {}",
+                bytes(used),
+                bytes(cell.memory_bytes),
+                cpu_ranges(&cell.cpus)
+            )),
+        ]));
+        let pages: Vec<String> = cell
+            .pages
+            .iter()
+            .filter(|(size, _)| *size > 4)
+            .map(|(size, count)| format!("{} × {count}", bytes(size * 1024)))
+            .collect();
+        let pages = if pages.is_empty() {
+            "none".to_string()
+        } else {
+            pages.join(", ")
+        };
+        lines.push(Line::from(Span::styled(
+            format!("            hugepages {pages}"),
+            theme.style("dim"),
+        )));
+    }
+    lines.push(Line::default());
+    lines
+}
+
+fn storage_lines<'a>(facts: &HostFacts, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::from(Span::styled(
+        format!("Storage pools ({})", facts.storage.len()),
+        theme.style("header"),
+    ))];
+    if facts.storage.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "  none (or no storage driver)",
+            theme.style("dim"),
+        )));
+    }
+    for pool in &facts.storage {
+        let state = if pool.active { "" } else { " (inactive)" };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<8}", pool.name), theme.style("text")),
+            gauge(
+                pool.allocation_bytes as f64,
+                pool.capacity_bytes as f64,
+                theme,
+            ),
+            Span::raw(format!(
+                "{} of {} used, {} free{state}",
+                bytes(pool.allocation_bytes),
+                bytes(pool.capacity_bytes),
+                bytes(pool.available_bytes)
+            )),
+        ]));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn compresses_cpu_lists() {
+        assert_eq!(super::cpu_ranges(&[0, 1, 2, 3, 8, 10, 11]), "0-3,8,10-11");
+        assert_eq!(super::cpu_ranges(&[]), "");
+    }
+}
