@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::app::capacity::Capacity;
 use crate::config::{Config, PoolConfig};
-use crate::headless::{Skip, read_all};
+use crate::headless::{Skip, read_all, selected_pools};
 use crate::model::{HostInventory, StoragePool};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -73,16 +73,7 @@ pub fn capacity(
     pool: Option<&str>,
     output: CapacityOutput,
 ) -> Result<bool, String> {
-    let pools: Vec<&PoolConfig> = config
-        .pools
-        .iter()
-        .filter(|p| pool.is_none_or(|want| p.name == want))
-        .collect();
-    if pools.is_empty() {
-        return Err(pool.map_or("no pools configured".into(), |name| {
-            format!("no pool named '{name}'")
-        }));
-    }
+    let pools = selected_pools(config, pool)?;
     let mut all_ok = true;
     let mut hosts = Vec::new();
     for (pool_name, host, result) in read_all(&pools) {

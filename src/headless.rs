@@ -30,17 +30,7 @@ pub struct ListedVm {
 /// Prints the inventory of every host (all hosts in parallel). Returns false when a host
 /// could not be read; what could be read is printed anyway.
 pub fn list(config: &Config, pool: Option<&str>, output: Output) -> Result<bool, String> {
-    let pools: Vec<&PoolConfig> = config
-        .pools
-        .iter()
-        .filter(|p| pool.is_none_or(|want| p.name == want))
-        .collect();
-    if pools.is_empty() {
-        return Err(match pool {
-            Some(name) => format!("no pool named '{name}'"),
-            None => "no pools configured".into(),
-        });
-    }
+    let pools = selected_pools(config, pool)?;
     let mut all_ok = true;
     let mut vms = Vec::new();
     for (pool, host, result) in read_all(&pools) {
@@ -65,6 +55,24 @@ pub fn list(config: &Config, pool: Option<&str>, output: Output) -> Result<bool,
     }
     print_vms(&vms, output).map_err(|e| e.to_string())?;
     Ok(all_ok)
+}
+
+/// The pools a command names (`--pool P`), or all of them.
+pub(crate) fn selected_pools<'a>(
+    config: &'a Config,
+    pool: Option<&str>,
+) -> Result<Vec<&'a PoolConfig>, String> {
+    let pools: Vec<&PoolConfig> = config
+        .pools
+        .iter()
+        .filter(|p| pool.is_none_or(|want| p.name == want))
+        .collect();
+    if pools.is_empty() {
+        return Err(pool.map_or("no pools configured".into(), |name| {
+            format!("no pool named '{name}'")
+        }));
+    }
+    Ok(pools)
 }
 
 pub(crate) enum Skip {

@@ -31,6 +31,27 @@ pub fn targets(state: &State) -> Vec<Target> {
     }]
 }
 
+/// The one VM an action on a single VM applies to, if it may be changed; else says why.
+pub fn single_writable_target(state: &mut State, what: &str) -> Option<Target> {
+    let targets = targets(state);
+    let [target] = targets.as_slice() else {
+        let why = if targets.is_empty() {
+            format!("select the VM to {what}")
+        } else {
+            format!("{what} one VM at a time")
+        };
+        set_status(state, Level::Warn, why);
+        return None;
+    };
+    let pool = &state.pools[target.pool];
+    if pool.read_only {
+        let text = format!("refused: pool {} is read-only", pool.name);
+        set_status(state, Level::Error, text);
+        return None;
+    }
+    Some(target.clone())
+}
+
 /// Asks for (or starts) `action` on the targets.
 pub fn request(state: &mut State, action: PowerAction) -> Vec<Effect> {
     let targets = targets(state);
@@ -172,22 +193,10 @@ pub fn toggle_mark(state: &mut State) {
 
 /// `Delete` / `:delete [--storage]`: one stopped VM, after its name is typed.
 pub fn request_delete(state: &mut State, with_storage: bool) -> Vec<Effect> {
-    let targets = targets(state);
-    let [target] = targets.as_slice() else {
-        let why = if targets.is_empty() {
-            "select the VM to delete"
-        } else {
-            "delete one VM at a time"
-        };
-        set_status(state, Level::Warn, why);
+    let Some(target) = single_writable_target(state, "delete") else {
         return Vec::new();
     };
     let pool = &state.pools[target.pool];
-    if pool.read_only {
-        let text = format!("refused: pool {} is read-only", pool.name);
-        set_status(state, Level::Error, text);
-        return Vec::new();
-    }
     let what = if with_storage {
         "and its disks"
     } else {

@@ -1,7 +1,7 @@
 //! `:clone [NEWNAME] [--linked|--full|--instant-full]` on the selected VM (default name
 //! `<name>-clone`, default mode linked). Nothing is lost by cloning, so it does not ask.
 
-use super::actions::targets;
+use super::actions::single_writable_target;
 use super::set_status;
 use crate::app::msg::Effect;
 use crate::app::ops::OpKind;
@@ -26,17 +26,10 @@ pub fn command(state: &mut State, args: &[&str]) -> Vec<Effect> {
             }
         }
     }
-    let targets = targets(state);
-    let [target] = targets.as_slice() else {
-        set_status(state, Level::Warn, "select one VM to clone");
+    let Some(target) = single_writable_target(state, "clone") else {
         return Vec::new();
     };
     let pool = &state.pools[target.pool];
-    if pool.read_only {
-        let text = format!("refused: pool {} is read-only", pool.name);
-        set_status(state, Level::Error, text);
-        return Vec::new();
-    }
     let name = name.unwrap_or_else(|| format!("{}-clone", target.name));
     let host_name = pool.hosts[target.host].name.clone();
     let (p, h, uuid) = (target.pool, target.host, target.uuid.clone());

@@ -1,7 +1,7 @@
 //! `:snapshot NAME [DESCRIPTION]`, `:revert NAME`, `:snapshot-delete NAME` on the selected VM.
 //! Reverting and deleting lose something, so they ask first.
 
-use super::actions::targets;
+use super::actions::single_writable_target;
 use super::set_status;
 use crate::app::msg::Effect;
 use crate::app::ops::{OpKind, Target};
@@ -15,17 +15,10 @@ pub fn command(state: &mut State, verb: &str, args: &[&str]) -> Vec<Effect> {
         return Vec::new();
     };
     let name = name.to_string();
-    let targets = targets(state);
-    let [target] = targets.as_slice() else {
-        set_status(state, Level::Warn, "select one VM");
+    let Some(target) = single_writable_target(state, "snapshot") else {
         return Vec::new();
     };
     let pool = &state.pools[target.pool];
-    if pool.read_only {
-        let text = format!("refused: pool {} is read-only", pool.name);
-        set_status(state, Level::Error, text);
-        return Vec::new();
-    }
     let host = &pool.hosts[target.host].name;
     let (action, question) = match verb {
         "revert" => {
