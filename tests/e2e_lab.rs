@@ -216,3 +216,29 @@ fn capacity_export_matches_the_host_view() {
     tui.wait_text("NUMA nodes");
     assert!(tui.screen().contains(&line), "{line}\n{}", tui.screen());
 }
+
+#[test]
+fn a_domain_pinned_to_cpu_0_shows_on_numa_node_0() {
+    let Some(lab) = lab_config() else { return };
+    let uri = lab_ctl(&["uri", "2"]);
+    virsh(
+        &uri,
+        &["vcpupin", "lab2-db", "0", "0", "--live", "--config"],
+    );
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 120, 40);
+    tui.wait_text("hosts");
+    tui.send(":host lab2\r");
+    let screen = tui.wait_for("lab2-db on node 0", Duration::from_secs(20), |s| {
+        s.split("node 0").nth(1).is_some_and(|card| {
+            card.lines()
+                .take(3)
+                .any(|l| l.contains("VMs") && l.contains("lab2-db"))
+        })
+    });
+    // Back to floating over every CPU, as the lab seeds it.
+    virsh(
+        &uri,
+        &["vcpupin", "lab2-db", "0", "0-1", "--live", "--config"],
+    );
+    assert!(screen.contains("CPUs 0"), "{screen}");
+}

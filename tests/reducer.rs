@@ -320,3 +320,17 @@ fn i_opens_the_host_of_the_selected_vm() {
             .contains("no host or pool named 'nowhere'")
     );
 }
+
+#[test]
+fn the_host_view_asks_where_vms_are_pinned() {
+    let mut s = state();
+    let effects = key(&mut s, KeyCode::Char('i'));
+    assert_eq!(
+        effects,
+        [Effect::Host {
+            pool: 0,
+            host: 0,
+            command: HostCommand::LoadPlacement
+        }]
+    );
+}

@@ -176,6 +176,16 @@ fn host_view(width: u16, height: u16) -> String {
     key(&mut s, KeyCode::Char(':'));
     typed(&mut s, "host kvm1");
     key(&mut s, KeyCode::Enter);
+    let pinned = |uuid: &str, cpus: Vec<u32>| vmdeck::model::VmPlacement {
+        uuid: uuid.into(),
+        cpus,
+        memory_nodes: vec![],
+    };
+    let placement = vec![
+        pinned("uuid-db-1", vec![0, 1]),
+        pinned("uuid-api-1", vec![7, 8]),
+    ];
+    host(&mut s, 0, 0, HostEvent::Placement(placement));
     draw(&s, width, height)
 }
 

@@ -41,6 +41,8 @@ pub struct HostState {
     /// Sorted by name.
     pub vms: Vec<Vm>,
     pub details: HashMap<String, Result<VmDetails, String>>,
+    /// Where the VMs are pinned, once the host view asked.
+    pub placement: Vec<crate::model::VmPlacement>,
 }
 
 impl HostState {
@@ -254,6 +256,7 @@ impl State {
                         facts: None,
                         vms: Vec::new(),
                         details: HashMap::new(),
+                        placement: Vec::new(),
                     })
                     .collect(),
             })

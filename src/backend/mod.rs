@@ -10,7 +10,7 @@ use crate::config::{HostConfig, PoolConfig};
 use crate::model::action::{
     CloneMode, MigrateOptions, MigrationProgress, PowerAction, SnapshotAction,
 };
-use crate::model::{Driver, HostInventory, Vm, VmDetails, VmSample};
+use crate::model::{Driver, HostInventory, Vm, VmDetails, VmPlacement, VmSample};
 
 /// What a host supervisor reports about its host.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +41,8 @@ pub enum HostEvent {
         op: OpId,
         result: Result<(), String>,
     },
+    /// Where the host's VMs are pinned.
+    Placement(Vec<VmPlacement>),
     /// Disks, NICs and XML for the detail view.
     Details {
         uuid: String,
@@ -103,6 +105,8 @@ pub enum HostCommand {
         op: OpId,
         with_storage: bool,
     },
+    /// Where each VM of the host is pinned (for the NUMA view).
+    LoadPlacement,
     /// Skip the rest of the back-off and try to connect now.
     ReconnectNow,
     Shutdown,
@@ -118,9 +122,10 @@ impl HostCommand {
             | HostCommand::Delete { .. }
             | HostCommand::Snapshot { .. }
             | HostCommand::Clone { .. } => true,
-            HostCommand::LoadDetails { .. } | HostCommand::ReconnectNow | HostCommand::Shutdown => {
-                false
-            }
+            HostCommand::LoadDetails { .. }
+            | HostCommand::LoadPlacement
+            | HostCommand::ReconnectNow
+            | HostCommand::Shutdown => false,
         }
     }
 }
@@ -150,7 +155,7 @@ impl HostCommand {
             | HostCommand::Delete { uuid, .. }
             | HostCommand::Snapshot { uuid, .. }
             | HostCommand::Clone { uuid, .. } => Some(uuid),
-            HostCommand::ReconnectNow | HostCommand::Shutdown => None,
+            HostCommand::LoadPlacement | HostCommand::ReconnectNow | HostCommand::Shutdown => None,
         }
     }
 }

@@ -181,6 +181,14 @@ pub struct VmDetails {
     pub snapshots: Vec<Snapshot>,
 }
 
+/// Where a VM is pinned: host CPUs for its vCPUs, NUMA nodes for its memory (empty: floats).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VmPlacement {
+    pub uuid: String,
+    pub cpus: Vec<u32>,
+    pub memory_nodes: Vec<u32>,
+}
+
 /// Live per-VM numbers from a periodic stats pass.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VmSample {

@@ -24,7 +24,9 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
     match (name, arg) {
         ("", _) => {}
         ("pools" | "pool" | "p", _) => jump(state, View::Pools),
-        ("host", Some(name)) if pool_arg(state, Some(name)).is_err() => goto_host(state, name),
+        ("host", Some(name)) if pool_arg(state, Some(name)).is_err() => {
+            return goto_host(state, name);
+        }
         ("hosts" | "host" | "h", pool) => match pool_arg(state, pool) {
             Ok(pool) => jump(state, View::Hosts { pool }),
             Err(e) => set_status(state, Level::Error, e),
@@ -166,7 +168,7 @@ fn mark_visible(state: &mut State) {
 }
 
 /// `:host NAME`: that host's capacity, NUMA nodes and storage.
-fn goto_host(state: &mut State, name: &str) {
+fn goto_host(state: &mut State, name: &str) -> Vec<Effect> {
     let found = state.pools.iter().enumerate().find_map(|(p, pool)| {
         pool.hosts
             .iter()
@@ -176,12 +178,15 @@ fn goto_host(state: &mut State, name: &str) {
     match found {
         Some((pool, host)) => {
             jump(state, View::Hosts { pool: Some(pool) });
-            push(state, View::Host { pool, host });
+            super::nav::open_host(state, pool, host)
         }
-        None => set_status(
-            state,
-            Level::Error,
-            format!("no host or pool named '{name}'"),
-        ),
+        None => {
+            set_status(
+                state,
+                Level::Error,
+                format!("no host or pool named '{name}'"),
+            );
+            Vec::new()
+        }
     }
 }

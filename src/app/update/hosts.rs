@@ -57,6 +57,7 @@ pub fn on_host_event(state: &mut State, pool: usize, host: usize, event: HostEve
         HostEvent::Details { uuid, result } => {
             host_state.details.insert(uuid, result);
         }
+        HostEvent::Placement(placement) => host_state.placement = placement,
         HostEvent::OpProgress { op, progress } => super::migrate::progress(state, op, progress),
         HostEvent::OpFinished { op, result } => return super::actions::finished(state, op, result),
         // Background news must not wipe out a warning or error the user has not read yet.

@@ -110,7 +110,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => nav::quit(state),
         Action::Ops => nav::jump(state, View::Ops),
-        Action::HostInfo => nav::host_info(state),
+        Action::HostInfo => return nav::host_info(state),
         Action::MigrateVm => {
             let hosts = migrate::candidates(state);
             super::set_status(state, Level::Info, hosts);

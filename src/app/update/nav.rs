@@ -143,14 +143,27 @@ pub fn quit(state: &mut State) {
 }
 
 /// `i`: the selected host, or the host of the selected (or shown) VM.
-pub fn host_info(state: &mut State) {
+pub fn host_info(state: &mut State) -> Vec<Effect> {
     let target = match (selected_row(state), &state.screen().view) {
         (Some(RowId::Host(p, h) | RowId::Vm(p, h, _)), _) => Some((p, h)),
         (_, View::Vm { pool, host, .. }) => Some((*pool, *host)),
         _ => None,
     };
     match target {
-        Some((pool, host)) => push(state, View::Host { pool, host }),
-        None => set_status(state, Level::Warn, "select a host or a VM"),
+        Some((pool, host)) => open_host(state, pool, host),
+        None => {
+            set_status(state, Level::Warn, "select a host or a VM");
+            Vec::new()
+        }
     }
+}
+
+/// The host view, and the pinning of its VMs for the NUMA cards.
+pub fn open_host(state: &mut State, pool: usize, host: usize) -> Vec<Effect> {
+    push(state, View::Host { pool, host });
+    vec![Effect::Host {
+        pool,
+        host,
+        command: HostCommand::LoadPlacement,
+    }]
 }

@@ -8,8 +8,10 @@ use virt::connect::Connect;
 use virt::sys;
 
 use super::ffi::{StatsRecord, all_domain_stats, domain_info, stamp_of};
-use super::xml::{parse_capabilities, parse_devices, parse_stamp};
-use crate::model::{HostFacts, HostInventory, StoragePool, Vm, VmDetails, VmSample, VmState};
+use super::xml::{parse_capabilities, parse_devices, parse_placement, parse_stamp};
+use crate::model::{
+    HostFacts, HostInventory, StoragePool, Vm, VmDetails, VmPlacement, VmSample, VmState,
+};
 
 const INVENTORY_STATS: u32 =
     sys::VIR_DOMAIN_STATS_STATE | sys::VIR_DOMAIN_STATS_VCPU | sys::VIR_DOMAIN_STATS_BALLOON;
@@ -161,6 +163,24 @@ pub fn details(conn: &Connect, uuid: &str) -> Result<VmDetails, String> {
         xml,
         snapshots,
     })
+}
+
+/// Where each domain is pinned; one XML read per domain, so only when the NUMA view asks.
+pub fn placement(conn: &Connect) -> Vec<VmPlacement> {
+    let Ok(domains) = conn.list_all_domains(0) else {
+        return Vec::new();
+    };
+    domains
+        .iter()
+        .filter_map(|dom| {
+            let (cpus, memory_nodes) = parse_placement(&dom.xml_desc(0).ok()?);
+            Some(VmPlacement {
+                uuid: dom.uuid_string().ok()?,
+                cpus,
+                memory_nodes,
+            })
+        })
+        .collect()
 }
 
 /// CPU % from the difference of two cumulative CPU-time readings.

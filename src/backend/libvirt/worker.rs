@@ -14,7 +14,7 @@ use super::console::{self, OpenError};
 use super::delete::delete;
 use super::events::{EVENT_UNDEFINED, LibvirtEvent, Registration, close_reason};
 use super::init::ensure_event_loop;
-use super::inventory::{CpuSampler, details, one_vm, snapshot};
+use super::inventory::{CpuSampler, details, one_vm, placement, snapshot};
 use super::migrate;
 use super::power::power;
 use super::snapshot;
@@ -214,6 +214,9 @@ impl Session {
             WorkerInput::Command(HostCommand::LoadDetails { uuid }) => {
                 let result = details(&self.conn, &uuid);
                 sink(HostEvent::Details { uuid, result });
+            }
+            WorkerInput::Command(HostCommand::LoadPlacement) => {
+                sink(HostEvent::Placement(placement(&self.conn)));
             }
             // ReconnectNow means nothing while connected; mutating commands went to run_op.
             WorkerInput::Command(_) => {}

@@ -166,8 +166,84 @@ fn parse_nic(nic: Node) -> Nic {
     }
 }
 
+/// Host CPUs a domain's vCPUs are pinned to (`<vcpupin>`, else `<vcpu cpuset>`) and the NUMA
+/// nodes its memory is bound to (`<numatune><memory nodeset>`); empty where it floats.
+pub fn parse_placement(xml: &str) -> (Vec<u32>, Vec<u32>) {
+    let Ok(doc) = Document::parse(xml) else {
+        return (Vec::new(), Vec::new());
+    };
+    let root = doc.root_element();
+    let pins: Vec<u32> = child(root, "cputune")
+        .map(|t| {
+            t.children()
+                .filter(|n| n.has_tag_name("vcpupin"))
+                .filter_map(|n| n.attribute("cpuset"))
+                .flat_map(parse_cpuset)
+                .collect()
+        })
+        .unwrap_or_default();
+    let cpus = if pins.is_empty() {
+        child(root, "vcpu")
+            .and_then(|v| v.attribute("cpuset"))
+            .map(parse_cpuset)
+            .unwrap_or_default()
+    } else {
+        pins
+    };
+    let nodes = child(root, "numatune")
+        .and_then(|t| child(t, "memory"))
+        .and_then(|m| m.attribute("nodeset"))
+        .map(parse_cpuset)
+        .unwrap_or_default();
+    (dedup(cpus), dedup(nodes))
+}
+
+fn dedup(mut list: Vec<u32>) -> Vec<u32> {
+    list.sort_unstable();
+    list.dedup();
+    list
+}
+
+/// libvirt's set syntax: `0-3,^2,8`.
+pub fn parse_cpuset(text: &str) -> Vec<u32> {
+    let mut set = Vec::new();
+    let mut excluded = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (target, part) = match part.strip_prefix('^') {
+            Some(rest) => (&mut excluded, rest),
+            None => (&mut set, part),
+        };
+        match part.split_once('-') {
+            Some((a, b)) => {
+                if let (Ok(a), Ok(b)) = (a.parse::<u32>(), b.parse::<u32>()) {
+                    target.extend(a..=b);
+                }
+            }
+            None => target.extend(part.parse::<u32>().ok()),
+        }
+    }
+    set.retain(|c| !excluded.contains(c));
+    set
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reads_pinning() {
+        assert_eq!(parse_cpuset("0-3,^2,8"), [0, 1, 3, 8]);
+        let xml = "<domain><vcpu cpuset='4-5'>2</vcpu><cputune><vcpupin vcpu='0' cpuset='0'/><vcpupin vcpu='1' cpuset='1'/></cputune>\
+                   <numatune><memory mode='strict' nodeset='0'/></numatune></domain>";
+        assert_eq!(parse_placement(xml), (vec![0, 1], vec![0]));
+        assert_eq!(
+            parse_placement("<domain><vcpu cpuset='4-5'>2</vcpu></domain>"),
+            (vec![4, 5], vec![])
+        );
+        assert_eq!(
+            parse_placement("<domain><vcpu>2</vcpu></domain>"),
+            (vec![], vec![])
+        );
+    }
+
     use super::*;
 
     const CAPS: &str = r#"<capabilities><host><cpu><arch>x86_64</arch><model>Skylake</model></cpu>

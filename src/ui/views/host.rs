@@ -8,9 +8,10 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::app::State;
 use crate::app::capacity::Capacity;
+use crate::app::state::HostState;
 use crate::app::table::host_status_text;
 use crate::model::units::{bytes, percent};
-use crate::model::{HostFacts, NumaCell};
+use crate::model::{HostFacts, NumaCell, VmPlacement};
 use crate::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: usize) {
@@ -39,7 +40,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
                 pool_state.overcommit.memory,
                 theme,
             ));
-            lines.extend(numa_lines(&facts.numa, theme));
+            lines.extend(numa_lines(
+                &facts.numa,
+                &placed_vms(host_state, &facts.numa),
+                theme,
+            ));
             lines.extend(storage_lines(facts, theme));
         }
     }
@@ -152,12 +157,47 @@ pub fn cpu_ranges(cpus: &[u32]) -> String {
     parts.join(",")
 }
 
-fn numa_lines<'a>(cells: &[NumaCell], theme: &Theme) -> Vec<Line<'a>> {
+/// Per NUMA node, the VMs pinned there (by vCPU or memory), `!` marking those that span nodes.
+fn placed_vms(host: &HostState, cells: &[NumaCell]) -> Vec<Vec<String>> {
+    let nodes_of = |p: &VmPlacement| -> Vec<u32> {
+        let mut nodes: Vec<u32> = cells
+            .iter()
+            .filter(|c| c.cpus.iter().any(|cpu| p.cpus.contains(cpu)))
+            .map(|c| c.id)
+            .chain(p.memory_nodes.iter().copied())
+            .collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        nodes
+    };
+    cells
+        .iter()
+        .map(|cell| {
+            host.placement
+                .iter()
+                .filter_map(|p| {
+                    let nodes = nodes_of(p);
+                    let vm = host.vms.iter().find(|v| v.uuid == p.uuid)?;
+                    let spans = if nodes.len() > 1 {
+                        " (spans nodes!)"
+                    } else {
+                        ""
+                    };
+                    nodes
+                        .contains(&cell.id)
+                        .then(|| format!("{}{spans}", vm.name))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn numa_lines<'a>(cells: &[NumaCell], placed: &[Vec<String>], theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = vec![Line::from(Span::styled(
         format!("NUMA nodes ({})", cells.len()),
         theme.style("header"),
     ))];
-    for cell in cells {
+    for (index, cell) in cells.iter().enumerate() {
         let free = cell.free_bytes.unwrap_or(0);
         let used = cell.memory_bytes.saturating_sub(free);
         lines.push(Line::from(vec![
@@ -183,6 +223,14 @@ fn numa_lines<'a>(cells: &[NumaCell], theme: &Theme) -> Vec<Line<'a>> {
         };
         lines.push(Line::from(Span::styled(
             format!("            hugepages {pages}"),
+            theme.style("dim"),
+        )));
+        let pinned = match placed.get(index) {
+            Some(vms) if !vms.is_empty() => vms.join(", "),
+            _ => "none pinned here".to_string(),
+        };
+        lines.push(Line::from(Span::styled(
+            format!("            VMs {pinned}"),
             theme.style("dim"),
         )));
     }
