@@ -115,18 +115,8 @@ pub enum HostCommand {
 impl HostCommand {
     /// Whether the command changes anything on the host.
     pub fn mutates(&self) -> bool {
-        match self {
-            HostCommand::Power { .. }
-            | HostCommand::Migrate { .. }
-            | HostCommand::AbortJob { .. }
-            | HostCommand::Delete { .. }
-            | HostCommand::Snapshot { .. }
-            | HostCommand::Clone { .. } => true,
-            HostCommand::LoadDetails { .. }
-            | HostCommand::LoadPlacement
-            | HostCommand::ReconnectNow
-            | HostCommand::Shutdown => false,
-        }
+        // Every operation changes something; aborting a job is the one change without one.
+        self.op().is_some() || matches!(self, HostCommand::AbortJob { .. })
     }
 }
 

@@ -43,13 +43,27 @@ pub fn single_writable_target(state: &mut State, what: &str) -> Option<Target> {
         set_status(state, Level::Warn, why);
         return None;
     };
-    let pool = &state.pools[target.pool];
-    if pool.read_only {
-        let text = format!("refused: pool {} is read-only", pool.name);
-        set_status(state, Level::Error, text);
-        return None;
+    let target = target.clone();
+    refuse_read_only(state, std::slice::from_ref(&target)).ok()?;
+    Some(target)
+}
+
+/// Why nothing may change these VMs: a read-only pool among them. UI side of read-only mode;
+/// the backends refuse again before any hypervisor call.
+pub fn read_only_refusal(state: &State, targets: &[Target]) -> Result<(), String> {
+    match targets
+        .iter()
+        .map(|t| &state.pools[t.pool])
+        .find(|p| p.read_only)
+    {
+        Some(pool) => Err(format!("refused: pool {} is read-only", pool.name)),
+        None => Ok(()),
     }
-    Some(target.clone())
+}
+
+/// `read_only_refusal`, said in the status line.
+fn refuse_read_only(state: &mut State, targets: &[Target]) -> Result<(), ()> {
+    read_only_refusal(state, targets).map_err(|why| set_status(state, Level::Error, why))
 }
 
 /// Asks for (or starts) `action` on the targets.
@@ -59,13 +73,7 @@ pub fn request(state: &mut State, action: PowerAction) -> Vec<Effect> {
         set_status(state, Level::Warn, "select or mark (Space) the VMs first");
         return Vec::new();
     }
-    if let Some(pool) = targets
-        .iter()
-        .map(|t| &state.pools[t.pool])
-        .find(|p| p.read_only)
-    {
-        let text = format!("refused: pool {} is read-only", pool.name);
-        set_status(state, Level::Error, text);
+    if refuse_read_only(state, &targets).is_err() {
         return Vec::new();
     }
     if !action.needs_confirmation() {

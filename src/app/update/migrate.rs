@@ -1,7 +1,7 @@
 //! `:migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s] [--max-downtime MS]`: checks, a
 //! confirmation, one operation per VM with live figures, and abort.
 
-use super::actions::targets;
+use super::actions::{read_only_refusal, targets};
 use super::set_status;
 use crate::app::msg::Effect;
 use crate::app::ops::{OpKind, OpStatus, Target};
@@ -101,10 +101,8 @@ fn check(state: &State, targets: &[Target], host_name: &str) -> Result<usize, St
     let first = targets
         .first()
         .ok_or("select or mark (Space) the VMs first")?;
+    read_only_refusal(state, targets)?;
     let pool = &state.pools[first.pool];
-    if pool.read_only {
-        return Err(format!("refused: pool {} is read-only", pool.name));
-    }
     let to = pool
         .hosts
         .iter()
@@ -214,15 +212,15 @@ pub fn progress(state: &mut State, op: OpId, figures: MigrationProgress) {
         "{} {}: {}",
         entry.kind.command(),
         entry.target.name,
-        describe_op(&entry.kind, &figures)
+        describe_progress(&entry.kind, &figures)
     );
     set_status(state, Level::Info, text);
 }
 
 /// Figures as fit the operation: a migration's whole set, a copy's share done.
-pub fn describe_op(kind: &OpKind, p: &MigrationProgress) -> String {
+pub fn describe_progress(kind: &OpKind, p: &MigrationProgress) -> String {
     match kind {
-        OpKind::Migrate { .. } => describe(p),
+        OpKind::Migrate { .. } => migration_figures(p),
         _ => format!(
             "{:.0}% · {} of {}",
             p.percent(),
@@ -233,7 +231,7 @@ pub fn describe_op(kind: &OpKind, p: &MigrationProgress) -> String {
 }
 
 /// `45% · 120 MiB of 260 MiB, 140 MiB left · 30 MiB/s · dirty 1200 pages/s · pass 2 · downtime ~300 ms · 4.1 s`
-pub fn describe(p: &MigrationProgress) -> String {
+fn migration_figures(p: &MigrationProgress) -> String {
     format!(
         "{:.0}% · {} of {}, {} left · {}/s · dirty {} pages/s · pass {} · downtime ~{} ms · {:.1} s",
         p.percent(),

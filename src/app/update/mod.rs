@@ -9,7 +9,7 @@ mod copy;
 mod escape;
 
 pub use command::COMMANDS;
-pub use migrate::describe_op as describe_progress;
+pub use migrate::describe_progress;
 mod hosts;
 mod input;
 mod keys;

@@ -4,7 +4,6 @@
 //! when the event stream or a call fails.
 
 use std::collections::HashMap;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -36,7 +35,6 @@ enum Input {
 /// The app's handle on an Incus supervisor.
 pub struct HostHandle {
     tx: UnboundedSender<Input>,
-    _thread: Option<JoinHandle<()>>,
 }
 
 impl HostDriver for HostHandle {
@@ -58,7 +56,7 @@ impl Drop for HostHandle {
 /// Starts the supervisor of the Incus server `config` names.
 pub fn spawn_host(config: IncusConfig, sink: EventSink, settings: HostSettings) -> HostHandle {
     let (tx, rx) = unbounded_channel();
-    let thread = std::thread::Builder::new()
+    let spawned = std::thread::Builder::new()
         .name(format!("incus {}", config.url))
         .spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -68,12 +66,11 @@ pub fn spawn_host(config: IncusConfig, sink: EventSink, settings: HostSettings) 
                 Ok(runtime) => runtime.block_on(supervise(config, rx, sink, settings)),
                 Err(e) => sink(HostEvent::Unsupported(format!("tokio runtime: {e}"))),
             }
-        })
-        .ok();
-    HostHandle {
-        tx,
-        _thread: thread,
+        });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start an Incus supervisor thread: {e}");
     }
+    HostHandle { tx }
 }
 
 enum Ended {

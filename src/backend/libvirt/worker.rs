@@ -4,7 +4,6 @@
 //! never blocks another host or the UI.
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use virt::connect::Connect;
@@ -44,9 +43,10 @@ pub enum WorkerInput {
 }
 
 /// The app's handle on a host supervisor.
+/// The supervisor thread is never joined: it may sit in a hung libvirt call, and it ends with
+/// the process anyway.
 pub struct HostHandle {
     tx: Sender<WorkerInput>,
-    thread: Option<JoinHandle<()>>,
 }
 
 impl HostDriver for HostHandle {
@@ -62,8 +62,6 @@ impl HostDriver for HostHandle {
 impl Drop for HostHandle {
     fn drop(&mut self) {
         self.send(HostCommand::Shutdown);
-        // Joining could wait on a hung libvirt call; the thread ends with the process anyway.
-        drop(self.thread.take());
     }
 }
 
@@ -71,11 +69,13 @@ impl Drop for HostHandle {
 pub fn spawn_host(uri: String, sink: EventSink, settings: HostSettings) -> HostHandle {
     let (tx, rx) = channel();
     let worker_tx = tx.clone();
-    let thread = std::thread::Builder::new()
+    let spawned = std::thread::Builder::new()
         .name(format!("libvirt {uri}"))
-        .spawn(move || supervise(&uri, &rx, &worker_tx, &sink, settings))
-        .ok();
-    HostHandle { tx, thread }
+        .spawn(move || supervise(&uri, &rx, &worker_tx, &sink, settings));
+    if let Err(e) = spawned {
+        tracing::error!("cannot start a host supervisor thread: {e}");
+    }
+    HostHandle { tx }
 }
 
 enum Ended {

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::app::State;
 use crate::app::ops::{OpKind, OpStatus};
-use crate::app::update::describe_progress as describe;
+use crate::app::update::describe_progress;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = state.theme();
@@ -39,7 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             Span::styled(text, style),
         ]));
         if let Some(progress) = &op.progress {
-            let figures = format!("{:>4}  {}", "", describe(&op.kind, progress));
+            let figures = format!("{:>4}  {}", "", describe_progress(&op.kind, progress));
             lines.push(Line::from(Span::styled(figures, theme.style("dim"))));
         }
     }
