@@ -6,6 +6,8 @@
 #   ctl.sh host-kill N    like host-stop, but SIGKILL: a crashed daemon (stale socket left)
 #   ctl.sh incus-stop     stop incusd only: containers keep running, connections drop
 #   ctl.sh incus-start    start incusd again; idempotent
+#   ctl.sh member-stop N  stop Incus cluster member nodeN's daemon only (it goes offline)
+#   ctl.sh member-start N start cluster member nodeN again; idempotent
 #   ctl.sh status         what runs (exit 1 when something of the lab is down)
 #   ctl.sh config         print the path of the lab's vmdeck.toml
 set -euo pipefail
@@ -15,7 +17,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
 
 usage() {
-  sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+  sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
   exit 2
 }
 
@@ -23,6 +25,14 @@ usage() {
 host_arg() {
   local n=${1:-}
   [[ " ${LAB_HOST_IDS[*]} " == *" $n "* ]] || lab_die "no lab host '$n' (hosts: ${LAB_HOST_IDS[*]})"
+  printf '%s' "$n"
+}
+
+# member_arg N — validates a cluster member number.
+member_arg() {
+  local n=${1:-}
+  [[ " ${CLUSTER_MEMBER_IDS[*]} " == *" $n "* ]] ||
+    lab_die "no cluster member '$n' (members: ${CLUSTER_MEMBER_IDS[*]})"
   printf '%s' "$n"
 }
 
@@ -47,6 +57,15 @@ status() {
     printf 'incus down\n'
     bad=1
   fi
+  for n in "${CLUSTER_MEMBER_IDS[@]}"; do
+    if lab_member_running "$n" && lab_member_answers "$n"; then
+      printf 'node%s up    pid %-7s unix://%s\n' "$n" "$(cat "$(cluster_pidfile "$n")")" \
+        "$(cluster_socket "$n")"
+    else
+      printf 'node%s down\n' "$n"
+      bad=1
+    fi
+  done
   return "$bad"
 }
 
@@ -71,6 +90,8 @@ case "$cmd" in
   host-start) need_root && lab_host_setup "$n" && lab_host_start "$n" ;;
   incus-stop) need_root && incus_stop ;;
   incus-start) need_root && lab_incus_start ;;
+  member-stop) need_root && lab_member_stop "$(member_arg "${1:-}")" ;;
+  member-start) need_root && lab_member_start "$(member_arg "${1:-}")" ;;
   status) status ;;
   config) echo "$LAB_DIR/vmdeck.toml" ;;
   *) usage ;;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops what lab/up.sh started, by pid file: the guests of the three libvirt hosts, their
-# libvirtd daemons, the Incus containers and incusd. Keeps everything on disk (domain
+# libvirtd daemons, the Incus containers and incusd, the Incus cluster's members. Keeps everything on disk (domain
 # definitions, storage pools, the Incus state and the cached image under $LAB_DIR/image), so
 # the next lab/up.sh is quick. To reset the lab completely: down.sh, then remove $LAB_DIR and
 # /var/lib/incus.
@@ -37,4 +37,9 @@ for p in "${pids[@]}"; do wait "$p" || rc=1; done
 
 lab_incus_stop
 lab_log "incus stopped"
+# Members in reverse: node1 holds the cluster database.
+for ((i = ${#CLUSTER_MEMBER_IDS[@]} - 1; i >= 0; i--)); do
+  lab_member_shutdown "${CLUSTER_MEMBER_IDS[i]}"
+done
+lab_log "incus cluster stopped"
 exit "$rc"

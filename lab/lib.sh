@@ -246,3 +246,53 @@ lab_incus_stop() {
   fi
   kill_pidfile "$INCUS_PIDFILE" incusd 30
 }
+
+# ---------------------------------------------------------------------------------------------
+# An Incus cluster of two members, node1 and node2: two more incusd on this machine, each with
+# its own INCUS_DIR and its own loopback address (all of 127/8 is loopback), so that cluster
+# features (members as hosts, moves between members, a member going down) meet a real cluster.
+
+CLUSTER_DIR=$LAB_DIR/incus-cluster
+CLUSTER_MEMBER_IDS=(1 2)
+
+cluster_dir() { printf '%s/node%s' "$CLUSTER_DIR" "$1"; }
+cluster_socket() { printf '%s/unix.socket' "$(cluster_dir "$1")"; }
+cluster_address() { printf '127.0.0.%s:8443' "$(($1 + 1))"; }
+cluster_pidfile() { printf '%s/incusd-node%s.pid' "$LAB_RUN_DIR" "$1"; }
+# cluster_incus N ARGS... — the incus client against member N.
+cluster_incus() { local n=$1; shift; INCUS_DIR=$(cluster_dir "$n") incus "$@" </dev/null; }
+
+lab_member_running() { pid_alive "$(cluster_pidfile "$1")" incusd; }
+lab_member_answers() { cluster_incus "$1" query /1.0 >/dev/null 2>&1; }
+
+# lab_member_launch N — starts member N's daemon without waiting for it.
+lab_member_launch() {
+  local n=$1
+  mkdir -p "$LAB_RUN_DIR" "$LAB_LOG_DIR" "$(cluster_dir "$n")"
+  lab_member_running "$n" && return 0
+  INCUS_DIR=$(cluster_dir "$n") setsid "$INCUSD" --group root \
+    --logfile "$LAB_LOG_DIR/incusd-node$n.log" </dev/null >>"$LAB_LOG_DIR/incusd-node$n.out" 2>&1 &
+  echo $! >"$(cluster_pidfile "$n")"
+}
+
+# lab_member_wait N — waits until member N answers.
+lab_member_wait() {
+  local n=$1
+  INCUS_DIR=$(cluster_dir "$n") quietly incus admin waitready --timeout 60 ||
+    lab_die "cluster member node$n not ready (see $LAB_LOG_DIR/incusd-node$n.log)"
+  wait_for 20 lab_member_answers "$n" || lab_die "cluster member node$n does not answer"
+}
+
+lab_member_start() { lab_member_launch "$1" && lab_member_wait "$1"; }
+
+# lab_member_stop N — the daemon only (TERM): its containers keep running, like incus-stop.
+lab_member_stop() { kill_pidfile "$(cluster_pidfile "$1")" incusd 30; }
+
+# lab_member_shutdown N — stops the member's instances, then the daemon.
+lab_member_shutdown() {
+  if lab_member_running "$1"; then
+    INCUS_DIR=$(cluster_dir "$1") timeout 60 incus admin shutdown --timeout 30 \
+      </dev/null >/dev/null 2>&1 || true
+  fi
+  lab_member_stop "$1"
+}

@@ -203,6 +203,106 @@ profiles:
       type: disk
 '
 
+incus_local() { incus "$@" </dev/null; }
+
+# ensure_instance CLI NAME TYPE GROUP WANT TARGET — creates the instance from the lab image
+# (on cluster member TARGET when given) and brings it to WANT (running|stopped).
+ensure_instance() {
+  local cli=$1 c=$2 type=$3 group=$4 want=$5 target=$6 state
+  if ! "$cli" info "$c" >/dev/null 2>&1; then
+    # (incus warns that the instance has no network: that is the point here)
+    quietly "$cli" init busybox "$c" ${target:+--target "$target"} -c "user.vmdeck.type=$type" \
+      -c "user.vmdeck.group=$group" -c user.vmdeck.image=busybox
+    lab_log "incus: created $c${target:+ on $target}"
+  fi
+  # A test may have moved it to another member: back where the lab wants it.
+  if [ -n "$target" ] && [ "$("$cli" list --format csv -c L "^$c\$")" != "$target" ]; then
+    quietly "$cli" stop --force "$c" || true
+    quietly "$cli" move "$c" --target "$target" && lab_log "incus: moved $c back to $target"
+  fi
+  state=$("$cli" list --format csv -c s "^$c\$")
+  case "$want:$state" in
+    running:RUNNING | stopped:STOPPED) ;;
+    running:FROZEN) quietly "$cli" resume "$c" ;;
+    running:*) quietly "$cli" start "$c" && lab_log "incus: started $c" ;;
+    stopped:*) quietly "$cli" stop --force "$c" && lab_log "incus: stopped $c" ;;
+  esac
+}
+
+# The cluster's bootstrap member: a dir pool, no network. (A short offline threshold, so that a
+# member that stops is seen as offline within seconds, is set once the cluster exists.)
+cluster_bootstrap_preseed() {
+  cat <<YAML
+config:
+  core.https_address: $(cluster_address 1)
+storage_pools:
+- name: default
+  driver: dir
+profiles:
+- name: default
+  description: vmdeck lab cluster (no network)
+  devices:
+    root:
+      path: /
+      pool: default
+      type: disk
+cluster:
+  server_name: node1
+  enabled: true
+YAML
+}
+
+# cluster_join_preseed N TOKEN — member N joins through node1.
+cluster_join_preseed() {
+  local cert
+  cert=$(sed 's/$/\\n/' "$(cluster_dir 1)/cluster.crt" | tr -d '\n')
+  cat <<YAML
+cluster:
+  enabled: true
+  server_name: node$1
+  server_address: $(cluster_address "$1")
+  cluster_address: $(cluster_address 1)
+  cluster_certificate: "$cert"
+  cluster_token: $2
+  member_config:
+  - entity: storage-pool
+    name: default
+    key: source
+    value: ""
+YAML
+}
+
+member_clustered() { cluster_incus "$1" query /1.0 | grep -q '"server_clustered": true'; }
+
+setup_cluster() {
+  local n token c
+  for n in "${CLUSTER_MEMBER_IDS[@]}"; do lab_member_launch "$n"; done
+  for n in "${CLUSTER_MEMBER_IDS[@]}"; do lab_member_wait "$n"; done
+  if ! member_clustered 1; then
+    lab_log "incus cluster: bootstrapping node1"
+    cluster_bootstrap_preseed | INCUS_DIR=$(cluster_dir 1) incus admin init --preseed >/dev/null
+    quietly cluster_incus 1 config set cluster.offline_threshold 11
+  fi
+  for n in "${CLUSTER_MEMBER_IDS[@]:1}"; do
+    member_clustered "$n" && continue
+    lab_log "incus cluster: node$n joins"
+    cluster_incus 1 cluster remove --force --yes "node$n" >/dev/null 2>&1 || true
+    token=$(cluster_incus 1 cluster add "node$n" --quiet)
+    cluster_join_preseed "$n" "$token" | INCUS_DIR=$(cluster_dir "$n") incus admin init --preseed >/dev/null
+  done
+  if ! cluster_incus 1 image alias list --format csv | grep '^busybox,' >/dev/null; then
+    lab_log "incus cluster: importing image busybox"
+    quietly cluster_incus 1 image import "$LAB_IMAGE_DIR/incus/meta.tar.gz" \
+      "$LAB_IMAGE_DIR/incus/rootfs.tar.gz" --alias busybox
+  fi
+  for c in "k1 small web running node1" "k2 small web running node2" "k3 small spare stopped node2"; do
+    # shellcheck disable=SC2086  # one word per field
+    ensure_instance cluster_node1 $c
+  done
+}
+
+cluster_node1() { cluster_incus 1 "$@"; }
+
 setup_incus() {
   lab_incus_start
   if ! incus storage show default </dev/null >/dev/null 2>&1; then
@@ -214,22 +314,10 @@ setup_incus() {
     quietly incus image import "$LAB_IMAGE_DIR/incus/meta.tar.gz" \
       "$LAB_IMAGE_DIR/incus/rootfs.tar.gz" --alias busybox
   fi
-  local c type group want state
+  local c
   for c in "c1 small web running" "c2 medium db running" "c3 small spare stopped"; do
-    read -r c type group want <<<"$c"
-    if ! incus info "$c" </dev/null >/dev/null 2>&1; then
-      # (incus warns that the instance has no network: that is the point here)
-      quietly incus init busybox "$c" -c "user.vmdeck.type=$type" \
-        -c "user.vmdeck.group=$group" -c user.vmdeck.image=busybox
-      lab_log "incus: created $c"
-    fi
-    state=$(incus list --format csv -c s "^$c\$" </dev/null)
-    case "$want:$state" in
-      running:RUNNING | stopped:STOPPED) ;;
-      running:FROZEN) quietly incus resume "$c" ;;
-      running:*) quietly incus start "$c" && lab_log "incus: started $c" ;;
-      stopped:*) quietly incus stop --force "$c" && lab_log "incus: stopped $c" ;;
-    esac
+    # shellcheck disable=SC2086  # one word per field
+    ensure_instance incus_local $c ""
   done
 }
 
@@ -254,6 +342,10 @@ write_config() {
 name = "lab-incus"
 driver = "incus"
 url = "unix:///var/lib/incus/unix.socket"
+TOML
+    printf '\n[[pool]]\nname = "lab-cluster"\ndriver = "incus"\nurl = "unix://%s"\n' \
+      "$(cluster_socket 1)"
+    cat <<'TOML'
 
 [[vm_type]]
 name = "small"
@@ -291,6 +383,11 @@ verify() {
     state=$(incus list --format csv -c s "^${c%%:*}\$" </dev/null) || state=unknown
     [ "$state" = "${c#*:}" ] || { lab_log "FAIL: incus ${c%%:*} is $state"; bad=1; }
   done
+  for c in k1:RUNNING:node1 k2:RUNNING:node2 k3:STOPPED:node2; do
+    state=$(cluster_incus 1 list --format csv -c sL "^${c%%:*}\$") || state=unknown
+    [ "$state" = "$(cut -d: -f2 <<<"$c"),${c##*:}" ] ||
+      { lab_log "FAIL: cluster ${c%%:*} is $state"; bad=1; }
+  done
   return "$bad"
 }
 
@@ -305,6 +402,8 @@ summary() {
   done
   printf '  incus %s  pid %s  %s\n' "unix://$INCUS_SOCKET" "$(cat "$INCUS_PIDFILE")" \
     "$(incus list --format csv -c ns </dev/null | tr '\n' ' ')"
+  printf '  incus cluster %s  %s\n' "unix://$(cluster_socket 1)" \
+    "$(cluster_incus 1 list --format csv -c nsL | tr '\n' ' ')"
   echo "  config: $LAB_DIR/vmdeck.toml    console: virsh -c \"$(lab_uri 1)\" console lab1-web"
 }
 
@@ -330,6 +429,7 @@ for n in "${LAB_HOST_IDS[@]}"; do
   setup_bulk "$n"
 done
 setup_incus
+setup_cluster
 write_config
 verify || lab_die "the lab is not in the expected state (logs: $LAB_LOG_DIR, $LAB_DIR/hosts/*)"
 summary

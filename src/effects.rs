@@ -130,8 +130,14 @@ impl Runner {
         }
     }
 
+    /// The supervisor that serves a host. Hosts past the configured ones are an Incus
+    /// cluster's members, which the pool's one supervisor (the first) serves.
     fn host(&self, pool: usize, host: usize) -> Option<&dyn HostDriver> {
-        self.hosts.get(pool)?.get(host)?.as_deref()
+        let drivers = self.hosts.get(pool)?;
+        match drivers.get(host) {
+            Some(driver) => driver.as_deref(),
+            None => drivers.first()?.as_deref(),
+        }
     }
 
     fn open_console(&mut self, pool: usize, host: usize, uuid: String, id: ConsoleId, force: bool) {

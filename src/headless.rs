@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::backend::{incus, libvirt};
 use crate::cli::Output;
-use crate::config::{Config, PoolConfig};
+use crate::config::{Config, HostConfig, PoolConfig};
 use crate::model::units::bytes;
 use crate::model::{Driver, HostInventory, VmState};
 
@@ -80,6 +80,8 @@ pub(crate) enum Skip {
     Failed(String),
 }
 
+/// Every host of the pools, read in parallel: one row per host, an Incus cluster giving one
+/// row per member.
 pub(crate) fn read_all(
     pools: &[&PoolConfig],
 ) -> Vec<(String, String, Result<HostInventory, Skip>)> {
@@ -88,29 +90,49 @@ pub(crate) fn read_all(
             .iter()
             .flat_map(|pool| pool.hosts.iter().map(move |host| (pool, host)))
             .map(|(pool, host)| {
-                let job = scope.spawn(move || match (pool.driver, &pool.incus) {
-                    (Driver::Libvirt, _) => {
-                        libvirt::inventory_once(&host.uri).map_err(Skip::Failed)
-                    }
-                    (Driver::Incus, Some(incus)) => {
-                        incus::inventory_once(incus).map_err(Skip::Failed)
-                    }
-                    (Driver::Incus, None) => {
-                        Err(Skip::Unsupported("the pool has no Incus settings".into()))
-                    }
-                });
-                (pool.name.clone(), host.name.clone(), job)
+                (
+                    pool.name.clone(),
+                    scope.spawn(move || read_host(pool, host)),
+                )
             })
             .collect();
         jobs.into_iter()
-            .map(|(pool, host, job)| {
-                let result = job
-                    .join()
-                    .unwrap_or_else(|_| Err(Skip::Failed("reader thread panicked".into())));
-                (pool, host, result)
+            .flat_map(|(pool, job)| {
+                let rows = job.join().unwrap_or_else(|_| {
+                    vec![(
+                        String::new(),
+                        Err(Skip::Failed("reader thread panicked".into())),
+                    )]
+                });
+                rows.into_iter()
+                    .map(move |(host, result)| (pool.clone(), host, result))
             })
             .collect()
     })
+}
+
+fn read_host(pool: &PoolConfig, host: &HostConfig) -> Vec<(String, Result<HostInventory, Skip>)> {
+    let one = |result| vec![(host.name.clone(), result)];
+    match (pool.driver, &pool.incus) {
+        (Driver::Libvirt, _) => one(libvirt::inventory_once(&host.uri).map_err(Skip::Failed)),
+        (Driver::Incus, Some(incus)) => match incus::inventory_once(incus) {
+            Ok(incus::Inventory::Server(inventory)) => one(Ok(inventory)),
+            Ok(incus::Inventory::Cluster(members)) => members
+                .into_iter()
+                .map(|member| {
+                    let result = match member.down {
+                        None => Ok(member.inventory),
+                        Some(why) => Err(Skip::Failed(format!("cluster member {why}"))),
+                    };
+                    (member.name, result)
+                })
+                .collect(),
+            Err(e) => one(Err(Skip::Failed(e))),
+        },
+        (Driver::Incus, None) => one(Err(Skip::Unsupported(
+            "the pool has no Incus settings".into(),
+        ))),
+    }
 }
 
 fn print_vms(vms: &[ListedVm], output: Output) -> std::io::Result<()> {

@@ -59,9 +59,12 @@ fn read_only_mode_offers_no_actions_and_changes_nothing() {
     let Some(lab) = lab_config() else { return };
     let uri = lab_ctl(&["uri", "1"]);
     let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap(), "--read-only"], 140, 48);
-    tui.wait_text("READ-ONLY");
+    tui.wait_text("hosts 6/6 up");
     tui.send("/lab1-db\r");
-    tui.wait_text("lab1-db");
+    // The row itself, not the filter line's echo of it.
+    tui.wait_for("lab1-db listed", Duration::from_secs(10), |_| {
+        tui.line_with("│lab1-db ").is_some()
+    });
     assert!(
         !tui.screen().contains("force off"),
         "no action in the hints"

@@ -72,7 +72,7 @@ fn container_state_changes_show_up_through_events() {
     // Stats every hour: whatever changes on screen now came from Incus events.
     let config = lab_config_with(&lab, dir.path(), "stats_interval_secs = 3600");
     let tui = Tui::spawn(&["--config", config.to_str().unwrap()], 140, 40);
-    tui.wait_text("hosts 4/4 up");
+    tui.wait_text("hosts 6/6 up");
     for name in ["c1", "c2", "c3"] {
         tui.wait_for(name, Duration::from_secs(10), |_| {
             tui.line_with(&format!("│{name} ")).is_some()
@@ -99,7 +99,7 @@ fn container_state_changes_show_up_through_events() {
 fn console_of_c1_runs_commands_and_detaches() {
     let Some(lab) = lab_config() else { return };
     let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 140, 40);
-    tui.wait_text("hosts 4/4 up");
+    tui.wait_text("hosts 6/6 up");
     tui.send("/c1");
     tui.send("\r");
     tui.wait_for("only c1", Duration::from_secs(10), |s| {

@@ -34,7 +34,7 @@ fn restart_snapshot_and_copy_incus_containers() {
         .args(["snapshot", "delete", "c3", "snap1"])
         .output();
     let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 140, 48);
-    tui.wait_text("hosts 4/4 up");
+    tui.wait_text("hosts 6/6 up");
 
     tui.send(":vm c2\r");
     tui.wait_text("kind");

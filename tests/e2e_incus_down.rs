@@ -11,7 +11,7 @@ use pty::{Tui, lab_config, lab_ctl};
 fn a_stopped_incus_is_marked_down_and_recovers_without_a_restart() {
     let Some(lab) = lab_config() else { return };
     let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 140, 40);
-    tui.wait_text("hosts 4/4 up");
+    tui.wait_text("hosts 6/6 up");
     tui.send("H");
     let row = |tui: &Tui| tui.line_with("lab-incu").unwrap_or_default();
     tui.wait_for("the Incus host", Duration::from_secs(10), |_| {
@@ -22,7 +22,7 @@ fn a_stopped_incus_is_marked_down_and_recovers_without_a_restart() {
         tui.wait_for("Incus down", Duration::from_secs(30), |_| {
             row(&tui).contains("down")
         });
-        assert!(tui.screen().contains("hosts 3/4 up"), "{}", tui.screen());
+        assert!(tui.screen().contains("hosts 5/6 up"), "{}", tui.screen());
     }));
     // Whatever happened above, the lab gets its Incus back.
     lab_ctl(&["incus-start"]);
@@ -30,7 +30,7 @@ fn a_stopped_incus_is_marked_down_and_recovers_without_a_restart() {
         std::panic::resume_unwind(panic);
     }
     tui.wait_for("Incus back", Duration::from_secs(60), |s| {
-        s.contains("hosts 4/4 up")
+        s.contains("hosts 6/6 up")
     });
     tui.send("V");
     tui.wait_for("containers listed again", Duration::from_secs(10), |_| {

@@ -9,7 +9,7 @@ use pty::{Tui, lab_config, lab_config_with, lab_ctl, virsh};
 
 fn start(config: &std::path::Path) -> Tui {
     let tui = Tui::spawn(&["--config", config.to_str().unwrap()], 140, 40);
-    tui.wait_text("hosts 4/4 up");
+    tui.wait_text("hosts 6/6 up");
     tui
 }
 
@@ -88,7 +88,7 @@ fn drill_down_to_a_vm_with_its_disks_and_xml() {
     tui.send("\x1b");
     tui.send("\x1b");
     tui.send("\x1b");
-    tui.wait_text("pools [2]");
+    tui.wait_text("pools [3]");
     tui.send("q");
 }
 

@@ -8,7 +8,7 @@ use vmdeck::app::Effect;
 use vmdeck::app::state::{HostStatus, View};
 use vmdeck::app::table::RowId;
 use vmdeck::backend::{HostCommand, HostEvent};
-use vmdeck::model::VmState;
+use vmdeck::model::{HostInventory, VmState};
 
 #[test]
 fn starts_on_all_vms_sorted_by_name() {
@@ -332,5 +332,74 @@ fn the_host_view_asks_where_vms_are_pinned() {
             host: 0,
             command: HostCommand::LoadPlacement
         }]
+    );
+}
+
+#[test]
+fn an_incus_clusters_members_become_the_pools_hosts() {
+    use vmdeck::model::MemberInventory;
+    let mut s = state();
+    let on = |name: &str, member: &str| {
+        let mut vm = vm(name, VmState::Running, 1, 512, "small");
+        vm.location = Some(member.into());
+        vm
+    };
+    let member = |name: &str, down: Option<&str>, vms: Vec<vmdeck::model::Vm>| MemberInventory {
+        name: name.into(),
+        down: down.map(str::to_string),
+        inventory: HostInventory {
+            facts: common::facts(name),
+            vms,
+        },
+    };
+    let members = vec![
+        member("node1", None, vec![on("k1", "node1")]),
+        member("node2", None, vec![on("k2", "node2"), on("k3", "node2")]),
+    ];
+    host(&mut s, 1, 0, HostEvent::Members(members.clone()));
+    let edge = &s.pools[1];
+    let names: Vec<&str> = edge.hosts.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["node1", "node2"],
+        "the endpoint became the first member"
+    );
+    assert!(edge.hosts.iter().all(|h| h.status == HostStatus::Up));
+    assert_eq!(edge.hosts[1].vms.len(), 2);
+
+    // k3 moves to node1: it leaves node2.
+    host(&mut s, 1, 0, HostEvent::VmUpdated(on("k3", "node1")));
+    let count = |s: &vmdeck::app::State, h: usize| s.pools[1].hosts[h].vms.len();
+    assert_eq!((count(&s, 0), count(&s, 1)), (2, 1));
+
+    // node2 goes offline: it alone is down, its last known instances stay listed, and the
+    // host list keeps its order.
+    let mut later = members;
+    later[1].down = Some("offline: No heartbeat".into());
+    later[1].inventory.vms.clear();
+    host(&mut s, 1, 0, HostEvent::Members(later));
+    assert_eq!(s.pools[1].hosts[0].status, HostStatus::Up);
+    assert!(matches!(
+        s.pools[1].hosts[1].status,
+        HostStatus::Down { .. }
+    ));
+    assert_eq!(count(&s, 1), 1);
+    assert!(s.status.clone().unwrap().text.contains("node2 is down"));
+
+    // Losing the endpoint loses every member.
+    host(
+        &mut s,
+        1,
+        0,
+        HostEvent::Down {
+            reason: "connection refused".into(),
+            retry_in_secs: 2,
+        },
+    );
+    assert!(
+        s.pools[1]
+            .hosts
+            .iter()
+            .all(|h| matches!(h.status, HostStatus::Down { .. }))
     );
 }

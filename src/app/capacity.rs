@@ -76,6 +76,7 @@ mod tests {
             cpu_percent: None,
             memory_used_bytes: None,
             kind: None,
+            location: None,
         }
     }
 

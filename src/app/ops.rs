@@ -92,6 +92,8 @@ pub struct Op {
     pub host_name: String,
     pub status: OpStatus,
     pub progress: Option<MigrationProgress>,
+    /// The state in words, from hypervisors that give no figures (Incus).
+    pub note: Option<String>,
 }
 
 /// All operations of this session, oldest first.
@@ -120,6 +122,7 @@ impl Ops {
             host_name,
             status: OpStatus::Running,
             progress: None,
+            note: None,
         });
         id
     }

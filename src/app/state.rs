@@ -58,11 +58,14 @@ pub struct PoolState {
     pub read_only: bool,
     pub theme: Option<String>,
     pub overcommit: Overcommit,
+    /// Indices are stable: hosts are only ever added (an Incus cluster's members, once known).
     pub hosts: Vec<HostState>,
+    /// An Incus cluster: its members are the hosts.
+    pub cluster: bool,
 }
 
-/// What a screen shows. Indices point into `State::pools` and their hosts, which never change
-/// after start-up.
+/// What a screen shows. Indices point into `State::pools` and their hosts, which are never
+/// removed or reordered after start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum View {
     Pools,
@@ -259,6 +262,7 @@ impl State {
                         placement: Vec::new(),
                     })
                     .collect(),
+                cluster: false,
             })
             .collect();
         let mut state = State {

@@ -190,11 +190,16 @@ fn vm_cell(pool: &PoolState, host: &HostState, vm: &Vm, column: usize) -> String
         1 => vm.state.as_str().into(),
         2 => host.name.clone(),
         3 => pool.name.clone(),
-        4 => vm.vcpus.to_string(),
-        5 => bytes(vm.memory_bytes),
+        4 => limit(vm.vcpus.into(), "—", |n| n.to_string()),
+        5 => limit(vm.memory_bytes, "—", bytes),
         6 => vm.stamp.vm_type.clone().unwrap_or_default(),
         _ => vm.cpu_percent.map_or(String::new(), |c| format!("{c:.0}")),
     }
+}
+
+/// A VM's vCPUs or memory; 0 is an Incus container without that limit, shown as `none`.
+pub fn limit(value: u64, none: &str, show: impl Fn(u64) -> String) -> String {
+    if value == 0 { none.into() } else { show(value) }
 }
 
 /// A comparable key for sorting by a column.
@@ -309,6 +314,11 @@ pub fn visible_rows(state: &State, view: &View, nav: &TableNav) -> Vec<RowId> {
 /// Short words for a host's state, with the reason when it is down.
 pub fn host_status_text(status: &HostStatus) -> String {
     match status {
+        // An Incus cluster member is watched, not retried: no retry time.
+        HostStatus::Down {
+            reason,
+            retry_in_secs: 0,
+        } => format!("down: {reason}"),
         HostStatus::Down {
             reason,
             retry_in_secs,

@@ -10,7 +10,7 @@ use crate::config::{HostConfig, PoolConfig};
 use crate::model::action::{
     CloneMode, MigrateOptions, MigrationProgress, PowerAction, SnapshotAction,
 };
-use crate::model::{Driver, HostInventory, Vm, VmDetails, VmPlacement, VmSample};
+use crate::model::{Driver, HostInventory, MemberInventory, Vm, VmDetails, VmPlacement, VmSample};
 
 /// What a host supervisor reports about its host.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +19,9 @@ pub enum HostEvent {
     Connecting,
     /// Connected; a fresh bulk inventory replaces whatever was known.
     Connected(HostInventory),
+    /// Connected to an Incus cluster: the pool's hosts are its members, each with its
+    /// inventory; replaces whatever was known of the pool.
+    Members(Vec<MemberInventory>),
     /// The host can't be reached; the supervisor retries after `retry_in_secs`.
     Down { reason: String, retry_in_secs: u64 },
     /// The pool's driver can't be used (yet); nothing will be retried.
@@ -36,6 +39,8 @@ pub enum HostEvent {
         op: OpId,
         progress: MigrationProgress,
     },
+    /// A long operation's state in words, when there are no figures (Incus operations).
+    OpNote { op: OpId, text: String },
     /// An operation ended.
     OpFinished {
         op: OpId,
@@ -82,7 +87,7 @@ pub enum HostCommand {
         target: MigrationTarget,
         options: MigrateOptions,
     },
-    /// Stops the VM's running job (a migration).
+    /// Stops the VM's running job (a libvirt migration, an Incus operation).
     AbortJob {
         uuid: String,
     },

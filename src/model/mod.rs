@@ -97,6 +97,8 @@ pub struct Vm {
     pub memory_used_bytes: Option<u64>,
     /// Incus: "container" or "virtual-machine"; None for libvirt, where every VM is a VM.
     pub kind: Option<String>,
+    /// Incus cluster: the member the instance is on; None elsewhere.
+    pub location: Option<String>,
 }
 
 /// A NUMA cell of a host.
@@ -138,6 +140,16 @@ pub struct HostFacts {
 pub struct HostInventory {
     pub facts: HostFacts,
     pub vms: Vec<Vm>,
+}
+
+/// An Incus cluster member: one host of its pool, read through the cluster's endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberInventory {
+    pub name: String,
+    /// Why the member can't be used (offline, evacuated), when it can't.
+    pub down: Option<String>,
+    /// Facts are empty for a member that is down; its instances are listed anyway.
+    pub inventory: HostInventory,
 }
 
 /// A disk of a VM, from its XML.

@@ -45,6 +45,7 @@ pub fn vm(name: &str, state: VmState, vcpus: u32, mem_mib: u64, vm_type: &str) -
         },
         memory_used_bytes: None,
         kind: None,
+        location: None,
     }
 }
 

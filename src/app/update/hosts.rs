@@ -6,9 +6,22 @@ use super::set_status;
 use crate::app::msg::Effect;
 use crate::app::state::{HostStatus, Level, State};
 use crate::backend::HostEvent;
-use crate::model::{Vm, VmSample};
+use crate::model::{Driver, Vm, VmSample};
 
 pub fn on_host_event(state: &mut State, pool: usize, host: usize, event: HostEvent) -> Vec<Effect> {
+    let pool_wide = state
+        .pools
+        .get(pool)
+        .is_some_and(|p| p.driver == Driver::Incus);
+    if pool_wide {
+        super::cluster::on_pool_event(state, pool, event)
+    } else {
+        apply(state, pool, host, event)
+    }
+}
+
+/// Applies an event to one host.
+pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> Vec<Effect> {
     let Some(host_state) = state
         .pools
         .get_mut(pool)
@@ -59,6 +72,9 @@ pub fn on_host_event(state: &mut State, pool: usize, host: usize, event: HostEve
         }
         HostEvent::Placement(placement) => host_state.placement = placement,
         HostEvent::OpProgress { op, progress } => super::migrate::progress(state, op, progress),
+        HostEvent::OpNote { op, text } => super::migrate::note(state, op, text),
+        // Pool-wide; `on_host_event` hands it to the cluster module before it gets here.
+        HostEvent::Members(_) => {}
         HostEvent::OpFinished { op, result } => return super::actions::finished(state, op, result),
         // Background news must not wipe out a warning or error the user has not read yet.
         HostEvent::Notice(text) => {

@@ -8,6 +8,7 @@ use crate::app::ops::{OpKind, OpStatus, Target};
 use crate::app::state::{Confirm, Level, Pending, State};
 use crate::app::table::host_allocation;
 use crate::backend::{HostCommand, MigrationTarget, OpId};
+use crate::model::Driver;
 use crate::model::action::{MigrateOptions, MigrationProgress};
 use crate::model::units::bytes;
 
@@ -23,14 +24,14 @@ pub fn request(state: &mut State, args: &[&str]) -> Vec<Effect> {
     let targets = targets(state);
     match check(state, &targets, &host_name) {
         Ok(to_host) => {
-            let how = if options.offline {
-                "Migrate (offline)"
-            } else {
-                "Live-migrate"
-            };
             let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
             let from = &state.pools[targets[0].pool].hosts[targets[0].host].name;
-            let question = format!("{how} {} from {from} to {host_name}?", names.join(", "));
+            let question = format!(
+                "{} {} from {from} to {host_name}?{}",
+                how(state, &targets, &options),
+                names.join(", "),
+                cold_move_warning(state, &targets)
+            );
             state.confirm = Some(Confirm {
                 question,
                 pending: Pending::Migrate {
@@ -44,6 +45,29 @@ pub fn request(state: &mut State, args: &[&str]) -> Vec<Effect> {
         Err(e) => set_status(state, Level::Error, e),
     }
     Vec::new()
+}
+
+fn how(state: &State, targets: &[Target], options: &MigrateOptions) -> &'static str {
+    let incus = state.pools[targets[0].pool].driver == Driver::Incus;
+    match (incus, options.offline) {
+        (true, _) => "Move",
+        (false, true) => "Migrate (offline)",
+        (false, false) => "Live-migrate",
+    }
+}
+
+/// Incus moves a running container cold: the question says so.
+fn cold_move_warning(state: &State, targets: &[Target]) -> &'static str {
+    let running_container = targets.iter().any(|t| {
+        state.pools[t.pool].hosts[t.host].vms.iter().any(|v| {
+            v.uuid == t.uuid && v.state.is_active() && v.kind.as_deref() == Some("container")
+        })
+    });
+    if running_container {
+        " Running containers are stopped, moved and started again."
+    } else {
+        ""
+    }
 }
 
 fn parse(args: &[&str]) -> Result<(String, MigrateOptions), String> {
@@ -217,6 +241,16 @@ pub fn progress(state: &mut State, op: OpId, figures: MigrationProgress) {
     set_status(state, Level::Info, text);
 }
 
+/// Words on an operation's state (Incus), shown like figures.
+pub fn note(state: &mut State, op: OpId, text: String) {
+    let Some(entry) = state.ops.get_mut(op) else {
+        return;
+    };
+    let line = format!("{} {}: {text}", entry.kind.command(), entry.target.name);
+    entry.note = Some(text);
+    set_status(state, Level::Info, line);
+}
+
 /// Figures as fit the operation: a migration's whole set, a copy's share done.
 pub fn describe_progress(kind: &OpKind, p: &MigrationProgress) -> String {
     match kind {
@@ -246,11 +280,19 @@ fn migration_figures(p: &MigrationProgress) -> String {
     )
 }
 
-/// `x`: aborts the newest running migration (of the selected VM, if it has one).
+/// `x`: aborts the newest running migration (of the selected VM, if it has one). In an
+/// Incus pool every operation can be asked to cancel; the server says when it can't.
 pub fn abort(state: &mut State) -> Vec<Effect> {
     let selected = targets(state).into_iter().next();
+    let incus = |pool: usize| {
+        state
+            .pools
+            .get(pool)
+            .is_some_and(|p| p.driver == Driver::Incus)
+    };
     let running = |o: &&crate::app::ops::Op| {
-        o.status == OpStatus::Running && matches!(o.kind, OpKind::Migrate { .. })
+        o.status == OpStatus::Running
+            && (matches!(o.kind, OpKind::Migrate { .. }) || incus(o.target.pool))
     };
     let op = state
         .ops
@@ -264,17 +306,14 @@ pub fn abort(state: &mut State) -> Vec<Effect> {
         set_status(state, Level::Warn, "no migration is running");
         return Vec::new();
     };
-    let (pool, host, uuid, name) = (
+    let (pool, host, uuid, name, command) = (
         op.target.pool,
         op.target.host,
         op.target.uuid.clone(),
         op.target.name.clone(),
+        op.kind.command(),
     );
-    set_status(
-        state,
-        Level::Warn,
-        format!("aborting the migration of {name}…"),
-    );
+    set_status(state, Level::Warn, format!("aborting {command} of {name}…"));
     vec![Effect::Host {
         pool,
         host,

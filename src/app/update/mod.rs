@@ -3,6 +3,7 @@
 
 mod actions;
 mod clone;
+mod cluster;
 mod command;
 mod console;
 mod copy;

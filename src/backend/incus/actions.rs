@@ -1,19 +1,71 @@
-//! Actions on an Incus instance: each is one async call and a wait for its operation.
+//! Actions on an Incus instance: each is one or a few async calls, whose operations are
+//! followed to the end with their progress reported and their id kept so that they can be
+//! cancelled.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
+use tokio::sync::mpsc::UnboundedSender;
 
 use super::client::Client;
-use crate::backend::HostCommand;
-use crate::model::action::{PowerAction, SnapshotAction};
+use crate::backend::{HostCommand, HostEvent, MigrationTarget, OpId};
+use crate::model::action::{MigrateOptions, PowerAction, SnapshotAction};
 
-/// The operation an async call returns, and what waiting on it tells.
+/// An operation as the server describes it: when started, and on each look while it runs.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct Operation {
     id: String,
     status_code: u16,
     err: String,
+    may_cancel: bool,
+    #[serde(deserialize_with = "null_as_object")]
+    metadata: Value,
+}
+
+fn null_as_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?.unwrap_or(Value::Null))
+}
+
+/// The operation running for each instance (by uuid), so that `AbortJob` can cancel it.
+pub type Running = Arc<Mutex<HashMap<String, String>>>;
+
+/// What an action reports to while it runs.
+pub struct Watch {
+    pub op: OpId,
+    pub uuid: String,
+    pub news: UnboundedSender<HostEvent>,
+    pub running: Running,
+}
+
+impl Watch {
+    fn note(&self, text: impl Into<String>) {
+        let text = text.into();
+        let _ = self.news.send(HostEvent::OpNote { op: self.op, text });
+    }
+
+    fn track(&self, operation: Option<&str>) {
+        if let Ok(mut running) = self.running.lock() {
+            match operation {
+                Some(id) => running.insert(self.uuid.clone(), id.to_string()),
+                None => running.remove(&self.uuid),
+            };
+        }
+    }
+}
+
+/// Cancels the operation running for the instance `uuid`.
+pub async fn cancel(client: &Client, running: &Running, uuid: &str) -> Result<(), String> {
+    let id = running.lock().ok().and_then(|r| r.get(uuid).cloned());
+    let Some(id) = id else {
+        return Err("no Incus operation is running for it".into());
+    };
+    client
+        .delete::<Value>(&format!("/1.0/operations/{id}"))
+        .await
+        .map(|_| ())
 }
 
 /// Incus's word for each action, and whether it forces (no clean shutdown).
@@ -32,20 +84,71 @@ fn incus_action(action: PowerAction) -> (&'static str, bool) {
 /// Carries out a mutating command on the instance `project`/`name`.
 pub async fn run(
     client: &Client,
-    project: &str,
-    name: &str,
+    instance: (&str, &str),
     command: HostCommand,
+    watch: &Watch,
 ) -> Result<(), String> {
+    let (project, name) = instance;
     match command {
-        HostCommand::Power { action, .. } => power(client, project, name, action).await,
-        HostCommand::Delete { .. } => delete(client, project, name).await,
-        HostCommand::Snapshot { action, .. } => snapshot(client, project, name, &action).await,
-        HostCommand::Clone { name: new_name, .. } => copy(client, project, name, &new_name).await,
-        HostCommand::Migrate { .. } => {
-            Err("moving Incus instances between members is not supported yet".into())
+        HostCommand::Power { action, .. } => power(client, instance, action, watch).await,
+        HostCommand::Delete { .. } => delete(client, project, name, watch).await,
+        HostCommand::Snapshot { action, .. } => {
+            snapshot(client, project, name, &action, watch).await
         }
+        HostCommand::Clone { name: new_name, .. } => {
+            copy(client, project, name, &new_name, watch).await
+        }
+        HostCommand::Migrate {
+            target, options, ..
+        } => move_to(client, instance, &target, &options, watch).await,
         _ => Ok(()),
     }
+}
+
+/// The parts of an instance a move depends on.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct InstanceStatus {
+    status: String,
+    #[serde(rename = "type")]
+    kind: String,
+    location: String,
+}
+
+/// Moves the instance to another cluster member: live for a running VM (Incus needs
+/// `migration.stateful` on it), otherwise cold — a running container is stopped, moved and
+/// started again, which the confirmation said.
+async fn move_to(
+    client: &Client,
+    instance: (&str, &str),
+    target: &MigrationTarget,
+    options: &MigrateOptions,
+    watch: &Watch,
+) -> Result<(), String> {
+    let (project, name) = instance;
+    let now: InstanceStatus = client
+        .get(&format!("/1.0/instances/{name}?project={project}"))
+        .await?;
+    let member = &target.host_name;
+    if &now.location == member {
+        return Err(format!("{name} is already on {member}"));
+    }
+    let running = now.status == "Running";
+    let live = running && now.kind == "virtual-machine" && !options.offline;
+    if running && !live {
+        watch.note(format!("stopping {name} for a cold move"));
+        power(client, instance, PowerAction::Shutdown, watch).await?;
+    }
+    watch.note(format!("moving to {member}"));
+    let body = json!({ "name": name, "migration": true, "live": live });
+    let path = format!("/1.0/instances/{name}?project={project}&target={member}");
+    let started = client.post::<Operation>(&path, &body).await?.metadata;
+    wait(client, &started, watch).await?;
+    if running && !live {
+        watch.note(format!("starting {name} on {member}"));
+        power(client, instance, PowerAction::Start, watch).await?;
+    }
+    Ok(())
 }
 
 /// Snapshots: `POST …/snapshots`, restore with `PUT …{"restore"}`, `DELETE …/snapshots/<s>`.
@@ -54,6 +157,7 @@ async fn snapshot(
     project: &str,
     name: &str,
     action: &SnapshotAction,
+    watch: &Watch,
 ) -> Result<(), String> {
     let base = format!("/1.0/instances/{name}");
     let started = match action {
@@ -78,11 +182,17 @@ async fn snapshot(
                 .await?
         }
     };
-    wait(client, &started.metadata).await
+    wait(client, &started.metadata, watch).await
 }
 
 /// A copy of the instance on the same server (Incus picks the storage driver's fast path).
-async fn copy(client: &Client, project: &str, name: &str, new_name: &str) -> Result<(), String> {
+async fn copy(
+    client: &Client,
+    project: &str,
+    name: &str,
+    new_name: &str,
+    watch: &Watch,
+) -> Result<(), String> {
     let body = json!({
         "name": new_name,
         "source": { "type": "copy", "source": name, "instance_only": true },
@@ -91,48 +201,108 @@ async fn copy(client: &Client, project: &str, name: &str, new_name: &str) -> Res
     let started = client
         .post::<Operation>(&format!("/1.0/instances?project={project}"), &body)
         .await?;
-    wait(client, &started.metadata).await
+    wait(client, &started.metadata, watch).await
 }
 
 /// Deletes a stopped instance with its storage (Incus always removes the root disk).
-async fn delete(client: &Client, project: &str, name: &str) -> Result<(), String> {
+async fn delete(client: &Client, project: &str, name: &str, watch: &Watch) -> Result<(), String> {
     let started = client
         .delete::<Operation>(&format!("/1.0/instances/{name}?project={project}"))
         .await?
         .metadata;
-    wait(client, &started).await
+    wait(client, &started, watch).await
 }
 
-/// Waits for an async operation and turns its outcome into a result.
-async fn wait(client: &Client, started: &Operation) -> Result<(), String> {
-    let done: Operation = client
-        .get(&format!("/1.0/operations/{}/wait?timeout=120", started.id))
-        .await?;
-    if done.status_code == 200 {
-        Ok(())
-    } else {
-        Err(format!(
+/// Follows an async operation to its end (a second at a time, reporting its progress) and
+/// turns its outcome into a result. While it runs it can be cancelled by the instance's uuid.
+async fn wait(client: &Client, started: &Operation, watch: &Watch) -> Result<(), String> {
+    watch.track(Some(&started.id));
+    let mut last_note = String::new();
+    let outcome = loop {
+        let now = match look(client, &started.id).await {
+            Ok(now) => now,
+            Err(e) => break Err(e),
+        };
+        if let Some(result) = outcome(&now) {
+            break result;
+        }
+        let note = progress_note(&now);
+        if !note.is_empty() && note != last_note {
+            watch.note(note.clone());
+            last_note = note;
+        }
+    };
+    watch.track(None);
+    outcome
+}
+
+/// The operation after waiting up to a second for it to end. A member waiting on another
+/// member's operation answers a wait that runs out with an error instead of the operation;
+/// then the operation is read as it is.
+async fn look(client: &Client, id: &str) -> Result<Operation, String> {
+    match client
+        .get(&format!("/1.0/operations/{id}/wait?timeout=1"))
+        .await
+    {
+        Err(e) if e.contains("deadline exceeded") => {
+            client.get(&format!("/1.0/operations/{id}")).await
+        }
+        other => other,
+    }
+}
+
+/// Success, failure or cancellation ends an operation; every other status is on the way.
+fn outcome(operation: &Operation) -> Option<Result<(), String>> {
+    match operation.status_code {
+        200 => Some(Ok(())),
+        401 => Some(Err("incus: the operation was cancelled".into())),
+        code if code >= 400 => Some(Err(format!(
             "incus: {}",
-            if done.err.is_empty() {
+            if operation.err.is_empty() {
                 "the operation failed"
             } else {
-                &done.err
+                &operation.err
             }
-        ))
+        ))),
+        _ => None,
+    }
+}
+
+/// The words Incus puts in an operation's metadata while it works (`…_progress`, or the
+/// `progress` object's stage and percent), and whether it can be cancelled.
+fn progress_note(operation: &Operation) -> String {
+    let Some(metadata) = operation.metadata.as_object() else {
+        return String::new();
+    };
+    let text = metadata
+        .iter()
+        .filter(|(key, _)| key.ends_with("_progress"))
+        .find_map(|(_, value)| value.as_str().map(str::to_string))
+        .or_else(|| {
+            let progress = metadata.get("progress")?;
+            let stage = progress.get("stage")?.as_str()?;
+            let percent = progress.get("percent")?.as_str()?;
+            Some(format!("{stage} {percent}%"))
+        })
+        .unwrap_or_default();
+    match (text.is_empty(), operation.may_cancel) {
+        (false, true) => format!("{text} · x cancels"),
+        _ => text,
     }
 }
 
 async fn power(
     client: &Client,
-    project: &str,
-    name: &str,
+    instance: (&str, &str),
     action: PowerAction,
+    watch: &Watch,
 ) -> Result<(), String> {
+    let (project, name) = instance;
     let (verb, force) = incus_action(action);
     let body = json!({ "action": verb, "force": force, "timeout": 30 });
     let path = format!("/1.0/instances/{name}/state?project={project}");
     let started = client.put::<Operation>(&path, &body).await?.metadata;
-    wait(client, &started).await
+    wait(client, &started, watch).await
 }
 
 #[cfg(test)]
@@ -144,5 +314,36 @@ mod tests {
         assert_eq!(incus_action(PowerAction::PowerOff), ("stop", true));
         assert_eq!(incus_action(PowerAction::Shutdown), ("stop", false));
         assert_eq!(incus_action(PowerAction::Suspend), ("freeze", false));
+    }
+
+    fn operation(json: &str) -> Operation {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn progress_from_an_operations_metadata() {
+        // As `incus monitor --type operation` showed for a copy between members.
+        let unpacking = operation(
+            r#"{"id":"x","status_code":103,"may_cancel":false,"metadata":
+            {"create_instance_from_image_unpack_progress":"Unpacking image: 45% (1.08GB/s)",
+             "progress":{"percent":"45","speed":"1084112149","stage":"create_instance_from_image_unpack"}}}"#,
+        );
+        assert_eq!(progress_note(&unpacking), "Unpacking image: 45% (1.08GB/s)");
+        assert_eq!(outcome(&unpacking), None);
+        let staged = operation(
+            r#"{"status_code":103,"may_cancel":true,"metadata":{"progress":{"percent":"10","stage":"fs"}}}"#,
+        );
+        assert_eq!(progress_note(&staged), "fs 10% · x cancels");
+        let quiet = operation(r#"{"status_code":105,"metadata":null}"#);
+        assert_eq!(progress_note(&quiet), "");
+        assert_eq!(
+            outcome(&operation(r#"{"status_code":401}"#)),
+            Some(Err("incus: the operation was cancelled".into()))
+        );
+        assert_eq!(
+            outcome(&operation(r#"{"status_code":400,"err":"no room"}"#)),
+            Some(Err("incus: no room".into()))
+        );
+        assert_eq!(outcome(&operation(r#"{"status_code":200}"#)), Some(Ok(())));
     }
 }

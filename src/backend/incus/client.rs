@@ -179,11 +179,24 @@ impl Client {
     }
 }
 
+/// A response's envelope; an error envelope is an error even under HTTP 200, which is how a
+/// cluster member passes on another member's failure.
 async fn envelope<T: DeserializeOwned>(response: reqwest::Response) -> Result<Envelope<T>, String> {
     if !response.status().is_success() {
         return Err(api_error(response).await);
     }
-    response.json::<Envelope<T>>().await.map_err(describe)
+    let raw = response
+        .json::<Envelope<serde_json::Value>>()
+        .await
+        .map_err(describe)?;
+    if !raw.error.is_empty() {
+        return Err(format!("incus: {}", raw.error));
+    }
+    let metadata = serde_json::from_value(raw.metadata).map_err(|e| format!("incus: {e}"))?;
+    Ok(Envelope {
+        error: raw.error,
+        metadata,
+    })
 }
 
 async fn metadata<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, String> {

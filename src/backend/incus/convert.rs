@@ -1,31 +1,47 @@
 //! Incus JSON → vmdeck's model. Pure functions, tested from JSON literals.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::types::{Instance, PoolResources, Resources, StoragePool as IncusPool};
 use crate::model::{NumaCell, StoragePool, Vm, VmStamp, VmState, units};
 
-/// What a container without limits may use: the whole host.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct HostSize {
-    pub cpus: u32,
-    pub memory_bytes: u64,
+/// CPUs per host, by Incus member name ("" for a standalone server): the CPU % of a container
+/// without a CPU limit is a share of its whole host.
+#[derive(Debug, Clone, Default)]
+pub struct HostCpus(HashMap<String, u32>);
+
+impl HostCpus {
+    pub fn single(cpus: u32) -> HostCpus {
+        let mut sizes = HostCpus::default();
+        sizes.insert("", cpus);
+        sizes
+    }
+
+    pub fn insert(&mut self, member: &str, cpus: u32) {
+        self.0.insert(member.to_string(), cpus);
+    }
+
+    pub fn of(&self, location: &str) -> u32 {
+        let cpus = self.0.get(location).or_else(|| self.0.get(""));
+        cpus.copied().unwrap_or(1).max(1)
+    }
 }
 
-/// One instance as a [`Vm`]; a container without `limits.cpu`/`limits.memory` is as large as
-/// its host.
-pub fn vm(instance: &Instance, host: HostSize) -> Vm {
+/// One instance as a [`Vm`]. A container without `limits.cpu`/`limits.memory` reserves
+/// nothing: its vCPUs and memory are 0 ("no limit"), so allocation sums do not count it as a
+/// whole host.
+pub fn vm(instance: &Instance) -> Vm {
     let config = &instance.expanded_config;
     let key = |k: &str| config.get(k).filter(|v| !v.is_empty()).cloned();
     let is_vm = instance.kind == "virtual-machine";
     let vcpus = key("limits.cpu")
         .and_then(|v| cpu_count(&v))
-        .unwrap_or(if is_vm { 1 } else { host.cpus });
+        .unwrap_or(if is_vm { 1 } else { 0 });
     let state = instance.state.as_ref();
     let memory_bytes = key("limits.memory")
         .and_then(|v| units::parse_bytes(&v).ok())
         // Incus's default for VMs.
-        .unwrap_or(if is_vm { 1 << 30 } else { host.memory_bytes });
+        .unwrap_or(if is_vm { 1 << 30 } else { 0 });
     let vm_state = vm_state(&instance.status);
     Vm {
         name: instance.name.clone(),
@@ -47,6 +63,7 @@ pub fn vm(instance: &Instance, host: HostSize) -> Vm {
             .filter(|_| vm_state.is_active())
             .map(|s| s.memory.usage),
         kind: Some(instance.kind.clone()).filter(|k| !k.is_empty()),
+        location: Some(instance.location.clone()).filter(|l| !l.is_empty() && l != "none"),
     }
 }
 
@@ -163,15 +180,10 @@ mod tests {
               "user.vmdeck.image":"busybox","limits.memory":"256MiB"},
             "state":{"memory":{"usage":417792,"total":24683656000},"cpu":{"usage":11333698}}}"#,
         );
-        let vm = vm(
-            &i,
-            HostSize {
-                cpus: 2,
-                memory_bytes: 8 << 30,
-            },
-        );
+        let vm = vm(&i);
         assert_eq!(vm.uuid, "0ab1d56a-5f55-4755-a74f-7c63b9b017ee");
-        assert_eq!((vm.state, vm.vcpus), (VmState::Running, 2));
+        // No CPU limit: it reserves no vCPUs.
+        assert_eq!((vm.state, vm.vcpus), (VmState::Running, 0));
         assert_eq!(vm.memory_bytes, 256 << 20);
         assert_eq!(vm.memory_used_bytes, Some(417792));
         assert_eq!(vm.stamp.vm_type.as_deref(), Some("small"));
@@ -186,19 +198,28 @@ mod tests {
             r#"{"name":"v1","project":"p","status":"Stopped","type":"virtual-machine",
             "expanded_config":{"limits.cpu":"0-3,6"}}"#,
         );
-        let vm = vm(
-            &i,
-            HostSize {
-                cpus: 8,
-                memory_bytes: 8 << 30,
-            },
-        );
+        let vm = vm(&i);
         assert_eq!(
             (vm.state, vm.vcpus, vm.memory_bytes),
             (VmState::Shutoff, 5, 1 << 30)
         );
         assert_eq!(vm.uuid, "p/v1");
         assert_eq!(vm.kind.as_deref(), Some("virtual-machine"));
+        assert_eq!(vm.location, None);
+    }
+
+    #[test]
+    fn a_cluster_member_is_the_location_and_unlimited_containers_reserve_nothing() {
+        let i = instance(
+            r#"{"name":"k2","project":"default","status":"Running","type":"container",
+            "location":"node2","expanded_config":{}}"#,
+        );
+        let vm = vm(&i);
+        assert_eq!(vm.location.as_deref(), Some("node2"));
+        assert_eq!((vm.vcpus, vm.memory_bytes), (0, 0));
+        let mut cpus = HostCpus::default();
+        cpus.insert("node2", 4);
+        assert_eq!((cpus.of("node2"), cpus.of("node9")), (4, 1));
     }
 
     #[test]

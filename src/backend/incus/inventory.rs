@@ -5,24 +5,105 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use super::client::Client;
-use super::convert::{self, HostSize};
-use super::types::{Instance, PoolResources, Resources, Server, StoragePool as IncusPool};
-use crate::model::{
-    Disk, HostFacts, HostInventory, Nic, Snapshot as VmSnapshot, VmDetails, VmSample,
+use super::convert::{self, HostCpus};
+use super::types::{
+    ClusterMember, Instance, PoolResources, Resources, Server, StoragePool as IncusPool,
 };
+use crate::backend::HostEvent;
+use crate::model::{
+    Disk, HostFacts, HostInventory, MemberInventory, Nic, Snapshot as VmSnapshot, VmDetails,
+    VmSample,
+};
+
+/// A standalone server is one host; a cluster is one host per member.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inventory {
+    Server(HostInventory),
+    Cluster(Vec<MemberInventory>),
+}
+
+impl Inventory {
+    pub fn into_event(self) -> HostEvent {
+        match self {
+            Inventory::Server(inventory) => HostEvent::Connected(inventory),
+            Inventory::Cluster(members) => HostEvent::Members(members),
+        }
+    }
+}
 
 /// What the supervisor keeps between calls.
 pub struct Snapshot {
-    pub inventory: HostInventory,
+    pub inventory: Inventory,
     pub instances: Vec<Instance>,
+    /// Each member's CPUs, for the CPU % of containers without limits.
+    pub cpus: HostCpus,
 }
 
 pub async fn snapshot(client: &Client) -> Result<Snapshot, String> {
     let server: Server = client.get("/1.0").await?;
-    let resources: Resources = client.get("/1.0/resources").await?;
     let instances = all_instances(client).await?;
-    let facts = HostFacts {
-        hostname: server.environment.server_name.clone(),
+    if !server.environment.server_clustered {
+        let facts = facts(client, &server, None).await?;
+        let cpus = HostCpus::single(facts.cpus);
+        let vms = instances.iter().map(convert::vm).collect();
+        return Ok(Snapshot {
+            inventory: Inventory::Server(HostInventory { facts, vms }),
+            instances,
+            cpus,
+        });
+    }
+    let members = cluster_members(client).await?;
+    let mut cpus = HostCpus::default();
+    let mut facts_of = Vec::new();
+    for member in &members {
+        let facts = match member.unusable() {
+            Some(_) => HostFacts::default(),
+            // A member can go away between the two calls: then it is down, not the cluster.
+            None => facts(client, &server, Some(&member.server_name))
+                .await
+                .unwrap_or_default(),
+        };
+        cpus.insert(&member.server_name, facts.cpus);
+        facts_of.push(facts);
+    }
+    let inventory = members
+        .iter()
+        .zip(facts_of)
+        .map(|(member, facts)| MemberInventory {
+            name: member.server_name.clone(),
+            down: member.unusable(),
+            inventory: HostInventory {
+                facts,
+                vms: instances
+                    .iter()
+                    .filter(|i| i.location == member.server_name)
+                    .map(convert::vm)
+                    .collect(),
+            },
+        })
+        .collect();
+    Ok(Snapshot {
+        inventory: Inventory::Cluster(inventory),
+        instances,
+        cpus,
+    })
+}
+
+/// The members of a cluster, with their status.
+pub async fn cluster_members(client: &Client) -> Result<Vec<ClusterMember>, String> {
+    client.get("/1.0/cluster/members?recursion=1").await
+}
+
+/// One server's (or member's) CPUs, memory, NUMA nodes and storage.
+async fn facts(
+    client: &Client,
+    server: &Server,
+    member: Option<&str>,
+) -> Result<HostFacts, String> {
+    let target = member.map_or(String::new(), |m| format!("?target={m}"));
+    let resources: Resources = client.get(&format!("/1.0/resources{target}")).await?;
+    Ok(HostFacts {
+        hostname: member.map_or(server.environment.server_name.clone(), str::to_string),
         cpu_model: resources
             .cpu
             .sockets
@@ -33,14 +114,8 @@ pub async fn snapshot(client: &Client) -> Result<Snapshot, String> {
         mhz: first_frequency(&resources),
         memory_bytes: resources.memory.total,
         numa: convert::numa_cells(&resources),
-        storage: storage_pools(client).await,
-        hypervisor: hypervisor(&server),
-    };
-    let size = host_size(&facts);
-    let vms = instances.iter().map(|i| convert::vm(i, size)).collect();
-    Ok(Snapshot {
-        inventory: HostInventory { facts, vms },
-        instances,
+        storage: storage_pools(client, &target).await,
+        hypervisor: hypervisor(server),
     })
 }
 
@@ -57,13 +132,6 @@ pub async fn one_instance(client: &Client, project: &str, name: &str) -> Result<
             "/1.0/instances/{name}?recursion=1&project={project}"
         ))
         .await
-}
-
-pub fn host_size(facts: &HostFacts) -> HostSize {
-    HostSize {
-        cpus: facts.cpus,
-        memory_bytes: facts.memory_bytes,
-    }
 }
 
 fn first_frequency(resources: &Resources) -> u32 {
@@ -86,7 +154,7 @@ fn hypervisor(server: &Server) -> String {
 
 /// Storage pools with their space; a pool whose space can't be read shows as empty rather
 /// than failing the whole inventory.
-async fn storage_pools(client: &Client) -> Vec<crate::model::StoragePool> {
+async fn storage_pools(client: &Client, target: &str) -> Vec<crate::model::StoragePool> {
     let Ok(pools) = client
         .get::<Vec<IncusPool>>("/1.0/storage-pools?recursion=1")
         .await
@@ -95,7 +163,7 @@ async fn storage_pools(client: &Client) -> Vec<crate::model::StoragePool> {
     };
     let mut out = Vec::new();
     for pool in &pools {
-        let path = format!("/1.0/storage-pools/{}/resources", pool.name);
+        let path = format!("/1.0/storage-pools/{}/resources{target}", pool.name);
         let resources = client.get::<PoolResources>(&path).await.ok();
         out.push(convert::storage_pool(pool, resources.as_ref()));
     }
@@ -109,19 +177,25 @@ pub struct CpuSampler {
 }
 
 impl CpuSampler {
-    pub fn sample(&mut self, instances: &[Instance], host: HostSize) -> Vec<VmSample> {
+    pub fn sample(&mut self, instances: &[Instance], cpus: &HostCpus) -> Vec<VmSample> {
         let now = Instant::now();
         let mut next = HashMap::new();
         let samples = instances
             .iter()
             .filter(|i| i.status == "Running")
             .map(|i| {
-                let vm = convert::vm(i, host);
+                let vm = convert::vm(i);
+                // A container without a CPU limit may use, and is measured against, its host.
+                let vcpus = if vm.vcpus == 0 {
+                    cpus.of(&i.location)
+                } else {
+                    vm.vcpus
+                };
                 let used_ns = i.state.as_ref().map_or(0, |s| s.cpu.usage);
                 let cpu_percent = self.last.get(&vm.uuid).and_then(|(before, at)| {
                     let wall_ns = now.duration_since(*at).as_nanos() as f64;
                     let busy_ns = used_ns.checked_sub(*before)? as f64;
-                    (wall_ns > 0.0).then(|| 100.0 * busy_ns / wall_ns / f64::from(vm.vcpus.max(1)))
+                    (wall_ns > 0.0).then(|| 100.0 * busy_ns / wall_ns / f64::from(vcpus))
                 });
                 next.insert(vm.uuid.clone(), (used_ns, now));
                 VmSample {

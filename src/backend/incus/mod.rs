@@ -1,7 +1,7 @@
 //! The Incus backend: a REST client over the unix socket or HTTPS with a client certificate
 //! and a pinned server certificate, the events websocket for live changes, and the console
-//! websockets. A standalone server is one host; a cluster is shown as one host too for now,
-//! since a pool's hosts are fixed when the config is read.
+//! websockets. A standalone server is one host; a cluster's members are the hosts of its pool,
+//! all read and driven through the one endpoint the pool names.
 
 mod actions;
 mod client;
@@ -12,13 +12,13 @@ mod tls;
 mod types;
 mod worker;
 
+pub use inventory::Inventory;
 pub use worker::{HostHandle, spawn_host};
 
 use crate::config::IncusConfig;
-use crate::model::HostInventory;
 
 /// One bulk inventory of the server, for headless commands.
-pub fn inventory_once(config: &IncusConfig) -> Result<HostInventory, String> {
+pub fn inventory_once(config: &IncusConfig) -> Result<Inventory, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

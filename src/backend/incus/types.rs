@@ -217,3 +217,27 @@ mod tests {
         assert_eq!(instance.state.unwrap().memory.usage, 0);
     }
 }
+
+/// One element of `GET /1.0/cluster/members?recursion=1`.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct ClusterMember {
+    pub server_name: String,
+    /// "Online", "Offline", "Evacuated", …
+    pub status: String,
+    pub message: String,
+}
+
+impl ClusterMember {
+    /// Why the member can't be used, when it can't.
+    pub fn unusable(&self) -> Option<String> {
+        (self.status != "Online").then(|| {
+            let status = self.status.to_lowercase();
+            if self.message.is_empty() {
+                status
+            } else {
+                format!("{status}: {}", self.message)
+            }
+        })
+    }
+}

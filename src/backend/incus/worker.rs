@@ -11,11 +11,12 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::time::{Instant, sleep_until};
 use tokio_tungstenite::tungstenite::Message;
 
-use super::actions;
+use super::actions::{self, Running, Watch};
 use super::client::{Client, Ws};
-use super::convert::HostSize;
+use super::convert::HostCpus;
 use super::inventory::{
-    CpuSampler, Snapshot, all_instances, details, host_size, one_instance, snapshot,
+    CpuSampler, Inventory, Snapshot, all_instances, cluster_members, details, one_instance,
+    snapshot,
 };
 use super::types::{Event, Instance};
 use super::{console, convert};
@@ -135,10 +136,17 @@ async fn wait_before_retry(
 struct Session {
     client: Client,
     events: Ws,
-    host: HostSize,
+    cpus: HostCpus,
+    /// A cluster's members and whether each is usable; empty for a standalone server. A
+    /// change (a member going offline or coming back) re-reads everything.
+    members: Vec<(String, bool)>,
     /// uuid → (project, name), to address instances that events and the app name.
     names: HashMap<String, (String, String)>,
     sampler: CpuSampler,
+    /// Operations run as tasks and report here; the loop passes their news on.
+    news_tx: UnboundedSender<HostEvent>,
+    news: UnboundedReceiver<HostEvent>,
+    running: Running,
 }
 
 impl Session {
@@ -148,12 +156,17 @@ impl Session {
         let path = format!("/1.0/events?type=lifecycle&{}", client.project_query());
         let events = client.websocket(&path).await?;
         let first = snapshot(&client).await?;
+        let (news_tx, news) = unbounded_channel();
         let mut session = Session {
             client,
             events,
-            host: host_size(&first.inventory.facts),
+            cpus: first.cpus.clone(),
+            members: member_states(&first.inventory),
             names: HashMap::new(),
             sampler: CpuSampler::default(),
+            news_tx,
+            news,
+            running: Running::default(),
         };
         session.remember(&first.instances);
         Ok((session, first))
@@ -167,12 +180,16 @@ impl Session {
         settings: HostSettings,
     ) -> Ended {
         // Primes CPU accounting; the inventory already carries memory use.
-        self.sampler.sample(&first.instances, self.host);
-        sink(HostEvent::Connected(first.inventory));
+        self.sampler.sample(&first.instances, &self.cpus);
+        sink(first.inventory.into_event());
         let mut next_sample = Instant::now() + settings.stats_every;
         loop {
             let result = tokio::select! {
                 message = self.events.next() => self.on_message(message, sink).await,
+                Some(news) = self.news.recv() => {
+                    sink(news);
+                    Ok(())
+                }
                 input = rx.recv() => match input {
                     None | Some(Input::Command(HostCommand::Shutdown)) => return Ended::Shutdown,
                     Some(input) => self.on_input(input, sink, settings.read_only).await,
@@ -236,7 +253,7 @@ impl Session {
         match one_instance(&self.client, project, name).await {
             Ok(instance) => {
                 self.remember(std::slice::from_ref(&instance));
-                sink(HostEvent::VmUpdated(convert::vm(&instance, self.host)));
+                sink(HostEvent::VmUpdated(convert::vm(&instance)));
                 Ok(())
             }
             // Gone already (created and deleted in a burst): the list pass settles it.
@@ -254,17 +271,36 @@ impl Session {
             sink(HostEvent::VmRemoved { uuid: gone.clone() });
         }
         for instance in &instances {
-            sink(HostEvent::VmUpdated(convert::vm(instance, self.host)));
+            sink(HostEvent::VmUpdated(convert::vm(instance)));
         }
         Ok(())
     }
 
+    /// Live numbers; in a cluster, first whether a member went offline or came back, which
+    /// re-reads the whole cluster (an offline member's instances change without events).
     async fn sample(&mut self, sink: &EventSink) -> Result<(), String> {
+        if !self.members.is_empty() && self.members_changed().await? {
+            let again = snapshot(&self.client).await?;
+            self.cpus = again.cpus.clone();
+            self.members = member_states(&again.inventory);
+            self.names.clear();
+            self.remember(&again.instances);
+            sink(again.inventory.into_event());
+        }
         let instances = all_instances(&self.client).await?;
         sink(HostEvent::Samples(
-            self.sampler.sample(&instances, self.host),
+            self.sampler.sample(&instances, &self.cpus),
         ));
         Ok(())
+    }
+
+    async fn members_changed(&self) -> Result<bool, String> {
+        let now: Vec<(String, bool)> = cluster_members(&self.client)
+            .await?
+            .iter()
+            .map(|m| (m.server_name.clone(), m.unusable().is_none()))
+            .collect();
+        Ok(now != self.members)
     }
 
     async fn on_input(
@@ -274,9 +310,17 @@ impl Session {
         read_only: bool,
     ) -> Result<(), String> {
         match input {
-            Input::Command(command) if command.mutates() => {
-                self.run_op(command, sink, read_only).await
+            Input::Command(HostCommand::AbortJob { uuid }) if !read_only => {
+                let client = self.client.clone();
+                let running = self.running.clone();
+                let news = self.news_tx.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = actions::cancel(&client, &running, &uuid).await {
+                        let _ = news.send(HostEvent::Notice(format!("cannot cancel: {e}")));
+                    }
+                });
             }
+            Input::Command(command) if command.mutates() => self.start_op(command, sink, read_only),
             Input::Command(HostCommand::LoadDetails { uuid }) => {
                 let result = match self.names.get(&uuid) {
                     Some((project, name)) => one_instance(&self.client, project, name)
@@ -297,23 +341,43 @@ impl Session {
         Ok(())
     }
 
-    /// Carries out a mutating command, unless the pool is read-only. Power actions wait for
-    /// their operation here; containers take a second or two.
-    async fn run_op(&self, command: HostCommand, sink: &EventSink, read_only: bool) {
-        // Incus has no job to abort; everything else is an operation with an answer.
-        let Some(op) = command.op() else { return };
-        let instance = command
-            .uuid()
-            .and_then(|uuid| self.names.get(uuid))
-            .cloned();
-        let result = match (refuse_in_read_only(read_only, &command), instance) {
-            (Err(refused), _) => Err(refused),
-            (Ok(()), None) => Err("no such instance".into()),
-            (Ok(()), Some((project, name))) => {
-                actions::run(&self.client, &project, &name, command).await
+    /// Starts a mutating command as a task, unless the pool is read-only: the loop goes on
+    /// serving events and other commands while its operation runs, and it reports through
+    /// the loop.
+    fn start_op(&self, command: HostCommand, sink: &EventSink, read_only: bool) {
+        let Some(op) = command.op() else {
+            // Aborting in a read-only pool: refused like every change.
+            if let Err(refused) = refuse_in_read_only(read_only, &command) {
+                sink(HostEvent::Notice(refused));
             }
+            return;
         };
-        sink(HostEvent::OpFinished { op, result });
+        let uuid = command.uuid().unwrap_or_default().to_string();
+        let instance = self.names.get(&uuid).cloned();
+        let (project, name) = match (refuse_in_read_only(read_only, &command), instance) {
+            (Err(refused), _) => {
+                return sink(HostEvent::OpFinished {
+                    op,
+                    result: Err(refused),
+                });
+            }
+            (Ok(()), None) => {
+                let result = Err("no such instance".into());
+                return sink(HostEvent::OpFinished { op, result });
+            }
+            (Ok(()), Some(instance)) => instance,
+        };
+        let client = self.client.clone();
+        let watch = Watch {
+            op,
+            uuid,
+            news: self.news_tx.clone(),
+            running: self.running.clone(),
+        };
+        tokio::spawn(async move {
+            let result = actions::run(&client, (&project, &name), command, &watch).await;
+            let _ = watch.news.send(HostEvent::OpFinished { op, result });
+        });
     }
 
     fn remember(&mut self, instances: &[Instance]) {
@@ -328,6 +392,17 @@ impl Session {
             .iter()
             .find(|(_, (p, n))| p == project && n == name)
             .map(|(uuid, _)| uuid.clone())
+    }
+}
+
+/// Each member's name and whether it can be used.
+fn member_states(inventory: &Inventory) -> Vec<(String, bool)> {
+    match inventory {
+        Inventory::Server(_) => Vec::new(),
+        Inventory::Cluster(members) => members
+            .iter()
+            .map(|m| (m.name.clone(), m.down.is_none()))
+            .collect(),
     }
 }
 

@@ -125,6 +125,7 @@ fn vm_from_record(record: &StatsRecord, autostart: bool, persistent: bool) -> Vm
         cpu_percent: None,
         memory_used_bytes: None,
         kind: None,
+        location: None,
     }
 }
 
@@ -148,6 +149,7 @@ pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
         cpu_percent: None,
         memory_used_bytes: None,
         kind: None,
+        location: None,
     })
 }
 

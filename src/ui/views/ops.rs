@@ -38,8 +38,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             )),
             Span::styled(text, style),
         ]));
-        if let Some(progress) = &op.progress {
-            let figures = format!("{:>4}  {}", "", describe_progress(&op.kind, progress));
+        let figures = match (&op.progress, &op.note) {
+            (Some(progress), _) => Some(describe_progress(&op.kind, progress)),
+            (None, Some(note)) => Some(note.clone()),
+            (None, None) => None,
+        };
+        if let Some(figures) = figures {
+            let figures = format!("{:>4}  {figures}", "");
             lines.push(Line::from(Span::styled(figures, theme.style("dim"))));
         }
     }

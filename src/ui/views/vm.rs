@@ -7,10 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::app::State;
-use crate::app::table::host_status_text;
+use crate::app::table::{host_status_text, limit};
 use crate::model::units::{self, bytes};
 use crate::model::{Snapshot, Vm, VmDetails};
 use crate::theme::Theme;
+
+const NO_LIMIT: &str = "no limit (may use the whole host)";
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: usize, uuid: &str) {
     let theme = state.theme();
@@ -83,8 +85,12 @@ fn summary_lines<'a>(
         field(theme, "uuid", vm.uuid.clone()),
         field(theme, "host", format!("{host} ({host_status})")),
         field(theme, "pool", pool.to_string()),
-        field(theme, "vcpus", vm.vcpus.to_string()),
-        field(theme, "memory", bytes(vm.memory_bytes)),
+        field(
+            theme,
+            "vcpus",
+            limit(vm.vcpus.into(), NO_LIMIT, |n| n.to_string()),
+        ),
+        field(theme, "memory", limit(vm.memory_bytes, NO_LIMIT, bytes)),
         field(
             theme,
             "cpu",
