@@ -3,12 +3,13 @@
 
 mod common;
 
-use common::{host, key, state, typed};
+use common::{host, key, state, typed, vm};
 use crossterm::event::KeyCode;
 use vmdeck::app::Effect;
 use vmdeck::app::ops::OpStatus;
 use vmdeck::app::state::View;
 use vmdeck::backend::{HostCommand, HostEvent};
+use vmdeck::model::VmState;
 use vmdeck::model::action::PowerAction;
 
 fn power_effects(effects: &[Effect]) -> Vec<(String, PowerAction)> {
@@ -333,4 +334,63 @@ fn m_lists_where_the_vm_can_go() {
     key(&mut s, KeyCode::Esc);
     key(&mut s, KeyCode::Char('/'));
     assert!(s.status.is_none(), "a new input line starts clean");
+}
+
+#[test]
+fn incus_moves_between_members_report_notes_and_cancel_with_x() {
+    use vmdeck::model::{HostInventory, MemberInventory};
+    let mut s = state();
+    let mut k2 = vm("k2", VmState::Running, 0, 0, "small");
+    k2.kind = Some("container".into());
+    k2.location = Some("node2".into());
+    let member = |name: &str, vms| MemberInventory {
+        name: name.into(),
+        down: None,
+        inventory: HostInventory {
+            facts: common::facts(name),
+            vms,
+        },
+    };
+    let members = vec![member("node1", vec![]), member("node2", vec![k2])];
+    host(&mut s, 1, 0, HostEvent::Members(members));
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "vm k2");
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "migrate node1");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(
+        s.confirm.clone().unwrap().question,
+        "Move k2 from node2 to node1? Running containers are stopped, moved and started again."
+    );
+    let effects = key(&mut s, KeyCode::Char('y'));
+    let [
+        Effect::Host {
+            pool: 1,
+            host: 1,
+            command: HostCommand::Migrate { target, op, .. },
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(target.host_name, "node1");
+    let text = "Unpacking image: 45% (1.08GB/s) · x cancels".to_string();
+    host(&mut s, 1, 0, HostEvent::OpNote { op: *op, text });
+    assert_eq!(
+        s.status.clone().unwrap().text,
+        "migrate k2: Unpacking image: 45% (1.08GB/s) · x cancels"
+    );
+    // `x` is the XML in the VM's view; in the list it cancels.
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(
+        key(&mut s, KeyCode::Char('x')),
+        [Effect::Host {
+            pool: 1,
+            host: 1,
+            command: HostCommand::AbortJob {
+                uuid: "uuid-k2".into()
+            }
+        }]
+    );
 }

@@ -215,6 +215,32 @@ fn https_with_a_client_certificate_and_a_pinned_server_certificate() {
     let server_cert = Path::new("/var/lib/incus/server.crt");
     assert_lab_containers(&vmdeck_list(&cert.config(server_cert)));
 
+    // The same through a remote of the incus client: its address and pinned certificate.
+    let client = cert.path("incus-client");
+    std::fs::create_dir_all(client.join("servercerts")).unwrap();
+    std::fs::copy(server_cert, client.join("servercerts/labtls.crt")).unwrap();
+    std::fs::copy(cert.path("client.crt"), client.join("client.crt")).unwrap();
+    std::fs::copy(cert.path("client.key"), client.join("client.key")).unwrap();
+    std::fs::write(
+        client.join("config.yml"),
+        "default-remote: local\nremotes:\n  labtls:\n    addr: https://127.0.0.1:8443\n    protocol: incus\n    auth_type: tls\n",
+    )
+    .unwrap();
+    let by_remote = cert.path("remote.toml");
+    std::fs::write(
+        &by_remote,
+        "[[pool]]\nname = \"lab-incus\"\ndriver = \"incus\"\nremote = \"labtls\"\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vmdeck"))
+        .args(["--config", by_remote.to_str().unwrap(), "list"])
+        .args(["--pool", "lab-incus", "--output", "json"])
+        .env_remove("VMDECK_CONFIG")
+        .env("INCUS_CONF", &client)
+        .output()
+        .unwrap();
+    assert_lab_containers(&out);
+
     // Pinning any other certificate (here our own client certificate) is refused.
     let wrong = vmdeck_list(&cert.config(&cert.path("client.crt")));
     let stderr = String::from_utf8_lossy(&wrong.stderr);

@@ -83,6 +83,23 @@ fn cluster_members_are_hosts_instances_move_and_a_member_goes_down() {
     tui.send("y");
     tui.wait_for("k3 back on node2", LONG, |_| location("k3") == "node2");
 
+    // Pinned to CPU 0 (Incus `limits.cpu` as a set): on NUMA node 0 of its member.
+    cluster(&["config", "set", "k1", "limits.cpu=0-0"]);
+    tui.send(":host node1\r");
+    let pinned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        tui.wait_for("k1 on node 0", LONG, |s| {
+            s.split("node 0").nth(1).is_some_and(|card| {
+                card.lines()
+                    .take(3)
+                    .any(|l| l.contains("VMs") && l.contains("k1"))
+            })
+        });
+    }));
+    cluster(&["config", "unset", "k1", "limits.cpu"]);
+    if let Err(panic) = pinned {
+        std::panic::resume_unwind(panic);
+    }
+
     lab_ctl(&["member-stop", "2"]);
     let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         tui.send("H");

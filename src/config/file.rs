@@ -25,6 +25,8 @@ pub struct PoolFile {
     pub hosts: Option<Vec<HostEntry>>,
     /// Incus: `unix:///path/to/unix.socket` or `https://host:8443`.
     pub url: Option<String>,
+    /// Incus: a remote of the `incus` client, instead of `url`.
+    pub remote: Option<String>,
     /// Incus over HTTPS: the client certificate and key (PEM) the server trusts.
     pub client_cert: Option<String>,
     pub client_key: Option<String>,

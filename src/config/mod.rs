@@ -3,6 +3,7 @@
 
 mod discover;
 mod file;
+mod incus_remote;
 mod validate;
 
 pub use discover::{ConfigSource, Paths, discover_local, load};

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use toml::Spanned;
 
 use super::file::{ConfigFile, HostEntry, PoolFile, SizeValue, VmTypeFile};
+use super::incus_remote;
 use super::{Config, HostConfig, IncusConfig, Overcommit, PoolConfig, VmType};
 use crate::model::{Driver, units};
 
@@ -166,6 +167,7 @@ fn libvirt_hosts(pool: &str, hosts: Option<Vec<HostEntry>>) -> Result<Vec<HostCo
 fn refuse_incus_keys(pool: &str, file: &PoolFile) -> Result<(), String> {
     let given = [
         ("url", file.url.is_some()),
+        ("remote", file.remote.is_some()),
         ("client_cert", file.client_cert.is_some()),
         ("client_key", file.client_key.is_some()),
         ("server_cert", file.server_cert.is_some()),
@@ -180,10 +182,20 @@ fn refuse_incus_keys(pool: &str, file: &PoolFile) -> Result<(), String> {
 }
 
 fn incus_pool(pool: &str, file: &PoolFile) -> Result<IncusConfig, String> {
-    let url = file
-        .url
-        .clone()
-        .unwrap_or_else(|| "unix:///var/lib/incus/unix.socket".into());
+    let remote = match (&file.url, &file.remote) {
+        (Some(_), Some(_)) => {
+            return Err(format!("pool '{pool}': give url or remote, not both"));
+        }
+        (_, Some(name)) => {
+            Some(incus_remote::resolve(name).map_err(|e| format!("pool '{pool}': {e}"))?)
+        }
+        (_, None) => None,
+    };
+    let url = match (&remote, &file.url) {
+        (Some(remote), _) => remote.url.clone(),
+        (None, Some(url)) => url.clone(),
+        (None, None) => incus_remote::DEFAULT_SOCKET_URL.into(),
+    };
     if !(url.starts_with("unix://") || url.starts_with("https://")) {
         return Err(format!(
             "pool '{pool}': url must start with unix:// or https://"
@@ -196,18 +208,23 @@ fn incus_pool(pool: &str, file: &PoolFile) -> Result<IncusConfig, String> {
     if let Some(key) = &file.client_key {
         config.client_key = expand_home(key);
     }
-    config.server_cert = file.server_cert.as_deref().map(expand_home);
+    config.server_cert = file
+        .server_cert
+        .as_deref()
+        .map(expand_home)
+        .or_else(|| remote.and_then(|r| r.server_cert));
     config.project = file.project.clone();
     Ok(config)
 }
 
-/// An Incus endpoint with the defaults of the `incus` client: its certificate and key in
-/// `~/.config/incus/`, all projects.
+/// An Incus endpoint with the defaults of the `incus` client: its certificate and key in its
+/// config directory (`$INCUS_CONF`, else `~/.config/incus/`), all projects.
 pub fn incus_config(url: String) -> IncusConfig {
+    let client = incus_remote::client_dir();
     IncusConfig {
         url,
-        client_cert: expand_home("~/.config/incus/client.crt"),
-        client_key: expand_home("~/.config/incus/client.key"),
+        client_cert: client.join("client.crt"),
+        client_key: client.join("client.key"),
         server_cert: None,
         project: None,
     }

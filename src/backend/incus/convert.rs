@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::types::{Instance, PoolResources, Resources, StoragePool as IncusPool};
-use crate::model::{NumaCell, StoragePool, Vm, VmStamp, VmState, units};
+use crate::model::{NumaCell, StoragePool, Vm, VmPlacement, VmStamp, VmState, units};
 
 /// CPUs per host, by Incus member name ("" for a standalone server): the CPU % of a container
 /// without a CPU limit is a share of its whole host.
@@ -90,18 +90,41 @@ fn vm_state(status: &str) -> VmState {
     }
 }
 
+/// Where an instance is pinned: `limits.cpu` as a set of CPUs (`"0-3,6"`; a plain count
+/// floats) and `limits.cpu.nodes` for its NUMA nodes. None when it floats.
+pub fn placement(instance: &Instance) -> Option<VmPlacement> {
+    let config = &instance.expanded_config;
+    let set = |key: &str| config.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let cpus = set("limits.cpu")
+        .filter(|v| v.parse::<u32>().is_err())
+        .and_then(id_set)
+        .unwrap_or_default();
+    let memory_nodes = set("limits.cpu.nodes").and_then(id_set).unwrap_or_default();
+    (!cpus.is_empty() || !memory_nodes.is_empty()).then(|| VmPlacement {
+        uuid: uuid(instance),
+        cpus,
+        memory_nodes,
+    })
+}
+
+/// `"0-3,6"` → 0, 1, 2, 3, 6.
+fn id_set(value: &str) -> Option<Vec<u32>> {
+    let mut ids = Vec::new();
+    for part in value.split(',') {
+        match part.trim().split_once('-') {
+            Some((a, b)) => ids.extend(a.trim().parse::<u32>().ok()?..=b.trim().parse().ok()?),
+            None => ids.push(part.trim().parse().ok()?),
+        }
+    }
+    Some(ids)
+}
+
 /// `limits.cpu` is a count (`"2"`) or a set of pinned CPUs (`"0-3,6"`).
 fn cpu_count(value: &str) -> Option<u32> {
-    if let Ok(count) = value.trim().parse() {
-        return Some(count);
+    match value.trim().parse() {
+        Ok(count) => Some(count),
+        Err(_) => id_set(value).map(|ids| ids.len() as u32),
     }
-    value.split(',').try_fold(0, |total, part| {
-        let n = match part.trim().split_once('-') {
-            Some((a, b)) => b.trim().parse::<u32>().ok()? + 1 - a.trim().parse::<u32>().ok()?,
-            None => part.trim().parse::<u32>().map(|_| 1).ok()?,
-        };
-        Some(total + n)
-    })
 }
 
 /// NUMA cells from the CPU threads' `numa_node` and the per-node memory.
@@ -220,6 +243,20 @@ mod tests {
         let mut cpus = HostCpus::default();
         cpus.insert("node2", 4);
         assert_eq!((cpus.of("node2"), cpus.of("node9")), (4, 1));
+    }
+
+    #[test]
+    fn pinning_from_limits() {
+        let pinned = instance(
+            r#"{"name":"k1","project":"default","config":{"volatile.uuid":"u1"},
+            "expanded_config":{"limits.cpu":"0-1,3","limits.cpu.nodes":"1"}}"#,
+        );
+        let placed = placement(&pinned).unwrap();
+        assert_eq!((placed.uuid.as_str(), placed.cpus), ("u1", vec![0, 1, 3]));
+        assert_eq!(placed.memory_nodes, [1]);
+        let counted = instance(r#"{"name":"k2","expanded_config":{"limits.cpu":"2"}}"#);
+        assert_eq!(placement(&counted), None);
+        assert_eq!(vm(&counted).vcpus, 2);
     }
 
     #[test]

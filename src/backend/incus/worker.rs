@@ -330,6 +330,11 @@ impl Session {
                 };
                 sink(HostEvent::Details { uuid, result });
             }
+            Input::Command(HostCommand::LoadPlacement) => {
+                let instances = all_instances(&self.client).await?;
+                let placed = instances.iter().filter_map(convert::placement).collect();
+                sink(HostEvent::Placement(placed));
+            }
             Input::OpenConsole(request) => match self.names.get(&request.uuid).cloned() {
                 Some((project, name)) => {
                     tokio::spawn(console::run(self.client.clone(), project, name, request));

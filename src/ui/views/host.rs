@@ -63,11 +63,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
 fn facts_lines<'a>(facts: &HostFacts, theme: &Theme) -> Vec<Line<'a>> {
     vec![
         Line::from(format!(
-            "{} · {} CPUs ({}) at {} MHz · {} memory · {}",
+            "{} · {} CPUs ({}){} · {} memory · {}",
             facts.hostname,
             facts.cpus,
             facts.cpu_model,
-            facts.mhz,
+            // Some hosts (guests, mostly) do not tell their clock.
+            if facts.mhz > 0 {
+                format!(" at {} MHz", facts.mhz)
+            } else {
+                String::new()
+            },
             bytes(facts.memory_bytes),
             facts.hypervisor
         )),
