@@ -144,13 +144,14 @@ fn live_migration_with_progress_keeps_the_guest_session_and_abort_works() {
         tui.screen().contains("canceled by client"),
         "the aborted one is listed too"
     );
+    // Filtered: the list is longer than the screen.
     tui.send("V");
+    tui.send("/lab2-web\r");
     tui.wait_for("lab2-web on lab3", LONG, |_| {
-        tui.line_with("lab2-web ")
+        tui.line_with("│lab2-web ")
             .is_some_and(|l| l.contains("lab3") && l.contains("running"))
     });
     // The same guest, not a reboot: the file written before the move is there.
-    tui.send("/lab2-web\r");
     tui.send("c");
     tui.wait_text("lab2-web @ lab3");
     tui.send("cat /tmp/marker; echo checked-$((2*3))\r");
@@ -238,7 +239,8 @@ fn delete_asks_for_the_name_and_removes_the_domain_and_its_disk() {
 fn snapshots_create_revert_delete_on_a_qcow2_domain() {
     let Some(lab) = lab_config() else { return };
     let uri = lab_ctl(&["uri", "2"]);
-    for name in ["s1", "s2"] {
+    let _shut_off = ShutOff(uri.clone(), "lab2-spare");
+    for name in ["s1", "s2", "mem1"] {
         let _ = std::process::Command::new("virsh")
             .args(["-c", &uri, "snapshot-delete", "lab2-spare", name])
             .output();
@@ -276,12 +278,48 @@ fn snapshots_create_revert_delete_on_a_qcow2_domain() {
     });
     let listed = virsh(&uri, &["snapshot-list", "lab2-spare", "--name"]);
     assert!(listed.trim().is_empty(), "{listed}");
+
+    // With its memory: refused while the VM is shut off; taken while it runs, and reverting
+    // to it brings the VM back running.
+    tui.send(":snapshot nomem --memory\r");
+    tui.wait_text("the VM is not running, it has no memory to save");
+    virsh(&uri, &["start", "lab2-spare"]);
+    tui.send(":snapshot mem1 --memory with its memory\r");
+    tui.wait_for("mem1 listed as running", LONG, |s| {
+        s.lines()
+            .any(|l| l.contains("mem1") && l.contains("running") && l.contains("with its memory"))
+    });
+    virsh(&uri, &["destroy", "lab2-spare"]);
+    tui.send(":revert mem1\r");
+    tui.send("y");
+    tui.wait_for("running again", LONG, |_| {
+        virsh(&uri, &["domstate", "lab2-spare"]).trim() == "running"
+    });
+    tui.send(":snapshot-delete mem1\r");
+    tui.send("y");
+    tui.wait_for("mem1 gone", LONG, |_| {
+        virsh(&uri, &["snapshot-list", "lab2-spare", "--name"])
+            .trim()
+            .is_empty()
+    });
     let audit = std::fs::read_to_string(tui.home.path().join("data/vmdeck/audit.jsonl")).unwrap();
-    assert_eq!(audit.lines().count(), 5, "{audit}");
+    assert_eq!(audit.lines().count(), 9, "{audit}");
+    assert!(audit.contains("name=mem1 with-memory"), "{audit}");
     assert!(
         audit.contains("\"action\":\"revert\"") && audit.contains("name=s1"),
         "{audit}"
     );
+}
+
+/// Leaves a domain shut off, as the lab seeds it, whatever happened.
+struct ShutOff(String, &'static str);
+
+impl Drop for ShutOff {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("virsh")
+            .args(["-c", &self.0, "destroy", self.1])
+            .output();
+    }
 }
 
 /// Removes the clone test's VMs and volumes, before and after.
@@ -417,4 +455,77 @@ fn linked_full_and_instant_full_clones() {
     }
     tui.send("echo clone-says-$((20+1))\r");
     tui.wait_text("clone-says-21");
+}
+
+/// Removes the running-source clone test's VMs and volumes, before and after.
+fn remove_live_clones(uri: &str) {
+    let run = |args: &[&str]| {
+        std::process::Command::new("virsh")
+            .arg("-c")
+            .arg(uri)
+            .args(args)
+            .output()
+    };
+    for name in ["live-clone", "live-src"] {
+        let _ = run(&["destroy", name]);
+        let _ = run(&["undefine", name]);
+    }
+    for volume in [
+        "live-clone-vda.qcow2",
+        "live-src-vda.after-live-clone.qcow2",
+        "live-src-vda.qcow2",
+    ] {
+        let _ = run(&["vol-delete", "--pool", "default", volume]);
+    }
+}
+
+struct RemoveLiveClones(String);
+
+impl Drop for RemoveLiveClones {
+    fn drop(&mut self) {
+        remove_live_clones(&self.0);
+    }
+}
+
+#[test]
+fn a_running_vm_is_cloned_from_its_frozen_disks() {
+    let Some(lab) = lab_config() else { return };
+    let uri = lab_ctl(&["uri", "3"]);
+    remove_live_clones(&uri);
+    let _cleanup = RemoveLiveClones(uri.clone());
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 140, 48);
+    tui.wait_text("lab3-spare");
+    // A VM of its own to run and clone, so that the lab's seeds stay as they are.
+    tui.send(":vm lab3-spare\r");
+    tui.send(":clone live-src --linked\r");
+    tui.wait_for("live-src defined", LONG, |_| {
+        virsh(&uri, &["list", "--all", "--name"]).contains("live-src")
+    });
+    virsh(&uri, &["start", "live-src"]);
+    tui.send(":vm live-src\r");
+    tui.wait_for("live-src running", LONG, |s| {
+        s.lines()
+            .any(|l| l.starts_with("│state") && l.contains("running"))
+    });
+    tui.send(":clone live-clone --linked\r");
+    tui.wait_for("live-clone defined", LONG, |_| {
+        virsh(&uri, &["list", "--all", "--name"]).contains("live-clone")
+    });
+    assert_eq!(virsh(&uri, &["domstate", "live-src"]).trim(), "running");
+    let disks = virsh(&uri, &["domblklist", "live-src"]);
+    assert!(
+        disks.contains("live-src-vda.after-live-clone.qcow2"),
+        "the source writes to a new overlay: {disks}"
+    );
+    for volume in [
+        "live-clone-vda.qcow2",
+        "live-src-vda.after-live-clone.qcow2",
+    ] {
+        assert!(
+            backing_of(&uri, volume).ends_with("/live-src-vda.qcow2"),
+            "{volume} is backed by the frozen disk"
+        );
+    }
+    virsh(&uri, &["start", "live-clone"]);
+    assert_eq!(virsh(&uri, &["domstate", "live-clone"]).trim(), "running");
 }

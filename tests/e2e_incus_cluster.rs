@@ -48,6 +48,7 @@ fn cluster_members_are_hosts_instances_move_and_a_member_goes_down() {
     if location("k3") != "node2" {
         cluster(&["move", "k3", "--target", "node2"]);
     }
+    cluster(&["delete", "--force", "k3-copy"]);
 
     let vms = listed(&lab);
     let host_of = |name: &str| {
@@ -82,6 +83,15 @@ fn cluster_members_are_hosts_instances_move_and_a_member_goes_down() {
     tui.send(":migrate node2\r");
     tui.send("y");
     tui.wait_for("k3 back on node2", LONG, |_| location("k3") == "node2");
+
+    // A copy onto the other member.
+    tui.send(":vm k3\r");
+    tui.wait_text("kind");
+    tui.send(":clone k3-copy --host node1\r");
+    tui.wait_for("k3-copy on node1", LONG, |_| location("k3-copy") == "node1");
+    let stamp = cluster(&["config", "get", "k3-copy", "user.vmdeck.clone-of"]);
+    cluster(&["delete", "--force", "k3-copy"]);
+    assert_eq!(stamp, "k3");
 
     // Pinned to CPU 0 (Incus `limits.cpu` as a set): on NUMA node 0 of its member.
     cluster(&["config", "set", "k1", "limits.cpu=0-0"]);

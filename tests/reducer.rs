@@ -367,10 +367,15 @@ fn an_incus_clusters_members_become_the_pools_hosts() {
     assert!(edge.hosts.iter().all(|h| h.status == HostStatus::Up));
     assert_eq!(edge.hosts[1].vms.len(), 2);
 
-    // k3 moves to node1: it leaves node2.
+    // k3 moves to node1: it leaves node2, and its open view follows it.
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "vm k3");
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(s.screen().view, View::Vm { host: 1, .. }));
     host(&mut s, 1, 0, HostEvent::VmUpdated(on("k3", "node1")));
     let count = |s: &vmdeck::app::State, h: usize| s.pools[1].hosts[h].vms.len();
     assert_eq!((count(&s, 0), count(&s, 1)), (2, 1));
+    assert!(matches!(s.screen().view, View::Vm { host: 0, .. }));
 
     // node2 goes offline: it alone is down, its last known instances stay listed, and the
     // host list keeps its order.

@@ -3,7 +3,7 @@
 
 use crate::backend::OpId;
 use crate::model::action::{
-    CloneMode, MigrateOptions, MigrationProgress, PowerAction, SnapshotAction,
+    CloneRequest, MigrateOptions, MigrationProgress, PowerAction, SnapshotAction,
 };
 
 /// A VM an action applies to.
@@ -28,10 +28,7 @@ pub enum OpKind {
         with_storage: bool,
     },
     Snapshot(SnapshotAction),
-    Clone {
-        name: String,
-        mode: CloneMode,
-    },
+    Clone(CloneRequest),
 }
 
 impl OpKind {
@@ -42,7 +39,7 @@ impl OpKind {
             OpKind::Migrate { .. } => "migrate",
             OpKind::Delete { .. } => "delete",
             OpKind::Snapshot(action) => action.command(),
-            OpKind::Clone { .. } => "clone",
+            OpKind::Clone(_) => "clone",
         }
     }
 
@@ -54,8 +51,16 @@ impl OpKind {
         else {
             return match self {
                 OpKind::Delete { with_storage: true } => "with-storage".into(),
+                OpKind::Snapshot(SnapshotAction::Create {
+                    name,
+                    with_memory: Some(memory),
+                    ..
+                }) => format!(
+                    "name={name} {}",
+                    if *memory { "with-memory" } else { "disk-only" }
+                ),
                 OpKind::Snapshot(action) => format!("name={}", action.name()),
-                OpKind::Clone { name, mode } => format!("name={name} {}", mode.flag()),
+                OpKind::Clone(request) => request.params(),
                 _ => String::new(),
             };
         };

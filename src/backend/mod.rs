@@ -8,7 +8,7 @@ pub mod libvirt;
 
 use crate::config::{HostConfig, PoolConfig};
 use crate::model::action::{
-    CloneMode, MigrateOptions, MigrationProgress, PowerAction, SnapshotAction,
+    CloneRequest, MigrateOptions, MigrationProgress, PowerAction, SnapshotAction,
 };
 use crate::model::{Driver, HostInventory, MemberInventory, Vm, VmDetails, VmPlacement, VmSample};
 
@@ -95,8 +95,7 @@ pub enum HostCommand {
     Clone {
         uuid: String,
         op: OpId,
-        name: String,
-        mode: CloneMode,
+        request: CloneRequest,
     },
     /// Creates, reverts to or deletes a snapshot.
     Snapshot {

@@ -116,9 +116,20 @@ impl MigrationProgress {
 /// What to do with a snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SnapshotAction {
-    Create { name: String, description: String },
-    Revert { name: String },
-    Delete { name: String },
+    Create {
+        name: String,
+        description: String,
+        /// A running VM's memory too (reverting resumes it where it was), or disks only;
+        /// None: as the hypervisor does by default (libvirt: with memory when running;
+        /// Incus: disks only).
+        with_memory: Option<bool>,
+    },
+    Revert {
+        name: String,
+    },
+    Delete {
+        name: String,
+    },
 }
 
 impl SnapshotAction {
@@ -136,6 +147,32 @@ impl SnapshotAction {
             | SnapshotAction::Revert { name }
             | SnapshotAction::Delete { name } => name,
         }
+    }
+}
+
+/// A clone to make: its name, how it gets its disks and, for Incus, where it goes and whether
+/// the source's snapshots come along.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloneRequest {
+    pub name: String,
+    pub mode: CloneMode,
+    /// Another cluster member (Incus); None: the source's host.
+    pub to_host: Option<String>,
+    /// Incus: copy the source's snapshots too.
+    pub with_snapshots: bool,
+}
+
+impl CloneRequest {
+    /// The parameters, for the audit log.
+    pub fn params(&self) -> String {
+        let mut words = vec![format!("name={}", self.name), self.mode.flag().to_string()];
+        if let Some(host) = &self.to_host {
+            words.push(format!("host={host}"));
+        }
+        if self.with_snapshots {
+            words.push("with-snapshots".into());
+        }
+        words.join(" ")
     }
 }
 

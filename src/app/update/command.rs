@@ -13,7 +13,7 @@ pub const COMMANDS: [&str; 7] = [
     "on the selected or marked VMs: :start :shutdown :reboot :reset :off :suspend :resume",
     ":migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s] [--max-downtime MS]",
     ":delete [--storage] (one VM; asks for its name)",
-    ":snapshot NAME [DESCRIPTION]  :revert NAME  :snapshot-delete NAME (one VM)",
+    ":snapshot NAME [--memory|--disk-only] [DESCRIPTION]  :revert NAME  :snapshot-delete NAME (one VM)",
     ":clone [NEWNAME] [--linked|--full|--instant-full] (one shut-off VM)",
 ];
 

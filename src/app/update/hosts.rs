@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::set_status;
 use crate::app::msg::Effect;
-use crate::app::state::{HostStatus, Level, State};
+use crate::app::state::{HostStatus, Level, State, View};
 use crate::backend::HostEvent;
 use crate::model::{Driver, Vm, VmSample};
 
@@ -13,10 +13,41 @@ pub fn on_host_event(state: &mut State, pool: usize, host: usize, event: HostEve
         .pools
         .get(pool)
         .is_some_and(|p| p.driver == Driver::Incus);
-    if pool_wide {
+    let effects = if pool_wide {
         super::cluster::on_pool_event(state, pool, event)
     } else {
         apply(state, pool, host, event)
+    };
+    follow_moved_vms(state, pool);
+    effects
+}
+
+/// A VM's view follows it to another host of its pool (a migration, an Incus move) instead
+/// of saying it is gone.
+fn follow_moved_vms(state: &mut State, pool: usize) {
+    let Some(hosts) = state.pools.get(pool).map(|p| &p.hosts) else {
+        return;
+    };
+    let holds = |host: usize, uuid: &str| {
+        hosts
+            .get(host)
+            .is_some_and(|h| h.vms.iter().any(|v| v.uuid == uuid))
+    };
+    for screen in std::iter::once(&mut state.base).chain(state.nav.iter_mut()) {
+        let View::Vm {
+            pool: p,
+            host,
+            uuid,
+        } = &mut screen.view
+        else {
+            continue;
+        };
+        if *p != pool || holds(*host, uuid) {
+            continue;
+        }
+        if let Some(now) = (0..hosts.len()).find(|h| holds(*h, uuid)) {
+            *host = now;
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! `:snapshot NAME [DESCRIPTION]`, `:revert NAME`, `:snapshot-delete NAME` on the selected VM.
+//! `:snapshot NAME [--memory|--disk-only] [DESCRIPTION]`, `:revert NAME`, `:snapshot-delete NAME` on the selected VM.
 //! Reverting and deleting lose something, so they ask first.
 
 use super::actions::single_writable_target;
@@ -32,13 +32,19 @@ pub fn command(state: &mut State, verb: &str, args: &[&str]) -> Vec<Effect> {
             let question = format!("Delete snapshot {name} of {} on {host}?", target.name);
             (SnapshotAction::Delete { name }, Some(question))
         }
-        _ => (
-            SnapshotAction::Create {
+        _ => {
+            let (with_memory, words) = match rest.split_first() {
+                Some((&"--memory", words)) => (Some(true), words),
+                Some((&"--disk-only", words)) => (Some(false), words),
+                _ => (None, rest),
+            };
+            let action = SnapshotAction::Create {
                 name,
-                description: rest.join(" "),
-            },
-            None,
-        ),
+                description: words.join(" "),
+                with_memory,
+            };
+            (action, None)
+        }
     };
     match question {
         Some(question) => {

@@ -11,7 +11,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::client::Client;
 use crate::backend::{HostCommand, HostEvent, MigrationTarget, OpId};
-use crate::model::action::{MigrateOptions, PowerAction, SnapshotAction};
+use crate::model::action::{CloneRequest, MigrateOptions, PowerAction, SnapshotAction};
 
 /// An operation as the server describes it: when started, and on each look while it runs.
 #[derive(Debug, Default, Deserialize)]
@@ -95,9 +95,7 @@ pub async fn run(
         HostCommand::Snapshot { action, .. } => {
             snapshot(client, project, name, &action, watch).await
         }
-        HostCommand::Clone { name: new_name, .. } => {
-            copy(client, project, name, &new_name, watch).await
-        }
+        HostCommand::Clone { request, .. } => copy(client, project, name, &request, watch).await,
         HostCommand::Migrate {
             target, options, ..
         } => move_to(client, instance, &target, &options, watch).await,
@@ -161,9 +159,14 @@ async fn snapshot(
 ) -> Result<(), String> {
     let base = format!("/1.0/instances/{name}");
     let started = match action {
-        SnapshotAction::Create { name: snap, .. } => {
-            // Incus snapshots carry no description.
-            let body = json!({ "name": snap, "stateful": false });
+        SnapshotAction::Create {
+            name: snap,
+            with_memory,
+            ..
+        } => {
+            // Incus snapshots carry no description. A stateful one needs CRIU (containers)
+            // or `migration.stateful` (VMs); the server says so when it is missing.
+            let body = json!({ "name": snap, "stateful": with_memory.unwrap_or(false) });
             client
                 .post::<Operation>(&format!("{base}/snapshots?project={project}"), &body)
                 .await?
@@ -185,22 +188,43 @@ async fn snapshot(
     wait(client, &started.metadata, watch).await
 }
 
-/// A copy of the instance on the same server (Incus picks the storage driver's fast path).
+/// A copy of the instance, on its own member or another one (Incus picks the storage
+/// driver's fast path), with or without its snapshots.
 async fn copy(
     client: &Client,
     project: &str,
     name: &str,
-    new_name: &str,
+    request: &CloneRequest,
     watch: &Watch,
 ) -> Result<(), String> {
-    let body = json!({
-        "name": new_name,
-        "source": { "type": "copy", "source": name, "instance_only": true },
-        "config": { "user.vmdeck.clone-of": name },
-    });
-    let started = client
-        .post::<Operation>(&format!("/1.0/instances?project={project}"), &body)
+    // The source's own definition goes along, as the incus client sends it: a member that
+    // is not the source's can't fill it in (it refuses with "Architecture isn't supported").
+    let source: Value = client
+        .get(&format!("/1.0/instances/{name}?project={project}"))
         .await?;
+    let mut config = source["config"].as_object().cloned().unwrap_or_default();
+    config.retain(|key, _| !key.starts_with("volatile."));
+    config.insert("user.vmdeck.clone-of".into(), Value::from(name));
+    let body = json!({
+        "name": request.name,
+        "architecture": source["architecture"],
+        "type": source["type"],
+        "profiles": source["profiles"],
+        "devices": source["devices"],
+        "ephemeral": source["ephemeral"],
+        "config": config,
+        "source": {
+            "type": "copy",
+            "source": name,
+            "instance_only": !request.with_snapshots,
+        },
+    });
+    let target = request
+        .to_host
+        .as_ref()
+        .map_or(String::new(), |member| format!("&target={member}"));
+    let path = format!("/1.0/instances?project={project}{target}");
+    let started = client.post::<Operation>(&path, &body).await?;
     wait(client, &started.metadata, watch).await
 }
 

@@ -1,7 +1,9 @@
-//! Cloning a shut-off domain: new disks (linked overlays, full copies, or linked then
-//! flattened), the XML rewritten (new name, no UUID or MACs so libvirt makes new ones, new
-//! disk paths, a `clone-of` stamp), then defined. Runs in its own thread; figures and the
-//! result come back to the worker like a migration's.
+//! Cloning a domain: new disks (linked overlays, full copies, or linked then flattened), the
+//! XML rewritten (new name, no UUID or MACs so libvirt makes new ones, new disk paths, a
+//! `clone-of` stamp), then defined. A running source first gets an external disk-only
+//! snapshot: it goes on writing to a new overlay, and its disks as they were become a frozen
+//! base for the clone. Runs in its own thread; figures and the result come back to the worker
+//! like a migration's.
 
 use std::collections::HashMap;
 use std::ffi::CString;
@@ -54,9 +56,6 @@ fn clone(
     tx: &Sender<WorkerInput>,
 ) -> Result<(), String> {
     let source = conn.lookup_domain_by_uuid_string(uuid).map_err(message)?;
-    if source.is_active().map_err(message)? {
-        return Err("shut the source down first: its disks must not change while they are copied or used as a base".into());
-    }
     if conn.lookup_domain_by_name(name).is_ok() {
         return Err(format!("a VM named {name} exists already"));
     }
@@ -64,12 +63,16 @@ fn clone(
         .xml_desc(sys::VIR_DOMAIN_XML_INACTIVE | sys::VIR_DOMAIN_XML_SECURE)
         .map_err(message)?;
     let (disks, _) = parse_devices(&xml)?;
+    if source.is_active().map_err(message)? {
+        freeze(conn, &source, &disks, name)?;
+    }
     let mut new_paths = HashMap::new();
     for disk in disks
         .iter()
         .filter(|d| d.device == "disk" && !d.source.is_empty())
     {
-        let path = new_disk(conn, &disk.source, &format!("{name}-{}", disk.target), mode)?;
+        let base_name = format!("{name}-{}", disk.target);
+        let path = new_disk(conn, &disk.source, &base_name, mode, (op, tx))?;
         new_paths.insert(disk.source.clone(), path);
     }
     let source_name = source.name().map_err(message)?;
@@ -86,12 +89,63 @@ fn clone(
     Ok(())
 }
 
+/// Moves the running source onto new overlays (an external disk-only snapshot, atomic, no
+/// snapshot metadata to manage later) so that its current disks stop changing and can be
+/// the clone's base. The overlays are named after the clone that caused them.
+fn freeze(
+    conn: &Connect,
+    source: &Domain,
+    disks: &[crate::model::Disk],
+    clone: &str,
+) -> Result<(), String> {
+    let mut specs = String::new();
+    let mut pools = Vec::new();
+    for disk in disks.iter().filter(|d| d.device == "disk") {
+        if disk.source.is_empty() {
+            specs.push_str(&format!("<disk name='{}' snapshot='no'/>", disk.target));
+            continue;
+        }
+        let overlay = overlay_path(&disk.source, clone);
+        specs.push_str(&format!(
+            "<disk name='{}' snapshot='external'><driver type='qcow2'/><source file='{overlay}'/></disk>",
+            disk.target
+        ));
+        if let Ok(pool) = conn
+            .lookup_storage_vol_by_path(&disk.source)
+            .and_then(|v| v.lookup_storage_pool())
+        {
+            pools.push(pool);
+        }
+    }
+    let xml = format!(
+        "<domainsnapshot><name>vmdeck-base-for-{clone}</name><disks>{specs}</disks></domainsnapshot>"
+    );
+    let flags = sys::VIR_DOMAIN_SNAPSHOT_CREATE_DISK_ONLY
+        | sys::VIR_DOMAIN_SNAPSHOT_CREATE_ATOMIC
+        | sys::VIR_DOMAIN_SNAPSHOT_CREATE_NO_METADATA;
+    source
+        .create_snapshot_xml(&xml, flags)
+        .map_err(|e| format!("freezing the running source's disks: {}", e.message()))?;
+    // The overlays are new files in the pools: make them volumes libvirt knows.
+    for pool in pools {
+        let _ = pool.refresh(0);
+    }
+    Ok(())
+}
+
+/// `/pool/web-vda.qcow2` → `/pool/web-vda.after-CLONE.qcow2`.
+fn overlay_path(source: &str, clone: &str) -> String {
+    let stem = source.strip_suffix(".qcow2").unwrap_or(source);
+    format!("{stem}.after-{clone}.qcow2")
+}
+
 /// A new volume next to `source` in its storage pool; returns its path.
 fn new_disk(
     conn: &Connect,
     source: &str,
     base_name: &str,
     mode: CloneMode,
+    report: (OpId, &Sender<WorkerInput>),
 ) -> Result<String, String> {
     let vol = conn.lookup_storage_vol_by_path(source).map_err(|e| {
         format!(
@@ -106,7 +160,10 @@ fn new_disk(
     let new = match mode {
         CloneMode::Full => {
             let xml = format!("<volume><name>{name}</name><capacity unit='bytes'>{capacity}</capacity><target><format type='qcow2'/></target></volume>");
-            StorageVol::create_xml_from(&pool, &xml, &vol, 0)
+            let data = vol.info().map_err(message)?.allocation;
+            copy_watched(&pool, &name, data, report, || {
+                StorageVol::create_xml_from(&pool, &xml, &vol, 0)
+            })
         }
         CloneMode::Linked | CloneMode::InstantFull => {
             let xml = format!(
@@ -118,6 +175,42 @@ fn new_disk(
     }
     .map_err(message)?;
     new.path().map_err(message)
+}
+
+/// Runs `copy` (a blocking full copy into the volume `name`) while another thread reports how
+/// much of the source's `data` bytes the new volume holds so far.
+fn copy_watched<T>(
+    pool: &virt::storage_pool::StoragePool,
+    name: &str,
+    data: u64,
+    (op, tx): (OpId, &Sender<WorkerInput>),
+    copy: impl FnOnce() -> T,
+) -> T {
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(500));
+                // The volume exists once the copy has begun; until then there is nothing to say.
+                let copied = pool
+                    .lookup_storage_vol_by_name(name)
+                    .and_then(|v| v.info())
+                    .map(|i| i.allocation.min(data));
+                if let Ok(copied) = copied {
+                    let progress = MigrationProgress {
+                        total_bytes: data,
+                        processed_bytes: copied,
+                        remaining_bytes: data - copied,
+                        ..MigrationProgress::default()
+                    };
+                    let _ = tx.send(WorkerInput::Progress { op, progress });
+                }
+            }
+        });
+        let result = copy();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        result
+    })
 }
 
 fn disk_format(volume_xml: &str) -> String {
@@ -164,6 +257,11 @@ pub fn rewrite(
                 }
             }
             ("vm", "metadata") if node.tag_name().namespace() == Some(STAMP_NAMESPACE) => {
+                // A clone of a clone: the stamp names the nearest source.
+                if let Some(attr) = node.attributes().find(|a| a.name() == "clone-of") {
+                    edits.push((attr.range_value(), source_name.to_string()));
+                    continue;
+                }
                 // Right after `<prefix:vm`: the new attribute goes first.
                 let prefix = node
                     .lookup_prefix(STAMP_NAMESPACE)
@@ -224,6 +322,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn overlays_are_named_after_the_clone() {
+        assert_eq!(
+            super::overlay_path("/p/web-vda.qcow2", "web-clone"),
+            "/p/web-vda.after-web-clone.qcow2"
+        );
+        assert_eq!(
+            super::overlay_path("/p/disk.img", "c"),
+            "/p/disk.img.after-c.qcow2"
+        );
+    }
+
+    #[test]
     fn rewrites_name_uuid_macs_disks_and_stamps_the_source() {
         let xml = r#"<domain type='qemu'>
   <name>web</name>
@@ -244,5 +354,9 @@ mod tests {
             "{out}"
         );
         assert!(Document::parse(&out).is_ok());
+        let again = rewrite(&out, "web3", &HashMap::new(), "web2").unwrap();
+        assert!(again.contains(r#"clone-of="web2""#), "{again}");
+        assert!(!again.contains(r#"clone-of="web""#), "{again}");
+        assert!(Document::parse(&again).is_ok());
     }
 }

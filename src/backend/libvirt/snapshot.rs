@@ -61,8 +61,13 @@ fn parse(xml: &str, current: bool) -> Option<Snapshot> {
 pub fn run(conn: &Connect, uuid: &str, action: &SnapshotAction) -> Result<(), String> {
     let dom = conn.lookup_domain_by_uuid_string(uuid).map_err(message)?;
     match action {
-        SnapshotAction::Create { name, description } => {
+        SnapshotAction::Create {
+            name,
+            description,
+            with_memory,
+        } => {
             needs_qcow2(&dom)?;
+            memory_choice(&dom, *with_memory)?;
             let xml = format!(
                 "<domainsnapshot><name>{}</name><description>{}</description></domainsnapshot>",
                 escape(name),
@@ -80,6 +85,20 @@ pub fn run(conn: &Connect, uuid: &str, action: &SnapshotAction) -> Result<(), St
             let snapshot = Domain::lookup_snapshot_by_name(&dom, name, 0).map_err(message)?;
             snapshot.delete(0).map_err(message)
         }
+    }
+}
+
+/// An internal snapshot of a running VM always holds its memory (QEMU's savevm), and a
+/// shut-off VM has none: a choice the other way is refused rather than ignored.
+fn memory_choice(dom: &Domain, with_memory: Option<bool>) -> Result<(), String> {
+    let running = dom.is_active().map_err(message)?;
+    match (with_memory, running) {
+        (Some(true), false) => Err("--memory: the VM is not running, it has no memory to save".into()),
+        (Some(false), true) => Err(
+            "--disk-only: libvirt's internal snapshots of a running VM include its memory; shut it down for a disk-only snapshot"
+                .into(),
+        ),
+        _ => Ok(()),
     }
 }
 

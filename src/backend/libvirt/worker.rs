@@ -276,13 +276,15 @@ impl Session {
                 let result = power(&self.conn, &uuid, action);
                 sink(HostEvent::OpFinished { op, result });
             }
-            HostCommand::Clone {
-                uuid,
-                op,
-                name,
-                mode,
-            } => {
-                clone::spawn(&self.conn, &uuid, name, mode, op, self.tx.clone());
+            HostCommand::Clone { uuid, op, request } => {
+                clone::spawn(
+                    &self.conn,
+                    &uuid,
+                    request.name,
+                    request.mode,
+                    op,
+                    self.tx.clone(),
+                );
             }
             HostCommand::Snapshot { uuid, op, action } => {
                 let result = snapshot::run(&self.conn, &uuid, &action);
