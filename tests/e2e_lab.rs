@@ -242,3 +242,18 @@ fn a_domain_pinned_to_cpu_0_shows_on_numa_node_0() {
     );
     assert!(screen.contains("CPUs 0"), "{screen}");
 }
+
+#[test]
+fn the_pool_dashboard_shows_room_per_vm_type_on_the_lab() {
+    let Some(lab) = lab_config() else { return };
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 120, 40);
+    tui.wait_text("hosts 6/6 up");
+    tui.send(":dash lab\r");
+    let screen = tui.wait_for("room per type", Duration::from_secs(20), |s| {
+        s.lines().any(|l| {
+            l.contains("small") && l.contains("more") && l.contains("lab1") && l.contains("lab3")
+        })
+    });
+    assert!(screen.contains("3/3 hosts up"), "{screen}");
+    assert!(screen.contains("Hosts down (0)"), "{screen}");
+}

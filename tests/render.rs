@@ -198,3 +198,22 @@ fn host_view_80x24() {
 fn host_view_160x48() {
     insta::assert_snapshot!(host_view(160, 48));
 }
+
+fn dashboard(width: u16, height: u16) -> String {
+    let mut s = state();
+    vmdeck::app::update(&mut s, vmdeck::app::Msg::Resize { width, height });
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "dashboard prod");
+    key(&mut s, KeyCode::Enter);
+    draw(&s, width, height)
+}
+
+#[test]
+fn pool_dashboard_80x24() {
+    insta::assert_snapshot!(dashboard(80, 24));
+}
+
+#[test]
+fn pool_dashboard_160x48() {
+    insta::assert_snapshot!(dashboard(160, 48));
+}

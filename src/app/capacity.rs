@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::config::Overcommit;
 use crate::model::{HostFacts, Vm};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 pub struct Capacity {
     pub vcpus_allocated: u64,
     pub vcpus_physical: u64,
@@ -31,6 +31,18 @@ impl Capacity {
             memory_allocated_bytes: memory,
             memory_physical_bytes: facts.memory_bytes,
             memory_capacity_bytes: (facts.memory_bytes as f64 * overcommit.memory).floor() as u64,
+        }
+    }
+
+    /// Several hosts' capacity as one (a pool's).
+    pub fn sum(self, other: Capacity) -> Capacity {
+        Capacity {
+            vcpus_allocated: self.vcpus_allocated + other.vcpus_allocated,
+            vcpus_physical: self.vcpus_physical + other.vcpus_physical,
+            vcpus_capacity: self.vcpus_capacity + other.vcpus_capacity,
+            memory_allocated_bytes: self.memory_allocated_bytes + other.memory_allocated_bytes,
+            memory_physical_bytes: self.memory_physical_bytes + other.memory_physical_bytes,
+            memory_capacity_bytes: self.memory_capacity_bytes + other.memory_capacity_bytes,
         }
     }
 

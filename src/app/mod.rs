@@ -3,6 +3,7 @@
 
 pub mod capacity;
 pub mod console;
+pub mod dashboard;
 mod filter;
 pub mod layout;
 

@@ -91,6 +91,10 @@ pub enum View {
         pool: usize,
         host: usize,
     },
+    /// One pool at a glance.
+    Dashboard {
+        pool: usize,
+    },
 }
 
 impl View {
@@ -101,7 +105,9 @@ impl View {
     pub fn pool(&self) -> Option<usize> {
         match self {
             View::Hosts { pool } | View::Vms { pool, .. } => *pool,
-            View::Vm { pool, .. } | View::Host { pool, .. } => Some(*pool),
+            View::Vm { pool, .. } | View::Host { pool, .. } | View::Dashboard { pool } => {
+                Some(*pool)
+            }
             View::Pools | View::Help | View::Ops | View::Audit => None,
         }
     }
@@ -234,6 +240,8 @@ pub struct State {
     pub audit: Option<Result<Vec<crate::model::action::AuditRecord>, String>>,
     /// VMs marked for a bulk action.
     pub marked: BTreeSet<Target>,
+    /// The VM types of the config, for "how many more fit".
+    pub vm_types: Vec<crate::config::VmType>,
     pub quit: bool,
 }
 
@@ -288,6 +296,7 @@ impl State {
             ops: Ops::default(),
             audit: None,
             marked: BTreeSet::new(),
+            vm_types: config.vm_types.clone(),
             quit: false,
         };
         super::update::refresh_rows(&mut state);

@@ -284,7 +284,12 @@ fn all_rows(state: &State, view: &View) -> Vec<RowId> {
                     .flat_map(move |(h, hs)| (0..hs.vms.len()).map(move |v| RowId::Vm(p, h, v)))
             })
             .collect(),
-        View::Vm { .. } | View::Help | View::Ops | View::Audit | View::Host { .. } => Vec::new(),
+        View::Vm { .. }
+        | View::Help
+        | View::Ops
+        | View::Audit
+        | View::Host { .. }
+        | View::Dashboard { .. } => Vec::new(),
     }
 }
 

@@ -98,6 +98,8 @@ pub enum Action {
     DeleteVm,
     /// The selected host's (or VM's host's) capacity, NUMA nodes and storage.
     HostInfo,
+    /// The pool dashboard of the pool in view or selected.
+    Dashboard,
 }
 
 impl Action {

@@ -45,6 +45,7 @@ fn render_screen(frame: &mut Frame, area: Rect, state: &State) {
         View::Ops => views::ops::render(frame, area, state),
         View::Audit => views::audit::render(frame, area, state),
         View::Host { pool, host } => views::host::render(frame, area, state, *pool, *host),
+        View::Dashboard { pool } => views::dashboard::render(frame, area, state, *pool),
         _ => views::list::render(frame, area, state),
     }
 }

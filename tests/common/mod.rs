@@ -22,6 +22,18 @@ hosts = [{ name = "kvm1", uri = "qemu+ssh://kvm1/system" }, { name = "kvm2", uri
 name = "edge"
 driver = "incus"
 url = "https://edge:8443"
+
+[[vm_type]]
+name = "small"
+vcpus = 1
+memory = "2GiB"
+disk = "20GiB"
+
+[[vm_type]]
+name = "large"
+vcpus = 4
+memory = "8GiB"
+disk = "80GiB"
 "#;
 
 pub fn vm(name: &str, state: VmState, vcpus: u32, mem_mib: u64, vm_type: &str) -> Vm {

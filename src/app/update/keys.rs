@@ -111,6 +111,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Quit => nav::quit(state),
         Action::Ops => nav::jump(state, View::Ops),
         Action::HostInfo => return nav::host_info(state),
+        Action::Dashboard => nav::dashboard(state, None),
         Action::MigrateVm => {
             let hosts = migrate::candidates(state);
             super::set_status(state, Level::Info, hosts);

@@ -158,6 +158,20 @@ pub fn host_info(state: &mut State) -> Vec<Effect> {
     }
 }
 
+/// `D` or `:dashboard [POOL]`: the named pool, else the one in view or selected, else the
+/// first.
+pub fn dashboard(state: &mut State, pool: Option<usize>) {
+    let selected = match selected_row(state) {
+        Some(RowId::Pool(p) | RowId::Host(p, _) | RowId::Vm(p, _, _)) => Some(p),
+        None => None,
+    };
+    let pool = pool.or(state.screen().view.pool()).or(selected);
+    match pool.or((!state.pools.is_empty()).then_some(0)) {
+        Some(pool) => push(state, View::Dashboard { pool }),
+        None => set_status(state, Level::Warn, "no pools configured"),
+    }
+}
+
 /// The host view, and the pinning of its VMs for the NUMA cards.
 pub fn open_host(state: &mut State, pool: usize, host: usize) -> Vec<Effect> {
     push(state, View::Host { pool, host });

@@ -96,7 +96,7 @@ fn gauge<'a>(used: f64, whole: f64, theme: &Theme) -> Span<'a> {
     Span::styled(bar, theme.gauge(pct))
 }
 
-fn capacity_lines<'a>(
+pub(super) fn capacity_lines<'a>(
     c: &Capacity,
     cpu_ratio: f64,
     memory_ratio: f64,

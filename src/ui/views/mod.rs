@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod console;
+pub mod dashboard;
 pub mod help;
 pub mod host;
 pub mod list;

@@ -73,5 +73,6 @@ pub fn crumb(state: &State, view: &View) -> String {
         View::Host { pool, host } => state
             .host(*pool, *host)
             .map_or("host".into(), |h| h.name.clone()),
+        View::Dashboard { pool } => format!("{} dashboard", pool_name(*pool)),
     }
 }

@@ -1,0 +1,163 @@
+//! The pool dashboard: capacity, how many more of each VM type fit, hosts by free room, top
+//! consumers and the hosts that are down.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+
+use super::host::capacity_lines;
+use crate::app::State;
+use crate::app::dashboard::{PoolSummary, summarize};
+use crate::model::units::bytes;
+use crate::theme::Theme;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize) {
+    let theme = state.theme();
+    let pool_state = &state.pools[pool];
+    let summary = summarize(pool_state, &state.vm_types);
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{} ", pool_state.name), theme.style("title")),
+        Span::raw(format!(
+            "· {} · {}/{} hosts up · {} VMs ({} running)",
+            pool_state.driver.as_str(),
+            summary.hosts_up,
+            summary.hosts,
+            summary.vms,
+            summary.vms_running
+        )),
+    ])];
+    lines.extend(capacity_lines(
+        &summary.capacity,
+        pool_state.overcommit.cpu,
+        pool_state.overcommit.memory,
+        theme,
+    ));
+    lines.extend(fit_lines(&summary, theme));
+    lines.extend(room_lines(&summary, theme));
+    lines.extend(consumer_lines(&summary, theme));
+    lines.extend(down_lines(&summary, theme));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("border_focus"))
+        .title(Span::styled(" pool dashboard ", theme.style("title")));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((state.screen().scroll, 0)),
+        area,
+    );
+}
+
+fn header<'a>(text: String, theme: &Theme) -> Line<'a> {
+    Line::from(Span::styled(text, theme.style("header")))
+}
+
+fn dim<'a>(text: &str, theme: &Theme) -> Line<'a> {
+    Line::from(Span::styled(format!("  {text}"), theme.style("dim")))
+}
+
+fn fit_lines<'a>(summary: &PoolSummary, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![header("How many more fit, by VM type".into(), theme)];
+    if summary.fits.is_empty() {
+        lines.push(dim("no VM types in the config ([[vm_type]])", theme));
+    }
+    for fit in &summary.fits {
+        let per_host: Vec<String> = fit
+            .per_host
+            .iter()
+            .map(|(host, n)| format!("{host} {n}"))
+            .collect();
+        let t = &fit.vm_type;
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<10}", t.name), theme.style("text")),
+            Span::raw(format!(
+                "{:>2} vCPU {:>9}  ",
+                t.vcpus,
+                bytes(t.memory_bytes)
+            )),
+            Span::styled(format!("{:>5} more", fit.total), theme.style("title")),
+            Span::styled(format!("  ({})", per_host.join(" · ")), theme.style("dim")),
+        ]));
+    }
+    lines
+}
+
+fn room_lines<'a>(summary: &PoolSummary, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![header(
+        format!(
+            "{:<12}{:>12}{:>14}{:>6}",
+            "Hosts by room", "free vCPUs", "free memory", "VMs"
+        ),
+        theme,
+    )];
+    if summary.by_room.is_empty() {
+        lines.push(dim("no host is up", theme));
+    }
+    for room in &summary.by_room {
+        let memory = if room.free_memory_bytes < 0 {
+            format!("-{}", bytes(room.free_memory_bytes.unsigned_abs()))
+        } else {
+            bytes(room.free_memory_bytes.unsigned_abs())
+        };
+        let style = if room.free_vcpus < 0 || room.free_memory_bytes < 0 {
+            theme.style("status_error")
+        } else {
+            theme.style("text")
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                "  {:<10}{:>12}{:>14}{:>6}",
+                room.host, room.free_vcpus, memory, room.vms
+            ),
+            style,
+        )));
+    }
+    lines
+}
+
+fn consumer_lines<'a>(summary: &PoolSummary, theme: &Theme) -> Vec<Line<'a>> {
+    let cpu: Vec<String> = summary
+        .top_cpu
+        .iter()
+        .map(|c| format!("{} {:.0}% ({})", c.vm, c.value, c.host))
+        .collect();
+    let memory: Vec<String> = summary
+        .top_memory
+        .iter()
+        .map(|c| format!("{} {} ({})", c.vm, bytes(c.value), c.host))
+        .collect();
+    let row = |label: &str, items: Vec<String>| {
+        let text = if items.is_empty() {
+            "no figures yet".to_string()
+        } else {
+            items.join(" · ")
+        };
+        Line::from(vec![
+            Span::styled(format!("  {label:<8}"), theme.style("text")),
+            Span::raw(text),
+        ])
+    };
+    vec![
+        header("Top consumers".into(), theme),
+        row("CPU", cpu),
+        row("memory", memory),
+    ]
+}
+
+fn down_lines<'a>(summary: &PoolSummary, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![header(
+        format!("Hosts down ({})", summary.down.len()),
+        theme,
+    )];
+    if summary.down.is_empty() {
+        lines.push(dim("none", theme));
+    }
+    for (host, reason) in &summary.down {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {host:<10}"), theme.style("status_error")),
+            Span::raw(reason.clone()),
+        ]));
+    }
+    lines
+}
