@@ -257,3 +257,43 @@ fn the_pool_dashboard_shows_room_per_vm_type_on_the_lab() {
     assert!(screen.contains("3/3 hosts up"), "{screen}");
     assert!(screen.contains("Hosts down (0)"), "{screen}");
 }
+
+/// libvirt's test driver has two NUMA cells: both cards, and the same in the export.
+#[test]
+fn a_two_cell_host_of_the_libvirt_test_driver() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("vmdeck.toml");
+    std::fs::write(
+        &config,
+        "[[pool]]\nname = \"t\"\nhosts = [{ name = \"twocell\", uri = \"test:///default\" }]\n",
+    )
+    .unwrap();
+    let mut tui = Tui::spawn(&["--config", config.to_str().unwrap()], 120, 36);
+    tui.wait_text("hosts 1/1 up");
+    tui.send(":host twocell\r");
+    let screen = tui.wait_text("NUMA nodes (2)");
+    for needle in [
+        "node 0",
+        "CPUs 0-7",
+        "node 1",
+        "CPUs 8-15",
+        "hugepages 2 MiB",
+    ] {
+        assert!(screen.contains(needle), "{needle}: {screen}");
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vmdeck"))
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "capacity",
+            "--output",
+            "json",
+        ])
+        .env_remove("VMDECK_CONFIG")
+        .output()
+        .unwrap();
+    let hosts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let nodes = hosts[0]["numa_nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 2);
+    assert_eq!(nodes[1]["cpus"][0], 8);
+}

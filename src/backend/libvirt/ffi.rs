@@ -179,3 +179,34 @@ pub fn domain_info(dom: &Domain) -> Result<sys::virDomainInfo, String> {
     }
     Ok(info)
 }
+
+/// The host CPUs a running domain's vCPUs may run on (the union over its vCPUs), from
+/// `virDomainGetVcpuPinInfo`; None when libvirt can't tell.
+pub fn vcpu_affinity(dom: &Domain, vcpus: u32, host_cpus: u32) -> Option<Vec<u32>> {
+    let maplen = host_cpus.div_ceil(8).max(1) as usize;
+    let mut maps = vec![0u8; maplen * vcpus as usize];
+    // SAFETY: `maps` holds `vcpus` maps of `maplen` bytes each, as the call is told.
+    let filled = unsafe {
+        sys::virDomainGetVcpuPinInfo(
+            dom.as_ptr(),
+            vcpus as i32,
+            maps.as_mut_ptr(),
+            maplen as i32,
+            // The running domain's, as `virsh vcpupin` reads it.
+            sys::VIR_DOMAIN_AFFECT_CURRENT,
+        )
+    };
+    if filled <= 0 {
+        return None;
+    }
+    let mut cpus: Vec<u32> = (0..host_cpus)
+        .filter(|cpu| {
+            let (byte, bit) = ((cpu / 8) as usize, cpu % 8);
+            maps.chunks(maplen)
+                .take(filled as usize)
+                .any(|map| map[byte] & (1 << bit) != 0)
+        })
+        .collect();
+    cpus.dedup();
+    Some(cpus)
+}

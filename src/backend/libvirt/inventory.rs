@@ -7,7 +7,7 @@ use std::time::Instant;
 use virt::connect::Connect;
 use virt::sys;
 
-use super::ffi::{StatsRecord, all_domain_stats, domain_info, stamp_of};
+use super::ffi::{StatsRecord, all_domain_stats, domain_info, stamp_of, vcpu_affinity};
 use super::xml::{parse_capabilities, parse_devices, parse_placement, parse_stamp};
 use crate::model::{
     HostFacts, HostInventory, StoragePool, Vm, VmDetails, VmPlacement, VmSample, VmState,
@@ -99,9 +99,27 @@ fn all_vms(conn: &Connect) -> Result<Vec<Vm>, String> {
     let mut vms: Vec<Vm> = records
         .iter()
         .map(|r| vm_from_record(r, autostart.contains(&r.uuid), persistent.contains(&r.uuid)))
+        .map(|vm| with_size_from_info(conn, vm))
         .collect();
     vms.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(vms)
+}
+
+/// Some drivers (libvirt's test driver) leave vCPUs and memory out of the bulk stats: then
+/// one info call for that domain fills them in.
+fn with_size_from_info(conn: &Connect, mut vm: Vm) -> Vm {
+    if vm.vcpus > 0 && vm.memory_bytes > 0 {
+        return vm;
+    }
+    let info = conn
+        .lookup_domain_by_uuid_string(&vm.uuid)
+        .map_err(err)
+        .and_then(|dom| domain_info(&dom));
+    if let Ok(info) = info {
+        vm.vcpus = info.nrVirtCpu.into();
+        vm.memory_bytes = info.maxMem * 1024;
+    }
+    vm
 }
 
 fn vm_from_record(record: &StatsRecord, autostart: bool, persistent: bool) -> Vm {
@@ -167,15 +185,24 @@ pub fn details(conn: &Connect, uuid: &str) -> Result<VmDetails, String> {
     })
 }
 
-/// Where each domain is pinned; one XML read per domain, so only when the NUMA view asks.
+/// Where each domain is pinned; one XML read per domain, so only when the NUMA view asks. A
+/// running domain without pinning in its XML is placed where libvirt lets its vCPUs run
+/// (pinned live, with `virsh vcpupin`), unless that is every CPU of the host: it floats.
 pub fn placement(conn: &Connect) -> Vec<VmPlacement> {
     let Ok(domains) = conn.list_all_domains(0) else {
         return Vec::new();
     };
+    let host_cpus = conn.node_info().map_or(0, |n| n.cpus);
     domains
         .iter()
         .filter_map(|dom| {
-            let (cpus, memory_nodes) = parse_placement(&dom.xml_desc(0).ok()?);
+            let (mut cpus, memory_nodes) = parse_placement(&dom.xml_desc(0).ok()?);
+            if cpus.is_empty() && dom.is_active().unwrap_or(false) {
+                let vcpus = domain_info(dom).map_or(0, |i| u32::from(i.nrVirtCpu));
+                cpus = vcpu_affinity(dom, vcpus, host_cpus)
+                    .filter(|affinity| affinity.len() < host_cpus as usize)
+                    .unwrap_or_default();
+            }
             Some(VmPlacement {
                 uuid: dom.uuid_string().ok()?,
                 cpus,
@@ -222,5 +249,29 @@ impl CpuSampler {
             .collect();
         self.last = next;
         Ok(samples)
+    }
+}
+
+#[cfg(test)]
+mod test_driver {
+    use super::*;
+
+    /// libvirt's own test driver (`test:///default`): two NUMA cells, CPUs 0-7 and 8-15, with
+    /// their hugepage sizes, and a running domain "test" whose bulk stats lack its size and
+    /// whose vCPUs may run anywhere.
+    #[test]
+    fn two_numa_cells_a_sized_domain_and_no_pinning() {
+        let conn = Connect::open(Some("test:///default")).unwrap();
+        let inventory = snapshot(&conn).unwrap();
+        let cells = &inventory.facts.numa;
+        assert_eq!(cells.len(), 2);
+        assert_eq!(cells[0].cpus, (0..8).collect::<Vec<u32>>());
+        assert_eq!(cells[1].cpus, (8..16).collect::<Vec<u32>>());
+        assert!(cells[0].pages.iter().any(|(kib, _)| *kib == 2048));
+        let test = &inventory.vms[0];
+        assert_eq!((test.vcpus, test.memory_bytes), (2, 8 << 30));
+        let placed = placement(&conn);
+        let floating = placed.iter().find(|p| p.uuid == test.uuid).unwrap();
+        assert!(floating.cpus.is_empty(), "{floating:?}");
     }
 }
