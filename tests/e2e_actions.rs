@@ -436,6 +436,16 @@ fn linked_full_and_instant_full_clones() {
         "and ends with no backing store"
     );
 
+    // The host view's volumes: the linked clone's disk, its user and its backing chain.
+    tui.send(":host lab1\r");
+    tui.wait_for("the linked clone's chain", LONG, |s| {
+        s.lines().any(|l| {
+            l.contains("default/spare-linked-vda.qcow2")
+                && l.contains("spare-linked")
+                && l.contains("← lab1-spare.qcow2")
+        })
+    });
+
     // The linked clone boots and its console works.
     virsh(&uri, &["start", "spare-linked"]);
     tui.send(":vm spare-linked\r");

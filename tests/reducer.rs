@@ -330,7 +330,7 @@ fn the_host_view_asks_where_vms_are_pinned() {
         [Effect::Host {
             pool: 0,
             host: 0,
-            command: HostCommand::LoadPlacement
+            command: HostCommand::LoadHostView
         }]
     );
 }

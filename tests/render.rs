@@ -186,6 +186,21 @@ fn host_view(width: u16, height: u16) -> String {
         pinned("uuid-api-1", vec![7, 8]),
     ];
     host(&mut s, 0, 0, HostEvent::Placement(placement));
+    let volume = |name: &str, backing: &[&str], used_by: &[&str]| vmdeck::model::StorageVolume {
+        pool: "default".into(),
+        name: name.into(),
+        path: format!("/pool/{name}"),
+        format: "qcow2".into(),
+        capacity_bytes: 20 << 30,
+        allocation_bytes: 3 << 30,
+        backing: backing.iter().map(|b| format!("/pool/{b}")).collect(),
+        used_by: used_by.iter().map(|u| u.to_string()).collect(),
+    };
+    let volumes = vec![
+        volume("api-1.qcow2", &["base.qcow2"], &["api-1"]),
+        volume("base.qcow2", &[], &[]),
+    ];
+    host(&mut s, 0, 0, HostEvent::Volumes(volumes));
     draw(&s, width, height)
 }
 

@@ -179,6 +179,7 @@ mod tests {
             vms,
             details: Default::default(),
             placement: Vec::new(),
+            volumes: Vec::new(),
         }
     }
 

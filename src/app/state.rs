@@ -43,6 +43,8 @@ pub struct HostState {
     pub details: HashMap<String, Result<VmDetails, String>>,
     /// Where the VMs are pinned, once the host view asked.
     pub placement: Vec<crate::model::VmPlacement>,
+    /// The storage volumes, once the host view asked.
+    pub volumes: Vec<crate::model::StorageVolume>,
 }
 
 impl HostState {
@@ -268,6 +270,7 @@ impl State {
                         vms: Vec::new(),
                         details: HashMap::new(),
                         placement: Vec::new(),
+                        volumes: Vec::new(),
                     })
                     .collect(),
                 cluster: false,

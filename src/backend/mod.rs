@@ -10,7 +10,9 @@ use crate::config::{HostConfig, PoolConfig};
 use crate::model::action::{
     CloneRequest, MigrateOptions, MigrationProgress, PowerAction, SnapshotAction,
 };
-use crate::model::{Driver, HostInventory, MemberInventory, Vm, VmDetails, VmPlacement, VmSample};
+use crate::model::{
+    Driver, HostInventory, MemberInventory, StorageVolume, Vm, VmDetails, VmPlacement, VmSample,
+};
 
 /// What a host supervisor reports about its host.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +50,8 @@ pub enum HostEvent {
     },
     /// Where the host's VMs are pinned.
     Placement(Vec<VmPlacement>),
+    /// The host's storage volumes, with their users and backing chains.
+    Volumes(Vec<StorageVolume>),
     /// Disks, NICs and XML for the detail view.
     Details {
         uuid: String,
@@ -109,8 +113,9 @@ pub enum HostCommand {
         op: OpId,
         with_storage: bool,
     },
-    /// Where each VM of the host is pinned (for the NUMA view).
-    LoadPlacement,
+    /// What the host view shows beyond the inventory: where each VM is pinned, and the
+    /// storage volumes; answered with `Placement` and `Volumes`.
+    LoadHostView,
     /// Skip the rest of the back-off and try to connect now.
     ReconnectNow,
     Shutdown,
@@ -149,7 +154,7 @@ impl HostCommand {
             | HostCommand::Delete { uuid, .. }
             | HostCommand::Snapshot { uuid, .. }
             | HostCommand::Clone { uuid, .. } => Some(uuid),
-            HostCommand::LoadPlacement | HostCommand::ReconnectNow | HostCommand::Shutdown => None,
+            HostCommand::LoadHostView | HostCommand::ReconnectNow | HostCommand::Shutdown => None,
         }
     }
 }

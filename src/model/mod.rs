@@ -152,6 +152,21 @@ pub struct MemberInventory {
     pub inventory: HostInventory,
 }
 
+/// A storage volume of a host, with what uses it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StorageVolume {
+    pub pool: String,
+    pub name: String,
+    pub path: String,
+    pub format: String,
+    pub capacity_bytes: u64,
+    pub allocation_bytes: u64,
+    /// Its backing chain, nearest first (a linked clone's base).
+    pub backing: Vec<String>,
+    /// The VMs whose disks are this volume.
+    pub used_by: Vec<String>,
+}
+
 /// A disk of a VM, from its XML.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Disk {

@@ -132,6 +132,7 @@ impl HostState {
             vms: Vec::new(),
             details: Default::default(),
             placement: Vec::new(),
+            volumes: Vec::new(),
         }
     }
 }

@@ -178,6 +178,6 @@ pub fn open_host(state: &mut State, pool: usize, host: usize) -> Vec<Effect> {
     vec![Effect::Host {
         pool,
         host,
-        command: HostCommand::LoadPlacement,
+        command: HostCommand::LoadHostView,
     }]
 }

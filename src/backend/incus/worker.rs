@@ -330,7 +330,7 @@ impl Session {
                 };
                 sink(HostEvent::Details { uuid, result });
             }
-            Input::Command(HostCommand::LoadPlacement) => {
+            Input::Command(HostCommand::LoadHostView) => {
                 let instances = all_instances(&self.client).await?;
                 let placed = instances.iter().filter_map(convert::placement).collect();
                 sink(HostEvent::Placement(placed));

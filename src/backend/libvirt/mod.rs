@@ -11,6 +11,7 @@ mod inventory;
 mod migrate;
 mod power;
 mod snapshot;
+mod volumes;
 mod worker;
 mod xml;
 

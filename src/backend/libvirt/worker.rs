@@ -215,8 +215,9 @@ impl Session {
                 let result = details(&self.conn, &uuid);
                 sink(HostEvent::Details { uuid, result });
             }
-            WorkerInput::Command(HostCommand::LoadPlacement) => {
+            WorkerInput::Command(HostCommand::LoadHostView) => {
                 sink(HostEvent::Placement(placement(&self.conn)));
+                sink(HostEvent::Volumes(super::volumes::volumes(&self.conn)));
             }
             // ReconnectNow means nothing while connected; mutating commands went to run_op.
             WorkerInput::Command(_) => {}

@@ -11,7 +11,7 @@ use crate::app::capacity::Capacity;
 use crate::app::state::HostState;
 use crate::app::table::host_status_text;
 use crate::model::units::{bytes, percent};
-use crate::model::{HostFacts, NumaCell, VmPlacement};
+use crate::model::{HostFacts, NumaCell, StorageVolume, VmPlacement};
 use crate::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: usize) {
@@ -46,6 +46,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
                 theme,
             ));
             lines.extend(storage_lines(facts, theme));
+            lines.extend(volume_lines(&host_state.volumes, theme));
         }
     }
     let block = Block::default()
@@ -281,4 +282,63 @@ mod tests {
         assert_eq!(super::cpu_ranges(&[0, 1, 2, 3, 8, 10, 11]), "0-3,8,10-11");
         assert_eq!(super::cpu_ranges(&[]), "");
     }
+}
+
+/// `/a/b/web.qcow2` → `web.qcow2`.
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// One line per volume: size, format, the VMs on it, its backing chain, and how many volumes
+/// are based on it (an image or a linked clone's base).
+fn volume_lines<'a>(volumes: &[StorageVolume], theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::from(Span::styled(
+        format!("Volumes ({})", volumes.len()),
+        theme.style("header"),
+    ))];
+    if volumes.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "  none (or not read yet)",
+            theme.style("dim"),
+        )));
+    }
+    for volume in volumes {
+        let bases = volumes
+            .iter()
+            .filter(|v| v.backing.first() == Some(&volume.path))
+            .count();
+        let mut spans = vec![
+            Span::styled(
+                format!("  {}/{:<24} ", volume.pool, volume.name),
+                theme.style("text"),
+            ),
+            Span::raw(format!(
+                "{:<6} {:>9} of {:>9}  ",
+                volume.format,
+                bytes(volume.allocation_bytes),
+                bytes(volume.capacity_bytes)
+            )),
+        ];
+        let users = if volume.used_by.is_empty() {
+            "unused".to_string()
+        } else {
+            volume.used_by.join(", ")
+        };
+        spans.push(Span::raw(users));
+        if !volume.backing.is_empty() {
+            let chain: Vec<&str> = volume.backing.iter().map(|p| file_name(p)).collect();
+            spans.push(Span::styled(
+                format!("  ← {}", chain.join(" ← ")),
+                theme.style("dim"),
+            ));
+        }
+        if bases > 0 {
+            spans.push(Span::styled(
+                format!("  base of {bases}"),
+                theme.style("title"),
+            ));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines
 }
