@@ -275,15 +275,6 @@ fn storage_lines<'a>(facts: &HostFacts, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn compresses_cpu_lists() {
-        assert_eq!(super::cpu_ranges(&[0, 1, 2, 3, 8, 10, 11]), "0-3,8,10-11");
-        assert_eq!(super::cpu_ranges(&[]), "");
-    }
-}
-
 /// `/a/b/web.qcow2` → `web.qcow2`.
 fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
@@ -341,4 +332,13 @@ fn volume_lines<'a>(volumes: &[StorageVolume], theme: &Theme) -> Vec<Line<'a>> {
         lines.push(Line::from(spans));
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn compresses_cpu_lists() {
+        assert_eq!(super::cpu_ranges(&[0, 1, 2, 3, 8, 10, 11]), "0-3,8,10-11");
+        assert_eq!(super::cpu_ranges(&[]), "");
+    }
 }
