@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::app::capacity::Capacity;
 use crate::config::{Config, PoolConfig};
 use crate::headless::{Skip, read_all, selected_pools};
-use crate::model::{HostInventory, StoragePool};
+use crate::model::{HostInventory, Pages, StoragePool};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CapacityOutput {
@@ -36,8 +36,8 @@ struct NodeReport {
     cpus: Vec<u32>,
     memory_bytes: u64,
     free_bytes: Option<u64>,
-    /// Page size in KiB → count, for pages larger than the base 4 KiB.
-    hugepages: Vec<(u64, u64)>,
+    /// Pages larger than the base 4 KiB: size in KiB, total and free.
+    hugepages: Vec<Pages>,
 }
 
 fn report(pool: &PoolConfig, name: String, inventory: HostInventory) -> HostReport {
@@ -60,7 +60,7 @@ fn report(pool: &PoolConfig, name: String, inventory: HostInventory) -> HostRepo
                 cpus: n.cpus,
                 memory_bytes: n.memory_bytes,
                 free_bytes: n.free_bytes,
-                hugepages: n.pages.into_iter().filter(|(size, _)| *size > 4).collect(),
+                hugepages: n.pages.into_iter().filter(Pages::is_huge).collect(),
             })
             .collect(),
         storage_pools: facts.storage,

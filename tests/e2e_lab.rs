@@ -278,6 +278,7 @@ fn a_two_cell_host_of_the_libvirt_test_driver() {
         "node 1",
         "CPUs 8-15",
         "hugepages 2 MiB",
+        " free)",
     ] {
         assert!(screen.contains(needle), "{needle}: {screen}");
     }
@@ -296,4 +297,5 @@ fn a_two_cell_host_of_the_libvirt_test_driver() {
     let nodes = hosts[0]["numa_nodes"].as_array().unwrap();
     assert_eq!(nodes.len(), 2);
     assert_eq!(nodes[1]["cpus"][0], 8);
+    assert!(nodes[0]["hugepages"][0]["free"].is_u64(), "{nodes:?}");
 }

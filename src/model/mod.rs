@@ -101,6 +101,30 @@ pub struct Vm {
     pub location: Option<String>,
 }
 
+/// The pages of one size on a NUMA node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Pages {
+    pub size_kib: u64,
+    pub total: u64,
+    /// None when the host does not say.
+    pub free: Option<u64>,
+}
+
+impl Pages {
+    pub fn new(size_kib: u64, total: u64) -> Pages {
+        Pages {
+            size_kib,
+            total,
+            free: None,
+        }
+    }
+
+    /// Larger than the base page: hugepages.
+    pub fn is_huge(&self) -> bool {
+        self.size_kib > 4
+    }
+}
+
 /// A NUMA cell of a host.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NumaCell {
@@ -109,7 +133,7 @@ pub struct NumaCell {
     pub memory_bytes: u64,
     pub free_bytes: Option<u64>,
     /// Page sizes in KiB with their count.
-    pub pages: Vec<(u64, u64)>,
+    pub pages: Vec<Pages>,
 }
 
 /// A storage pool of a host.

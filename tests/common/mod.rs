@@ -74,14 +74,14 @@ pub fn facts(name: &str) -> HostFacts {
                 cpus: (0..8).collect(),
                 memory_bytes: 32 << 30,
                 free_bytes: Some(20 << 30),
-                pages: vec![(4, 100)],
+                pages: vec![vmdeck::model::Pages::new(4, 100)],
             },
             NumaCell {
                 id: 1,
                 cpus: (8..16).collect(),
                 memory_bytes: 32 << 30,
                 free_bytes: Some(10 << 30),
-                pages: vec![(4, 100)],
+                pages: vec![vmdeck::model::Pages::new(4, 100)],
             },
         ],
         storage: vec![StoragePool {

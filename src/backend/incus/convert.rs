@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::types::{Instance, PoolResources, Resources, StoragePool as IncusPool};
-use crate::model::{NumaCell, StoragePool, Vm, VmPlacement, VmStamp, VmState, units};
+use crate::model::{NumaCell, Pages, StoragePool, Vm, VmPlacement, VmStamp, VmState, units};
 
 /// CPUs per host, by Incus member name ("" for a standalone server): the CPU % of a container
 /// without a CPU limit is a share of its whole host.
@@ -157,7 +157,11 @@ pub fn numa_cells(resources: &Resources) -> Vec<NumaCell> {
         entry.memory_bytes = node.total;
         entry.free_bytes = Some(node.total.saturating_sub(node.used));
         if page_size > 0 && node.hugepages_total > 0 {
-            entry.pages = vec![(page_size / 1024, node.hugepages_total / page_size)];
+            entry.pages = vec![Pages {
+                size_kib: page_size / 1024,
+                total: node.hugepages_total / page_size,
+                free: Some(node.hugepages_total.saturating_sub(node.hugepages_used) / page_size),
+            }];
         }
     }
     for cell in cells.values_mut() {
@@ -266,7 +270,7 @@ mod tests {
                 {"threads":[{"id":0,"numa_node":0},{"id":2,"numa_node":1}]},
                 {"threads":[{"id":1,"numa_node":0},{"id":3,"numa_node":1}]}]}]},
             "memory":{"total":8,"hugepages_size":2097152,"nodes":[
-                {"numa_node":0,"total":4294967296,"used":1073741824,"hugepages_total":4194304},
+                {"numa_node":0,"total":4294967296,"used":1073741824,"hugepages_total":4194304,"hugepages_used":2097152},
                 {"numa_node":1,"total":4294967296,"used":0,"hugepages_total":0}]}}"#,
         )
         .unwrap();
@@ -275,7 +279,14 @@ mod tests {
         assert_eq!(cells[0].cpus, [0, 1]);
         assert_eq!(cells[1].cpus, [2, 3]);
         assert_eq!(cells[0].free_bytes, Some(3 << 30));
-        assert_eq!(cells[0].pages, [(2048, 2)]);
+        assert_eq!(
+            cells[0].pages,
+            [Pages {
+                size_kib: 2048,
+                total: 2,
+                free: Some(1)
+            }]
+        );
         assert!(cells[1].pages.is_empty());
     }
 

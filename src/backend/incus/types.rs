@@ -147,6 +147,7 @@ pub struct MemoryNode {
     pub total: u64,
     pub used: u64,
     pub hugepages_total: u64,
+    pub hugepages_used: u64,
 }
 
 /// One element of `GET /1.0/storage-pools?recursion=1`.

@@ -210,3 +210,26 @@ pub fn vcpu_affinity(dom: &Domain, vcpus: u32, host_cpus: u32) -> Option<Vec<u32
     cpus.dedup();
     Some(cpus)
 }
+
+/// Free pages of each size (KiB) on cells `0..cells`, from `virNodeGetFreePages`: one row per
+/// cell, one count per size; None when the host does not say.
+pub fn free_pages(conn: &Connect, sizes_kib: &[u32], cells: usize) -> Option<Vec<Vec<u64>>> {
+    if sizes_kib.is_empty() || cells == 0 {
+        return None;
+    }
+    let mut sizes = sizes_kib.to_vec();
+    let mut counts = vec![0u64; sizes.len() * cells];
+    // SAFETY: `sizes` has `npages` entries and `counts` room for `npages` × `cells` counts.
+    let rc = unsafe {
+        sys::virNodeGetFreePages(
+            conn.as_ptr(),
+            sizes.len() as u32,
+            sizes.as_mut_ptr(),
+            0,
+            cells as u32,
+            counts.as_mut_ptr(),
+            0,
+        )
+    };
+    (rc >= 0).then(|| counts.chunks(sizes.len()).map(<[u64]>::to_vec).collect())
+}

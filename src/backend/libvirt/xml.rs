@@ -3,7 +3,7 @@
 
 use roxmltree::{Document, Node};
 
-use crate::model::{Disk, Nic, NumaCell, VmStamp};
+use crate::model::{Disk, Nic, NumaCell, Pages, VmStamp};
 
 /// CPU model and NUMA cells from `virConnectGetCapabilities`.
 pub fn parse_capabilities(xml: &str) -> Result<(String, Vec<NumaCell>), String> {
@@ -44,7 +44,7 @@ fn parse_cell(cell: Node) -> NumaCell {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0);
             let count = p.text().and_then(|t| t.trim().parse().ok()).unwrap_or(0);
-            (size, count)
+            Pages::new(size, count)
         })
         .collect();
     let cpus = child(cell, "cpus")
@@ -260,7 +260,7 @@ mod tests {
         assert_eq!(cells.len(), 2);
         assert_eq!(cells[0].cpus, [0, 1]);
         assert_eq!(cells[0].memory_bytes, 2 << 30);
-        assert_eq!(cells[0].pages, [(4, 524288), (2048, 0)]);
+        assert_eq!(cells[0].pages, [Pages::new(4, 524288), Pages::new(2048, 0)]);
         assert_eq!(cells[1].cpus, [2]);
     }
 

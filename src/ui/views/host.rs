@@ -219,8 +219,11 @@ fn numa_lines<'a>(cells: &[NumaCell], placed: &[Vec<String>], theme: &Theme) -> 
         let pages: Vec<String> = cell
             .pages
             .iter()
-            .filter(|(size, _)| *size > 4)
-            .map(|(size, count)| format!("{} × {count}", bytes(size * 1024)))
+            .filter(|p| p.is_huge())
+            .map(|p| {
+                let free = p.free.map_or(String::new(), |f| format!(" ({f} free)"));
+                format!("{} × {}{free}", bytes(p.size_kib * 1024), p.total)
+            })
             .collect();
         let pages = if pages.is_empty() {
             "none".to_string()
