@@ -114,7 +114,8 @@ fn console_of_c1_runs_commands_and_detaches() {
         tui.send("y");
         tui.wait_text("attached");
     }
-    tui.send("echo $((6*7))\r");
+    // Ctrl-U first: whatever an earlier session left typed on the guest's line goes.
+    tui.send("\x15echo $((6*7))\r");
     tui.wait_for("42", Duration::from_secs(15), |s| {
         s.lines()
             .any(|l| l.trim_matches(|c| c == '│' || c == ' ') == "42")

@@ -89,6 +89,12 @@ fn cluster_members_are_hosts_instances_move_and_a_member_goes_down() {
     tui.wait_text("kind");
     tui.send(":clone k3-copy --host node1\r");
     tui.wait_for("k3-copy on node1", LONG, |_| location("k3-copy") == "node1");
+    // The instance exists before its copy ends: wait for the operation, then remove it.
+    tui.send("O");
+    tui.wait_for("the copy done", LONG, |s| {
+        s.lines()
+            .any(|l| l.contains("clone") && l.contains("k3") && l.contains("done"))
+    });
     let stamp = cluster(&["config", "get", "k3-copy", "user.vmdeck.clone-of"]);
     cluster(&["delete", "--force", "k3-copy"]);
     assert_eq!(stamp, "k3");

@@ -408,3 +408,30 @@ fn an_incus_clusters_members_become_the_pools_hosts() {
             .all(|h| matches!(h.status, HostStatus::Down { .. }))
     );
 }
+
+#[test]
+fn samples_build_short_histories_for_vms_and_their_host() {
+    let mut s = state();
+    let sample = |cpu: f64| {
+        HostEvent::Samples(vec![vmdeck::model::VmSample {
+            uuid: "uuid-api-1".into(),
+            cpu_percent: Some(cpu),
+            memory_used_bytes: Some(1 << 30),
+        }])
+    };
+    host(&mut s, 0, 0, sample(50.0));
+    host(&mut s, 0, 0, sample(25.0));
+    let kvm1 = &s.pools[0].hosts[0];
+    let api = &kvm1.history["uuid-api-1"];
+    assert_eq!(api.cpu_percent.values().collect::<Vec<_>>(), [50.0, 25.0]);
+    // api-1 has 2 vCPUs on a 16-CPU host: 50% of 2 is 6.25% of the host.
+    assert_eq!(kvm1.load.cpu_percent.values().next(), Some(6.25));
+    assert_eq!(
+        kvm1.load.memory_bytes.values().last(),
+        Some((1u64 << 30) as f64)
+    );
+    assert!(
+        !kvm1.history.contains_key("uuid-db-1"),
+        "no sample, no history"
+    );
+}

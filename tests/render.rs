@@ -232,3 +232,18 @@ fn pool_dashboard_80x24() {
 fn pool_dashboard_160x48() {
     insta::assert_snapshot!(dashboard(160, 48));
 }
+
+#[test]
+fn vm_detail_with_sparklines() {
+    let mut s = state();
+    for cpu in [5.0, 20.0, 60.0, 100.0, 40.0] {
+        let sample = vmdeck::model::VmSample {
+            uuid: "uuid-db-1".into(),
+            cpu_percent: Some(cpu),
+            memory_used_bytes: Some(4 << 30),
+        };
+        host(&mut s, 0, 0, HostEvent::Samples(vec![sample]));
+    }
+    open_db(&mut s);
+    insta::assert_snapshot!(draw(&s, 90, 36));
+}

@@ -180,6 +180,8 @@ mod tests {
             details: Default::default(),
             placement: Vec::new(),
             volumes: Vec::new(),
+            history: Default::default(),
+            load: Default::default(),
         }
     }
 

@@ -5,6 +5,7 @@ pub mod capacity;
 pub mod console;
 pub mod dashboard;
 mod filter;
+pub mod history;
 pub mod layout;
 
 pub mod msg;

@@ -8,6 +8,7 @@ use crate::model::{Driver, HostFacts, Vm, VmDetails};
 use crate::theme::Theme;
 
 use super::console::Consoles;
+use super::history::History;
 use super::ops::{Ops, Target};
 use super::table::{RowId, TableNav};
 
@@ -45,6 +46,10 @@ pub struct HostState {
     pub placement: Vec<crate::model::VmPlacement>,
     /// The storage volumes, once the host view asked.
     pub volumes: Vec<crate::model::StorageVolume>,
+    /// Each VM's recent live numbers, by uuid.
+    pub history: HashMap<String, History>,
+    /// The guests' CPU (as % of the host's CPUs) and memory in use, added up.
+    pub load: History,
 }
 
 impl HostState {
@@ -271,6 +276,8 @@ impl State {
                         details: HashMap::new(),
                         placement: Vec::new(),
                         volumes: Vec::new(),
+                        history: HashMap::new(),
+                        load: History::default(),
                     })
                     .collect(),
                 cluster: false,

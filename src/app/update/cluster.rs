@@ -133,6 +133,8 @@ impl HostState {
             details: Default::default(),
             placement: Vec::new(),
             volumes: Vec::new(),
+            history: Default::default(),
+            load: Default::default(),
         }
     }
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::set_status;
 use crate::app::msg::Effect;
-use crate::app::state::{HostStatus, Level, State, View};
+use crate::app::state::{HostState, HostStatus, Level, State, View};
 use crate::backend::HostEvent;
 use crate::model::{Driver, Vm, VmSample};
 
@@ -97,7 +97,7 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
         HostEvent::Unsupported(reason) => host_state.status = HostStatus::Unsupported(reason),
         HostEvent::VmUpdated(vm) => upsert_vm(&mut host_state.vms, vm),
         HostEvent::VmRemoved { uuid } => host_state.vms.retain(|v| v.uuid != uuid),
-        HostEvent::Samples(samples) => apply_samples(&mut host_state.vms, samples),
+        HostEvent::Samples(samples) => apply_samples(host_state, samples),
         HostEvent::Details { uuid, result } => {
             host_state.details.insert(uuid, result);
         }
@@ -133,19 +133,35 @@ pub fn upsert_vm(vms: &mut Vec<Vm>, mut vm: Vm) {
     }
 }
 
-fn apply_samples(vms: &mut [Vm], samples: Vec<VmSample>) {
+/// Live numbers onto the host's VMs and into their histories (and the host's).
+fn apply_samples(host: &mut HostState, samples: Vec<VmSample>) {
     let by_uuid: HashMap<String, VmSample> =
         samples.into_iter().map(|s| (s.uuid.clone(), s)).collect();
-    for vm in vms {
-        match by_uuid.get(&vm.uuid) {
-            Some(sample) => {
-                vm.cpu_percent = sample.cpu_percent;
-                vm.memory_used_bytes = sample.memory_used_bytes;
-            }
-            None => {
-                vm.cpu_percent = None;
-                vm.memory_used_bytes = None;
-            }
+    let (mut cpu_used, mut memory_used) = (0.0, 0.0);
+    let cpus = host.facts.as_ref().map_or(1, |f| f.cpus.max(1));
+    for vm in &mut host.vms {
+        let sample = by_uuid.get(&vm.uuid);
+        vm.cpu_percent = sample.and_then(|s| s.cpu_percent);
+        vm.memory_used_bytes = sample.and_then(|s| s.memory_used_bytes);
+        let Some(sample) = sample else { continue };
+        let history = host.history.entry(vm.uuid.clone()).or_default();
+        if let Some(cpu) = sample.cpu_percent {
+            history.cpu_percent.push(cpu);
+            // A VM's % is of its own vCPUs (of the host's, for a container without a
+            // limit); the host's is of all its CPUs.
+            let share = if vm.vcpus == 0 { cpus } else { vm.vcpus };
+            cpu_used += cpu * f64::from(share);
+        }
+        if let Some(memory) = sample.memory_used_bytes {
+            history.memory_bytes.push(memory as f64);
+            memory_used += memory as f64;
         }
     }
+    // Samples of a pool-wide supervisor reach every host; only those with VMs sampled count.
+    if host.vms.iter().any(|v| by_uuid.contains_key(&v.uuid)) {
+        host.load.cpu_percent.push(cpu_used / f64::from(cpus));
+        host.load.memory_bytes.push(memory_used);
+    }
+    host.history
+        .retain(|uuid, _| host.vms.iter().any(|v| &v.uuid == uuid));
 }

@@ -166,8 +166,10 @@ fn parse_nic(nic: Node) -> Nic {
     }
 }
 
-/// Host CPUs a domain's vCPUs are pinned to (`<vcpupin>`, else `<vcpu cpuset>`) and the NUMA
-/// nodes its memory is bound to (`<numatune><memory nodeset>`); empty where it floats.
+/// Host CPUs a domain's vCPUs and emulator threads are pinned to (`<vcpupin>`,
+/// `<emulatorpin>`, else `<vcpu cpuset>`) and the NUMA nodes its memory is bound to
+/// (`<numatune>`: `<memory nodeset>` and each guest node's `<memnode nodeset>`); empty where
+/// it floats.
 pub fn parse_placement(xml: &str) -> (Vec<u32>, Vec<u32>) {
     let Ok(doc) = Document::parse(xml) else {
         return (Vec::new(), Vec::new());
@@ -176,7 +178,7 @@ pub fn parse_placement(xml: &str) -> (Vec<u32>, Vec<u32>) {
     let pins: Vec<u32> = child(root, "cputune")
         .map(|t| {
             t.children()
-                .filter(|n| n.has_tag_name("vcpupin"))
+                .filter(|n| n.has_tag_name("vcpupin") || n.has_tag_name("emulatorpin"))
                 .filter_map(|n| n.attribute("cpuset"))
                 .flat_map(parse_cpuset)
                 .collect()
@@ -191,9 +193,13 @@ pub fn parse_placement(xml: &str) -> (Vec<u32>, Vec<u32>) {
         pins
     };
     let nodes = child(root, "numatune")
-        .and_then(|t| child(t, "memory"))
-        .and_then(|m| m.attribute("nodeset"))
-        .map(parse_cpuset)
+        .map(|t| {
+            t.children()
+                .filter(|n| n.has_tag_name("memory") || n.has_tag_name("memnode"))
+                .filter_map(|n| n.attribute("nodeset"))
+                .flat_map(parse_cpuset)
+                .collect()
+        })
         .unwrap_or_default();
     (dedup(cpus), dedup(nodes))
 }
@@ -242,6 +248,9 @@ mod tests {
             parse_placement("<domain><vcpu>2</vcpu></domain>"),
             (vec![], vec![])
         );
+        let emulator = "<domain><cputune><vcpupin vcpu='0' cpuset='2'/><emulatorpin cpuset='9'/></cputune>\
+            <numatune><memnode cellid='0' mode='strict' nodeset='1'/></numatune></domain>";
+        assert_eq!(parse_placement(emulator), (vec![2, 9], vec![1]));
     }
 
     use super::*;

@@ -34,6 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
         Some(facts) => {
             let capacity = Capacity::of(facts, &host_state.vms, pool_state.overcommit);
             lines.extend(facts_lines(facts, theme));
+            lines.extend(load_lines(host_state, facts, theme));
             lines.extend(capacity_lines(
                 &capacity,
                 pool_state.overcommit.cpu,
@@ -335,6 +336,32 @@ fn volume_lines<'a>(volumes: &[StorageVolume], theme: &Theme) -> Vec<Line<'a>> {
         lines.push(Line::from(spans));
     }
     lines
+}
+
+/// The guests' CPU and memory over the last minutes, once there are samples.
+fn load_lines<'a>(host: &HostState, facts: &HostFacts, theme: &Theme) -> Vec<Line<'a>> {
+    let load = &host.load;
+    let (Some(cpu), Some(memory)) = (
+        load.cpu_percent.values().last(),
+        load.memory_bytes.values().last(),
+    ) else {
+        return Vec::new();
+    };
+    vec![
+        Line::from(vec![
+            Span::styled("  guests' CPU     ", theme.style("text")),
+            Span::styled(load.cpu_percent.sparkline(40, 100.0), theme.style("title")),
+            Span::raw(format!(" {cpu:.0}% of the host")),
+        ]),
+        Line::from(vec![
+            Span::styled("  guests' memory  ", theme.style("text")),
+            Span::styled(
+                load.memory_bytes.sparkline(40, facts.memory_bytes as f64),
+                theme.style("title"),
+            ),
+            Span::raw(format!(" {} in use", bytes(memory as u64))),
+        ]),
+    ]
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use crate::app::State;
+use crate::app::history::History;
 use crate::app::table::{host_status_text, limit};
 use crate::model::units::{self, bytes};
 use crate::model::{Snapshot, Vm, VmDetails};
@@ -29,6 +30,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
                 &host_status_text(&h.status),
                 theme,
             );
+            lines.extend(history_lines(h.history.get(uuid), vm, theme));
             lines.extend(device_lines(details, theme));
             lines
         }
@@ -58,6 +60,31 @@ fn field<'a>(theme: &Theme, name: &'a str, value: String) -> Line<'a> {
         Span::styled(format!("{name:<14}"), theme.style("header")),
         Span::raw(value),
     ])
+}
+
+/// Width of a sparkline: the samples of the last minutes.
+const SPARK: usize = 40;
+
+/// The last minutes of CPU and memory as sparklines, once there are samples.
+fn history_lines<'a>(history: Option<&History>, vm: &Vm, theme: &Theme) -> Vec<Line<'a>> {
+    let Some(history) = history.filter(|h| !h.cpu_percent.is_empty()) else {
+        return Vec::new();
+    };
+    let spark = |text: String| Span::styled(text, theme.style("title"));
+    vec![
+        Line::from(vec![
+            Span::styled(format!("{:<14}", "cpu history"), theme.style("header")),
+            spark(history.cpu_percent.sparkline(SPARK, 100.0)),
+        ]),
+        Line::from(vec![
+            Span::styled(format!("{:<14}", "memory hist."), theme.style("header")),
+            spark(
+                history
+                    .memory_bytes
+                    .sparkline(SPARK, vm.memory_bytes as f64),
+            ),
+        ]),
+    ]
 }
 
 fn summary_lines<'a>(
