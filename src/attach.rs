@@ -141,10 +141,10 @@ fn find_vm(
         .filter(|p| pool.is_none_or(|want| p.name == want))
         .collect();
     let mut found = Vec::new();
-    for (pool_name, host_name, result) in read_all(&pools) {
+    for (pool_name, host_name, result) in read_all(&pools, false) {
         match result {
-            Ok(inventory) => found.extend(
-                inventory
+            Ok(read) => found.extend(
+                read.inventory
                     .vms
                     .into_iter()
                     .filter(|v| v.name == vm)
@@ -166,6 +166,8 @@ fn find_vm(
                 .hosts
                 .iter()
                 .position(|h| &h.name == host_name)
+                // An Incus cluster member is reached through the pool's one endpoint.
+                .or((config.pools[p].driver == crate::model::Driver::Incus).then_some(0))
                 .ok_or("host vanished")?;
             Ok((p, h, uuid.clone()))
         }

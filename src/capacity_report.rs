@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::app::capacity::Capacity;
 use crate::config::{Config, PoolConfig};
 use crate::headless::{Skip, read_all, selected_pools};
-use crate::model::{HostInventory, Pages, StoragePool};
+use crate::model::{HostInventory, Pages, StoragePool, VmPlacement};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CapacityOutput {
@@ -38,11 +38,26 @@ struct NodeReport {
     free_bytes: Option<u64>,
     /// Pages larger than the base 4 KiB: size in KiB, total and free.
     hugepages: Vec<Pages>,
+    /// The VMs placed on the node (pinned, or by their live vCPU affinity).
+    vms: Vec<String>,
 }
 
-fn report(pool: &PoolConfig, name: String, inventory: HostInventory) -> HostReport {
+fn report(
+    pool: &PoolConfig,
+    name: String,
+    inventory: HostInventory,
+    placement: &[VmPlacement],
+) -> HostReport {
     let capacity = Capacity::of(&inventory.facts, &inventory.vms, pool.overcommit);
     let facts = inventory.facts;
+    let vms_on = |node: u32| -> Vec<String> {
+        placement
+            .iter()
+            .filter(|p| p.nodes(&facts.numa).contains(&node))
+            .filter_map(|p| inventory.vms.iter().find(|v| v.uuid == p.uuid))
+            .map(|v| v.name.clone())
+            .collect()
+    };
     HostReport {
         pool: pool.name.clone(),
         name,
@@ -54,8 +69,10 @@ fn report(pool: &PoolConfig, name: String, inventory: HostInventory) -> HostRepo
         vms: inventory.vms.len(),
         numa_nodes: facts
             .numa
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|n| NodeReport {
+                vms: vms_on(n.id),
                 id: n.id,
                 cpus: n.cpus,
                 memory_bytes: n.memory_bytes,
@@ -76,11 +93,11 @@ pub fn capacity(
     let pools = selected_pools(config, pool)?;
     let mut all_ok = true;
     let mut hosts = Vec::new();
-    for (pool_name, host, result) in read_all(&pools) {
+    for (pool_name, host, result) in read_all(&pools, true) {
         match result {
-            Ok(inventory) => {
+            Ok(read) => {
                 if let Some(pool) = pools.iter().find(|p| p.name == pool_name) {
-                    hosts.push(report(pool, host, inventory));
+                    hosts.push(report(pool, host, read.inventory, &read.placement));
                 }
             }
             Err(Skip::Unsupported(why)) => eprintln!("vmdeck: pool {pool_name}: {why}"),

@@ -8,7 +8,7 @@ use crate::backend::{incus, libvirt};
 use crate::cli::Output;
 use crate::config::{Config, HostConfig, PoolConfig};
 use crate::model::units::bytes;
-use crate::model::{Driver, HostInventory, VmState};
+use crate::model::{Driver, HostInventory, VmPlacement, VmState};
 
 /// One VM line of `vmdeck list`.
 #[derive(Debug, Serialize)]
@@ -33,9 +33,9 @@ pub fn list(config: &Config, pool: Option<&str>, output: Output) -> Result<bool,
     let pools = selected_pools(config, pool)?;
     let mut all_ok = true;
     let mut vms = Vec::new();
-    for (pool, host, result) in read_all(&pools) {
+    for (pool, host, result) in read_all(&pools, false) {
         match result {
-            Ok(inventory) => vms.extend(inventory.vms.into_iter().map(|vm| ListedVm {
+            Ok(read) => vms.extend(read.inventory.vms.into_iter().map(|vm| ListedVm {
                 pool: pool.clone(),
                 host: host.clone(),
                 vm_type: vm.stamp.vm_type,
@@ -80,11 +80,20 @@ pub(crate) enum Skip {
     Failed(String),
 }
 
+/// What a headless command reads of one host.
+pub(crate) struct HostRead {
+    pub inventory: HostInventory,
+    /// Where its VMs are placed, when asked for (empty otherwise).
+    pub placement: Vec<VmPlacement>,
+}
+
 /// Every host of the pools, read in parallel: one row per host, an Incus cluster giving one
-/// row per member.
+/// row per member. `with_placement` also reads where the VMs are pinned (one XML read per
+/// libvirt domain).
 pub(crate) fn read_all(
     pools: &[&PoolConfig],
-) -> Vec<(String, String, Result<HostInventory, Skip>)> {
+    with_placement: bool,
+) -> Vec<(String, String, Result<HostRead, Skip>)> {
     std::thread::scope(|scope| {
         let jobs: Vec<_> = pools
             .iter()
@@ -92,7 +101,7 @@ pub(crate) fn read_all(
             .map(|(pool, host)| {
                 (
                     pool.name.clone(),
-                    scope.spawn(move || read_host(pool, host)),
+                    scope.spawn(move || read_host(pool, host, with_placement)),
                 )
             })
             .collect();
@@ -111,17 +120,27 @@ pub(crate) fn read_all(
     })
 }
 
-fn read_host(pool: &PoolConfig, host: &HostConfig) -> Vec<(String, Result<HostInventory, Skip>)> {
+fn read_host(
+    pool: &PoolConfig,
+    host: &HostConfig,
+    with_placement: bool,
+) -> Vec<(String, Result<HostRead, Skip>)> {
     let one = |result| vec![(host.name.clone(), result)];
     match (pool.driver, &pool.incus) {
-        (Driver::Libvirt, _) => one(libvirt::inventory_once(&host.uri).map_err(Skip::Failed)),
+        (Driver::Libvirt, _) => one(read_libvirt(&host.uri, with_placement).map_err(Skip::Failed)),
         (Driver::Incus, Some(incus)) => match incus::inventory_once(incus) {
-            Ok(incus::Inventory::Server(inventory)) => one(Ok(inventory)),
-            Ok(incus::Inventory::Cluster(members)) => members
+            Ok((incus::Inventory::Server(inventory), placement)) => one(Ok(HostRead {
+                inventory,
+                placement,
+            })),
+            Ok((incus::Inventory::Cluster(members), placement)) => members
                 .into_iter()
                 .map(|member| {
                     let result = match member.down {
-                        None => Ok(member.inventory),
+                        None => Ok(HostRead {
+                            inventory: member.inventory,
+                            placement: placement.clone(),
+                        }),
                         Some(why) => Err(Skip::Failed(format!("cluster member {why}"))),
                     };
                     (member.name, result)
@@ -133,6 +152,19 @@ fn read_host(pool: &PoolConfig, host: &HostConfig) -> Vec<(String, Result<HostIn
             "the pool has no Incus settings".into(),
         ))),
     }
+}
+
+fn read_libvirt(uri: &str, with_placement: bool) -> Result<HostRead, String> {
+    let inventory = libvirt::inventory_once(uri)?;
+    let placement = if with_placement {
+        libvirt::placement_once(uri)?
+    } else {
+        Vec::new()
+    };
+    Ok(HostRead {
+        inventory,
+        placement,
+    })
 }
 
 fn print_vms(vms: &[ListedVm], output: Output) -> std::io::Result<()> {

@@ -235,12 +235,28 @@ fn a_domain_pinned_to_cpu_0_shows_on_numa_node_0() {
                 .any(|l| l.contains("VMs") && l.contains("lab2-db"))
         })
     });
+    // The export says the same.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vmdeck"))
+        .args(["--config", lab.to_str().unwrap(), "capacity"])
+        .args(["--pool", "lab", "--output", "json"])
+        .env_remove("VMDECK_CONFIG")
+        .output()
+        .unwrap();
     // Back to floating over every CPU, as the lab seeds it.
     virsh(
         &uri,
         &["vcpupin", "lab2-db", "0", "0-1", "--live", "--config"],
     );
     assert!(screen.contains("CPUs 0"), "{screen}");
+    let hosts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lab2 = hosts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == "lab2")
+        .unwrap();
+    let on_node0 = lab2["numa_nodes"][0]["vms"].as_array().unwrap();
+    assert!(on_node0.iter().any(|v| v == "lab2-db"), "{lab2}");
 }
 
 #[test]

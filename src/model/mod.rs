@@ -240,6 +240,21 @@ pub struct VmPlacement {
     pub memory_nodes: Vec<u32>,
 }
 
+impl VmPlacement {
+    /// The NUMA nodes it sits on: those holding its CPUs and those its memory is bound to.
+    pub fn nodes(&self, cells: &[NumaCell]) -> Vec<u32> {
+        let mut nodes: Vec<u32> = cells
+            .iter()
+            .filter(|c| c.cpus.iter().any(|cpu| self.cpus.contains(cpu)))
+            .map(|c| c.id)
+            .chain(self.memory_nodes.iter().copied())
+            .collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        nodes
+    }
+}
+
 /// Live per-VM numbers from a periodic stats pass.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VmSample {

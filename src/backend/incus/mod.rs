@@ -16,9 +16,11 @@ pub use inventory::Inventory;
 pub use worker::{HostHandle, spawn_host};
 
 use crate::config::IncusConfig;
+use crate::model::VmPlacement;
 
-/// One bulk inventory of the server, for headless commands.
-pub fn inventory_once(config: &IncusConfig) -> Result<Inventory, String> {
+/// One bulk inventory of the server (or cluster), for headless commands, with where each
+/// instance is pinned.
+pub fn inventory_once(config: &IncusConfig) -> Result<(Inventory, Vec<VmPlacement>), String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -27,7 +29,12 @@ pub fn inventory_once(config: &IncusConfig) -> Result<Inventory, String> {
         .block_on(async {
             let client = client::Client::new(config)?;
             let snapshot = inventory::snapshot(&client).await?;
-            Ok(snapshot.inventory)
+            let placement = snapshot
+                .instances
+                .iter()
+                .filter_map(convert::placement)
+                .collect();
+            Ok((snapshot.inventory, placement))
         })
         .map_err(|e: String| format!("{}: {e}", config.url))
 }

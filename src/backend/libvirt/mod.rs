@@ -27,3 +27,10 @@ pub fn inventory_once(uri: &str) -> Result<HostInventory, String> {
     let conn = Connect::open(Some(uri)).map_err(|e| e.message().to_string())?;
     inventory::snapshot(&conn)
 }
+
+/// Where each domain of the host is placed, for headless reports.
+pub fn placement_once(uri: &str) -> Result<Vec<crate::model::VmPlacement>, String> {
+    init::ensure_event_loop()?;
+    let conn = Connect::open(Some(uri)).map_err(|e| e.message().to_string())?;
+    Ok(inventory::placement(&conn))
+}

@@ -11,7 +11,7 @@ use crate::app::capacity::Capacity;
 use crate::app::state::HostState;
 use crate::app::table::host_status_text;
 use crate::model::units::{bytes, percent};
-use crate::model::{HostFacts, NumaCell, StorageVolume, VmPlacement};
+use crate::model::{HostFacts, NumaCell, StorageVolume};
 use crate::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: usize) {
@@ -166,24 +166,13 @@ pub fn cpu_ranges(cpus: &[u32]) -> String {
 
 /// Per NUMA node, the VMs pinned there (by vCPU or memory), `!` marking those that span nodes.
 fn placed_vms(host: &HostState, cells: &[NumaCell]) -> Vec<Vec<String>> {
-    let nodes_of = |p: &VmPlacement| -> Vec<u32> {
-        let mut nodes: Vec<u32> = cells
-            .iter()
-            .filter(|c| c.cpus.iter().any(|cpu| p.cpus.contains(cpu)))
-            .map(|c| c.id)
-            .chain(p.memory_nodes.iter().copied())
-            .collect();
-        nodes.sort_unstable();
-        nodes.dedup();
-        nodes
-    };
     cells
         .iter()
         .map(|cell| {
             host.placement
                 .iter()
                 .filter_map(|p| {
-                    let nodes = nodes_of(p);
+                    let nodes = p.nodes(cells);
                     let vm = host.vms.iter().find(|v| v.uuid == p.uuid)?;
                     let spans = if nodes.len() > 1 {
                         " (spans nodes!)"
