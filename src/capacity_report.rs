@@ -40,6 +40,9 @@ struct NodeReport {
     hugepages: Vec<Pages>,
     /// The VMs placed on the node (pinned, or by their live vCPU affinity).
     vms: Vec<String>,
+    offline_cpus: Vec<u32>,
+    /// None when the host does not say.
+    isolated_cpus: Option<Vec<u32>>,
 }
 
 fn report(
@@ -73,6 +76,8 @@ fn report(
             .cloned()
             .map(|n| NodeReport {
                 vms: vms_on(n.id),
+                offline_cpus: n.offline_cpus,
+                isolated_cpus: n.isolated_cpus,
                 id: n.id,
                 cpus: n.cpus,
                 memory_bytes: n.memory_bytes,

@@ -132,6 +132,10 @@ pub struct NumaCell {
     pub cpus: Vec<u32>,
     pub memory_bytes: u64,
     pub free_bytes: Option<u64>,
+    /// Its CPUs that are offline.
+    pub offline_cpus: Vec<u32>,
+    /// Its CPUs kept from the scheduler (isolcpus); None when the host does not say.
+    pub isolated_cpus: Option<Vec<u32>>,
     /// Page sizes in KiB with their count.
     pub pages: Vec<Pages>,
 }

@@ -74,6 +74,8 @@ pub fn facts(name: &str) -> HostFacts {
                 cpus: (0..8).collect(),
                 memory_bytes: 32 << 30,
                 free_bytes: Some(20 << 30),
+                offline_cpus: vec![],
+                isolated_cpus: Some(vec![6, 7]),
                 pages: vec![vmdeck::model::Pages::new(4, 100)],
             },
             NumaCell {
@@ -81,6 +83,8 @@ pub fn facts(name: &str) -> HostFacts {
                 cpus: (8..16).collect(),
                 memory_bytes: 32 << 30,
                 free_bytes: Some(10 << 30),
+                offline_cpus: vec![15],
+                isolated_cpus: Some(vec![]),
                 pages: vec![vmdeck::model::Pages::new(4, 100)],
             },
         ],

@@ -135,6 +135,8 @@ pub fn numa_cells(resources: &Resources) -> Vec<NumaCell> {
         cpus: Vec::new(),
         memory_bytes: 0,
         free_bytes: None,
+        offline_cpus: Vec::new(),
+        isolated_cpus: Some(Vec::new()),
         pages: Vec::new(),
     };
     let threads = resources
@@ -148,6 +150,15 @@ pub fn numa_cells(resources: &Resources) -> Vec<NumaCell> {
             .entry(thread.numa_node)
             .or_insert_with(|| cell(thread.numa_node));
         entry.cpus.push(thread.id);
+        if !thread.online {
+            entry.offline_cpus.push(thread.id);
+        }
+        if thread.isolated {
+            entry
+                .isolated_cpus
+                .get_or_insert_with(Vec::new)
+                .push(thread.id);
+        }
     }
     let page_size = resources.memory.hugepages_size;
     for node in &resources.memory.nodes {
@@ -267,7 +278,7 @@ mod tests {
     fn numa_cells_from_resources() {
         let r: Resources = serde_json::from_str(
             r#"{"cpu":{"total":4,"sockets":[{"name":"EPYC","cores":[
-                {"threads":[{"id":0,"numa_node":0},{"id":2,"numa_node":1}]},
+                {"threads":[{"id":0,"numa_node":0,"isolated":true},{"id":2,"numa_node":1,"online":false}]},
                 {"threads":[{"id":1,"numa_node":0},{"id":3,"numa_node":1}]}]}]},
             "memory":{"total":8,"hugepages_size":2097152,"nodes":[
                 {"numa_node":0,"total":4294967296,"used":1073741824,"hugepages_total":4194304,"hugepages_used":2097152},
@@ -277,6 +288,9 @@ mod tests {
         let cells = numa_cells(&r);
         assert_eq!(cells.len(), 2);
         assert_eq!(cells[0].cpus, [0, 1]);
+        assert_eq!(cells[0].isolated_cpus, Some(vec![0]));
+        assert_eq!(cells[1].offline_cpus, [2]);
+        assert!(cells[0].offline_cpus.is_empty());
         assert_eq!(cells[1].cpus, [2, 3]);
         assert_eq!(cells[0].free_bytes, Some(3 << 30));
         assert_eq!(

@@ -130,6 +130,14 @@ pub struct Core {
 pub struct Thread {
     pub id: u32,
     pub numa_node: u32,
+    /// Servers that do not say are taken to have every CPU online.
+    #[serde(default = "yes")]
+    pub online: bool,
+    pub isolated: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -233,3 +233,22 @@ pub fn free_pages(conn: &Connect, sizes_kib: &[u32], cells: usize) -> Option<Vec
     };
     (rc >= 0).then(|| counts.chunks(sizes.len()).map(<[u64]>::to_vec).collect())
 }
+
+/// Which host CPUs are online (index = CPU id), from `virNodeGetCPUMap`.
+pub fn online_cpus(conn: &Connect) -> Option<Vec<bool>> {
+    let mut map: *mut u8 = std::ptr::null_mut();
+    let mut online = 0u32;
+    // SAFETY: libvirt allocates the map and says how many CPUs it covers; we free it below.
+    let cpus = unsafe { sys::virNodeGetCPUMap(conn.as_ptr(), &mut map, &mut online, 0) };
+    if cpus < 0 || map.is_null() {
+        return None;
+    }
+    // SAFETY: the map holds one bit per CPU, `cpus` of them.
+    let bytes = unsafe { std::slice::from_raw_parts(map, (cpus as usize).div_ceil(8)) };
+    let list = (0..cpus as usize)
+        .map(|cpu| bytes[cpu / 8] & (1 << (cpu % 8)) != 0)
+        .collect();
+    // SAFETY: allocated by libvirt with malloc, freed once.
+    unsafe { libc::free(map.cast()) };
+    Some(list)
+}

@@ -7,7 +7,9 @@ use std::time::Instant;
 use virt::connect::Connect;
 use virt::sys;
 
-use super::ffi::{StatsRecord, all_domain_stats, domain_info, free_pages, stamp_of, vcpu_affinity};
+use super::ffi::{
+    StatsRecord, all_domain_stats, domain_info, free_pages, online_cpus, stamp_of, vcpu_affinity,
+};
 use super::xml::{parse_capabilities, parse_devices, parse_placement, parse_stamp};
 use crate::model::{
     HostFacts, HostInventory, NumaCell, StoragePool, Vm, VmDetails, VmPlacement, VmSample, VmState,
@@ -41,6 +43,16 @@ fn host_facts(conn: &Connect) -> Result<HostFacts, String> {
         }
     }
     count_free_hugepages(conn, &mut numa);
+    if let Some(online) = online_cpus(conn) {
+        for cell in &mut numa {
+            cell.offline_cpus = cell
+                .cpus
+                .iter()
+                .copied()
+                .filter(|cpu| !online.get(*cpu as usize).copied().unwrap_or(true))
+                .collect();
+        }
+    }
     Ok(HostFacts {
         hostname: conn.hostname().unwrap_or_default(),
         cpu_model: if cpu_model.is_empty() {

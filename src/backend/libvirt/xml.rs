@@ -60,6 +60,9 @@ fn parse_cell(cell: Node) -> NumaCell {
         cpus,
         memory_bytes,
         free_bytes: None,
+        offline_cpus: Vec::new(),
+        // libvirt does not say which CPUs are isolated.
+        isolated_cpus: None,
         pages,
     }
 }

@@ -206,6 +206,10 @@ fn numa_lines<'a>(cells: &[NumaCell], placed: &[Vec<String>], theme: &Theme) -> 
                 cpu_ranges(&cell.cpus)
             )),
         ]));
+        lines.push(Line::from(Span::styled(
+            format!("            {}", cpu_states(cell)),
+            theme.style("dim"),
+        )));
         let pages: Vec<String> = cell
             .pages
             .iter()
@@ -266,6 +270,25 @@ fn storage_lines<'a>(facts: &HostFacts, theme: &Theme) -> Vec<Line<'a>> {
         ]));
     }
     lines
+}
+
+/// `offline none · isolated 6-7`, or that the host does not say which are isolated.
+fn cpu_states(cell: &NumaCell) -> String {
+    let list = |cpus: &[u32]| {
+        if cpus.is_empty() {
+            "none".to_string()
+        } else {
+            cpu_ranges(cpus)
+        }
+    };
+    let isolated = cell
+        .isolated_cpus
+        .as_deref()
+        .map_or("not reported".to_string(), list);
+    format!(
+        "CPUs offline {} · isolated {isolated}",
+        list(&cell.offline_cpus)
+    )
 }
 
 /// `/a/b/web.qcow2` → `web.qcow2`.
