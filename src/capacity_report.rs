@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::app::capacity::Capacity;
+use crate::app::capacity::{Capacity, hugepage_bytes};
 use crate::config::{Config, PoolConfig};
 use crate::headless::{Skip, read_all, selected_pools};
 use crate::model::{HostInventory, Pages, StoragePool, VmPlacement};
@@ -51,7 +51,9 @@ fn report(
     inventory: HostInventory,
     placement: &[VmPlacement],
 ) -> HostReport {
-    let capacity = Capacity::of(&inventory.facts, &inventory.vms, pool.overcommit);
+    let huge = hugepage_bytes(&inventory.vms, placement);
+    let capacity = Capacity::of(&inventory.facts, &inventory.vms, pool.overcommit)
+        .with_hugepage_backed(huge, pool.overcommit.memory);
     let facts = inventory.facts;
     let vms_on = |node: u32| -> Vec<String> {
         placement

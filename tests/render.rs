@@ -180,6 +180,7 @@ fn host_view(width: u16, height: u16) -> String {
         uuid: uuid.into(),
         cpus,
         memory_nodes: vec![],
+        hugepages: uuid == "uuid-db-1",
     };
     let placement = vec![
         pinned("uuid-db-1", vec![0, 1]),

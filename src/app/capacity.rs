@@ -5,7 +5,15 @@
 use serde::Serialize;
 
 use crate::config::Overcommit;
-use crate::model::{HostFacts, Vm};
+use crate::model::{HostFacts, Vm, VmPlacement};
+
+/// The memory of the VMs whose placement says hugepages back them.
+pub fn hugepage_bytes(vms: &[Vm], placement: &[VmPlacement]) -> u64 {
+    vms.iter()
+        .filter(|vm| placement.iter().any(|p| p.uuid == vm.uuid && p.hugepages))
+        .map(|vm| vm.memory_bytes)
+        .sum()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 pub struct Capacity {
@@ -31,6 +39,16 @@ impl Capacity {
             memory_allocated_bytes: memory,
             memory_physical_bytes: facts.memory_bytes,
             memory_capacity_bytes: (facts.memory_bytes as f64 * overcommit.memory).floor() as u64,
+        }
+    }
+
+    /// With `hugepage_bytes` of the allocated memory backed by hugepages, which are never
+    /// overcommitted: capacity is those bytes plus the rest of physical memory × the ratio.
+    pub fn with_hugepage_backed(self, hugepage_bytes: u64, memory_ratio: f64) -> Capacity {
+        let rest = self.memory_physical_bytes.saturating_sub(hugepage_bytes);
+        Capacity {
+            memory_capacity_bytes: hugepage_bytes + (rest as f64 * memory_ratio).floor() as u64,
+            ..self
         }
     }
 
@@ -145,6 +163,26 @@ mod tests {
             (tenth.vcpus_capacity, tenth.memory_capacity_bytes),
             (1, 640 << 30)
         );
+    }
+
+    #[test]
+    fn hugepage_backed_memory_is_never_overcommitted() {
+        let vms = [vm(4, 16), vm(4, 16)];
+        let ratio = Overcommit {
+            cpu: 1.0,
+            memory: 2.0,
+        };
+        let plain = Capacity::of(&host(), &vms, ratio);
+        assert_eq!(plain.memory_capacity_bytes, 2 * plain.memory_physical_bytes);
+        // 16 GiB on hugepages: they count once; the rest of memory is overcommitted × 2.
+        let huge = plain.with_hugepage_backed(16 << 30, ratio.memory);
+        let rest = plain.memory_physical_bytes - (16 << 30);
+        assert_eq!(huge.memory_capacity_bytes, (16 << 30) + 2 * rest);
+        // At ratio 1 nothing changes; below 1 hugepages still count in full.
+        let same = plain.with_hugepage_backed(16 << 30, 1.0);
+        assert_eq!(same.memory_capacity_bytes, plain.memory_physical_bytes);
+        let half = plain.with_hugepage_backed(16 << 30, 0.5);
+        assert_eq!(half.memory_capacity_bytes, (16 << 30) + rest / 2);
     }
 
     #[test]

@@ -242,6 +242,8 @@ pub struct VmPlacement {
     pub uuid: String,
     pub cpus: Vec<u32>,
     pub memory_nodes: Vec<u32>,
+    /// Its memory is backed by hugepages (which are never overcommitted).
+    pub hugepages: bool,
 }
 
 impl VmPlacement {

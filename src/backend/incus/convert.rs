@@ -91,7 +91,8 @@ fn vm_state(status: &str) -> VmState {
 }
 
 /// Where an instance is pinned: `limits.cpu` as a set of CPUs (`"0-3,6"`; a plain count
-/// floats) and `limits.cpu.nodes` for its NUMA nodes. None when it floats.
+/// floats) and `limits.cpu.nodes` for its NUMA nodes, and whether `limits.memory.hugepages`
+/// backs it. None when it floats on ordinary pages.
 pub fn placement(instance: &Instance) -> Option<VmPlacement> {
     let config = &instance.expanded_config;
     let set = |key: &str| config.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
@@ -100,10 +101,12 @@ pub fn placement(instance: &Instance) -> Option<VmPlacement> {
         .and_then(id_set)
         .unwrap_or_default();
     let memory_nodes = set("limits.cpu.nodes").and_then(id_set).unwrap_or_default();
-    (!cpus.is_empty() || !memory_nodes.is_empty()).then(|| VmPlacement {
+    let hugepages = set("limits.memory.hugepages").is_some_and(|v| v == "true");
+    (!cpus.is_empty() || !memory_nodes.is_empty() || hugepages).then(|| VmPlacement {
         uuid: uuid(instance),
         cpus,
         memory_nodes,
+        hugepages,
     })
 }
 

@@ -10,7 +10,9 @@ use virt::sys;
 use super::ffi::{
     StatsRecord, all_domain_stats, domain_info, free_pages, online_cpus, stamp_of, vcpu_affinity,
 };
-use super::xml::{parse_capabilities, parse_devices, parse_placement, parse_stamp};
+use super::xml::{
+    hugepage_backed, parse_capabilities, parse_devices, parse_placement, parse_stamp,
+};
 use crate::model::{
     HostFacts, HostInventory, NumaCell, StoragePool, Vm, VmDetails, VmPlacement, VmSample, VmState,
 };
@@ -230,7 +232,8 @@ pub fn placement(conn: &Connect) -> Vec<VmPlacement> {
     domains
         .iter()
         .filter_map(|dom| {
-            let (mut cpus, memory_nodes) = parse_placement(&dom.xml_desc(0).ok()?);
+            let xml = dom.xml_desc(0).ok()?;
+            let (mut cpus, memory_nodes) = parse_placement(&xml);
             if cpus.is_empty() && dom.is_active().unwrap_or(false) {
                 let vcpus = domain_info(dom).map_or(0, |i| u32::from(i.nrVirtCpu));
                 cpus = vcpu_affinity(dom, vcpus, host_cpus)
@@ -241,6 +244,7 @@ pub fn placement(conn: &Connect) -> Vec<VmPlacement> {
                 uuid: dom.uuid_string().ok()?,
                 cpus,
                 memory_nodes,
+                hugepages: hugepage_backed(&xml),
             })
         })
         .collect()

@@ -207,6 +207,13 @@ pub fn parse_placement(xml: &str) -> (Vec<u32>, Vec<u32>) {
     (dedup(cpus), dedup(nodes))
 }
 
+/// `<memoryBacking><hugepages/>`: the domain's memory comes from hugepages.
+pub fn hugepage_backed(xml: &str) -> bool {
+    Document::parse(xml).is_ok_and(|doc| {
+        child(doc.root_element(), "memoryBacking").is_some_and(|m| child(m, "hugepages").is_some())
+    })
+}
+
 fn dedup(mut list: Vec<u32>) -> Vec<u32> {
     list.sort_unstable();
     list.dedup();
@@ -254,6 +261,12 @@ mod tests {
         let emulator = "<domain><cputune><vcpupin vcpu='0' cpuset='2'/><emulatorpin cpuset='9'/></cputune>\
             <numatune><memnode cellid='0' mode='strict' nodeset='1'/></numatune></domain>";
         assert_eq!(parse_placement(emulator), (vec![2, 9], vec![1]));
+        assert!(hugepage_backed(
+            "<domain><memoryBacking><hugepages><page size='2048'/></hugepages></memoryBacking></domain>"
+        ));
+        assert!(!hugepage_backed(
+            "<domain><memoryBacking><nosharepages/></memoryBacking></domain>"
+        ));
     }
 
     use super::*;

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::app::State;
-use crate::app::capacity::Capacity;
+use crate::app::capacity::{Capacity, hugepage_bytes};
 use crate::app::state::HostState;
 use crate::app::table::host_status_text;
 use crate::model::units::{bytes, percent};
@@ -32,15 +32,32 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
             theme.style("dim"),
         ))),
         Some(facts) => {
-            let capacity = Capacity::of(facts, &host_state.vms, pool_state.overcommit);
+            let memory_ratio = pool_state.overcommit.memory;
+            let huge = hugepage_bytes(&host_state.vms, &host_state.placement);
+            let capacity = Capacity::of(facts, &host_state.vms, pool_state.overcommit)
+                .with_hugepage_backed(huge, memory_ratio);
             lines.extend(facts_lines(facts, theme));
             lines.extend(load_lines(host_state, facts, theme));
             lines.extend(capacity_lines(
                 &capacity,
                 pool_state.overcommit.cpu,
-                pool_state.overcommit.memory,
+                memory_ratio,
                 theme,
             ));
+            if huge > 0 {
+                // Under the memory gauge, before the blank line that ends the section.
+                let at = lines.len() - 1;
+                lines.insert(
+                    at,
+                    Line::from(Span::styled(
+                        format!(
+                            "  of which {} on hugepages: counted once, never overcommitted",
+                            bytes(huge)
+                        ),
+                        theme.style("dim"),
+                    )),
+                );
+            }
             lines.extend(numa_lines(
                 &facts.numa,
                 &placed_vms(host_state, &facts.numa),
