@@ -106,7 +106,7 @@ fn cluster_members_are_hosts_instances_move_and_a_member_goes_down() {
         tui.wait_for("k1 on node 0", LONG, |s| {
             s.split("node 0").nth(1).is_some_and(|card| {
                 card.lines()
-                    .take(3)
+                    .take(4)
                     .any(|l| l.contains("VMs") && l.contains("k1"))
             })
         });
@@ -115,6 +115,12 @@ fn cluster_members_are_hosts_instances_move_and_a_member_goes_down() {
     if let Err(panic) = pinned {
         std::panic::resume_unwind(panic);
     }
+    // The member's volumes, with the instance on each; node2's are not listed here.
+    let screen = tui.wait_for("k1's volume", LONG, |s| {
+        s.lines()
+            .any(|l| l.contains("default/container/k1") && l.contains(" k1"))
+    });
+    assert!(!screen.contains("container/k2"), "{screen}");
 
     lab_ctl(&["member-stop", "2"]);
     let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -231,7 +231,7 @@ fn a_domain_pinned_to_cpu_0_shows_on_numa_node_0() {
     let screen = tui.wait_for("lab2-db on node 0", Duration::from_secs(20), |s| {
         s.split("node 0").nth(1).is_some_and(|card| {
             card.lines()
-                .take(3)
+                .take(4)
                 .any(|l| l.contains("VMs") && l.contains("lab2-db"))
         })
     });

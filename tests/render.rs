@@ -196,6 +196,7 @@ fn host_view(width: u16, height: u16) -> String {
         allocation_bytes: 3 << 30,
         backing: backing.iter().map(|b| format!("/pool/{b}")).collect(),
         used_by: used_by.iter().map(|u| u.to_string()).collect(),
+        location: None,
     };
     let volumes = vec![
         volume("api-1.qcow2", &["base.qcow2"], &["api-1"]),

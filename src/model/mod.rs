@@ -193,6 +193,8 @@ pub struct StorageVolume {
     pub backing: Vec<String>,
     /// The VMs whose disks are this volume.
     pub used_by: Vec<String>,
+    /// Incus cluster: the member it lives on.
+    pub location: Option<String>,
 }
 
 /// A disk of a VM, from its XML.

@@ -27,6 +27,18 @@ pub fn on_pool_event(state: &mut State, pool: usize, event: HostEvent) -> Vec<Ef
         HostEvent::VmRemoved { .. } | HostEvent::Samples(_) => (0..hosts)
             .flat_map(|h| apply(state, pool, h, event.clone()))
             .collect(),
+        // Each member gets the volumes that live on it (a standalone server: all).
+        HostEvent::Volumes(volumes) => (0..hosts)
+            .flat_map(|h| {
+                let name = state.pools[pool].hosts[h].name.clone();
+                let own = volumes
+                    .iter()
+                    .filter(|v| v.location.as_ref().is_none_or(|l| *l == name))
+                    .cloned()
+                    .collect();
+                apply(state, pool, h, HostEvent::Volumes(own))
+            })
+            .collect(),
         HostEvent::Details { ref uuid, .. } => {
             let host = host_holding(state, pool, uuid).unwrap_or(0);
             apply(state, pool, host, event)

@@ -2,8 +2,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::types::{Instance, PoolResources, Resources, StoragePool as IncusPool};
-use crate::model::{NumaCell, Pages, StoragePool, Vm, VmPlacement, VmStamp, VmState, units};
+use super::types::{Instance, PoolResources, Resources, StoragePool as IncusPool, Volume};
+use crate::model::{
+    NumaCell, Pages, StoragePool, StorageVolume, Vm, VmPlacement, VmStamp, VmState, units,
+};
 
 /// CPUs per host, by Incus member name ("" for a standalone server): the CPU % of a container
 /// without a CPU limit is a share of its whole host.
@@ -87,6 +89,30 @@ fn vm_state(status: &str) -> VmState {
         "Error" => VmState::Crashed,
         "Stopping" => VmState::ShuttingDown,
         _ => VmState::Unknown,
+    }
+}
+
+/// A volume as the host view lists it: `type/name`, the instances using it, its member.
+pub fn volume(pool: &str, volume: &Volume, used_bytes: Option<u64>) -> StorageVolume {
+    let users = volume
+        .used_by
+        .iter()
+        .filter_map(|url| instance_of_source(url))
+        .collect();
+    StorageVolume {
+        pool: pool.to_string(),
+        name: format!("{}/{}", volume.kind, volume.name),
+        path: String::new(),
+        format: volume.content_type.clone(),
+        capacity_bytes: volume
+            .config
+            .get("size")
+            .and_then(|s| units::parse_bytes(s).ok())
+            .unwrap_or(0),
+        allocation_bytes: used_bytes.unwrap_or(0),
+        backing: Vec::new(),
+        used_by: users,
+        location: Some(volume.location.clone()).filter(|l| !l.is_empty() && l != "none"),
     }
 }
 
@@ -261,6 +287,20 @@ mod tests {
         let mut cpus = HostCpus::default();
         cpus.insert("node2", 4);
         assert_eq!((cpus.of("node2"), cpus.of("node9")), (4, 1));
+    }
+
+    #[test]
+    fn a_volume_with_its_users_and_member() {
+        let volume: Volume = serde_json::from_str(
+            r#"{"name":"k2","type":"container","content_type":"filesystem","location":"node2",
+            "used_by":["/1.0/instances/k2?project=web"],"config":{"size":"10GiB"}}"#,
+        )
+        .unwrap();
+        let v = super::volume("default", &volume, Some(4096));
+        assert_eq!(v.name, "container/k2");
+        assert_eq!(v.used_by, ["k2"]);
+        assert_eq!(v.location.as_deref(), Some("node2"));
+        assert_eq!((v.capacity_bytes, v.allocation_bytes), (10 << 30, 4096));
     }
 
     #[test]

@@ -7,7 +7,8 @@ use std::time::Instant;
 use super::client::Client;
 use super::convert::{self, HostCpus};
 use super::types::{
-    ClusterMember, Instance, PoolResources, Resources, Server, StoragePool as IncusPool,
+    ClusterMember, Instance, PoolResources, Resources, Server, StoragePool as IncusPool, Volume,
+    VolumeState,
 };
 use crate::backend::HostEvent;
 use crate::model::{
@@ -168,6 +169,50 @@ async fn storage_pools(client: &Client, target: &str) -> Vec<crate::model::Stora
         out.push(convert::storage_pool(pool, resources.as_ref()));
     }
     out
+}
+
+/// Every volume of every storage pool (all members, all projects), with its usage for the
+/// first hundred (one call each; the host view asks, not the regular passes).
+pub async fn volumes(client: &Client) -> Vec<crate::model::StorageVolume> {
+    const MEASURED: usize = 100;
+    let Ok(pools) = client
+        .get::<Vec<IncusPool>>("/1.0/storage-pools?recursion=1")
+        .await
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for pool in &pools {
+        let path = format!(
+            "/1.0/storage-pools/{}/volumes?recursion=1&all-projects=true",
+            pool.name
+        );
+        let Ok(volumes) = client.get::<Vec<Volume>>(&path).await else {
+            continue;
+        };
+        for volume in &volumes {
+            let used = if out.len() < MEASURED {
+                volume_usage(client, &pool.name, volume).await
+            } else {
+                None
+            };
+            out.push(convert::volume(&pool.name, volume, used));
+        }
+    }
+    out
+}
+
+async fn volume_usage(client: &Client, pool: &str, volume: &Volume) -> Option<u64> {
+    let target = match volume.location.as_str() {
+        "" | "none" => String::new(),
+        member => format!("?target={member}"),
+    };
+    let path = format!(
+        "/1.0/storage-pools/{pool}/volumes/{}/{}/state{target}",
+        volume.kind, volume.name
+    );
+    let state: VolumeState = client.get(&path).await.ok()?;
+    state.usage.map(|u| u.used)
 }
 
 /// CPU % from the growth of each instance's CPU time between two passes.

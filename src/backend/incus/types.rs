@@ -227,6 +227,36 @@ mod tests {
     }
 }
 
+/// One element of `GET /1.0/storage-pools/<pool>/volumes?recursion=1`.
+#[derive(Debug, Default, Deserialize, Clone)]
+#[serde(default)]
+pub struct Volume {
+    pub name: String,
+    /// container, virtual-machine, image, custom.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub content_type: String,
+    pub location: String,
+    #[serde(deserialize_with = "null_as_default")]
+    pub used_by: Vec<String>,
+    #[serde(deserialize_with = "null_as_default")]
+    pub config: HashMap<String, String>,
+}
+
+/// `GET …/volumes/<type>/<name>/state`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct VolumeState {
+    pub usage: Option<VolumeUsage>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct VolumeUsage {
+    pub used: u64,
+    pub total: i64,
+}
+
 /// One element of `GET /1.0/cluster/members?recursion=1`.
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]

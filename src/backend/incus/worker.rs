@@ -15,7 +15,7 @@ use super::actions::{self, Running, Watch};
 use super::client::{Client, Ws};
 use super::convert::HostCpus;
 use super::inventory::{
-    CpuSampler, Inventory, Snapshot, all_instances, cluster_members, details, one_instance,
+    self, CpuSampler, Inventory, Snapshot, all_instances, cluster_members, details, one_instance,
     snapshot,
 };
 use super::types::{Event, Instance};
@@ -334,6 +334,7 @@ impl Session {
                 let instances = all_instances(&self.client).await?;
                 let placed = instances.iter().filter_map(convert::placement).collect();
                 sink(HostEvent::Placement(placed));
+                sink(HostEvent::Volumes(inventory::volumes(&self.client).await));
             }
             Input::OpenConsole(request) => match self.names.get(&request.uuid).cloned() {
                 Some((project, name)) => {

@@ -64,6 +64,7 @@ fn parse_volume(xml: &str, pool: &str) -> StorageVolume {
         allocation_bytes: 0,
         backing: Vec::new(),
         used_by: Vec::new(),
+        location: None,
     };
     let Ok(doc) = Document::parse(xml) else {
         return volume;

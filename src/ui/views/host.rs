@@ -308,6 +308,18 @@ fn cpu_states(cell: &NumaCell) -> String {
     )
 }
 
+/// `3 GiB of 20 GiB`; some storage (Incus on a directory) does not measure its volumes.
+fn volume_size(volume: &StorageVolume) -> String {
+    if volume.capacity_bytes == 0 && volume.allocation_bytes == 0 {
+        return "size not reported".into();
+    }
+    format!(
+        "{} of {}",
+        bytes(volume.allocation_bytes),
+        bytes(volume.capacity_bytes)
+    )
+}
+
 /// `/a/b/web.qcow2` → `web.qcow2`.
 fn file_name(path: &str) -> &str {
     path.rsplit('/').next().unwrap_or(path)
@@ -337,10 +349,9 @@ fn volume_lines<'a>(volumes: &[StorageVolume], theme: &Theme) -> Vec<Line<'a>> {
                 theme.style("text"),
             ),
             Span::raw(format!(
-                "{:<6} {:>9} of {:>9}  ",
+                "{:<10} {:<22}  ",
                 volume.format,
-                bytes(volume.allocation_bytes),
-                bytes(volume.capacity_bytes)
+                volume_size(volume)
             )),
         ];
         let users = if volume.used_by.is_empty() {
