@@ -12,6 +12,7 @@ pub mod files;
 pub mod headless;
 pub mod keymap;
 pub mod model;
+pub mod placement;
 pub mod startup;
 pub mod term;
 pub mod theme;
