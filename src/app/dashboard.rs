@@ -3,8 +3,9 @@
 //! state, for the dashboard view.
 
 use crate::app::capacity::Capacity;
-use crate::app::state::{HostStatus, PoolState};
+use crate::app::state::{HostState, HostStatus, PoolState};
 use crate::config::VmType;
+use crate::placement::{self, NodeRoom, NumaFit, PlacedVm, VmRequest, place};
 
 /// One host's room under the pool's ratios.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,12 +16,16 @@ pub struct HostRoom {
     pub vms: usize,
 }
 
-/// How many more VMs of a type fit, in all and per host.
+/// How many more VMs of a type fit, in all and per host, and where the placement engine
+/// would put the next one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeFit {
     pub vm_type: VmType,
     pub total: u64,
     pub per_host: Vec<(String, u64)>,
+    /// Hosts where one more fits now, by the placement engine.
+    pub hosts_fitting: usize,
+    pub next_on: Option<String>,
 }
 
 /// A VM and its host, with one figure.
@@ -50,6 +55,63 @@ pub struct PoolSummary {
 
 const TOP: usize = 5;
 
+/// One more VM of the type, without group or NUMA needs.
+fn request(vm_type: &VmType) -> VmRequest {
+    VmRequest {
+        name: vm_type.name.clone(),
+        vcpus: vm_type.vcpus,
+        memory_bytes: vm_type.memory_bytes,
+        numa: NumaFit::Any,
+        hugepages: false,
+        group: None,
+    }
+}
+
+/// A host as the placement engine sees it; a host that is not up (or has not told its size)
+/// is down for it.
+fn host_room(host: &HostState) -> placement::HostRoom {
+    let facts = host.facts.clone().unwrap_or_default();
+    let down = match (&host.status, &host.facts) {
+        (HostStatus::Up, Some(_)) => None,
+        (HostStatus::Up, None) => Some("its size is not known yet".to_string()),
+        (status, _) => Some(status.label().to_string()),
+    };
+    let free_huge = |pages: &[crate::model::Pages]| -> u64 {
+        pages
+            .iter()
+            .filter(|p| p.is_huge())
+            .map(|p| p.free.unwrap_or(0) * p.size_kib * 1024)
+            .sum()
+    };
+    placement::HostRoom {
+        name: host.name.clone(),
+        down,
+        cpus: facts.cpus,
+        memory_bytes: facts.memory_bytes,
+        vcpus_allocated: host.vms.iter().map(|v| u64::from(v.vcpus)).sum(),
+        memory_allocated_bytes: host.vms.iter().map(|v| v.memory_bytes).sum(),
+        hugepage_free_bytes: facts.numa.iter().map(|c| free_huge(&c.pages)).sum(),
+        nodes: facts
+            .numa
+            .iter()
+            .map(|c| NodeRoom {
+                id: c.id,
+                free_cpus: c.cpus.len() as u32,
+                free_memory_bytes: c.free_bytes.unwrap_or(c.memory_bytes),
+                free_hugepage_bytes: free_huge(&c.pages),
+            })
+            .collect(),
+        vms: host
+            .vms
+            .iter()
+            .map(|v| PlacedVm {
+                name: v.name.clone(),
+                group: v.stamp.group.clone(),
+            })
+            .collect(),
+    }
+}
+
 pub fn summarize(pool: &PoolState, vm_types: &[VmType]) -> PoolSummary {
     let measured: Vec<_> = pool
         .hosts
@@ -73,6 +135,7 @@ pub fn summarize(pool: &PoolState, vm_types: &[VmType]) -> PoolSummary {
             &b.host,
         ))
     });
+    let rooms: Vec<placement::HostRoom> = pool.hosts.iter().map(host_room).collect();
     let fits = vm_types
         .iter()
         .map(|t| {
@@ -80,10 +143,13 @@ pub fn summarize(pool: &PoolState, vm_types: &[VmType]) -> PoolSummary {
                 .iter()
                 .map(|(h, c)| (h.name.clone(), c.room_for(t.vcpus.into(), t.memory_bytes)))
                 .collect();
+            let decision = place(&rooms, pool.overcommit, &[], &request(t));
             TypeFit {
                 vm_type: t.clone(),
                 total: per_host.iter().map(|(_, n)| n).sum(),
                 per_host,
+                hosts_fitting: decision.verdicts.iter().filter(|v| v.fits).count(),
+                next_on: decision.chosen,
             }
         })
         .collect();
@@ -233,6 +299,9 @@ mod tests {
             [("a".to_string(), 6), ("b".to_string(), 1)]
         );
         assert_eq!(s.fits[0].total, 7);
+        // The engine agrees: both up hosts take one more; the emptiest (b, by memory) next.
+        assert_eq!(s.fits[0].hosts_fitting, 2);
+        assert_eq!(s.fits[0].next_on.as_deref(), Some("b"));
         // The down host's VM is not a live consumer.
         let top: Vec<&str> = s.top_cpu.iter().map(|c| c.vm.as_str()).collect();
         assert_eq!(top, ["b1", "a1"]);

@@ -8,7 +8,7 @@ use crate::model::action::PowerAction;
 
 /// What `:help` and errors list.
 pub const COMMANDS: [&str; 7] = [
-    ":pools (:p)  :hosts [POOL] (:h)  :host NAME  :vms [POOL] (:v)  :vm NAME  :dashboard [POOL] (:dash)  :ops  :audit  :help  :quit (:q)",
+    ":pools (:p)  :hosts [POOL] (:h)  :host NAME  :vms [POOL] (:v)  :vm NAME  :dashboard [POOL] (:dash, :types)  :ops  :audit  :help  :quit (:q)",
     ":mark (every VM the filter shows)  :unmark",
     "on the selected or marked VMs: :start :shutdown :reboot :reset :off :suspend :resume",
     ":migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s] [--max-downtime MS]",
@@ -37,7 +37,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         },
         ("vm", Some(vm)) => return goto_vm(state, vm),
         ("help" | "?", _) => push(state, View::Help),
-        ("dashboard" | "dash", pool) => match pool_arg(state, pool) {
+        ("dashboard" | "dash" | "types", pool) => match pool_arg(state, pool) {
             Ok(pool) => super::nav::dashboard(state, pool),
             Err(e) => set_status(state, Level::Error, e),
         },

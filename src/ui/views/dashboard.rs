@@ -77,6 +77,14 @@ fn fit_lines<'a>(summary: &PoolSummary, theme: &Theme) -> Vec<Line<'a>> {
                 bytes(t.memory_bytes)
             )),
             Span::styled(format!("{:>5} more", fit.total), theme.style("title")),
+            Span::raw(match &fit.next_on {
+                Some(host) => format!(
+                    "  fits on {} host{} now, next on {host}",
+                    fit.hosts_fitting,
+                    if fit.hosts_fitting == 1 { "" } else { "s" }
+                ),
+                None => "  fits on no host now".into(),
+            }),
             Span::styled(format!("  ({})", per_host.join(" · ")), theme.style("dim")),
         ]));
     }
