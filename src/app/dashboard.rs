@@ -55,14 +55,18 @@ pub struct PoolSummary {
 
 const TOP: usize = 5;
 
-/// One more VM of the type, without group or NUMA needs.
+/// One more VM of the type, with its NUMA and hugepage needs and no group.
 fn request(vm_type: &VmType) -> VmRequest {
     VmRequest {
         name: vm_type.name.clone(),
         vcpus: vm_type.vcpus,
         memory_bytes: vm_type.memory_bytes,
-        numa: NumaFit::Any,
-        hugepages: false,
+        numa: if vm_type.single_numa_node {
+            NumaFit::SingleNode
+        } else {
+            NumaFit::Any
+        },
+        hugepages: vm_type.hugepage_kib.is_some(),
         group: None,
     }
 }
@@ -280,6 +284,8 @@ mod tests {
             vcpus: 2,
             memory_bytes: 4 << 30,
             disk_bytes: 0,
+            single_numa_node: false,
+            hugepage_kib: None,
         };
         let s = summarize(&pool, &[small]);
         assert_eq!((s.hosts, s.hosts_up, s.vms, s.vms_running), (3, 2, 3, 3));

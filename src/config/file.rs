@@ -69,6 +69,10 @@ pub struct VmTypeFile {
     pub vcpus: Option<u32>,
     pub memory: Option<SizeValue>,
     pub disk: Option<SizeValue>,
+    /// `"any"` (default) or `"single-node"`.
+    pub numa: Option<String>,
+    /// `"2M"` or `"1G"`: memory backed by hugepages of that size.
+    pub hugepages: Option<String>,
 }
 
 /// A size written as `"128MiB"` or as a number of bytes.

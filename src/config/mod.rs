@@ -88,6 +88,10 @@ pub struct VmType {
     pub vcpus: u32,
     pub memory_bytes: u64,
     pub disk_bytes: u64,
+    /// Its vCPUs and memory must fit in one NUMA node.
+    pub single_numa_node: bool,
+    /// Hugepage size in KiB backing its memory, when it asks for hugepages.
+    pub hugepage_kib: Option<u64>,
 }
 
 impl Default for Config {

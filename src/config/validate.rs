@@ -291,11 +291,32 @@ fn validate_vm_type(t: &VmTypeFile) -> Result<VmType, String> {
             }
         }
     };
+    let single_numa_node = match t.numa.as_deref() {
+        None | Some("any") => false,
+        Some("single-node") => true,
+        Some(other) => {
+            return Err(format!(
+                "vm_type '{name}': numa = \"{other}\" (expected \"any\" or \"single-node\")"
+            ));
+        }
+    };
+    let hugepage_kib = match t.hugepages.as_deref() {
+        None => None,
+        Some("2M") => Some(2048),
+        Some("1G") => Some(1 << 20),
+        Some(other) => {
+            return Err(format!(
+                "vm_type '{name}': hugepages = \"{other}\" (expected \"2M\" or \"1G\")"
+            ));
+        }
+    };
     Ok(VmType {
         memory_bytes: size(&t.memory, "memory")?,
         disk_bytes: size(&t.disk, "disk")?,
         name,
         vcpus,
+        single_numa_node,
+        hugepage_kib,
     })
 }
 
@@ -342,6 +363,26 @@ hosts = ["qemu+ssh://kvm1/system", { name = "k2", uri = "qemu+tls://kvm2/system"
         assert_eq!(cfg.vm_types[0].disk_bytes, 1024);
         let bad = "[[vm_type]]\nname = \"s\"\nvcpus = 2\nmemory = \"1 parsec\"\ndisk = 1\n";
         assert!(parse_config(bad, "v.toml").is_err());
+    }
+
+    #[test]
+    fn vm_type_numa_and_hugepages() {
+        let base = "[[vm_type]]\nname = \"rt\"\nvcpus = 2\nmemory = \"1GiB\"\ndisk = 1\n";
+        let cfg = parse_config(base, "v.toml").unwrap();
+        assert!(!cfg.vm_types[0].single_numa_node);
+        assert_eq!(cfg.vm_types[0].hugepage_kib, None);
+        let pinned = format!("{base}numa = \"single-node\"\nhugepages = \"1G\"\n");
+        let cfg = parse_config(&pinned, "v.toml").unwrap();
+        assert!(cfg.vm_types[0].single_numa_node);
+        assert_eq!(cfg.vm_types[0].hugepage_kib, Some(1 << 20));
+        let wrong = format!("{base}numa = \"two-nodes\"\n");
+        let error = parse_config(&wrong, "v.toml").unwrap_err().to_string();
+        assert!(
+            error.contains("expected \"any\" or \"single-node\""),
+            "{error}"
+        );
+        let wrong = format!("{base}hugepages = \"4K\"\n");
+        assert!(parse_config(&wrong, "v.toml").is_err());
     }
 
     #[test]
