@@ -114,12 +114,24 @@ fn console_of_c1_runs_commands_and_detaches() {
         tui.send("y");
         tui.wait_text("attached");
     }
-    // Ctrl-U first: whatever an earlier session left typed on the guest's line goes.
-    tui.send("\x15echo $((6*7))\r");
-    tui.wait_for("42", Duration::from_secs(15), |s| {
+    // Ctrl-U first: whatever an earlier session left typed on the guest's line goes. On a
+    // fresh lab the container's init may be starting its console shell just as we attach, and
+    // a shell that is starting discards what was typed before it read the terminal: type again.
+    let answered = |s: &str| {
         s.lines()
             .any(|l| l.trim_matches(|c| c == '│' || c == ' ') == "42")
-    });
+    };
+    let mut reply = Err(String::new());
+    for _ in 0..3 {
+        tui.send("\x15echo $((6*7))\r");
+        reply = tui.poll_for(Duration::from_secs(8), answered);
+        if reply.is_ok() {
+            break;
+        }
+    }
+    if let Err(screen) = reply {
+        panic!("the guest never answered 42; screen:\n{screen}");
+    }
     // Ctrl-] gives the keyboard back to the list: `q` now quits instead of reaching the guest.
     tui.send("\x1d");
     tui.send("q");

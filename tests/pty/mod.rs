@@ -96,14 +96,26 @@ impl Tui {
 
     /// Waits until `pred(screen)` holds; panics with the screen when it never does.
     pub fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&str) -> bool) -> String {
+        match self.poll_for(timeout, pred) {
+            Ok(screen) => screen,
+            Err(screen) => panic!("timed out waiting for {what}; screen:\n{screen}"),
+        }
+    }
+
+    /// Waits until `pred(screen)` holds: the screen, or the last screen seen when it never did.
+    pub fn poll_for(
+        &self,
+        timeout: Duration,
+        pred: impl Fn(&str) -> bool,
+    ) -> Result<String, String> {
         let deadline = Instant::now() + timeout;
         loop {
             let screen = self.screen();
             if pred(&screen) {
-                return screen;
+                return Ok(screen);
             }
             if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; screen:\n{screen}");
+                return Err(screen);
             }
             std::thread::sleep(Duration::from_millis(100));
         }
