@@ -61,7 +61,7 @@ fn request(vm_type: &VmType) -> VmRequest {
         name: vm_type.name.clone(),
         vcpus: vm_type.vcpus,
         memory_bytes: vm_type.memory_bytes,
-        numa: if vm_type.single_numa_node {
+        numa: if vm_type.needs_one_node() {
             NumaFit::SingleNode
         } else {
             NumaFit::Any
@@ -283,9 +283,7 @@ mod tests {
             name: "small".into(),
             vcpus: 2,
             memory_bytes: 4 << 30,
-            disk_bytes: 0,
-            single_numa_node: false,
-            hugepage_kib: None,
+            ..VmType::default()
         };
         let s = summarize(&pool, &[small]);
         assert_eq!((s.hosts, s.hosts_up, s.vms, s.vms_running), (3, 2, 3, 3));

@@ -121,6 +121,7 @@ fn local_pool(name: &str, driver: Driver, uri: &str) -> PoolConfig {
         theme: None,
         overcommit: Overcommit::default(),
         incus: (driver == Driver::Incus).then(|| incus_config(uri.to_string())),
+        compose: Default::default(),
     }
 }
 

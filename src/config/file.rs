@@ -37,6 +37,31 @@ pub struct PoolFile {
     pub read_only: Option<bool>,
     pub theme: Option<String>,
     pub overcommit: Option<OvercommitFile>,
+    /// The VM types this pool offers (default: every `[[vm_type]]`).
+    pub vm_types: Option<Vec<String>>,
+    #[serde(default)]
+    pub placement_group: Vec<PlacementGroupFile>,
+    /// libvirt: the storage pool whose volumes are the images VMs are composed from.
+    pub image_pool: Option<String>,
+    /// libvirt: the storage pool new VMs' disks are created in.
+    pub disk_pool: Option<String>,
+    /// libvirt: the domain type of new VMs, "kvm" (default) or "qemu" (emulation).
+    pub virt_type: Option<String>,
+    /// libvirt: the network new VMs get a virtio NIC on (default: no NIC).
+    pub network: Option<String>,
+}
+
+/// `[[pool.placement_group]]`: a named rule for where its VMs go.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlacementGroupFile {
+    pub name: Option<String>,
+    /// `vm-affinity`, `vm-anti-affinity`, `host-affinity` or `host-anti-affinity`.
+    pub policy: Option<String>,
+    /// `hard` (default) or `soft`.
+    pub enforcement: Option<String>,
+    /// The hosts of a host policy.
+    pub hosts: Option<Vec<String>>,
 }
 
 /// A libvirt host: a bare URI, or a table with a name.
@@ -73,6 +98,12 @@ pub struct VmTypeFile {
     pub numa: Option<String>,
     /// `"2M"` or `"1G"`: memory backed by hugepages of that size.
     pub hugepages: Option<String>,
+    /// Pin each vCPU to the host CPUs of the VM's NUMA node.
+    pub cpu_pinning: Option<bool>,
+    /// A resource partition (cgroup slice) for real-time VMs, e.g. `"/machine/rt"`.
+    pub partition: Option<String>,
+    /// The root disk: `"linked"` (default, a qcow2 overlay of the image) or `"full"` (a copy).
+    pub disk_copy: Option<String>,
 }
 
 /// A size written as `"128MiB"` or as a number of bytes.

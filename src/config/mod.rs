@@ -1,11 +1,13 @@
 //! Configuration: the file model (`file.rs`), validation into [`Config`] (`validate.rs`), and
 //! where files live plus what to do when there is none (`discover.rs`).
 
+mod compose;
 mod discover;
 mod file;
 mod incus_remote;
 mod validate;
 
+pub use compose::ComposeSettings;
 pub use discover::{ConfigSource, Paths, discover_local, load};
 pub use validate::parse_config;
 
@@ -40,6 +42,8 @@ pub struct PoolConfig {
     pub overcommit: Overcommit,
     /// How to reach an Incus server; None for libvirt pools.
     pub incus: Option<IncusConfig>,
+    /// What new VMs are made of and where they may go.
+    pub compose: ComposeSettings,
 }
 
 /// Where an Incus server is and how vmdeck proves who it is.
@@ -82,7 +86,7 @@ impl Default for Overcommit {
 }
 
 /// A fixed VM size offering.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct VmType {
     pub name: String,
     pub vcpus: u32,
@@ -92,6 +96,20 @@ pub struct VmType {
     pub single_numa_node: bool,
     /// Hugepage size in KiB backing its memory, when it asks for hugepages.
     pub hugepage_kib: Option<u64>,
+    /// Pin its vCPUs to the CPUs of the NUMA node it is placed on.
+    pub cpu_pinning: bool,
+    /// The resource partition (cgroup slice) it runs in, for real-time slices.
+    pub partition: Option<String>,
+    /// Its root disk is a full copy of the image rather than a linked overlay.
+    pub full_copy: bool,
+}
+
+impl VmType {
+    /// Whether the type needs all its vCPUs and memory on one NUMA node: asked for, or
+    /// implied by pinning (vCPUs pinned to one node's CPUs).
+    pub fn needs_one_node(&self) -> bool {
+        self.single_numa_node || self.cpu_pinning
+    }
 }
 
 impl Default for Config {

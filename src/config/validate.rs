@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use toml::Spanned;
 
+use super::compose::compose_settings;
 use super::file::{ConfigFile, HostEntry, PoolFile, SizeValue, VmTypeFile};
 use super::incus_remote;
 use super::{Config, HostConfig, IncusConfig, Overcommit, PoolConfig, VmType};
@@ -74,10 +75,26 @@ pub fn parse_config(text: &str, file: &str) -> Result<Config, ConfigError> {
         config.pools.push(pool);
     }
     config.vm_types = validate_vm_types(&parsed.vm_type).map_err(|(o, r)| error(Some(o), r))?;
+    check_offered_types(&config).map_err(|r| error(None, r))?;
     Ok(config)
 }
 
-fn validate_pool(pool: PoolFile) -> Result<PoolConfig, String> {
+/// Every type a pool offers is a configured `[[vm_type]]`.
+fn check_offered_types(config: &Config) -> Result<(), String> {
+    for pool in &config.pools {
+        for name in &pool.compose.vm_types {
+            if !config.vm_types.iter().any(|t| &t.name == name) {
+                return Err(format!(
+                    "pool '{}': vm_types names '{name}', which no [[vm_type]] defines",
+                    pool.name
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn validate_pool(mut pool: PoolFile) -> Result<PoolConfig, String> {
     let name = pool.name.clone().ok_or("a [[pool]] needs a name")?;
     let driver = match pool.driver.as_deref() {
         Some("libvirt") | None => Driver::Libvirt,
@@ -91,7 +108,7 @@ fn validate_pool(pool: PoolFile) -> Result<PoolConfig, String> {
     let (hosts, incus) = match driver {
         Driver::Libvirt => {
             refuse_incus_keys(&name, &pool)?;
-            (libvirt_hosts(&name, pool.hosts)?, None)
+            (libvirt_hosts(&name, pool.hosts.take())?, None)
         }
         Driver::Incus => {
             if pool.hosts.is_some() {
@@ -108,6 +125,7 @@ fn validate_pool(pool: PoolFile) -> Result<PoolConfig, String> {
             (vec![host], Some(incus))
         }
     };
+    let compose = compose_settings(&name, driver, &hosts, &mut pool)?;
     let overcommit = pool.overcommit.map_or(Ok(Overcommit::default()), |o| {
         let defaults = Overcommit::default();
         let cpu = o.cpu.unwrap_or(defaults.cpu);
@@ -128,6 +146,7 @@ fn validate_pool(pool: PoolFile) -> Result<PoolConfig, String> {
         theme: pool.theme,
         overcommit,
         incus,
+        compose,
     })
 }
 
@@ -310,8 +329,25 @@ fn validate_vm_type(t: &VmTypeFile) -> Result<VmType, String> {
             ));
         }
     };
+    let full_copy = match t.disk_copy.as_deref() {
+        None | Some("linked") => false,
+        Some("full") => true,
+        Some(other) => {
+            return Err(format!(
+                "vm_type '{name}': disk_copy = \"{other}\" (expected \"linked\" or \"full\")"
+            ));
+        }
+    };
+    if let Some(partition) = t.partition.as_deref().filter(|p| !p.starts_with('/')) {
+        return Err(format!(
+            "vm_type '{name}': partition = \"{partition}\" must be an absolute path such as \"/machine/rt\""
+        ));
+    }
     Ok(VmType {
         memory_bytes: size(&t.memory, "memory")?,
+        cpu_pinning: t.cpu_pinning.unwrap_or(false),
+        partition: t.partition.clone(),
+        full_copy,
         disk_bytes: size(&t.disk, "disk")?,
         name,
         vcpus,
