@@ -100,10 +100,32 @@ setup_pool() {
     install -o "$user" -g "$user" -m 644 "$LAB_IMAGE_DIR/lab.qcow2" "$dir/lab-busybox.qcow2"
   fi
   lab_virsh "$n" pool-refresh default >/dev/null
+  setup_image_pool "$n"
   if ! lab_virsh "$n" vol-info --pool default "lab$n-spare.qcow2" >/dev/null 2>&1; then
     lab_virsh "$n" vol-create-as default "lab$n-spare.qcow2" 1G --format qcow2 \
       --backing-vol "$dir/lab-busybox.qcow2" --backing-vol-format qcow2 >/dev/null
   fi
+}
+
+# The storage pool `images` of host N: the lab disk registered as the image VMs are composed
+# from (the pool's image_pool). Refreshed when the lab image was rebuilt, so composed VMs boot
+# the current guest (which reads its cloud-init seed).
+setup_image_pool() {
+  local n=$1 dir user
+  dir=$LAB_DIR/hosts/lab$n/base
+  user=$(lab_user "$n")
+  install -d -o "$user" -g "$user" -m 755 "$dir"
+  if ! lab_virsh "$n" pool-info images >/dev/null 2>&1; then
+    lab_virsh "$n" pool-define-as images dir --target "$dir" >/dev/null
+  fi
+  if ! lab_virsh "$n" pool-info images | grep -E '^State: +running' >/dev/null; then
+    lab_virsh "$n" pool-start images >/dev/null 2>&1 || true
+  fi
+  lab_virsh "$n" pool-autostart images >/dev/null
+  if [ ! -s "$dir/lab-busybox.qcow2" ] || [ "$LAB_IMAGE_DIR/lab.qcow2" -nt "$dir/lab-busybox.qcow2" ]; then
+    install -o "$user" -g "$user" -m 644 "$LAB_IMAGE_DIR/lab.qcow2" "$dir/lab-busybox.qcow2"
+  fi
+  lab_virsh "$n" pool-refresh images >/dev/null
 }
 
 # HOST_OF[name]=N for every domain on every lab host (one `virsh list` per host).
@@ -337,6 +359,19 @@ write_config() {
     done
     echo ']'
     cat <<'TOML'
+# Nested KVM is unusable here: composed VMs are emulated (TCG).
+virt_type = "qemu"
+image_pool = "images"
+
+[[pool.placement_group]]
+name = "spread-hard"
+policy = "vm-anti-affinity"
+enforcement = "hard"
+
+[[pool.placement_group]]
+name = "spread-soft"
+policy = "vm-anti-affinity"
+enforcement = "soft"
 
 [[pool]]
 name = "lab-incus"

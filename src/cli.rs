@@ -46,6 +46,26 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = crate::capacity_report::CapacityOutput::Json)]
         output: crate::capacity_report::CapacityOutput,
     },
+    /// Place new VMs from a VM type and an image, print where each would go and why, and with
+    /// --yes compose them (the pool's placement groups and overcommit apply).
+    Compose {
+        /// The pool to compose in.
+        #[arg(long)]
+        pool: String,
+        #[command(flatten)]
+        args: crate::compose::ComposeArgs,
+        /// Compose, not only show the placement.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Print the images VMs can be composed from (for scripts).
+    Images {
+        /// Only this pool.
+        #[arg(long)]
+        pool: Option<String>,
+        #[arg(long, value_enum, default_value_t = Output::Table)]
+        output: Output,
+    },
     /// Validate the config, keymap and theme files and exit.
     Check,
     /// Attach this terminal to a VM's serial console (Ctrl-] or Enter ~ . detaches).

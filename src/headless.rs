@@ -167,6 +167,78 @@ fn read_libvirt(uri: &str, with_placement: bool) -> Result<HostRead, String> {
     })
 }
 
+/// One image row of `vmdeck images`.
+#[derive(Debug, Serialize)]
+struct ListedImage {
+    pool: String,
+    #[serde(flatten)]
+    image: crate::model::compose::Image,
+}
+
+/// Prints the images of every pool (libvirt: each host's `image_pool`; Incus: the server's).
+/// Returns false when a host's images could not be read.
+pub fn images(config: &Config, pool: Option<&str>, output: Output) -> Result<bool, String> {
+    let pools = selected_pools(config, pool)?;
+    let mut all_ok = true;
+    let mut rows = Vec::new();
+    for pool in pools {
+        let read: Vec<(String, Result<Vec<crate::model::compose::Image>, String>)> = match &pool
+            .incus
+        {
+            Some(incus) => vec![(pool.name.clone(), incus::images_once(incus, ""))],
+            None => pool
+                .hosts
+                .iter()
+                .map(|h| {
+                    let images = libvirt::images_once(&h.uri, &pool.compose.image_pool, &h.name);
+                    (h.name.clone(), images)
+                })
+                .collect(),
+        };
+        for (host, result) in read {
+            match result {
+                Ok(images) => rows.extend(images.into_iter().map(|image| ListedImage {
+                    pool: pool.name.clone(),
+                    image,
+                })),
+                Err(e) => {
+                    all_ok = false;
+                    eprintln!("vmdeck: {}/{host}: {e}", pool.name);
+                }
+            }
+        }
+    }
+    print_images(&rows, output).map_err(|e| e.to_string())?;
+    Ok(all_ok)
+}
+
+fn print_images(rows: &[ListedImage], output: Output) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if output == Output::Json {
+        serde_json::to_writer_pretty(&mut out, rows)?;
+        return writeln!(out);
+    }
+    writeln!(
+        out,
+        "{:<12} {:<10} {:<24} {:<16} {:>10}  LOCATION",
+        "POOL", "HOST", "IMAGE", "FORMAT", "SIZE"
+    )?;
+    for row in rows {
+        let image = &row.image;
+        writeln!(
+            out,
+            "{:<12} {:<10} {:<24} {:<16} {:>10}  {}",
+            row.pool,
+            image.host,
+            image.name,
+            image.format,
+            bytes(image.size_bytes),
+            image.location
+        )?;
+    }
+    Ok(())
+}
+
 fn print_vms(vms: &[ListedVm], output: Output) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     match output {

@@ -5,6 +5,8 @@ pub mod attach;
 pub mod backend;
 pub mod capacity_report;
 pub mod cli;
+pub mod cloudinit;
+pub mod compose;
 pub mod config;
 pub mod console;
 pub mod effects;

@@ -51,6 +51,12 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some(Command::Compose { pool, args, yes }) => {
+            exit_code(vmdeck::compose::run_headless(&config, &pool, &args, yes))
+        }
+        Some(Command::Images { pool, output }) => {
+            exit_code(headless::images(&config, pool.as_deref(), output))
+        }
         Some(Command::List { pool, output }) => {
             exit_code(headless::list(&config, pool.as_deref(), output))
         }

@@ -3,9 +3,10 @@
 //! state, for the dashboard view.
 
 use crate::app::capacity::Capacity;
-use crate::app::state::{HostState, HostStatus, PoolState};
+use crate::app::rooms::{host_room, request};
+use crate::app::state::{HostStatus, PoolState};
 use crate::config::VmType;
-use crate::placement::{self, NodeRoom, NumaFit, PlacedVm, VmRequest, place};
+use crate::placement::{self, place};
 
 /// One host's room under the pool's ratios.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,67 +56,6 @@ pub struct PoolSummary {
 
 const TOP: usize = 5;
 
-/// One more VM of the type, with its NUMA and hugepage needs and no group.
-fn request(vm_type: &VmType) -> VmRequest {
-    VmRequest {
-        name: vm_type.name.clone(),
-        vcpus: vm_type.vcpus,
-        memory_bytes: vm_type.memory_bytes,
-        numa: if vm_type.needs_one_node() {
-            NumaFit::SingleNode
-        } else {
-            NumaFit::Any
-        },
-        hugepages: vm_type.hugepage_kib.is_some(),
-        group: None,
-    }
-}
-
-/// A host as the placement engine sees it; a host that is not up (or has not told its size)
-/// is down for it.
-fn host_room(host: &HostState) -> placement::HostRoom {
-    let facts = host.facts.clone().unwrap_or_default();
-    let down = match (&host.status, &host.facts) {
-        (HostStatus::Up, Some(_)) => None,
-        (HostStatus::Up, None) => Some("its size is not known yet".to_string()),
-        (status, _) => Some(status.label().to_string()),
-    };
-    let free_huge = |pages: &[crate::model::Pages]| -> u64 {
-        pages
-            .iter()
-            .filter(|p| p.is_huge())
-            .map(|p| p.free.unwrap_or(0) * p.size_kib * 1024)
-            .sum()
-    };
-    placement::HostRoom {
-        name: host.name.clone(),
-        down,
-        cpus: facts.cpus,
-        memory_bytes: facts.memory_bytes,
-        vcpus_allocated: host.vms.iter().map(|v| u64::from(v.vcpus)).sum(),
-        memory_allocated_bytes: host.vms.iter().map(|v| v.memory_bytes).sum(),
-        hugepage_free_bytes: facts.numa.iter().map(|c| free_huge(&c.pages)).sum(),
-        nodes: facts
-            .numa
-            .iter()
-            .map(|c| NodeRoom {
-                id: c.id,
-                free_cpus: c.cpus.len() as u32,
-                free_memory_bytes: c.free_bytes.unwrap_or(c.memory_bytes),
-                free_hugepage_bytes: free_huge(&c.pages),
-            })
-            .collect(),
-        vms: host
-            .vms
-            .iter()
-            .map(|v| PlacedVm {
-                name: v.name.clone(),
-                group: v.stamp.group.clone(),
-            })
-            .collect(),
-    }
-}
-
 pub fn summarize(pool: &PoolState, vm_types: &[VmType]) -> PoolSummary {
     let measured: Vec<_> = pool
         .hosts
@@ -147,7 +87,7 @@ pub fn summarize(pool: &PoolState, vm_types: &[VmType]) -> PoolSummary {
                 .iter()
                 .map(|(h, c)| (h.name.clone(), c.room_for(t.vcpus.into(), t.memory_bytes)))
                 .collect();
-            let decision = place(&rooms, pool.overcommit, &[], &request(t));
+            let decision = place(&rooms, pool.overcommit, &[], &request(t, &t.name, None));
             TypeFit {
                 vm_type: t.clone(),
                 total: per_host.iter().map(|(_, n)| n).sum(),
@@ -252,6 +192,7 @@ mod tests {
             volumes: Vec::new(),
             history: Default::default(),
             load: Default::default(),
+            images: None,
         }
     }
 
@@ -278,6 +219,7 @@ mod tests {
                 host("c", 64, 512, vec![vm("c1", 1, 1, 99.0)], down),
             ],
             cluster: false,
+            compose: Default::default(),
         };
         let small = VmType {
             name: "small".into(),

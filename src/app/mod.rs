@@ -10,6 +10,7 @@ pub mod layout;
 
 pub mod msg;
 pub mod ops;
+pub mod rooms;
 pub mod state;
 pub mod table;
 pub mod update;

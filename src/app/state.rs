@@ -50,6 +50,8 @@ pub struct HostState {
     pub history: HashMap<String, History>,
     /// The guests' CPU (as % of the host's CPUs) and memory in use, added up.
     pub load: History,
+    /// The images new VMs can start from, once asked for (or why they can't be read).
+    pub images: Option<Result<Vec<crate::model::compose::Image>, String>>,
 }
 
 impl HostState {
@@ -69,6 +71,8 @@ pub struct PoolState {
     pub hosts: Vec<HostState>,
     /// An Incus cluster: its members are the hosts.
     pub cluster: bool,
+    /// What new VMs are made of and where they may go.
+    pub compose: crate::config::ComposeSettings,
 }
 
 /// What a screen shows. Indices point into `State::pools` and their hosts, which are never
@@ -278,9 +282,11 @@ impl State {
                         volumes: Vec::new(),
                         history: HashMap::new(),
                         load: History::default(),
+                        images: None,
                     })
                     .collect(),
                 cluster: false,
+                compose: p.compose.clone(),
             })
             .collect();
         let mut state = State {

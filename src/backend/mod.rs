@@ -10,6 +10,7 @@ use crate::config::{HostConfig, PoolConfig};
 use crate::model::action::{
     CloneRequest, MigrateOptions, MigrationProgress, PowerAction, SnapshotAction,
 };
+use crate::model::compose::{ComposeSpec, Image};
 use crate::model::{
     Driver, HostInventory, MemberInventory, StorageVolume, Vm, VmDetails, VmPlacement, VmSample,
 };
@@ -52,6 +53,8 @@ pub enum HostEvent {
     Placement(Vec<VmPlacement>),
     /// The host's storage volumes, with their users and backing chains.
     Volumes(Vec<StorageVolume>),
+    /// The images new VMs can be composed from, or why they can't be read.
+    Images(Result<Vec<Image>, String>),
     /// Disks, NICs and XML for the detail view.
     Details {
         uuid: String,
@@ -107,6 +110,16 @@ pub enum HostCommand {
         op: OpId,
         action: SnapshotAction,
     },
+    /// Makes a new VM on this host (an Incus cluster: on `spec.member`) and starts it;
+    /// `OpNote` at each step, then `OpFinished`.
+    Compose {
+        op: OpId,
+        spec: Box<ComposeSpec>,
+    },
+    /// Lists the images (libvirt: the volumes of `image_pool`); answered with `Images`.
+    LoadImages {
+        image_pool: String,
+    },
     /// Undefines a stopped VM, and with `with_storage` deletes its disks.
     Delete {
         uuid: String,
@@ -137,6 +150,7 @@ impl HostCommand {
             | HostCommand::Migrate { op, .. }
             | HostCommand::Delete { op, .. }
             | HostCommand::Snapshot { op, .. }
+            | HostCommand::Compose { op, .. }
             | HostCommand::Clone { op, .. } => Some(*op),
             _ => None,
         }
@@ -154,7 +168,11 @@ impl HostCommand {
             | HostCommand::Delete { uuid, .. }
             | HostCommand::Snapshot { uuid, .. }
             | HostCommand::Clone { uuid, .. } => Some(uuid),
-            HostCommand::LoadHostView | HostCommand::ReconnectNow | HostCommand::Shutdown => None,
+            HostCommand::LoadHostView
+            | HostCommand::LoadImages { .. }
+            | HostCommand::Compose { .. }
+            | HostCommand::ReconnectNow
+            | HostCommand::Shutdown => None,
         }
     }
 }
@@ -170,6 +188,7 @@ pub fn answer_while_down(command: HostCommand, sink: &EventSink) {
         HostCommand::AbortJob { .. } => {
             sink(HostEvent::Notice(format!("cannot abort: {}", down())))
         }
+        HostCommand::LoadImages { .. } => sink(HostEvent::Images(Err(down()))),
         other => {
             if let Some(op) = other.op() {
                 sink(HostEvent::OpFinished {

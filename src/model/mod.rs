@@ -1,6 +1,7 @@
 //! Domain types shared by backends, the app state and the views. No I/O, no ratatui.
 
 pub mod action;
+pub mod compose;
 pub mod units;
 
 use serde::Serialize;

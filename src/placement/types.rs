@@ -38,6 +38,8 @@ pub struct HostRoom {
     pub name: String,
     /// Why the host cannot take VMs now (unreachable, in maintenance), if it cannot.
     pub down: Option<String>,
+    /// Why the host cannot take this VM whatever its room (the VM's image is not on it).
+    pub lacks: Option<String>,
     /// Physical CPUs.
     pub cpus: u32,
     /// Physical memory.

@@ -6,7 +6,8 @@ use super::numa::pick_node;
 use super::types::{HostRoom, NumaFit, Verdict, VmRequest};
 use crate::config::Overcommit;
 
-/// Judges `host` for `vm`. Reasons come in the order the rules apply: capacity, NUMA, group.
+/// Judges `host` for `vm`. Reasons come in the order the rules apply: what the host lacks
+/// (the image), capacity, NUMA, group.
 pub(super) fn judge(
     host: &HostRoom,
     overcommit: Overcommit,
@@ -24,7 +25,8 @@ pub(super) fn judge(
         };
     }
     let room = Room::of(host, overcommit);
-    let mut reasons = room.shortfalls(vm);
+    let mut reasons: Vec<String> = host.lacks.iter().cloned().collect();
+    reasons.extend(room.shortfalls(vm));
     let node = match vm.numa {
         NumaFit::Any => None,
         NumaFit::SingleNode => match pick_node(&host.nodes, vm) {

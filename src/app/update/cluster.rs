@@ -147,6 +147,7 @@ impl HostState {
             volumes: Vec::new(),
             history: Default::default(),
             load: Default::default(),
+            images: None,
         }
     }
 }

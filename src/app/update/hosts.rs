@@ -103,6 +103,7 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
         }
         HostEvent::Placement(placement) => host_state.placement = placement,
         HostEvent::Volumes(volumes) => host_state.volumes = volumes,
+        HostEvent::Images(images) => host_state.images = Some(images),
         HostEvent::OpProgress { op, progress } => super::migrate::progress(state, op, progress),
         HostEvent::OpNote { op, text } => super::migrate::note(state, op, text),
         // Pool-wide; `on_host_event` hands it to the cluster module before it gets here.

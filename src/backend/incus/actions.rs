@@ -16,7 +16,7 @@ use crate::model::action::{CloneRequest, MigrateOptions, PowerAction, SnapshotAc
 /// An operation as the server describes it: when started, and on each look while it runs.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct Operation {
+pub(super) struct Operation {
     id: String,
     status_code: u16,
     err: String,
@@ -41,7 +41,7 @@ pub struct Watch {
 }
 
 impl Watch {
-    fn note(&self, text: impl Into<String>) {
+    pub(super) fn note(&self, text: impl Into<String>) {
         let text = text.into();
         let _ = self.news.send(HostEvent::OpNote { op: self.op, text });
     }
@@ -239,7 +239,11 @@ async fn delete(client: &Client, project: &str, name: &str, watch: &Watch) -> Re
 
 /// Follows an async operation to its end (a second at a time, reporting its progress) and
 /// turns its outcome into a result. While it runs it can be cancelled by the instance's uuid.
-async fn wait(client: &Client, started: &Operation, watch: &Watch) -> Result<(), String> {
+pub(super) async fn wait(
+    client: &Client,
+    started: &Operation,
+    watch: &Watch,
+) -> Result<(), String> {
     watch.track(Some(&started.id));
     let mut last_note = String::new();
     let outcome = loop {

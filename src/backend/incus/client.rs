@@ -170,6 +170,11 @@ impl Client {
         format!("{}{path}", self.base)
     }
 
+    /// The project new instances go to and images are read from.
+    pub fn own_project(&self) -> &str {
+        self.project.as_deref().unwrap_or("default")
+    }
+
     /// The query that selects instances: one project, or all of them.
     pub fn project_query(&self) -> String {
         match &self.project {

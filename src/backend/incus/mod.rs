@@ -5,6 +5,7 @@
 
 mod actions;
 mod client;
+mod compose;
 mod console;
 mod convert;
 mod inventory;
@@ -17,15 +18,12 @@ pub use worker::{HostHandle, spawn_host};
 
 use crate::config::IncusConfig;
 use crate::model::VmPlacement;
+use crate::model::compose::{ComposeSpec, Image};
 
 /// One bulk inventory of the server (or cluster), for headless commands, with where each
 /// instance is pinned.
 pub fn inventory_once(config: &IncusConfig) -> Result<(Inventory, Vec<VmPlacement>), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())?;
-    runtime
+    runtime()?
         .block_on(async {
             let client = client::Client::new(config)?;
             let snapshot = inventory::snapshot(&client).await?;
@@ -37,4 +35,50 @@ pub fn inventory_once(config: &IncusConfig) -> Result<(Inventory, Vec<VmPlacemen
             Ok((snapshot.inventory, placement))
         })
         .map_err(|e: String| format!("{}: {e}", config.url))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// The server's images, for headless commands; `host` names the pool's host in the rows.
+pub fn images_once(config: &IncusConfig, host: &str) -> Result<Vec<Image>, String> {
+    runtime()?
+        .block_on(async {
+            let client = client::Client::new(config)?;
+            compose::images(&client, client.own_project(), host).await
+        })
+        .map_err(|e| format!("{}: {e}", config.url))
+}
+
+/// Composes one instance, for headless commands; `note` hears each step.
+pub fn compose_once(
+    config: &IncusConfig,
+    spec: &ComposeSpec,
+    note: impl Fn(String) + Send + 'static,
+) -> Result<(), String> {
+    runtime()?.block_on(async {
+        let client = client::Client::new(config)?;
+        let (news, mut heard) = tokio::sync::mpsc::unbounded_channel();
+        let watch = actions::Watch {
+            op: 0,
+            uuid: String::new(),
+            news,
+            running: Default::default(),
+        };
+        let printer = tokio::spawn(async move {
+            while let Some(event) = heard.recv().await {
+                if let crate::backend::HostEvent::OpNote { text, .. } = event {
+                    note(text);
+                }
+            }
+        });
+        let result = compose::compose(&client, client.own_project(), spec, &watch).await;
+        drop(watch);
+        let _ = printer.await;
+        result
+    })
 }

@@ -19,7 +19,8 @@ use super::inventory::{
     snapshot,
 };
 use super::types::{Event, Instance};
-use super::{console, convert};
+use super::{compose, console, convert};
+use crate::backend::OpId;
 use crate::backend::backoff::Backoff;
 use crate::backend::console::{ConsoleEvent, ConsoleRequest};
 use crate::backend::{
@@ -27,6 +28,7 @@ use crate::backend::{
     refuse_in_read_only,
 };
 use crate::config::IncusConfig;
+use crate::model::compose::ComposeSpec;
 
 enum Input {
     Command(HostCommand),
@@ -320,7 +322,19 @@ impl Session {
                     }
                 });
             }
+            Input::Command(HostCommand::Compose { op, spec }) => {
+                self.start_compose(op, *spec, sink, read_only)
+            }
             Input::Command(command) if command.mutates() => self.start_op(command, sink, read_only),
+            Input::Command(HostCommand::LoadImages { .. }) => {
+                let client = self.client.clone();
+                let news = self.news_tx.clone();
+                tokio::spawn(async move {
+                    // Images belong to the whole server or cluster, not to one host.
+                    let images = compose::images(&client, client.own_project(), "").await;
+                    let _ = news.send(HostEvent::Images(images));
+                });
+            }
             Input::Command(HostCommand::LoadDetails { uuid }) => {
                 let result = match self.names.get(&uuid) {
                     Some((project, name)) => one_instance(&self.client, project, name)
@@ -382,6 +396,25 @@ impl Session {
         };
         tokio::spawn(async move {
             let result = actions::run(&client, (&project, &name), command, &watch).await;
+            let _ = watch.news.send(HostEvent::OpFinished { op, result });
+        });
+    }
+
+    /// Composes as a task, like any operation; there is no instance yet to track.
+    fn start_compose(&self, op: OpId, spec: ComposeSpec, sink: &EventSink, read_only: bool) {
+        if read_only {
+            let result = Err("refused: this pool is read-only".to_string());
+            return sink(HostEvent::OpFinished { op, result });
+        }
+        let client = self.client.clone();
+        let watch = Watch {
+            op,
+            uuid: String::new(),
+            news: self.news_tx.clone(),
+            running: self.running.clone(),
+        };
+        tokio::spawn(async move {
+            let result = compose::compose(&client, client.own_project(), &spec, &watch).await;
             let _ = watch.news.send(HostEvent::OpFinished { op, result });
         });
     }

@@ -214,17 +214,7 @@ fn copy_watched<T>(
 }
 
 fn disk_format(volume_xml: &str) -> String {
-    Document::parse(volume_xml)
-        .ok()
-        .and_then(|doc| {
-            let target = doc
-                .root_element()
-                .children()
-                .find(|n| n.has_tag_name("target"))?;
-            let format = target.children().find(|n| n.has_tag_name("format"))?;
-            format.attribute("type").map(str::to_string)
-        })
-        .unwrap_or_else(|| "qcow2".into())
+    super::images::volume_format(volume_xml).unwrap_or_else(|| "qcow2".into())
 }
 
 /// The source's XML as the clone's: new name, no UUID and no MACs (libvirt makes new ones),

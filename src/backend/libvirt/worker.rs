@@ -40,6 +40,11 @@ pub enum WorkerInput {
         op: OpId,
         result: Result<(), String>,
     },
+    /// A step of a long operation, in words (composing).
+    OpNote {
+        op: OpId,
+        text: String,
+    },
 }
 
 /// The app's handle on a host supervisor.
@@ -131,7 +136,11 @@ fn wait_before_retry(rx: &Receiver<WorkerInput>, sink: &EventSink, delay: Durati
             Ok(WorkerInput::Command(HostCommand::Shutdown)) => return true,
             Ok(WorkerInput::Command(HostCommand::ReconnectNow)) => return false,
             Ok(WorkerInput::Command(command)) => answer_while_down(command, sink),
-            Ok(input @ (WorkerInput::Progress { .. } | WorkerInput::OpDone { .. })) => {
+            Ok(
+                input @ (WorkerInput::Progress { .. }
+                | WorkerInput::OpDone { .. }
+                | WorkerInput::OpNote { .. }),
+            ) => {
                 forward_op(input, sink);
             }
             Ok(WorkerInput::OpenConsole(request)) => {
@@ -148,6 +157,7 @@ fn forward_op(input: WorkerInput, sink: &EventSink) {
     match input {
         WorkerInput::Progress { op, progress } => sink(HostEvent::OpProgress { op, progress }),
         WorkerInput::OpDone { op, result } => sink(HostEvent::OpFinished { op, result }),
+        WorkerInput::OpNote { op, text } => sink(HostEvent::OpNote { op, text }),
         _ => {}
     }
 }
@@ -208,12 +218,22 @@ impl Session {
             WorkerInput::Command(command) if command.mutates() => {
                 self.run_op(command, sink, read_only)
             }
-            input @ (WorkerInput::Progress { .. } | WorkerInput::OpDone { .. }) => {
+            input @ (WorkerInput::Progress { .. }
+            | WorkerInput::OpDone { .. }
+            | WorkerInput::OpNote { .. }) => {
                 forward_op(input, sink);
             }
             WorkerInput::Command(HostCommand::LoadDetails { uuid }) => {
                 let result = details(&self.conn, &uuid);
                 sink(HostEvent::Details { uuid, result });
+            }
+            WorkerInput::Command(HostCommand::LoadImages { image_pool }) => {
+                let host = self.conn.hostname().unwrap_or_default();
+                sink(HostEvent::Images(super::images::list(
+                    &self.conn,
+                    &image_pool,
+                    &host,
+                )));
             }
             WorkerInput::Command(HostCommand::LoadHostView) => {
                 sink(HostEvent::Placement(placement(&self.conn)));
@@ -262,7 +282,9 @@ impl Session {
     fn run_op(&self, command: HostCommand, sink: &EventSink, read_only: bool) {
         if let Err(refused) = refuse_in_read_only(read_only, &command) {
             match command {
-                HostCommand::Power { op, .. } | HostCommand::Migrate { op, .. } => {
+                HostCommand::Power { op, .. }
+                | HostCommand::Migrate { op, .. }
+                | HostCommand::Compose { op, .. } => {
                     sink(HostEvent::OpFinished {
                         op,
                         result: Err(refused),
@@ -306,6 +328,9 @@ impl Session {
                 options,
             } => {
                 migrate::spawn(&self.conn, &uuid, target, options, op, self.tx.clone());
+            }
+            HostCommand::Compose { op, spec } => {
+                super::compose::spawn(&self.conn, *spec, op, self.tx.clone());
             }
             HostCommand::AbortJob { uuid } => {
                 if let Err(e) = migrate::abort(&self.conn, &uuid) {

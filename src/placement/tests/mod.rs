@@ -26,6 +26,7 @@ fn host(name: &str, cpus: u32, memory_gib: u64) -> HostRoom {
     HostRoom {
         name: name.into(),
         down: None,
+        lacks: None,
         cpus,
         memory_bytes: memory_gib * GIB,
         vcpus_allocated: 0,

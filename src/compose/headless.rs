@@ -1,0 +1,179 @@
+//! `vmdeck compose`: reads the pool, prints the placement table and, with `--yes`, composes
+//! each VM on its host, one after the other, saying each step.
+
+use std::io::Write;
+
+use super::plan::{HostView, Plan, PoolView};
+use super::{ComposeArgs, plan, template_for};
+use crate::app::rooms::room;
+use crate::backend::{incus, libvirt};
+use crate::config::{Config, PoolConfig};
+use crate::headless::{HostRead, Skip, read_all, selected_pools};
+use crate::model::Driver;
+use crate::model::compose::{ComposeSpec, Image};
+
+/// Places (and with `yes` composes) what `args` asks for in `pool`. Ok(false) when a VM
+/// found no host or could not be made.
+pub fn run_headless(
+    config: &Config,
+    pool: &str,
+    args: &ComposeArgs,
+    yes: bool,
+) -> Result<bool, String> {
+    let pool = *selected_pools(config, Some(pool))?
+        .first()
+        .ok_or("no such pool")?;
+    if yes && (config.read_only || pool.read_only) {
+        return Err(format!("refused: pool {} is read-only", pool.name));
+    }
+    let user_data = match &args.user_data {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("--user-data {}: {e}", path.display()))?,
+        None => template_for(&args.name, args.count.is_some()),
+    };
+    let view = read_pool(pool);
+    let plan = plan(args, view, &config.vm_types, &user_data)?;
+    print_plan(&plan).map_err(|e| e.to_string())?;
+    if !plan.ready() {
+        if yes {
+            eprintln!("vmdeck: nothing composed: not every VM has a host");
+        }
+        return Ok(false);
+    }
+    if !yes {
+        println!("(placement only: add --yes to compose)");
+        return Ok(true);
+    }
+    let mut all_made = true;
+    for vm in &plan.vms {
+        let (Some(spec), Some(host)) = (&vm.spec, &vm.decision.chosen) else {
+            continue;
+        };
+        match compose_one(pool, host, spec) {
+            Ok(()) => println!("{}: composed on {host} and started", vm.name),
+            Err(e) => {
+                all_made = false;
+                eprintln!("vmdeck: {}: {e}", vm.name);
+            }
+        }
+    }
+    Ok(all_made)
+}
+
+/// Every host of the pool with its room, images and NUMA nodes' CPUs.
+fn read_pool(pool: &PoolConfig) -> PoolView<'_> {
+    let rows = read_all(&[pool], false);
+    let cluster = pool.driver == Driver::Incus
+        && rows
+            .iter()
+            .any(|(_, host, _)| pool.hosts.iter().all(|h| &h.name != host));
+    // Incus images are the whole server's (or cluster's): read once for every member.
+    let incus_images = pool
+        .incus
+        .as_ref()
+        .map(|incus| incus::images_once(incus, ""));
+    let hosts = rows
+        .into_iter()
+        .map(|(_, host, read)| host_view(pool, &host, read, incus_images.clone()))
+        .collect();
+    PoolView {
+        name: &pool.name,
+        driver: pool.driver,
+        settings: &pool.compose,
+        overcommit: pool.overcommit,
+        cluster,
+        hosts,
+    }
+}
+
+fn host_view(
+    pool: &PoolConfig,
+    host: &str,
+    read: Result<HostRead, Skip>,
+    incus_images: Option<Result<Vec<Image>, String>>,
+) -> HostView {
+    match read {
+        Ok(read) => {
+            let facts = &read.inventory.facts;
+            let images = incus_images.or_else(|| {
+                let uri = &pool.hosts.iter().find(|h| h.name == host)?.uri;
+                Some(libvirt::images_once(uri, &pool.compose.image_pool, host))
+            });
+            HostView {
+                room: room(host, None, Some(facts), &read.inventory.vms),
+                images,
+                node_cpus: facts.numa.iter().map(|c| (c.id, c.cpus.clone())).collect(),
+            }
+        }
+        Err(Skip::Failed(why) | Skip::Unsupported(why)) => HostView {
+            room: room(host, Some(why), None, &[]),
+            images: None,
+            node_cpus: Vec::new(),
+        },
+    }
+}
+
+fn compose_one(pool: &PoolConfig, host: &str, spec: &ComposeSpec) -> Result<(), String> {
+    let name = spec.name.clone();
+    match (&pool.incus, pool.hosts.iter().find(|h| h.name == host)) {
+        (Some(incus), _) => {
+            incus::compose_once(incus, spec, move |step| println!("{name}: {step}"))
+        }
+        (None, Some(h)) => {
+            libvirt::compose_once(&h.uri, spec, &|step| println!("{}: {step}", spec.name))
+        }
+        (None, None) => Err(format!("pool {} has no host {host}", pool.name)),
+    }
+}
+
+/// For each VM: where it goes, then every host with its verdict, score and reasons.
+fn print_plan(plan: &Plan) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    for vm in &plan.vms {
+        let group = plan
+            .group
+            .as_ref()
+            .map_or(String::new(), |g| format!(", group {g}"));
+        let head = match (&vm.decision.chosen, &vm.spec) {
+            (Some(host), Some(spec)) => {
+                let node = spec
+                    .numa_node
+                    .as_ref()
+                    .map_or(String::new(), |(n, _)| format!(" (NUMA node {n})"));
+                format!("→ {host}{node}")
+            }
+            _ => "→ refused".to_string(),
+        };
+        writeln!(
+            out,
+            "{} {head}   type {}, image {}{group}",
+            vm.name, plan.vm_type.name, plan.image
+        )?;
+        writeln!(
+            out,
+            "    {:<14} {:<9} {:>6}  WHY",
+            "HOST", "VERDICT", "SCORE"
+        )?;
+        for verdict in &vm.decision.verdicts {
+            let chosen = vm.decision.chosen.as_deref() == Some(verdict.host.as_str());
+            let score = if verdict.fits {
+                format!("{:.3}", verdict.score)
+            } else {
+                "—".into()
+            };
+            writeln!(
+                out,
+                "  {} {:<14} {:<9} {:>6}  {}",
+                if chosen { "*" } else { " " },
+                verdict.host,
+                if verdict.fits { "fits" } else { "rejected" },
+                score,
+                verdict.reasons.join("; ")
+            )?;
+        }
+        if let Some(why) = &vm.decision.why_none {
+            writeln!(out, "  {why}")?;
+        }
+    }
+    Ok(())
+}
