@@ -1,0 +1,293 @@
+//! End-to-end: composing VMs on the lab from its VM types and images — `vmdeck compose` with
+//! the placement table, a VM booting with its cloud-init seed (seen on its console in vmdeck),
+//! sets under hard and soft anti-affinity, and an Incus container with its type's limits.
+
+mod pty;
+
+use std::process::{Command, Output};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use pty::{Tui, lab_config, lab_ctl, virsh};
+
+/// Composed VMs change every host's room: tests that place must not interleave.
+static PLACING: Mutex<()> = Mutex::new(());
+
+fn vmdeck(lab: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vmdeck"))
+        .arg("--config")
+        .arg(lab)
+        .args(args)
+        .output()
+        .expect("vmdeck")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn host_uris() -> Vec<(String, String)> {
+    (1..=3)
+        .map(|n| (format!("lab{n}"), lab_ctl(&["uri", &n.to_string()])))
+        .collect()
+}
+
+/// Removes the named domains (and their disks and seeds) wherever they are.
+fn remove(names: &[&str]) {
+    for (_, uri) in host_uris() {
+        let listed = virsh(&uri, &["list", "--all", "--name"]);
+        for name in names
+            .iter()
+            .filter(|n| listed.lines().any(|l| l.trim() == **n))
+        {
+            let _ = Command::new("virsh")
+                .args(["-c", &uri, "destroy", name])
+                .output();
+            virsh(&uri, &["undefine", name, "--remove-all-storage"]);
+        }
+    }
+}
+
+/// The lab host a domain is defined on.
+fn host_of(name: &str) -> Option<String> {
+    host_uris().into_iter().find_map(|(host, uri)| {
+        let listed = virsh(&uri, &["list", "--all", "--name"]);
+        listed.lines().any(|l| l.trim() == name).then_some(host)
+    })
+}
+
+/// `NAME: composed on HOST and started` lines of a compose run.
+fn composed_on(out: &str, name: &str) -> Option<String> {
+    let prefix = format!("{name}: composed on ");
+    out.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .and_then(|rest| rest.split_whitespace().next())
+        .map(str::to_string)
+}
+
+#[test]
+fn a_composed_vm_boots_with_the_hostname_from_its_cloud_init_seed() {
+    let Some(lab) = lab_config() else { return };
+    let _placing = PLACING.lock().unwrap_or_else(|e| e.into_inner());
+    remove(&["cmp-seeded"]);
+    let dir = tempfile::tempdir().unwrap();
+    let user_data = dir.path().join("user-data");
+    // A hostname unlike the VM's name: what the guest shows can only come from the seed.
+    std::fs::write(&user_data, "#cloud-config\nhostname: from-the-seed-42\n").unwrap();
+    let out = vmdeck(
+        &lab,
+        &[
+            "compose",
+            "--pool",
+            "lab",
+            "cmp-seeded",
+            "--type",
+            "small",
+            "--image",
+            "lab-busybox",
+            "--host",
+            "lab2",
+            "--user-data",
+            user_data.to_str().unwrap(),
+            "--yes",
+        ],
+    );
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("cmp-seeded → lab2"), "{said}");
+    assert!(said.contains("not the host asked for (lab2)"), "{said}");
+    assert_eq!(
+        composed_on(&said, "cmp-seeded").as_deref(),
+        Some("lab2"),
+        "{said}"
+    );
+    let uri = lab_ctl(&["uri", "2"]);
+    let xml = virsh(&uri, &["dumpxml", "cmp-seeded"]);
+    assert!(
+        xml.contains(r#"type="small""#) && xml.contains(r#"image="lab-busybox""#),
+        "{xml}"
+    );
+    assert!(xml.contains("cmp-seeded-cidata.img"), "{xml}");
+
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 140, 40);
+    tui.wait_text("cmp-seeded");
+    tui.send("/cmp-seeded\r");
+    tui.send("c");
+    tui.wait_text("attached");
+    // The guest may still be booting: ask again until its shell answers.
+    let mut seen = Err(String::new());
+    for _ in 0..12 {
+        tui.send("\x15hostname\r");
+        seen = tui.poll_for(Duration::from_secs(5), |s| {
+            s.lines()
+                .any(|l| l.trim_matches(|c| c == '│' || c == ' ') == "from-the-seed-42")
+        });
+        if seen.is_ok() {
+            break;
+        }
+    }
+    if let Err(screen) = seen {
+        panic!("the guest never showed the seed's hostname:\n{screen}");
+    }
+    tui.send("\x1d");
+    tui.send("q");
+    drop(tui);
+    remove(&["cmp-seeded"]);
+}
+
+#[test]
+fn sets_spread_under_hard_anti_affinity_and_soft_falls_back_to_the_emptiest_host() {
+    let Some(lab) = lab_config() else { return };
+    let _placing = PLACING.lock().unwrap_or_else(|e| e.into_inner());
+    let all = [
+        "hs-0", "hs-1", "hs-2", "hs-x", "ss-0", "ss-1", "ss-2", "ss-x", "filler",
+    ];
+    remove(&all);
+    let compose = |name: &str, count: Option<&str>, group: &str, host: Option<&str>| {
+        let mut args = vec!["compose", "--pool", "lab", name, "--type", "small"];
+        args.extend(["--image", "lab-busybox", "--yes"]);
+        if !group.is_empty() {
+            args.extend(["--group", group]);
+        }
+        if let Some(count) = count {
+            args.extend(["--count", count]);
+        }
+        if let Some(host) = host {
+            args.extend(["--host", host]);
+        }
+        vmdeck(&lab, &args)
+    };
+    let hard = compose("hs", Some("3"), "spread-hard", None);
+    let said = text(&hard);
+    assert!(hard.status.success(), "{said}");
+    let mut hosts: Vec<String> = ["hs-0", "hs-1", "hs-2"]
+        .iter()
+        .map(|n| composed_on(&said, n).unwrap_or_else(|| panic!("{n} not composed: {said}")))
+        .collect();
+    hosts.sort();
+    assert_eq!(hosts, ["lab1", "lab2", "lab3"], "{said}");
+    assert_eq!(
+        host_of("hs-1").as_deref(),
+        composed_on(&said, "hs-1").as_deref()
+    );
+
+    let fourth = compose("hs-x", None, "spread-hard", None);
+    let said = text(&fourth);
+    assert_eq!(fourth.status.code(), Some(1), "{said}");
+    assert!(said.contains("hs-x → refused"), "{said}");
+    assert!(said.contains("no host fits"), "{said}");
+    assert!(
+        said.contains("hard anti-affinity: holds hs-0 of group spread-hard"),
+        "{said}"
+    );
+    assert_eq!(host_of("hs-x"), None);
+
+    let soft = compose("ss", Some("3"), "spread-soft", None);
+    let said = text(&soft);
+    assert!(soft.status.success(), "{said}");
+    let mut hosts: Vec<String> = ["ss-0", "ss-1", "ss-2"]
+        .iter()
+        .filter_map(|n| composed_on(&said, n))
+        .collect();
+    hosts.sort();
+    assert_eq!(hosts, ["lab1", "lab2", "lab3"], "{said}");
+    // lab1 gets one more VM, so the emptiest host is not simply the first name.
+    let filler = compose("filler", None, "", Some("lab1"));
+    assert!(filler.status.success(), "{}", text(&filler));
+    let emptiest = emptiest_host(&lab);
+    assert_ne!(emptiest, "lab1");
+    let fourth = compose("ss-x", None, "spread-soft", None);
+    let said = text(&fourth);
+    assert!(fourth.status.success(), "{said}");
+    assert!(
+        said.contains("soft anti-affinity not met: holds ss-"),
+        "{said}"
+    );
+    assert_eq!(composed_on(&said, "ss-x"), Some(emptiest), "{said}");
+    remove(&all);
+}
+
+/// The lab host with the most memory left free after one more small VM, ties to the first
+/// name — the balance the placement engine keeps, read from `vmdeck capacity`.
+fn emptiest_host(lab: &std::path::Path) -> String {
+    let out = vmdeck(lab, &["capacity", "--pool", "lab"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let hosts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let free = |h: &serde_json::Value| {
+        let capacity = h["memory_capacity_bytes"].as_f64().unwrap();
+        let allocated = h["memory_allocated_bytes"].as_f64().unwrap();
+        (capacity - allocated - 128.0 * 1024.0 * 1024.0) / capacity
+    };
+    let mut best: Option<(f64, String)> = None;
+    for host in hosts.as_array().unwrap() {
+        let share = (free(host) * 1000.0).floor();
+        let name = host["name"].as_str().unwrap().to_string();
+        if best
+            .as_ref()
+            .is_none_or(|(b, n)| share > *b || (share == *b && name < *n))
+        {
+            best = Some((share, name));
+        }
+    }
+    best.unwrap().1
+}
+
+#[test]
+fn an_incus_container_composed_from_a_type_gets_its_limits() {
+    let Some(lab) = lab_config() else { return };
+    let incus = |args: &[&str]| Command::new("incus").args(args).output().expect("incus");
+    let _ = incus(&["delete", "--force", "cmp-c1"]);
+    let out = vmdeck(
+        &lab,
+        &[
+            "compose",
+            "--pool",
+            "lab-incus",
+            "cmp-c1",
+            "--type",
+            "medium",
+            "--image",
+            "busybox",
+            "--yes",
+        ],
+    );
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("cmp-c1: composed on"), "{said}");
+    let config = String::from_utf8_lossy(&incus(&["config", "show", "cmp-c1"]).stdout).into_owned();
+    assert!(config.contains("limits.cpu: \"2\""), "{config}");
+    assert!(config.contains("limits.memory: 256MiB"), "{config}");
+    assert!(config.contains("user.vmdeck.type: medium"), "{config}");
+    assert!(config.contains("cloud-init.user-data"), "{config}");
+    let state =
+        String::from_utf8_lossy(&incus(&["list", "--format", "csv", "-c", "s", "^cmp-c1$"]).stdout)
+            .into_owned();
+    assert_eq!(state.trim(), "RUNNING");
+    let _ = incus(&["delete", "--force", "cmp-c1"]);
+}
+
+#[test]
+fn images_lists_the_lab_image_on_every_host_and_incus_aliases() {
+    let Some(lab) = lab_config() else { return };
+    let out = vmdeck(&lab, &["images", "--output", "json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    for host in ["lab1", "lab2", "lab3"] {
+        assert!(
+            rows.iter().any(|r| r["pool"] == "lab"
+                && r["host"] == host
+                && r["name"] == "lab-busybox"
+                && r["format"] == "qcow2"),
+            "{rows:?}"
+        );
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r["pool"] == "lab-incus" && r["name"] == "busybox")
+    );
+}
