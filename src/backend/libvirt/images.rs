@@ -65,16 +65,14 @@ fn image(vol: &StorageVol, host: &str) -> Result<Image, String> {
 
 /// `<target><format type='qcow2'/>` of a volume's XML.
 pub fn volume_format(xml: &str) -> Option<String> {
-    roxmltree::Document::parse(xml)
-        .ok()
-        .and_then(|doc| {
-            let target = doc
-                .root_element()
-                .children()
-                .find(|n| n.has_tag_name("target"))?;
-            let format = target.children().find(|n| n.has_tag_name("format"))?;
-            format.attribute("type").map(str::to_string)
-        })
+    roxmltree::Document::parse(xml).ok().and_then(|doc| {
+        let target = doc
+            .root_element()
+            .children()
+            .find(|n| n.has_tag_name("target"))?;
+        let format = target.children().find(|n| n.has_tag_name("format"))?;
+        format.attribute("type").map(str::to_string)
+    })
 }
 
 #[cfg(test)]
