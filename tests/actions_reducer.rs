@@ -11,6 +11,7 @@ use vmdeck::app::state::View;
 use vmdeck::backend::{HostCommand, HostEvent};
 use vmdeck::model::VmState;
 use vmdeck::model::action::PowerAction;
+use vmdeck::placement::{Enforcement, PlacementGroup, Policy};
 
 fn power_effects(effects: &[Effect]) -> Vec<(String, PowerAction)> {
     effects
@@ -316,10 +317,48 @@ fn migration_refuses_a_host_without_room() {
     key(&mut s, KeyCode::Enter);
     let text = s.status.clone().unwrap().text;
     assert!(
-        text.starts_with("does not fit on kvm2: needs 8 GiB"),
+        text.starts_with("db-1 does not fit on kvm2: no room after overcommit: needs 8 GiB"),
         "{text}"
     );
     assert!(s.confirm.is_none());
+}
+
+/// kvm2 up and holding `web-9` of group `web`, whose policy is vm-anti-affinity.
+fn with_group_neighbour(enforcement: Enforcement) -> vmdeck::app::state::State {
+    let mut s = state();
+    s.pools[0].compose.placement_groups = vec![PlacementGroup {
+        name: "web".into(),
+        policy: Policy::VmAntiAffinity,
+        enforcement,
+        hosts: Vec::new(),
+    }];
+    let inventory = vmdeck::model::HostInventory {
+        facts: common::facts("kvm2"),
+        vms: vec![vm("web-9", VmState::Running, 1, 1024, "small")],
+    };
+    host(&mut s, 0, 1, HostEvent::Connected(inventory));
+    s
+}
+
+#[test]
+fn migration_keeps_hard_anti_affinity_and_names_soft_rules() {
+    let mut s = with_group_neighbour(Enforcement::Hard);
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "migrate kvm2");
+    key(&mut s, KeyCode::Enter);
+    let text = s.status.clone().unwrap().text;
+    assert_eq!(
+        text,
+        "api-1 does not fit on kvm2: hard anti-affinity: holds web-9 of group web"
+    );
+    assert!(s.confirm.is_none());
+
+    let mut s = with_group_neighbour(Enforcement::Soft);
+    key(&mut s, KeyCode::Char('M'));
+    assert_eq!(
+        s.status.clone().unwrap().text,
+        "migrate to: kvm2 ✓ (soft anti-affinity not met: holds web-9 of group web)  · placement picks kvm2"
+    );
 }
 
 #[test]

@@ -6,11 +6,11 @@ use super::set_status;
 use crate::app::msg::Effect;
 use crate::app::ops::{OpKind, OpStatus, Target};
 use crate::app::state::{Confirm, Level, Pending, State};
-use crate::app::table::host_allocation;
+use super::migrate_fit::{check_fit, verdicts_on};
+use crate::model::units::bytes;
 use crate::backend::{HostCommand, MigrationTarget, OpId};
 use crate::model::Driver;
 use crate::model::action::{MigrateOptions, MigrationProgress};
-use crate::model::units::bytes;
 
 /// The words after `:migrate`.
 pub fn request(state: &mut State, args: &[&str]) -> Vec<Effect> {
@@ -105,19 +105,34 @@ pub fn candidates(state: &State) -> String {
         return "select or mark (Space) the VMs first".into();
     };
     let pool = &state.pools[first.pool];
+    let mut best: Option<(f64, &str)> = None;
     let verdicts: Vec<String> = pool
         .hosts
         .iter()
-        .filter(|h| targets.iter().all(|t| pool.hosts[t.host].name != h.name))
-        .map(|h| match check(state, &targets, &h.name) {
-            Ok(_) => format!("{} ✓", h.name),
+        .enumerate()
+        .filter(|(_, h)| targets.iter().all(|t| pool.hosts[t.host].name != h.name))
+        .map(|(index, h)| match check(state, &targets, &h.name) {
+            Ok(_) => {
+                let verdicts = verdicts_on(state, &targets, index);
+                let score = verdicts.iter().map(|v| v.score).fold(f64::MAX, f64::min);
+                if best.is_none_or(|(top, _)| score > top) {
+                    best = Some((score, &h.name));
+                }
+                let notes: Vec<String> = verdicts.into_iter().flat_map(|v| v.reasons).collect();
+                if notes.is_empty() {
+                    format!("{} ✓", h.name)
+                } else {
+                    format!("{} ✓ ({})", h.name, notes.join("; "))
+                }
+            }
             Err(why) => format!("{} ✗ ({why})", h.name),
         })
         .collect();
     if verdicts.is_empty() {
         return format!("pool {} has no other host", pool.name);
     }
-    format!("migrate to: {}", verdicts.join("  "))
+    let advice = best.map_or(String::new(), |(_, host)| format!("  · placement picks {host}"));
+    format!("migrate to: {}{advice}", verdicts.join("  "))
 }
 
 /// The destination's index, or why the move can't be made.
@@ -151,35 +166,8 @@ fn check(state: &State, targets: &[Target], host_name: &str) -> Result<usize, St
     if let Some(t) = targets.iter().find(|t| t.host == to) {
         return Err(format!("{} is already on {host_name}", t.name));
     }
-    fits(state, targets, to)?;
+    check_fit(state, targets, to)?;
     Ok(to)
-}
-
-/// The destination must have room for the VMs' memory under the pool's overcommit ratio.
-fn fits(state: &State, targets: &[Target], to: usize) -> Result<(), String> {
-    let pool = &state.pools[targets[0].pool];
-    let dest = &pool.hosts[to];
-    let Some(facts) = &dest.facts else {
-        return Ok(());
-    };
-    let capacity = (facts.memory_bytes as f64 * pool.overcommit.memory) as u64;
-    let (_, allocated) = host_allocation(dest);
-    let needed: u64 = targets
-        .iter()
-        .filter_map(|t| state.vm(t.pool, t.host, &t.uuid))
-        .map(|v| v.memory_bytes)
-        .sum();
-    if allocated + needed > capacity {
-        return Err(format!(
-            "does not fit on {}: needs {}, {} of {} allocated (memory overcommit {})",
-            dest.name,
-            bytes(needed),
-            bytes(allocated),
-            bytes(capacity),
-            pool.overcommit.memory
-        ));
-    }
-    Ok(())
 }
 
 /// Confirmed: one operation per VM, started on each VM's own host.

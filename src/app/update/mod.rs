@@ -15,6 +15,7 @@ mod hosts;
 mod input;
 mod keys;
 mod migrate;
+mod migrate_fit;
 
 pub use keys::context as focus_context;
 mod nav;

@@ -1,0 +1,94 @@
+//! Whether VMs may move to a host, by the placement engine: the same capacity (overcommit,
+//! hugepages), NUMA and placement-group rules as composing, so a migration never breaks a
+//! hard anti-affinity that composing kept, and `M` says where the engine would put them.
+
+use crate::app::ops::Target;
+use crate::app::rooms::{host_room, request};
+use crate::app::state::State;
+use crate::model::Vm;
+use crate::placement::{HostRoom, VmRequest, Verdict, place_set};
+
+/// The engine's verdict on host `to` for each VM in `targets`, moved there in turn.
+pub fn verdicts_on(state: &State, targets: &[Target], to: usize) -> Vec<Verdict> {
+    let Some(first) = targets.first() else {
+        return Vec::new();
+    };
+    let pool = &state.pools[first.pool];
+    let moving: Vec<&Vm> = targets
+        .iter()
+        .filter_map(|t| state.vm(t.pool, t.host, &t.uuid))
+        .collect();
+    let destination = &pool.hosts[to].name;
+    let rooms: Vec<HostRoom> = pool
+        .hosts
+        .iter()
+        .map(|host| {
+            let mut room = host_room(host);
+            // The VMs leave their hosts: they neither take room nor count for their group.
+            for vm in &moving {
+                release(&mut room, vm);
+            }
+            if &room.name != destination {
+                room.lacks = Some("not the destination".into());
+            }
+            room
+        })
+        .collect();
+    let requests: Vec<VmRequest> = moving.iter().map(|vm| request_for(state, vm)).collect();
+    place_set(&rooms, pool.overcommit, &pool.compose.placement_groups, &requests)
+        .into_iter()
+        .filter_map(|decision| decision.verdicts.into_iter().nth(to))
+        .collect()
+}
+
+/// Why the VMs can't all go to `to`, naming the first that can't; Ok with the notes of soft
+/// rules not met when they can.
+pub fn check_fit(state: &State, targets: &[Target], to: usize) -> Result<Vec<String>, String> {
+    let verdicts = verdicts_on(state, targets, to);
+    let mut notes = Vec::new();
+    for (verdict, target) in verdicts.iter().zip(targets) {
+        if !verdict.fits {
+            return Err(format!(
+                "{} does not fit on {}: {}",
+                target.name,
+                verdict.host,
+                verdict.reasons.join("; ")
+            ));
+        }
+        notes.extend(verdict.reasons.iter().cloned());
+    }
+    Ok(notes)
+}
+
+/// The VM as the engine sees it: its own size, its type's NUMA and hugepage needs when its
+/// type is known, its group.
+fn request_for(state: &State, vm: &Vm) -> VmRequest {
+    let of_type = vm
+        .stamp
+        .vm_type
+        .as_ref()
+        .and_then(|name| state.vm_types.iter().find(|t| &t.name == name));
+    let mut wanted = match of_type {
+        Some(vm_type) => request(vm_type, &vm.name, vm.stamp.group.as_deref()),
+        None => VmRequest {
+            name: vm.name.clone(),
+            vcpus: 0,
+            memory_bytes: 0,
+            numa: crate::placement::NumaFit::Any,
+            hugepages: false,
+            group: vm.stamp.group.clone(),
+        },
+    };
+    wanted.vcpus = vm.vcpus;
+    wanted.memory_bytes = vm.memory_bytes;
+    wanted
+}
+
+fn release(room: &mut HostRoom, vm: &Vm) {
+    let Some(at) = room.vms.iter().position(|placed| placed.name == vm.name) else {
+        return;
+    };
+    room.vms.remove(at);
+    room.vcpus_allocated = room.vcpus_allocated.saturating_sub(u64::from(vm.vcpus));
+    room.memory_allocated_bytes = room.memory_allocated_bytes.saturating_sub(vm.memory_bytes);
+}
