@@ -2,15 +2,15 @@
 //! confirmation, one operation per VM with live figures, and abort.
 
 use super::actions::{read_only_refusal, targets};
+use super::migrate_fit::{check_fit, verdicts_on};
 use super::set_status;
 use crate::app::msg::Effect;
 use crate::app::ops::{OpKind, OpStatus, Target};
 use crate::app::state::{Confirm, Level, Pending, State};
-use super::migrate_fit::{check_fit, verdicts_on};
-use crate::model::units::bytes;
 use crate::backend::{HostCommand, MigrationTarget, OpId};
 use crate::model::Driver;
 use crate::model::action::{MigrateOptions, MigrationProgress};
+use crate::model::units::bytes;
 
 /// The words after `:migrate`.
 pub fn request(state: &mut State, args: &[&str]) -> Vec<Effect> {
@@ -131,7 +131,9 @@ pub fn candidates(state: &State) -> String {
     if verdicts.is_empty() {
         return format!("pool {} has no other host", pool.name);
     }
-    let advice = best.map_or(String::new(), |(_, host)| format!("  · placement picks {host}"));
+    let advice = best.map_or(String::new(), |(_, host)| {
+        format!("  · placement picks {host}")
+    });
     format!("migrate to: {}{advice}", verdicts.join("  "))
 }
 

@@ -6,7 +6,7 @@ use crate::app::ops::Target;
 use crate::app::rooms::{host_room, request};
 use crate::app::state::State;
 use crate::model::Vm;
-use crate::placement::{HostRoom, VmRequest, Verdict, place_set};
+use crate::placement::{HostRoom, Verdict, VmRequest, place_set};
 
 /// The engine's verdict on host `to` for each VM in `targets`, moved there in turn.
 pub fn verdicts_on(state: &State, targets: &[Target], to: usize) -> Vec<Verdict> {
@@ -35,10 +35,15 @@ pub fn verdicts_on(state: &State, targets: &[Target], to: usize) -> Vec<Verdict>
         })
         .collect();
     let requests: Vec<VmRequest> = moving.iter().map(|vm| request_for(state, vm)).collect();
-    place_set(&rooms, pool.overcommit, &pool.compose.placement_groups, &requests)
-        .into_iter()
-        .filter_map(|decision| decision.verdicts.into_iter().nth(to))
-        .collect()
+    place_set(
+        &rooms,
+        pool.overcommit,
+        &pool.compose.placement_groups,
+        &requests,
+    )
+    .into_iter()
+    .filter_map(|decision| decision.verdicts.into_iter().nth(to))
+    .collect()
 }
 
 /// Why the VMs can't all go to `to`, naming the first that can't; Ok with the notes of soft
