@@ -120,11 +120,13 @@ pub enum HostCommand {
     LoadImages {
         image_pool: String,
     },
-    /// Undefines a stopped VM, and with `with_storage` deletes its disks.
+    /// Undefines a stopped VM, and with `with_storage` deletes its disks; `stop_first` pulls
+    /// the plug of a running one first (scaling a set down).
     Delete {
         uuid: String,
         op: OpId,
         with_storage: bool,
+        stop_first: bool,
     },
     /// What the host view shows beyond the inventory: where each VM is pinned, and the
     /// storage volumes; answered with `Placement` and `Volumes`.

@@ -240,6 +240,7 @@ pub fn start_delete(state: &mut State, target: Target, with_storage: bool) -> Ve
             uuid,
             op,
             with_storage,
+            stop_first: false,
         },
     }]
 }

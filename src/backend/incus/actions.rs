@@ -91,7 +91,12 @@ pub async fn run(
     let (project, name) = instance;
     match command {
         HostCommand::Power { action, .. } => power(client, instance, action, watch).await,
-        HostCommand::Delete { .. } => delete(client, project, name, watch).await,
+        HostCommand::Delete { stop_first, .. } => {
+            if stop_first {
+                stop_if_running(client, instance, watch).await?;
+            }
+            delete(client, project, name, watch).await
+        }
         HostCommand::Snapshot { action, .. } => {
             snapshot(client, project, name, &action, watch).await
         }
@@ -226,6 +231,22 @@ async fn copy(
     let path = format!("/1.0/instances?project={project}{target}");
     let started = client.post::<Operation>(&path, &body).await?;
     wait(client, &started.metadata, watch).await
+}
+
+/// Forces a running instance off (scaling a set down removes running members).
+async fn stop_if_running(
+    client: &Client,
+    instance: (&str, &str),
+    watch: &Watch,
+) -> Result<(), String> {
+    let (project, name) = instance;
+    let now: InstanceStatus = client
+        .get(&format!("/1.0/instances/{name}?project={project}"))
+        .await?;
+    if now.status == "Stopped" {
+        return Ok(());
+    }
+    power(client, instance, PowerAction::PowerOff, watch).await
 }
 
 /// Deletes a stopped instance with its storage (Incus always removes the root disk).

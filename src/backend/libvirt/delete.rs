@@ -10,8 +10,16 @@ fn message(e: virt::error::Error) -> String {
     e.message().to_string()
 }
 
-pub fn delete(conn: &Connect, uuid: &str, with_storage: bool) -> Result<(), String> {
+pub fn delete(
+    conn: &Connect,
+    uuid: &str,
+    with_storage: bool,
+    stop_first: bool,
+) -> Result<(), String> {
     let dom = conn.lookup_domain_by_uuid_string(uuid).map_err(message)?;
+    if stop_first && dom.is_active().map_err(message)? {
+        dom.destroy().map_err(message)?;
+    }
     if dom.is_active().map_err(message)? {
         return Err("it is running; shut it down or force it off first".into());
     }

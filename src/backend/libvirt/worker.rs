@@ -317,8 +317,9 @@ impl Session {
                 uuid,
                 op,
                 with_storage,
+                stop_first,
             } => {
-                let result = delete(&self.conn, &uuid, with_storage);
+                let result = delete(&self.conn, &uuid, with_storage, stop_first);
                 sink(HostEvent::OpFinished { op, result });
             }
             HostCommand::Migrate {
