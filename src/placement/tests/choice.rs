@@ -21,6 +21,27 @@ fn down_host_is_rejected_with_why() {
 }
 
 #[test]
+fn a_host_lacking_the_image_is_rejected_first_with_its_other_reasons() {
+    let hosts = [
+        HostRoom {
+            lacks: Some("no image deb on it".into()),
+            ..host("lab1", 1, 1)
+        },
+        host("lab2", 8, 32),
+    ];
+    let decision = place(&hosts, NO_OVERCOMMIT, &[], &vm("v", 2, 4));
+    assert_eq!(decision.chosen.as_deref(), Some("lab2"));
+    let lab1 = verdict(&decision, "lab1");
+    assert!(!lab1.fits);
+    assert_eq!(lab1.reasons[0], "no image deb on it");
+    assert!(
+        lab1.reasons[1].starts_with("no room after overcommit"),
+        "{:?}",
+        lab1.reasons
+    );
+}
+
+#[test]
 fn balanced_default_picks_the_emptiest_host() {
     // After 4 GiB more: lab1 keeps 20/64, lab2 52/64, lab3 24/128 of its memory.
     let hosts = [
