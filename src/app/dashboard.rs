@@ -80,8 +80,10 @@ pub fn summarize(pool: &PoolState, vm_types: &[VmType]) -> PoolSummary {
         ))
     });
     let rooms: Vec<placement::HostRoom> = pool.hosts.iter().map(host_room).collect();
+    // Only the types the pool offers: the others can't be composed there.
     let fits = vm_types
         .iter()
+        .filter(|t| pool.compose.offers(&t.name))
         .map(|t| {
             let per_host: Vec<(String, u64)> = measured
                 .iter()
