@@ -5,6 +5,7 @@ use crate::backend::OpId;
 use crate::model::action::{
     CloneRequest, MigrateOptions, MigrationProgress, PowerAction, SnapshotAction,
 };
+use crate::model::compose::ComposeSpec;
 
 /// A VM an action applies to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -29,6 +30,7 @@ pub enum OpKind {
     },
     Snapshot(SnapshotAction),
     Clone(CloneRequest),
+    Compose(Box<ComposeSpec>),
 }
 
 impl OpKind {
@@ -40,6 +42,7 @@ impl OpKind {
             OpKind::Delete { .. } => "delete",
             OpKind::Snapshot(action) => action.command(),
             OpKind::Clone(_) => "clone",
+            OpKind::Compose(_) => "compose",
         }
     }
 
@@ -61,6 +64,7 @@ impl OpKind {
                 ),
                 OpKind::Snapshot(action) => format!("name={}", action.name()),
                 OpKind::Clone(request) => request.params(),
+                OpKind::Compose(spec) => spec.params(),
                 _ => String::new(),
             };
         };

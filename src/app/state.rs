@@ -106,6 +106,14 @@ pub enum View {
     Dashboard {
         pool: usize,
     },
+    /// The compose form of a pool, with its placement preview.
+    Compose {
+        pool: usize,
+    },
+    /// The images a pool's VMs can be composed from.
+    Images {
+        pool: usize,
+    },
 }
 
 impl View {
@@ -116,9 +124,11 @@ impl View {
     pub fn pool(&self) -> Option<usize> {
         match self {
             View::Hosts { pool } | View::Vms { pool, .. } => *pool,
-            View::Vm { pool, .. } | View::Host { pool, .. } | View::Dashboard { pool } => {
-                Some(*pool)
-            }
+            View::Vm { pool, .. }
+            | View::Host { pool, .. }
+            | View::Dashboard { pool }
+            | View::Compose { pool }
+            | View::Images { pool } => Some(*pool),
             View::Pools | View::Help | View::Ops | View::Audit => None,
         }
     }
@@ -213,6 +223,15 @@ pub enum Pending {
         target: super::ops::Target,
         action: crate::model::action::SnapshotAction,
     },
+    /// Compose these VMs, each on its host (by index in the pool).
+    Compose {
+        pool: usize,
+        vms: Vec<(usize, crate::model::compose::ComposeSpec)>,
+    },
+    /// Delete these members of a set (scaling it down), running or not, with their disks.
+    ScaleDown(Vec<super::ops::Target>),
+    /// Close the compose form, losing the user-data written in it.
+    DiscardCompose,
     /// Quit while operations are still running.
     Quit,
 }
@@ -252,6 +271,8 @@ pub struct State {
     /// VMs marked for a bulk action.
     pub marked: BTreeSet<Target>,
     /// The VM types of the config, for "how many more fit".
+    /// The compose form, while its view is open.
+    pub compose: Option<super::compose_form::ComposeForm>,
     pub vm_types: Vec<crate::config::VmType>,
     pub quit: bool,
 }
@@ -313,6 +334,7 @@ impl State {
             audit: None,
             marked: BTreeSet::new(),
             vm_types: config.vm_types.clone(),
+            compose: None,
             quit: false,
         };
         super::update::refresh_rows(&mut state);

@@ -284,7 +284,9 @@ fn all_rows(state: &State, view: &View) -> Vec<RowId> {
                     .flat_map(move |(h, hs)| (0..hs.vms.len()).map(move |v| RowId::Vm(p, h, v)))
             })
             .collect(),
-        View::Vm { .. }
+        View::Compose { .. }
+        | View::Images { .. }
+        | View::Vm { .. }
         | View::Help
         | View::Ops
         | View::Audit

@@ -26,6 +26,9 @@ pub struct ComposeArgs {
     /// `{{name}}` in it becomes each VM's name.
     #[arg(long)]
     pub user_data: Option<PathBuf>,
+    /// The index of a set's first new VM: scaling a set up continues after its last one.
+    #[arg(skip)]
+    pub first_index: u32,
 }
 
 impl ComposeArgs {
@@ -66,7 +69,7 @@ impl ComposeArgs {
     pub fn names(&self) -> Vec<(String, Option<String>)> {
         match self.count {
             None => vec![(self.name.clone(), None)],
-            Some(count) => (0..count)
+            Some(count) => (self.first_index..self.first_index + count)
                 .map(|i| (format!("{}-{i}", self.name), Some(self.name.clone())))
                 .collect(),
         }

@@ -100,6 +100,8 @@ pub enum Action {
     HostInfo,
     /// The pool dashboard of the pool in view or selected.
     Dashboard,
+    /// The compose form of the pool in view or selected.
+    ComposeVm,
 }
 
 impl Action {
@@ -108,7 +110,7 @@ impl Action {
         self.power().is_some()
             || matches!(
                 self,
-                Action::MigrateVm | Action::AbortJob | Action::DeleteVm
+                Action::MigrateVm | Action::AbortJob | Action::DeleteVm | Action::ComposeVm
             )
     }
 

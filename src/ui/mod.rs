@@ -46,6 +46,8 @@ fn render_screen(frame: &mut Frame, area: Rect, state: &State) {
         View::Audit => views::audit::render(frame, area, state),
         View::Host { pool, host } => views::host::render(frame, area, state, *pool, *host),
         View::Dashboard { pool } => views::dashboard::render(frame, area, state, *pool),
+        View::Compose { .. } => views::compose::render(frame, area, state),
+        View::Images { pool } => views::images::render(frame, area, state, *pool),
         _ => views::list::render(frame, area, state),
     }
 }

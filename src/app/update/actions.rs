@@ -138,6 +138,8 @@ pub fn finished(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<
         Ok(()) => OpStatus::Done,
         Err(e) => OpStatus::Failed(e.clone()),
     };
+    // The last step in words ("starting") is no longer what is happening.
+    entry.note = None;
     let entry = entry.clone();
     let outcome = match &result {
         Ok(()) => "ok".to_string(),

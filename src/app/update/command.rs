@@ -7,7 +7,7 @@ use crate::app::state::{Level, State, View};
 use crate::model::action::PowerAction;
 
 /// What `:help` and errors list.
-pub const COMMANDS: [&str; 7] = [
+pub const COMMANDS: [&str; 8] = [
     ":pools (:p)  :hosts [POOL] (:h)  :host NAME  :vms [POOL] (:v)  :vm NAME  :dashboard [POOL] (:dash, :types)  :ops  :audit  :help  :quit (:q)",
     ":mark (every VM the filter shows)  :unmark",
     "on the selected or marked VMs: :start :shutdown :reboot :reset :off :suspend :resume",
@@ -15,6 +15,7 @@ pub const COMMANDS: [&str; 7] = [
     ":delete [--storage] (one VM; asks for its name)",
     ":snapshot NAME [--memory|--disk-only] [DESCRIPTION]  :revert NAME  :snapshot-delete NAME (one VM)",
     ":clone [NEWNAME] [--linked|--full|--instant-full] (one shut-off VM)",
+    ":compose NAME --type T --image I [--count N] [--group G] [--host H] [--user-data FILE] (n)  :images [POOL]  :scale N (a set)",
 ];
 
 pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
@@ -61,6 +62,18 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
             let args: Vec<&str> = line.split_whitespace().skip(1).collect();
             return super::clone::command(state, &args);
         }
+        ("scale", _) => {
+            let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+            return super::scale::command(state, &args);
+        }
+        ("compose", _) => {
+            let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+            return super::compose::command(state, &args);
+        }
+        ("images", pool) => match pool_arg(state, pool) {
+            Ok(pool) => return super::compose::images(state, pool),
+            Err(e) => set_status(state, Level::Error, e),
+        },
         ("migrate", _) => {
             let args: Vec<&str> = line.split_whitespace().skip(1).collect();
             return super::migrate::request(state, &args);

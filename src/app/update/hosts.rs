@@ -19,7 +19,25 @@ pub fn on_host_event(state: &mut State, pool: usize, host: usize, event: HostEve
         apply(state, pool, host, event)
     };
     follow_moved_vms(state, pool);
+    fill_compose_image(state, pool);
     effects
+}
+
+/// The compose form opened before the images were known: it takes the first one reported.
+fn fill_compose_image(state: &mut State, pool: usize) {
+    let wanted = state
+        .compose
+        .as_ref()
+        .is_some_and(|form| form.pool == pool && form.image.is_empty());
+    if !wanted {
+        return;
+    }
+    let first = crate::app::compose_form::known_images(state, pool)
+        .into_iter()
+        .next();
+    if let (Some(form), Some(image)) = (state.compose.as_mut(), first) {
+        form.image = image;
+    }
 }
 
 /// A VM's view follows it to another host of its pool (a migration, an Incus move) instead

@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
-use super::{actions, console, input, migrate, nav, snapshots};
+use super::{actions, compose, console, input, migrate, nav, scale, snapshots};
 use crate::app::msg::Effect;
 use crate::app::state::{Level, Pending, State, View};
 use crate::keymap::{Action, Chord, Context};
@@ -37,6 +37,10 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let ctx = context(state);
     if matches!(ctx, Context::Console | Context::CopyMode) {
         return console::on_key(state, key);
+    }
+    // The form takes every key (typing a name or YAML must not run commands).
+    if ctx == Context::Table && matches!(state.screen().view, View::Compose { .. }) {
+        return compose::on_key(state, key);
     }
     let chord = Chord::from_event(&key);
     match state.keymap.action(ctx, &chord) {
@@ -98,6 +102,12 @@ fn carry_out(state: &mut State, pending: Pending) -> Vec<Effect> {
             to_host,
             options,
         } => migrate::start(state, targets, to_host, options),
+        Pending::Compose { pool, vms } => compose::start(state, pool, vms),
+        Pending::ScaleDown(targets) => scale::start_down(state, targets),
+        Pending::DiscardCompose => {
+            compose::close(state);
+            Vec::new()
+        }
         Pending::Quit => {
             state.quit = true;
             Vec::new()
@@ -112,6 +122,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Ops => nav::jump(state, View::Ops),
         Action::HostInfo => return nav::host_info(state),
         Action::Dashboard => nav::dashboard(state, None),
+        Action::ComposeVm => return compose::open_empty(state),
         Action::MigrateVm => {
             let hosts = migrate::candidates(state);
             super::set_status(state, Level::Info, hosts);

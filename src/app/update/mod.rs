@@ -5,6 +5,7 @@ mod actions;
 mod clone;
 mod cluster;
 mod command;
+mod compose;
 mod console;
 mod copy;
 mod escape;
@@ -19,6 +20,7 @@ mod migrate_fit;
 
 pub use keys::context as focus_context;
 mod nav;
+mod scale;
 mod snapshots;
 
 use super::layout;

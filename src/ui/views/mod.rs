@@ -1,10 +1,12 @@
 //! One view per resource.
 
 pub mod audit;
+pub mod compose;
 pub mod console;
 pub mod dashboard;
 pub mod help;
 pub mod host;
+pub mod images;
 pub mod list;
 pub mod ops;
 pub mod vm;

@@ -74,5 +74,7 @@ pub fn crumb(state: &State, view: &View) -> String {
             .host(*pool, *host)
             .map_or("host".into(), |h| h.name.clone()),
         View::Dashboard { pool } => format!("{} dashboard", pool_name(*pool)),
+        View::Compose { pool } => format!("{} compose", pool_name(*pool)),
+        View::Images { pool } => format!("{} images", pool_name(*pool)),
     }
 }

@@ -1,0 +1,190 @@
+//! `:scale N` on a VM of a set (composed with a count): up composes the next indexes with the
+//! set's type, image and group, placed like any compose; down deletes the highest indexes,
+//! running or not, with their disks — after a confirmation naming them.
+
+use super::actions::single_writable_target;
+use super::set_status;
+use crate::app::compose_form::pool_view;
+use crate::app::msg::Effect;
+use crate::app::ops::{OpKind, Target};
+use crate::app::state::{Confirm, Level, Pending, State};
+use crate::backend::HostCommand;
+use crate::compose::{ComposeArgs, plan, template_for};
+use crate::model::compose::ComposeSpec;
+
+/// A member of a set: its index, host and target.
+struct Member {
+    index: u32,
+    target: Target,
+    running: bool,
+}
+
+pub fn command(state: &mut State, args: &[&str]) -> Vec<Effect> {
+    let Some(wanted) = args.first().and_then(|n| n.parse::<u32>().ok()) else {
+        set_status(state, Level::Error, "usage: :scale N (on a VM of a set)");
+        return Vec::new();
+    };
+    let Some(target) = single_writable_target(state, "scale") else {
+        return Vec::new();
+    };
+    let Some(vm) = state.vm(target.pool, target.host, &target.uuid).cloned() else {
+        return Vec::new();
+    };
+    let Some(set) = vm.stamp.set.clone() else {
+        let why = format!(
+            "{} is not in a set (sets are composed with a count)",
+            vm.name
+        );
+        set_status(state, Level::Error, why);
+        return Vec::new();
+    };
+    let members = members(state, target.pool, &set);
+    let have = members.len() as u32;
+    match wanted.cmp(&have) {
+        std::cmp::Ordering::Equal => {
+            set_status(
+                state,
+                Level::Info,
+                format!("set {set} has {have} VMs already"),
+            );
+        }
+        std::cmp::Ordering::Less => ask_down(state, &set, wanted, members),
+        std::cmp::Ordering::Greater => {
+            let next = members.iter().map(|m| m.index + 1).max().unwrap_or(0);
+            ask_up(state, target.pool, &vm, (&set, next), wanted - have);
+        }
+    }
+    Vec::new()
+}
+
+/// The set's VMs in the pool, by index (a name that is not `<set>-<n>` counts after them).
+fn members(state: &State, pool: usize, set: &str) -> Vec<Member> {
+    let mut found: Vec<Member> = state.pools[pool]
+        .hosts
+        .iter()
+        .enumerate()
+        .flat_map(|(host, h)| h.vms.iter().map(move |vm| (host, vm)))
+        .filter(|(_, vm)| vm.stamp.set.as_deref() == Some(set))
+        .map(|(host, vm)| Member {
+            index: vm
+                .name
+                .strip_prefix(set)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(u32::MAX),
+            target: Target {
+                pool,
+                host,
+                uuid: vm.uuid.clone(),
+                name: vm.name.clone(),
+            },
+            running: vm.state.is_active(),
+        })
+        .collect();
+    found.sort_by_key(|m| m.index);
+    found
+}
+
+fn ask_down(state: &mut State, set: &str, wanted: u32, members: Vec<Member>) {
+    let doomed: Vec<Member> = members.into_iter().skip(wanted as usize).rev().collect();
+    let named: Vec<String> = doomed
+        .iter()
+        .map(|m| {
+            let host = &state.pools[m.target.pool].hosts[m.target.host].name;
+            let how = if m.running { "running, " } else { "" };
+            format!("{} ({how}on {host})", m.target.name)
+        })
+        .collect();
+    state.confirm = Some(Confirm {
+        question: format!(
+            "Scale set {set} down to {wanted}: delete {} with their disks?",
+            named.join(", ")
+        ),
+        pending: Pending::ScaleDown(doomed.into_iter().map(|m| m.target).collect()),
+        typed: None,
+    });
+}
+
+fn ask_up(state: &mut State, pool: usize, like: &crate::model::Vm, set: (&str, u32), more: u32) {
+    let (set, first_index) = set;
+    let (Some(vm_type), Some(image)) = (like.stamp.vm_type.clone(), like.stamp.image.clone())
+    else {
+        let why = format!(
+            "{} has no type or image stamp to compose more like it",
+            like.name
+        );
+        set_status(state, Level::Error, why);
+        return;
+    };
+    let args = ComposeArgs {
+        name: set.to_string(),
+        vm_type,
+        image,
+        count: Some(more),
+        group: like.stamp.group.clone(),
+        first_index,
+        ..ComposeArgs::default()
+    };
+    let planned = plan(
+        &args,
+        pool_view(state, pool),
+        &state.vm_types,
+        &template_for(set, true),
+    );
+    let planned = match planned {
+        Ok(planned) => planned,
+        Err(e) => return set_status(state, Level::Error, e),
+    };
+    if let Some(refused) = planned.refused().next() {
+        let why = refused.decision.why_none.clone().unwrap_or_default();
+        return set_status(
+            state,
+            Level::Error,
+            format!("{} can't be placed: {why}", refused.name),
+        );
+    }
+    let hosts = &state.pools[pool].hosts;
+    let vms: Vec<(usize, ComposeSpec)> = planned
+        .vms
+        .iter()
+        .filter_map(|vm| {
+            let chosen = vm.decision.chosen.as_ref()?;
+            Some((
+                hosts.iter().position(|h| &h.name == chosen)?,
+                vm.spec.clone()?,
+            ))
+        })
+        .collect();
+    let placed: Vec<String> = vms
+        .iter()
+        .map(|(host, spec)| format!("{} → {}", spec.name, hosts[*host].name))
+        .collect();
+    state.confirm = Some(Confirm {
+        question: format!("Scale set {set} up: compose {}?", placed.join(", ")),
+        pending: Pending::Compose { pool, vms },
+        typed: None,
+    });
+}
+
+/// Confirmed: each doomed VM forced off if running and deleted with its disks.
+pub fn start_down(state: &mut State, targets: Vec<Target>) -> Vec<Effect> {
+    targets
+        .into_iter()
+        .map(|target| {
+            let host_name = state.pools[target.pool].hosts[target.host].name.clone();
+            let (pool, host, uuid) = (target.pool, target.host, target.uuid.clone());
+            let kind = OpKind::Delete { with_storage: true };
+            let op = state.ops.add(kind, target, host_name);
+            Effect::Host {
+                pool,
+                host,
+                command: HostCommand::Delete {
+                    uuid,
+                    op,
+                    with_storage: true,
+                    stop_first: true,
+                },
+            }
+        })
+        .collect()
+}
