@@ -2,6 +2,8 @@
 //! the end-to-end tests run against the real lab).
 #![allow(dead_code)]
 
+pub mod compose_lab;
+
 use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -127,6 +127,15 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         }
         KeyCode::Esc => close(state),
         KeyCode::Char('c') if ctrl => close(state),
+        // The preview may be longer than its box (a large set, a narrow terminal).
+        KeyCode::PageDown => {
+            let screen = state.screen_mut();
+            screen.scroll = screen.scroll.saturating_add(5);
+        }
+        KeyCode::PageUp => {
+            let screen = state.screen_mut();
+            screen.scroll = screen.scroll.saturating_sub(5);
+        }
         KeyCode::Tab => form.field = form.field.step(false),
         KeyCode::BackTab => form.field = form.field.step(true),
         KeyCode::Char('s') if ctrl => return submit(state),

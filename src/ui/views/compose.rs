@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use crate::app::State;
 use crate::app::compose_form::{ComposeForm, Field, preview};
 use crate::cloudinit::validate_user_data;
-use crate::compose::Plan;
+use crate::compose::{Plan, user_data_for};
 use crate::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
@@ -22,7 +22,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     } else {
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area)
     };
-    let fields_height = Field::ALL.len() as u16 + 1;
+    let fields_height = Field::ALL.len() as u16 - 1;
     let [fields, text, check] = Layout::vertical([
         Constraint::Length(fields_height + 2),
         Constraint::Min(3),
@@ -42,7 +42,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         fields,
     );
     render_user_data(frame, text, form, theme);
-    let verdict = match validate_user_data(&form.user_data_text()) {
+    // Checked as the first VM will get it: `{{name}}` is not YAML until it is replaced.
+    let first = if form.is_set() {
+        format!("{}-0", form.name)
+    } else {
+        form.name.clone()
+    };
+    let text = user_data_for(&form.user_data_text(), &first);
+    let verdict = match validate_user_data(&text) {
         Ok(()) => Span::styled(" user-data: valid YAML", theme.style("dim")),
         Err(e) => Span::styled(format!(" {e}"), theme.style("status_error")),
     };
@@ -58,13 +65,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(
         Paragraph::new(lines)
             .block(preview_block)
-            .wrap(Wrap { trim: false }),
+            .wrap(Wrap { trim: false })
+            .scroll((state.screen().scroll, 0)),
         right,
     );
 }
 
 fn field_lines<'a>(form: &ComposeForm, theme: &Theme) -> Vec<Line<'a>> {
-    let mut lines: Vec<Line> = Field::ALL
+    Field::ALL
         .iter()
         .filter(|f| **f != Field::UserData)
         .map(|field| {
@@ -103,12 +111,7 @@ fn field_lines<'a>(form: &ComposeForm, theme: &Theme) -> Vec<Line<'a>> {
             }
             Line::from(spans)
         })
-        .collect();
-    lines.push(Line::from(Span::styled(
-        "  Tab next field · Ctrl-S compose · Esc close",
-        theme.style("dim"),
-    )));
-    lines
+        .collect()
 }
 
 fn render_user_data(frame: &mut Frame, area: Rect, form: &ComposeForm, theme: &Theme) {

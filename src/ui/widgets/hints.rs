@@ -24,6 +24,30 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         );
         return;
     }
+    // The compose form takes every key itself: say its own.
+    if matches!(state.screen().view, crate::app::state::View::Compose { .. })
+        && context == Context::Table
+    {
+        let keys = [
+            ("Tab", "next field"),
+            ("S-Tab", "previous"),
+            ("←/→", "choose"),
+            ("C-s", "compose"),
+            ("PgDn/PgUp", "scroll the preview"),
+            ("Esc", "close"),
+        ];
+        let spans: Vec<Span> = keys
+            .iter()
+            .flat_map(|(key, what)| {
+                [
+                    Span::styled(format!(" {key} "), theme.style("hint_key")),
+                    Span::styled(format!(" {what} "), theme.style("hint_desc")),
+                ]
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(ratatui::text::Line::from(spans)), area);
+        return;
+    }
     let global = state.keymap.bindings(Context::Global);
     let mut bindings: Vec<_> = Vec::new();
     if context != Context::Input {
