@@ -13,6 +13,38 @@ use pty::{Tui, lab_config, lab_ctl, virsh};
 /// Composed VMs change every host's room: tests that place must not interleave.
 static PLACING: Mutex<()> = Mutex::new(());
 
+/// Every VM these tests compose: each placing test starts without any of them (a test that
+/// failed earlier may have left some) and removes them again when it ends, failed or not.
+const MADE_HERE: [&str; 12] = [
+    "cmp-seeded",
+    "hs-0",
+    "hs-1",
+    "hs-2",
+    "hs-x",
+    "ss-0",
+    "ss-1",
+    "ss-2",
+    "ss-x",
+    "filler",
+    "ui-set-0",
+    "ui-set-1",
+];
+
+/// Holds the placing lock with a clean lab, and cleans up on the way out.
+struct Placing(#[allow(dead_code)] std::sync::MutexGuard<'static, ()>);
+
+fn placing() -> Placing {
+    let guard = PLACING.lock().unwrap_or_else(|e| e.into_inner());
+    remove(&MADE_HERE);
+    Placing(guard)
+}
+
+impl Drop for Placing {
+    fn drop(&mut self) {
+        remove(&MADE_HERE);
+    }
+}
+
 fn vmdeck(lab: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vmdeck"))
         .arg("--config")
@@ -72,8 +104,7 @@ fn composed_on(out: &str, name: &str) -> Option<String> {
 #[test]
 fn a_composed_vm_boots_with_the_hostname_from_its_cloud_init_seed() {
     let Some(lab) = lab_config() else { return };
-    let _placing = PLACING.lock().unwrap_or_else(|e| e.into_inner());
-    remove(&["cmp-seeded"]);
+    let _placing = placing();
     let dir = tempfile::tempdir().unwrap();
     let user_data = dir.path().join("user-data");
     // A hostname unlike the VM's name: what the guest shows can only come from the seed.
@@ -136,17 +167,12 @@ fn a_composed_vm_boots_with_the_hostname_from_its_cloud_init_seed() {
     tui.send("\x1d");
     tui.send("q");
     drop(tui);
-    remove(&["cmp-seeded"]);
 }
 
 #[test]
 fn sets_spread_under_hard_anti_affinity_and_soft_falls_back_to_the_emptiest_host() {
     let Some(lab) = lab_config() else { return };
-    let _placing = PLACING.lock().unwrap_or_else(|e| e.into_inner());
-    let all = [
-        "hs-0", "hs-1", "hs-2", "hs-x", "ss-0", "ss-1", "ss-2", "ss-x", "filler",
-    ];
-    remove(&all);
+    let _placing = placing();
     let compose = |name: &str, count: Option<&str>, group: &str, host: Option<&str>| {
         let mut args = vec!["compose", "--pool", "lab", name, "--type", "small"];
         args.extend(["--image", "lab-busybox", "--yes"]);
@@ -208,7 +234,6 @@ fn sets_spread_under_hard_anti_affinity_and_soft_falls_back_to_the_emptiest_host
         "{said}"
     );
     assert_eq!(composed_on(&said, "ss-x"), Some(emptiest), "{said}");
-    remove(&all);
 }
 
 /// The lab host with the most memory left free after one more small VM, ties to the first
@@ -290,4 +315,50 @@ fn images_lists_the_lab_image_on_every_host_and_incus_aliases() {
         rows.iter()
             .any(|r| r["pool"] == "lab-incus" && r["name"] == "busybox")
     );
+}
+
+#[test]
+fn the_compose_form_composes_a_set_and_scale_removes_its_last_member() {
+    let Some(lab) = lab_config() else { return };
+    let _placing = placing();
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 160, 48);
+    tui.wait_text("hosts 6/6 up");
+    tui.send(":vms lab\r");
+    tui.send(":compose ui-set --type small --image lab-busybox --count 2 --group spread-hard\r");
+    let screen = tui.wait_for("the preview", Duration::from_secs(20), |s| {
+        s.contains("placement preview") && s.contains("ui-set-1 → lab")
+    });
+    assert!(
+        screen.contains("hard anti-affinity: holds ui-set-0"),
+        "{screen}"
+    );
+    tui.send("\x13");
+    let question = tui.wait_text("Compose 2 VMs: ui-set-0 → ");
+    assert!(question.contains("[y/N]"), "{question}");
+    tui.send("y");
+    tui.send("/ui-set\r");
+    tui.wait_for("both running", Duration::from_secs(90), |s| {
+        s.lines()
+            .filter(|l| l.contains("ui-set-") && l.contains("running"))
+            .count()
+            == 2
+    });
+    let (first, second) = (host_of("ui-set-0"), host_of("ui-set-1"));
+    assert!(first.is_some() && second.is_some() && first != second);
+
+    tui.send(":scale 1\r");
+    tui.wait_text("Scale set ui-set down to 1: delete ui-set-1");
+    tui.send("y");
+    tui.wait_for("ui-set-1 gone", Duration::from_secs(60), |s| {
+        !s.contains("│ui-set-1 ") && s.contains("│ui-set-0 ")
+    });
+    assert_eq!(host_of("ui-set-1"), None);
+    tui.send("O");
+    tui.wait_for("operations done", Duration::from_secs(30), |s| {
+        s.lines()
+            .any(|l| l.contains("compose") && l.contains("ui-set-0") && l.contains("done"))
+            && s.lines()
+                .any(|l| l.contains("delete") && l.contains("ui-set-1") && l.contains("done"))
+    });
+    drop(tui);
 }
