@@ -362,3 +362,50 @@ fn the_compose_form_composes_a_set_and_scale_removes_its_last_member() {
     });
     drop(tui);
 }
+
+#[test]
+fn an_incus_cluster_instance_is_created_on_the_member_placement_chose() {
+    let Some(lab) = lab_config() else { return };
+    let dir = lab_ctl(&["config"]).replace("vmdeck.toml", "incus-cluster/node1");
+    let cluster = |args: &[&str]| {
+        let out = Command::new("incus")
+            .env("INCUS_DIR", &dir)
+            .args(args)
+            .output()
+            .expect("incus");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    cluster(&["delete", "--force", "cmp-k1"]);
+    let out = vmdeck(
+        &lab,
+        &[
+            "compose",
+            "--pool",
+            "lab-cluster",
+            "cmp-k1",
+            "--type",
+            "small",
+            "--image",
+            "busybox",
+            "--host",
+            "node2",
+            "--yes",
+        ],
+    );
+    let said = text(&out);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("node1          rejected") && said.contains("not the host asked for (node2)"),
+        "{said}"
+    );
+    assert_eq!(
+        composed_on(&said, "cmp-k1").as_deref(),
+        Some("node2"),
+        "{said}"
+    );
+    assert_eq!(
+        cluster(&["list", "^cmp-k1$", "-c", "sL", "-f", "csv"]),
+        "RUNNING,node2"
+    );
+    cluster(&["delete", "--force", "cmp-k1"]);
+}
