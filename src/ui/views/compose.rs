@@ -20,7 +20,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let [left, right] = if area.width >= 110 {
         Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area)
     } else {
-        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area)
+        Layout::vertical([Constraint::Percentage(68), Constraint::Percentage(32)]).areas(area)
     };
     let fields_height = Field::ALL.len() as u16 - 1;
     let [fields, text, check] = Layout::vertical([
