@@ -12,7 +12,7 @@ use crate::app::ops::{OpKind, Target};
 use crate::app::state::{Confirm, Level, Pending, State, View};
 use crate::app::table::RowId;
 use crate::backend::HostCommand;
-use crate::compose::ComposeArgs;
+use crate::compose::{ComposeArgs, Plan};
 use crate::model::Driver;
 use crate::model::compose::ComposeSpec;
 
@@ -232,20 +232,7 @@ fn submit(state: &mut State) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    let hosts = &state.pools[pool].hosts;
-    let vms: Vec<(usize, ComposeSpec)> = plan
-        .vms
-        .iter()
-        .filter_map(|vm| {
-            let chosen = vm.decision.chosen.as_ref()?;
-            let host = hosts.iter().position(|h| &h.name == chosen)?;
-            Some((host, vm.spec.clone()?))
-        })
-        .collect();
-    let placed: Vec<String> = vms
-        .iter()
-        .map(|(host, spec)| format!("{} → {}", spec.name, hosts[*host].name))
-        .collect();
+    let (vms, placed) = placed(state, pool, &plan);
     let what = match vms.len() {
         1 => "Compose".to_string(),
         n => format!("Compose {n} VMs:"),
@@ -256,6 +243,29 @@ fn submit(state: &mut State) -> Vec<Effect> {
         typed: None,
     });
     Vec::new()
+}
+
+/// Each placed VM's spec with its host's index, and `name → host` for the question.
+pub(super) fn placed(
+    state: &State,
+    pool: usize,
+    plan: &Plan,
+) -> (Vec<(usize, ComposeSpec)>, Vec<String>) {
+    let hosts = &state.pools[pool].hosts;
+    let vms: Vec<(usize, ComposeSpec)> = plan
+        .vms
+        .iter()
+        .filter_map(|vm| {
+            let chosen = vm.decision.chosen.as_ref()?;
+            let host = hosts.iter().position(|h| &h.name == chosen)?;
+            Some((host, vm.spec.clone()?))
+        })
+        .collect();
+    let names = vms
+        .iter()
+        .map(|(host, spec)| format!("{} → {}", spec.name, hosts[*host].name))
+        .collect();
+    (vms, names)
 }
 
 /// Confirmed: one operation per VM, sent to the host placement chose.

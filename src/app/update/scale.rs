@@ -10,7 +10,6 @@ use crate::app::ops::{OpKind, Target};
 use crate::app::state::{Confirm, Level, Pending, State};
 use crate::backend::HostCommand;
 use crate::compose::{ComposeArgs, plan, template_for};
-use crate::model::compose::ComposeSpec;
 
 /// A member of a set: its index, host and target.
 struct Member {
@@ -143,22 +142,7 @@ fn ask_up(state: &mut State, pool: usize, like: &crate::model::Vm, set: (&str, u
             format!("{} can't be placed: {why}", refused.name),
         );
     }
-    let hosts = &state.pools[pool].hosts;
-    let vms: Vec<(usize, ComposeSpec)> = planned
-        .vms
-        .iter()
-        .filter_map(|vm| {
-            let chosen = vm.decision.chosen.as_ref()?;
-            Some((
-                hosts.iter().position(|h| &h.name == chosen)?,
-                vm.spec.clone()?,
-            ))
-        })
-        .collect();
-    let placed: Vec<String> = vms
-        .iter()
-        .map(|(host, spec)| format!("{} → {}", spec.name, hosts[*host].name))
-        .collect();
+    let (vms, placed) = super::compose::placed(state, pool, &planned);
     state.confirm = Some(Confirm {
         question: format!("Scale set {set} up: compose {}?", placed.join(", ")),
         pending: Pending::Compose { pool, vms },
