@@ -15,7 +15,7 @@ static PLACING: Mutex<()> = Mutex::new(());
 
 /// Every VM these tests compose: each placing test starts without any of them (a test that
 /// failed earlier may have left some) and removes them again when it ends, failed or not.
-const MADE_HERE: [&str; 12] = [
+const MADE_HERE: [&str; 13] = [
     "cmp-seeded",
     "hs-0",
     "hs-1",
@@ -28,6 +28,7 @@ const MADE_HERE: [&str; 12] = [
     "filler",
     "ui-set-0",
     "ui-set-1",
+    "cmp-fail",
 ];
 
 /// Holds the placing lock with a clean lab, and cleans up on the way out.
@@ -408,4 +409,50 @@ fn an_incus_cluster_instance_is_created_on_the_member_placement_chose() {
         "RUNNING,node2"
     );
     cluster(&["delete", "--force", "cmp-k1"]);
+}
+
+#[test]
+fn a_compose_that_fails_part_way_leaves_nothing_behind() {
+    let Some(lab) = lab_config() else { return };
+    let _placing = placing();
+    // A network no lab host has: the domain defines, then cannot start.
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(&lab).unwrap();
+    let broken = original.replacen(
+        "image_pool = \"images\"",
+        "image_pool = \"images\"\nnetwork = \"no-such-network\"",
+        1,
+    );
+    assert_ne!(
+        broken, original,
+        "the lab config has no image_pool line to extend"
+    );
+    let config = dir.path().join("vmdeck.toml");
+    std::fs::write(&config, broken).unwrap();
+    let out = vmdeck(
+        &config,
+        &[
+            "compose",
+            "--pool",
+            "lab",
+            "cmp-fail",
+            "--type",
+            "small",
+            "--image",
+            "lab-busybox",
+            "--host",
+            "lab1",
+            "--yes",
+        ],
+    );
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("could not start"), "{said}");
+    assert!(
+        said.contains("removed what was made: the domain, cmp-fail-cidata.img, cmp-fail.qcow2"),
+        "{said}"
+    );
+    assert_eq!(host_of("cmp-fail"), None);
+    let volumes = virsh(&lab_ctl(&["uri", "1"]), &["vol-list", "default"]);
+    assert!(!volumes.contains("cmp-fail"), "{volumes}");
 }
