@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::compose_lab::{CONFIG, lab};
+use common::compose_lab::{CONFIG, lab, lab_with};
 use common::{key, typed};
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
@@ -42,4 +42,40 @@ fn compose_form_and_preview_at_160x48() {
 #[test]
 fn compose_form_and_preview_at_80x24() {
     insta::assert_snapshot!(draw(&form(80, 24), 80, 24));
+}
+
+/// A read-only pool whose hosts have not listed their images yet; the user-data focused.
+#[test]
+fn read_only_form_while_images_load_at_80x24() {
+    let config = CONFIG.replace("name = \"lab\"\n", "name = \"lab\"\nread_only = true\n");
+    let mut s = lab_with(&config, false);
+    update(
+        &mut s,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    key(&mut s, KeyCode::Char('n'));
+    typed(&mut s, "web");
+    for _ in 0..6 {
+        key(&mut s, KeyCode::Tab);
+    }
+    insta::assert_snapshot!(draw(&s, 80, 24));
+}
+
+#[test]
+fn images_view_lists_each_hosts_volumes() {
+    let mut s = lab(CONFIG);
+    update(
+        &mut s,
+        Msg::Resize {
+            width: 100,
+            height: 10,
+        },
+    );
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "images");
+    key(&mut s, KeyCode::Enter);
+    insta::assert_snapshot!(draw(&s, 100, 10));
 }

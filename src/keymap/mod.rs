@@ -100,7 +100,8 @@ pub enum Action {
     HostInfo,
     /// The pool dashboard of the pool in view or selected.
     Dashboard,
-    /// The compose form of the pool in view or selected.
+    /// The compose form of the pool in view or selected (read-only pools: a preview only,
+    /// so it is not an action that `mutates`).
     ComposeVm,
 }
 
@@ -110,7 +111,7 @@ impl Action {
         self.power().is_some()
             || matches!(
                 self,
-                Action::MigrateVm | Action::AbortJob | Action::DeleteVm | Action::ComposeVm
+                Action::MigrateVm | Action::AbortJob | Action::DeleteVm
             )
     }
 

@@ -38,6 +38,11 @@ pub fn image(host: &str) -> Image {
 
 /// Three hosts up, each with image `deb`; h1 holds `old`; the VM list of the pool on screen.
 pub fn lab(config: &str) -> State {
+    lab_with(config, true)
+}
+
+/// Like `lab`, with `images` false: the hosts have not listed their images yet.
+pub fn lab_with(config: &str, images: bool) -> State {
     let config = parse_config(config, "c.toml").unwrap();
     let mut s = State::new(&config, Keymap::builtin(), themes());
     update(
@@ -58,7 +63,9 @@ pub fn lab(config: &str) -> State {
             vms,
         };
         host(&mut s, 0, index, HostEvent::Connected(inventory));
-        host(&mut s, 0, index, HostEvent::Images(Ok(vec![image(name)])));
+        if images {
+            host(&mut s, 0, index, HostEvent::Images(Ok(vec![image(name)])));
+        }
     }
     key(&mut s, KeyCode::Char(':'));
     typed(&mut s, "vms lab");

@@ -2,18 +2,15 @@
 //! the compose form with its live placement preview, the confirmation, and one operation per
 //! VM; `:images [POOL]` lists what VMs can be composed from.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 use super::nav::{back, push, selected_row};
 use super::set_status;
-use crate::app::compose_form::{ComposeForm, Field, cycle, known_images, offered_types, preview};
+use crate::app::compose_form::{ComposeForm, image_hosts, preview};
 use crate::app::msg::Effect;
 use crate::app::ops::{OpKind, Target};
 use crate::app::state::{Confirm, Level, Pending, State, View};
 use crate::app::table::RowId;
 use crate::backend::HostCommand;
 use crate::compose::{ComposeArgs, Plan};
-use crate::model::Driver;
 use crate::model::compose::ComposeSpec;
 
 /// The pool a command means: the one in view, else the selected row's.
@@ -75,14 +72,9 @@ fn open(state: &mut State, args: &ComposeArgs, user_data: Option<String>) -> Vec
 
 /// Asks the pool's hosts for their images (an Incus server answers for all its members).
 pub fn load_images(state: &State, pool: usize) -> Vec<Effect> {
-    let pool_state = &state.pools[pool];
-    let image_pool = pool_state.compose.image_pool.clone();
-    let hosts = match pool_state.driver {
-        Driver::Incus => 0..pool_state.hosts.len().min(1),
-        Driver::Libvirt => 0..pool_state.hosts.len(),
-    };
-    hosts
-        .filter(|h| pool_state.hosts[*h].is_up())
+    let image_pool = state.pools[pool].compose.image_pool.clone();
+    image_hosts(state, pool)
+        .into_iter()
         .map(|host| Effect::Host {
             pool,
             host,
@@ -111,109 +103,19 @@ pub fn close(state: &mut State) {
     back(state);
 }
 
-pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Some(form) = state.compose.as_mut() else {
-        back(state);
-        return Vec::new();
-    };
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Esc if form.edited => {
-            state.confirm = Some(Confirm {
-                question: "Close the compose form and lose the user-data written in it?".into(),
-                pending: Pending::DiscardCompose,
-                typed: None,
-            });
-        }
-        KeyCode::Esc => close(state),
-        KeyCode::Char('c') if ctrl => close(state),
-        // The preview may be longer than its box (a large set, a narrow terminal).
-        KeyCode::PageDown => {
-            let screen = state.screen_mut();
-            screen.scroll = screen.scroll.saturating_add(5);
-        }
-        KeyCode::PageUp => {
-            let screen = state.screen_mut();
-            screen.scroll = screen.scroll.saturating_sub(5);
-        }
-        KeyCode::Tab => form.field = form.field.step(false),
-        KeyCode::BackTab => form.field = form.field.step(true),
-        KeyCode::Char('s') if ctrl => return submit(state),
-        KeyCode::Enter if form.field != Field::UserData => return submit(state),
-        _ => edit(state, key),
-    }
-    Vec::new()
-}
-
-/// A key on the field that has focus.
-fn edit(state: &mut State, key: KeyEvent) {
-    let types = state
-        .compose
-        .as_ref()
-        .map(|f| offered_types(state, f.pool))
-        .unwrap_or_default();
-    let images = state
-        .compose
-        .as_ref()
-        .map(|f| known_images(state, f.pool))
-        .unwrap_or_default();
-    let (groups, hosts) = match &state.compose {
-        Some(form) => {
-            let pool = &state.pools[form.pool];
-            let groups = pool.compose.placement_groups.iter().map(|g| g.name.clone());
-            let hosts = pool.hosts.iter().map(|h| h.name.clone());
-            (groups.collect::<Vec<_>>(), hosts.collect::<Vec<_>>())
-        }
-        None => return,
-    };
-    let Some(form) = state.compose.as_mut() else {
-        return;
-    };
-    let back = key.code == KeyCode::Left;
-    let turn = matches!(key.code, KeyCode::Left | KeyCode::Right);
-    match (form.field, key.code) {
-        (Field::Name, code) => {
-            edit_text(&mut form.name, code, |_| true);
-            form.refresh_template();
-        }
-        (Field::Count, code) => {
-            edit_text(&mut form.count, code, |c| c.is_ascii_digit());
-            form.refresh_template();
-        }
-        (Field::Type, _) if turn => {
-            form.vm_type = cycle(&types, Some(&form.vm_type), back, false).unwrap_or_default();
-        }
-        (Field::Image, _) if turn => {
-            form.image = cycle(&images, Some(&form.image), back, false).unwrap_or_default();
-        }
-        (Field::Image, code) => edit_text(&mut form.image, code, |_| true),
-        (Field::Group, _) if turn => form.group = cycle(&groups, form.group.as_deref(), back, true),
-        (Field::Host, _) if turn => form.host = cycle(&hosts, form.host.as_deref(), back, true),
-        (Field::UserData, _) if form.user_data.input(key) => {
-            form.edited = form.user_data_text() != form.template();
-        }
-        _ => {}
-    }
-}
-
-fn edit_text(text: &mut String, code: KeyCode, allowed: impl Fn(char) -> bool) {
-    match code {
-        KeyCode::Char(c) if allowed(c) => text.push(c),
-        KeyCode::Backspace => {
-            text.pop();
-        }
-        _ => {}
-    }
-}
-
-/// Ctrl-S (or Enter outside the text area): ask to compose when every VM has a host.
-fn submit(state: &mut State) -> Vec<Effect> {
+/// Ctrl-S or Enter on the Compose button: ask to compose when every VM has a host.
+pub(super) fn submit(state: &mut State) -> Vec<Effect> {
     let Some(form) = &state.compose else {
         return Vec::new();
     };
     let pool = form.pool;
-    if state.read_only || state.pools[pool].read_only {
-        set_status(state, Level::Error, "refused: this pool is read-only");
+    // The pool's flag includes global read-only mode; the backends refuse again.
+    if state.pools[pool].read_only {
+        let why = format!(
+            "refused: pool {} is read-only (the form only previews)",
+            state.pools[pool].name
+        );
+        set_status(state, Level::Error, why);
         return Vec::new();
     }
     let plan = match preview(state, form) {
@@ -234,11 +136,11 @@ fn submit(state: &mut State) -> Vec<Effect> {
     }
     let (vms, placed) = placed(state, pool, &plan);
     let what = match vms.len() {
-        1 => "Compose".to_string(),
-        n => format!("Compose {n} VMs:"),
+        1 => "1 VM".to_string(),
+        n => format!("{n} VMs"),
     };
     state.confirm = Some(Confirm {
-        question: format!("{what} {}?", placed.join(", ")),
+        question: format!("Compose {what} ({})?", placed.join(", ")),
         pending: Pending::Compose { pool, vms },
         typed: None,
     });

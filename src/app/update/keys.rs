@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
 
-use super::{actions, compose, console, input, migrate, nav, scale, snapshots};
+use super::{actions, compose, compose_keys, console, input, migrate, nav, scale, snapshots};
 use crate::app::msg::Effect;
 use crate::app::state::{Level, Pending, State, View};
 use crate::keymap::{Action, Chord, Context};
@@ -40,7 +40,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
     // The form takes every key (typing a name or YAML must not run commands).
     if ctx == Context::Table && matches!(state.screen().view, View::Compose { .. }) {
-        return compose::on_key(state, key);
+        return compose_keys::on_key(state, key);
     }
     let chord = Chord::from_event(&key);
     match state.keymap.action(ctx, &chord) {

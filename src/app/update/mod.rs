@@ -6,6 +6,7 @@ mod clone;
 mod cluster;
 mod command;
 mod compose;
+mod compose_keys;
 mod console;
 mod copy;
 mod escape;
@@ -34,6 +35,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => keys::on_key(state, key),
         Msg::Paste(text) if state.input.is_none() && state.consoles.has_focus() => {
             console::on_paste(state, &text)
+        }
+        Msg::Paste(text)
+            if state.input.is_none()
+                && state.confirm.is_none()
+                && matches!(state.screen().view, super::state::View::Compose { .. }) =>
+        {
+            compose_keys::on_paste(state, &text);
+            Vec::new()
         }
         Msg::Paste(text) => input::on_paste(state, &text),
         Msg::Resize { width, height } => {

@@ -1,64 +1,64 @@
-//! The compose form (fields and the cloud-init text area) beside its placement preview:
-//! every VM with every host's verdict, score and reasons, the chosen host marked.
+//! The compose form (fields, the cloud-init text area, the Compose button) beside its
+//! placement preview (see `compose_preview`); below it on narrow terminals.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use super::compose_preview::plan_lines;
 use crate::app::State;
-use crate::app::compose_form::{ComposeForm, Field, preview};
+use crate::app::compose_form::{ComposeForm, Field, ImagesKnown, images_known, placement};
 use crate::cloudinit::validate_user_data;
-use crate::compose::{Plan, user_data_for};
+use crate::compose::user_data_for;
+use crate::placement::{Enforcement, Policy};
 use crate::theme::Theme;
+
+/// Below this width the preview goes under the form and the fields take two columns.
+const SIDE_BY_SIDE: u16 = 110;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let Some(form) = &state.compose else {
         return;
     };
     let theme = state.theme();
-    let [left, right] = if area.width >= 110 {
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area)
+    let wide = area.width >= SIDE_BY_SIDE;
+    let (fields, text, bottom, right) = if wide {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                .areas(area);
+        let [fields, text, bottom] = Layout::vertical([
+            Constraint::Length(Field::LINES.len() as u16 + 2),
+            Constraint::Min(3),
+            Constraint::Length(1),
+        ])
+        .areas(left);
+        (fields, text, bottom, right)
     } else {
-        Layout::vertical([Constraint::Percentage(68), Constraint::Percentage(32)]).areas(area)
+        // The text area grows while it has focus; otherwise the preview has the room.
+        let text_rows = if form.field == Field::UserData {
+            area.height.saturating_sub(6 + 7).max(5)
+        } else {
+            5
+        };
+        let [fields, text, bottom, below] = Layout::vertical([
+            Constraint::Length(5),
+            Constraint::Length(text_rows),
+            Constraint::Length(1),
+            Constraint::Min(3),
+        ])
+        .areas(area);
+        (fields, text, bottom, below)
     };
-    let fields_height = Field::ALL.len() as u16 - 1;
-    let [fields, text, check] = Layout::vertical([
-        Constraint::Length(fields_height + 2),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(left);
-    let pool = &state.pools[form.pool];
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.style("border_focus"))
-        .title(Span::styled(
-            format!(" compose in {} ", pool.name),
-            theme.style("title"),
-        ));
-    frame.render_widget(
-        Paragraph::new(field_lines(form, theme)).block(block),
-        fields,
-    );
+    render_fields(frame, fields, state, form, wide);
     render_user_data(frame, text, form, theme);
-    // Checked as the first VM will get it: `{{name}}` is not YAML until it is replaced.
-    let first = if form.is_set() {
-        format!("{}-0", form.name)
-    } else {
-        form.name.clone()
-    };
-    let text = user_data_for(&form.user_data_text(), &first);
-    let verdict = match validate_user_data(&text) {
-        Ok(()) => Span::styled(" user-data: valid YAML", theme.style("dim")),
-        Err(e) => Span::styled(format!(" {e}"), theme.style("status_error")),
-    };
-    frame.render_widget(Paragraph::new(Line::from(verdict)), check);
+    render_bottom(frame, bottom, state, form);
     let preview_block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("border"))
         .title(Span::styled(" placement preview ", theme.style("title")));
-    let lines = match preview(state, form) {
+    let lines = match placement(state, form) {
         Ok(plan) => plan_lines(&plan, theme),
         Err(e) => vec![Line::from(Span::styled(e, theme.style("status_error")))],
     };
@@ -71,47 +71,169 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     );
 }
 
-fn field_lines<'a>(form: &ComposeForm, theme: &Theme) -> Vec<Line<'a>> {
-    Field::ALL
-        .iter()
-        .filter(|f| **f != Field::UserData)
-        .map(|field| {
-            let focused = *field == form.field;
-            let (value, choice) = match field {
-                Field::Name => (form.name.clone(), false),
-                Field::Count => (
-                    if form.is_set() {
-                        format!("{} (a set: {}-0 …)", form.count, form.name)
-                    } else {
-                        String::new()
-                    },
-                    false,
-                ),
-                Field::Type => (form.vm_type.clone(), true),
-                Field::Image => (form.image.clone(), true),
-                Field::Group => (form.group.clone().unwrap_or("none".into()), true),
-                Field::Host => (form.host.clone().unwrap_or("automatic".into()), true),
-                Field::UserData => (String::new(), false),
+fn render_fields(frame: &mut Frame, area: Rect, state: &State, form: &ComposeForm, wide: bool) {
+    let theme = state.theme();
+    let pool = &state.pools[form.pool];
+    let mut title = vec![Span::styled(
+        format!(" compose in {} ", pool.name),
+        theme.style("title"),
+    )];
+    if pool.read_only {
+        title.push(Span::styled(
+            " read-only: preview only ",
+            theme.style("status_warn"),
+        ));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("border_focus"))
+        .title(Line::from(title));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let line = |field: Field| field_line(state, form, field, wide);
+    if wide {
+        let lines: Vec<Line> = Field::LINES.iter().map(|f| line(*f)).collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    }
+    // Two columns, read across: name count / type image / group host (the Tab order).
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
+    let column = |start: usize| -> Vec<Line> {
+        Field::LINES
+            .iter()
+            .skip(start)
+            .step_by(2)
+            .map(|f| line(*f))
+            .collect()
+    };
+    frame.render_widget(Paragraph::new(column(0)), left);
+    frame.render_widget(Paragraph::new(column(1)), right);
+}
+
+/// `▶ label   value` with a cursor on the focused text, `←/→` on a focused choice, and in
+/// dim what the value means (a type's size, a group's policy: only where there is room).
+fn field_line<'a>(state: &State, form: &ComposeForm, field: Field, wide: bool) -> Line<'a> {
+    let theme = state.theme();
+    let pool = &state.pools[form.pool];
+    let focused = field == form.field;
+    let dim = theme.style("dim");
+    let style = if focused {
+        theme.style("selected")
+    } else {
+        theme.style("text")
+    };
+    let (value, typed, choice, note): (String, bool, bool, Span) = match field {
+        Field::Name => (form.name.clone(), true, false, Span::raw("")),
+        Field::Count if form.is_set() => (
+            form.count.clone(),
+            true,
+            false,
+            Span::styled(format!(" (a set: {}-0 …)", form.name), dim),
+        ),
+        Field::Count => (String::new(), true, false, Span::styled("one VM", dim)),
+        Field::Type => {
+            let note = match wide {
+                true => type_note(state, form, dim),
+                false => Span::raw(""),
             };
-            let marker = if focused { "▶ " } else { "  " };
-            let style = if focused {
-                theme.style("selected")
-            } else {
-                theme.style("text")
-            };
-            let mut spans = vec![
-                Span::styled(
-                    format!("{marker}{:<10}", field.label()),
-                    theme.style("header"),
+            (form.vm_type.clone(), true, true, note)
+        }
+        Field::Image => {
+            let note = match images_known(state, form.pool) {
+                ImagesKnown::Loading => Span::styled(" loading…", dim),
+                ImagesKnown::Failed(e) => {
+                    Span::styled(format!(" {e}"), theme.style("status_error"))
+                }
+                ImagesKnown::Empty => Span::styled(
+                    format!(" no images (image_pool {})", pool.compose.image_pool),
+                    dim,
                 ),
-                Span::styled(value, style),
-            ];
-            if focused && choice {
-                spans.push(Span::styled("  ←/→", theme.style("dim")));
-            }
-            Line::from(spans)
-        })
-        .collect()
+                ImagesKnown::Listed => Span::raw(""),
+            };
+            (form.image.clone(), true, true, note)
+        }
+        Field::Group => {
+            let note = match &form.group {
+                _ if pool.compose.placement_groups.is_empty() => {
+                    Span::styled(" (no groups defined)", dim)
+                }
+                Some(name) if wide => Span::styled(group_note(state, form.pool, name), dim),
+                Some(_) => Span::raw(""),
+                None => Span::raw(""),
+            };
+            let value = form.group.clone().unwrap_or("none".into());
+            (value, false, true, note)
+        }
+        Field::Host => {
+            let value = form.host.clone().unwrap_or("automatic".into());
+            (value, false, true, Span::raw(""))
+        }
+        Field::UserData | Field::Compose => (String::new(), false, false, Span::raw("")),
+    };
+    let marker = if focused { "▶ " } else { "  " };
+    let value_empty = value.is_empty();
+    let mut spans = vec![
+        Span::styled(
+            format!("{marker}{:<10}", field.label()),
+            theme.style("header"),
+        ),
+        Span::styled(value, style),
+    ];
+    if focused && typed {
+        spans.push(Span::styled(
+            " ",
+            Style::default().add_modifier(Modifier::REVERSED),
+        ));
+    }
+    // An empty value: its note takes its place.
+    let note = match value_empty && !(focused && typed) {
+        true => Span::styled(note.content.trim_start().to_string(), note.style),
+        false => note,
+    };
+    spans.push(note);
+    if focused && choice {
+        spans.push(Span::styled("  ←/→", dim));
+    }
+    Line::from(spans)
+}
+
+/// `  (1 vCPU, 128 MiB, 1 GiB disk)` for a type the pool offers.
+fn type_note<'a>(state: &State, form: &ComposeForm, dim: Style) -> Span<'a> {
+    use crate::model::units::bytes;
+    let Some(vm_type) = state.vm_types.iter().find(|t| t.name == form.vm_type) else {
+        return Span::raw("");
+    };
+    let cpus = match vm_type.vcpus {
+        1 => "1 vCPU".to_string(),
+        n => format!("{n} vCPUs"),
+    };
+    Span::styled(
+        format!(
+            "  ({cpus}, {}, {} disk)",
+            bytes(vm_type.memory_bytes),
+            bytes(vm_type.disk_bytes)
+        ),
+        dim,
+    )
+}
+
+/// `  (vm-anti-affinity, hard)` for a group of the pool.
+fn group_note(state: &State, pool: usize, name: &str) -> String {
+    let Some(group) = state.pools[pool].compose.group(name) else {
+        return String::new();
+    };
+    let policy = match group.policy {
+        Policy::VmAffinity => "vm-affinity",
+        Policy::VmAntiAffinity => "vm-anti-affinity",
+        Policy::HostAffinity => "host-affinity",
+        Policy::HostAntiAffinity => "host-anti-affinity",
+    };
+    let enforcement = match group.enforcement {
+        Enforcement::Hard => "hard",
+        Enforcement::Soft => "soft",
+    };
+    format!("  ({policy}, {enforcement})")
 }
 
 fn render_user_data(frame: &mut Frame, area: Rect, form: &ComposeForm, theme: &Theme) {
@@ -133,43 +255,41 @@ fn render_user_data(frame: &mut Frame, area: Rect, form: &ComposeForm, theme: &T
     frame.render_widget(&text, area);
 }
 
-/// For each VM: where it goes, then every host's verdict.
-fn plan_lines<'a>(plan: &Plan, theme: &Theme) -> Vec<Line<'a>> {
-    let mut lines = Vec::new();
-    for vm in &plan.vms {
-        let head = match &vm.decision.chosen {
-            Some(host) => Span::styled(format!("{} → {host}", vm.name), theme.style("title")),
-            None => Span::styled(
-                format!("{} → refused", vm.name),
-                theme.style("status_error"),
-            ),
-        };
-        lines.push(Line::from(head));
-        for verdict in &vm.decision.verdicts {
-            let chosen = vm.decision.chosen.as_deref() == Some(verdict.host.as_str());
-            let (word, style) = match (chosen, verdict.fits) {
-                (true, _) => ("chosen", theme.style("selected")),
-                (false, true) => ("fits", theme.style("state_running")),
-                (false, false) => ("rejected", theme.style("state_shutoff")),
-            };
-            let score = if verdict.fits {
-                format!("{:.3}", verdict.score)
-            } else {
-                "—".into()
-            };
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<12}", verdict.host), style),
-                Span::styled(format!("{word:<9}"), style),
-                Span::raw(format!("{score:>6}  ")),
-                Span::styled(verdict.reasons.join("; "), theme.style("dim")),
-            ]));
+/// The user-data's check, as the first VM will get it, and the Compose button.
+fn render_bottom(frame: &mut Frame, area: Rect, state: &State, form: &ComposeForm) {
+    let theme = state.theme();
+    let label = if state.pools[form.pool].read_only {
+        "[ read-only ]".to_string()
+    } else {
+        match form.count.trim().parse::<u32>() {
+            Ok(n) if form.is_set() => format!("[ Compose {n} VMs ]"),
+            _ => "[ Compose ]".to_string(),
         }
-        if let Some(why) = &vm.decision.why_none {
-            lines.push(Line::from(Span::styled(
-                format!("  {why}"),
-                theme.style("status_error"),
-            )));
-        }
-    }
-    lines
+    };
+    let button_style = match (
+        form.field == Field::Compose,
+        state.pools[form.pool].read_only,
+    ) {
+        (_, true) => theme.style("dim"),
+        (true, false) => theme.style("selected"),
+        (false, false) => theme.style("hint_key"),
+    };
+    let [check, button] = Layout::horizontal([
+        Constraint::Min(0),
+        Constraint::Length(label.chars().count() as u16 + 1),
+    ])
+    .areas(area);
+    // `{{name}}` is not YAML until it is replaced: check what the first VM gets.
+    let first = if form.is_set() {
+        format!("{}-0", form.name)
+    } else {
+        form.name.clone()
+    };
+    let text = user_data_for(&form.user_data_text(), &first);
+    let verdict = match validate_user_data(&text) {
+        Ok(()) => Span::styled(" user-data: valid YAML", theme.style("dim")),
+        Err(e) => Span::styled(format!(" {e}"), theme.style("status_error")),
+    };
+    frame.render_widget(Paragraph::new(Line::from(verdict)), check);
+    frame.render_widget(Paragraph::new(Span::styled(label, button_style)), button);
 }

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod compose;
+pub mod compose_preview;
 pub mod console;
 pub mod dashboard;
 pub mod help;

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::app::State;
+use crate::app::compose_form::Field;
 use crate::app::update::focus_context;
 use crate::keymap::{Action, Context};
 
@@ -28,14 +29,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     if matches!(state.screen().view, crate::app::state::View::Compose { .. })
         && context == Context::Table
     {
-        let keys = [
-            ("Tab", "next field"),
-            ("S-Tab", "previous"),
-            ("←/→", "choose"),
+        let field = state.compose.as_ref().map(|f| f.field);
+        let mut keys = vec![("Tab", "next field"), ("S-Tab", "previous")];
+        match field {
+            Some(Field::Type | Field::Image | Field::Group | Field::Host) => {
+                keys.push(("←/→", "choose"));
+            }
+            Some(Field::Compose) => keys.push(("Enter", "compose")),
+            _ => {}
+        }
+        keys.extend([
             ("C-s", "compose"),
-            ("PgDn/PgUp", "scroll the preview"),
             ("Esc", "close"),
-        ];
+            ("PgDn/PgUp", "scroll the preview"),
+        ]);
         let spans: Vec<Span> = keys
             .iter()
             .flat_map(|(key, what)| {

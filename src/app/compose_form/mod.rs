@@ -3,9 +3,14 @@
 
 use ratatui_textarea::TextArea;
 
-use crate::app::rooms::host_room;
 use crate::app::state::State;
-use crate::compose::{ComposeArgs, HostView, Plan, PoolView, plan, template_for};
+use crate::compose::{ComposeArgs, Plan, plan, template_for};
+
+mod choices;
+
+pub use choices::{
+    ImagesKnown, cycle, image_hosts, images_known, known_images, offered_types, pool_view,
+};
 
 /// The form's fields, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,10 +22,12 @@ pub enum Field {
     Group,
     Host,
     UserData,
+    /// The Compose button: Enter on it asks to compose.
+    Compose,
 }
 
 impl Field {
-    pub const ALL: [Field; 7] = [
+    pub const ALL: [Field; 8] = [
         Field::Name,
         Field::Count,
         Field::Type,
@@ -28,6 +35,17 @@ impl Field {
         Field::Group,
         Field::Host,
         Field::UserData,
+        Field::Compose,
+    ];
+
+    /// The single-line fields, shown above the user-data.
+    pub const LINES: [Field; 6] = [
+        Field::Name,
+        Field::Count,
+        Field::Type,
+        Field::Image,
+        Field::Group,
+        Field::Host,
     ];
 
     pub fn label(self) -> &'static str {
@@ -39,6 +57,7 @@ impl Field {
             Field::Group => "group",
             Field::Host => "host",
             Field::UserData => "user-data",
+            Field::Compose => "compose",
         }
     }
 
@@ -155,96 +174,35 @@ impl ComposeForm {
 /// The placement preview: every VM with every host's verdict, or why the request can't be
 /// placed at all.
 pub fn preview(state: &State, form: &ComposeForm) -> Result<Plan, String> {
+    plan_with(state, form, &form.user_data_text())
+}
+
+/// The placement alone, whatever the user-data says: half-typed YAML must not blank the
+/// preview (the form says what is wrong with it, and composing checks it).
+pub fn placement(state: &State, form: &ComposeForm) -> Result<Plan, String> {
+    plan_with(state, form, "#cloud-config\n")
+}
+
+fn plan_with(state: &State, form: &ComposeForm, user_data: &str) -> Result<Plan, String> {
+    // Said as the form says it (`compose` itself speaks of --type and --image).
+    if form.name.is_empty() {
+        return Err("type a name for the VM (with a count, for the set)".into());
+    }
+    if form.vm_type.is_empty() {
+        return Err("choose a VM type (the pool offers none: add [[vm_type]] tables)".into());
+    }
+    if form.image.is_empty() {
+        return Err(match images_known(state, form.pool) {
+            ImagesKnown::Loading => "waiting for the hosts to list their images…".into(),
+            ImagesKnown::Failed(e) => format!("no image to choose: {e}"),
+            ImagesKnown::Empty | ImagesKnown::Listed => "choose an image".into(),
+        });
+    }
     let args = form.args()?;
     plan(
         &args,
         pool_view(state, form.pool),
         &state.vm_types,
-        &form.user_data_text(),
+        user_data,
     )
-}
-
-/// The pool as compose sees it: each host's room, its images, its NUMA nodes' CPUs. Incus
-/// images belong to the whole server, so every member gets the list its pool's first host
-/// read.
-pub fn pool_view(state: &State, pool: usize) -> PoolView<'_> {
-    let pool_state = &state.pools[pool];
-    let incus_images = match pool_state.driver {
-        crate::model::Driver::Incus => pool_state.hosts.first().and_then(|h| h.images.clone()),
-        crate::model::Driver::Libvirt => None,
-    };
-    let hosts = pool_state
-        .hosts
-        .iter()
-        .map(|host| HostView {
-            room: host_room(host),
-            images: incus_images.clone().or_else(|| host.images.clone()),
-            node_cpus: host
-                .facts
-                .iter()
-                .flat_map(|f| f.numa.iter().map(|c| (c.id, c.cpus.clone())))
-                .collect(),
-        })
-        .collect();
-    PoolView {
-        name: &pool_state.name,
-        driver: pool_state.driver,
-        settings: &pool_state.compose,
-        overcommit: pool_state.overcommit,
-        cluster: pool_state.cluster,
-        hosts,
-    }
-}
-
-/// The VM types the pool offers, by name.
-pub fn offered_types(state: &State, pool: usize) -> Vec<String> {
-    state
-        .vm_types
-        .iter()
-        .filter(|t| state.pools[pool].compose.offers(&t.name))
-        .map(|t| t.name.clone())
-        .collect()
-}
-
-/// Every image name a host of the pool reported, once each, sorted.
-pub fn known_images(state: &State, pool: usize) -> Vec<String> {
-    let mut names: Vec<String> = state.pools[pool]
-        .hosts
-        .iter()
-        .filter_map(|h| h.images.as_ref()?.as_ref().ok())
-        .flatten()
-        .map(|i| i.name.clone())
-        .collect();
-    names.sort();
-    names.dedup();
-    names
-}
-
-/// The choice after (or before) `current` in `choices`, wrapping; `None` is one of the
-/// choices when `optional`.
-pub fn cycle(
-    choices: &[String],
-    current: Option<&str>,
-    back: bool,
-    optional: bool,
-) -> Option<String> {
-    let mut all: Vec<Option<&String>> = Vec::new();
-    if optional {
-        all.push(None);
-    }
-    all.extend(choices.iter().map(Some));
-    if all.is_empty() {
-        return current.map(str::to_string);
-    }
-    let at = all
-        .iter()
-        .position(|c| c.map(String::as_str) == current)
-        .unwrap_or(0);
-    let len = all.len();
-    let next = if back {
-        (at + len - 1) % len
-    } else {
-        (at + 1) % len
-    };
-    all[next].cloned()
 }
