@@ -8,7 +8,7 @@ use crossterm::event::KeyCode;
 use vmdeck::app::Effect;
 use vmdeck::app::ops::OpStatus;
 use vmdeck::app::state::View;
-use vmdeck::backend::{HostCommand, HostEvent};
+use vmdeck::backend::{HostCommand, HostEvent, OpKind};
 use vmdeck::model::VmState;
 use vmdeck::model::action::PowerAction;
 use vmdeck::placement::{Enforcement, PlacementGroup, Policy};
@@ -18,7 +18,12 @@ fn power_effects(effects: &[Effect]) -> Vec<(String, PowerAction)> {
         .iter()
         .filter_map(|e| match e {
             Effect::Host {
-                command: HostCommand::Power { uuid, action, .. },
+                command:
+                    HostCommand::Op {
+                        uuid,
+                        kind: OpKind::Power(action),
+                        ..
+                    },
                 ..
             } => Some((uuid.clone(), *action)),
             _ => None,
@@ -27,12 +32,25 @@ fn power_effects(effects: &[Effect]) -> Vec<(String, PowerAction)> {
 }
 
 #[test]
-fn force_off_asks_first_and_enter_confirms() {
+fn force_off_asks_first_enter_cancels_and_only_y_confirms() {
     let mut s = state();
     assert!(key(&mut s, KeyCode::Char('F')).is_empty());
     let question = s.confirm.clone().unwrap().question;
     assert_eq!(question, "Force off api-1 on kvm1?");
-    let effects = key(&mut s, KeyCode::Enter);
+    assert!(key(&mut s, KeyCode::Enter).is_empty(), "Enter means No");
+    assert!(s.confirm.is_none());
+    assert_eq!(
+        s.status.clone().unwrap().text,
+        "cancelled; nothing was done"
+    );
+    assert!(s.ops.list.is_empty());
+    key(&mut s, KeyCode::Char('F'));
+    assert!(
+        key(&mut s, KeyCode::Char('Y')).is_empty(),
+        "only y confirms"
+    );
+    key(&mut s, KeyCode::Char('F'));
+    let effects = key(&mut s, KeyCode::Char('y'));
     assert_eq!(
         power_effects(&effects),
         [("uuid-api-1".to_string(), PowerAction::PowerOff)]
@@ -47,13 +65,19 @@ fn escape_cancels_and_nothing_happens() {
     assert!(key(&mut s, KeyCode::Esc).is_empty());
     assert!(s.confirm.is_none());
     assert_eq!(s.ops.list.len(), 0);
+    assert!(s.status.clone().unwrap().text.starts_with("cancelled"));
 }
 
 #[test]
-fn start_needs_no_confirmation() {
+fn start_asks_like_every_change() {
     let mut s = state();
     key(&mut s, KeyCode::Char('G'));
-    let effects = key(&mut s, KeyCode::Char('u'));
+    assert!(key(&mut s, KeyCode::Char('u')).is_empty());
+    assert_eq!(
+        s.confirm.clone().unwrap().question,
+        "Start spare-1 on kvm1?"
+    );
+    let effects = key(&mut s, KeyCode::Char('y'));
     assert_eq!(
         power_effects(&effects),
         [("uuid-spare-1".to_string(), PowerAction::Start)]
@@ -69,13 +93,9 @@ fn marked_vms_get_one_operation_each_with_results_per_vm() {
     key(&mut s, KeyCode::Char(':'));
     typed(&mut s, "reboot");
     key(&mut s, KeyCode::Enter);
-    assert!(
-        s.confirm
-            .clone()
-            .unwrap()
-            .question
-            .starts_with("Reboot 2 VMs (api-1, db-1)")
-    );
+    let confirm = s.confirm.clone().unwrap();
+    assert_eq!(confirm.question, "Reboot 2 VMs?");
+    assert_eq!(confirm.lines, ["api-1 on kvm1", "db-1 on kvm1"]);
     let effects = key(&mut s, KeyCode::Char('y'));
     assert_eq!(power_effects(&effects).len(), 2);
     assert!(s.marked.is_empty(), "marks are used up by the action");
@@ -102,16 +122,21 @@ fn marked_vms_get_one_operation_each_with_results_per_vm() {
         },
     );
     assert_eq!(s.ops.list[0].status, OpStatus::Done);
+    // The hypervisor's words become a sentence; the raw text stays in the details.
     assert_eq!(
         s.ops.list[1].status,
-        OpStatus::Failed("domain is not running".into())
+        OpStatus::Failed("db-1 is not running (domain is not running)".into())
+    );
+    assert_eq!(
+        s.ops.list[1].detail.as_deref(),
+        Some("domain is not running")
     );
     assert!(
         s.status
             .clone()
             .unwrap()
             .text
-            .contains("db-1 on kvm1: failed: domain is not running")
+            .contains("db-1 on kvm1: failed: db-1 is not running")
     );
     key(&mut s, KeyCode::Char('O'));
     assert_eq!(s.screen().view, View::Ops);
@@ -198,10 +223,9 @@ fn migrate_checks_the_destination_then_asks() {
             pool: 0,
             host: 0,
             command:
-                HostCommand::Migrate {
+                HostCommand::Op {
                     uuid,
-                    target,
-                    options,
+                    kind: OpKind::Migrate { to, options, .. },
                     op,
                 },
         },
@@ -210,7 +234,7 @@ fn migrate_checks_the_destination_then_asks() {
         panic!("{effects:?}")
     };
     assert_eq!(uuid, "uuid-api-1");
-    assert_eq!(target.uri, "qemu+ssh://kvm2/system");
+    assert_eq!(to.uri, "qemu+ssh://kvm2/system");
     assert!(options.copy_storage);
     let progress = vmdeck::model::action::MigrationProgress {
         total_bytes: 200,
@@ -226,16 +250,60 @@ fn migrate_checks_the_destination_then_asks() {
             .starts_with("migrate api-1: 25%")
     );
     let abort = key(&mut s, KeyCode::Char('x'));
-    assert_eq!(
-        abort,
-        [Effect::Host {
+    let [
+        Effect::Host {
             pool: 0,
             host: 0,
-            command: HostCommand::AbortJob {
-                uuid: "uuid-api-1".into()
-            }
-        }]
+            command:
+                HostCommand::Op {
+                    uuid,
+                    kind: OpKind::Abort { of },
+                    op: abort_op,
+                },
+        },
+    ] = abort.as_slice()
+    else {
+        panic!("{abort:?}")
+    };
+    assert_eq!((uuid.as_str(), *of), ("uuid-api-1", *op));
+    // libvirt took the abort, then the migration ends cancelled: one result each.
+    host(
+        &mut s,
+        0,
+        0,
+        HostEvent::OpFinished {
+            op: *abort_op,
+            result: Ok(()),
+        },
     );
+    let cancelled = Err("operation aborted: migration out job: canceled by client".into());
+    let audit = host(
+        &mut s,
+        0,
+        0,
+        HostEvent::OpFinished {
+            op: *op,
+            result: cancelled,
+        },
+    );
+    let results: Vec<(&str, &str)> = audit
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Audit { action, result, .. } => Some((action.as_str(), result.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        results,
+        [
+            (
+                "migrate",
+                "failed: cancelled by the admin; api-1 stays on kvm1"
+            ),
+            ("abort", "cancelled")
+        ]
+    );
+    assert_eq!(s.ops.running(), 0);
 }
 
 #[test]
@@ -246,14 +314,17 @@ fn delete_needs_the_vm_name_typed() {
     let confirm = s.confirm.clone().unwrap();
     assert_eq!(
         confirm.question,
-        "Delete spare-1 on kvm1 (its disks stay)? Type its name:"
+        "Delete spare-1 on kvm1 (its disks stay)? Type spare-1 to confirm:"
     );
     assert!(
         key(&mut s, KeyCode::Char('y')).is_empty(),
         "y alone is not enough"
     );
     assert!(key(&mut s, KeyCode::Enter).is_empty());
-    assert!(s.status.clone().unwrap().text.contains("did not match"));
+    assert_eq!(
+        s.status.clone().unwrap().text,
+        "cancelled: 'y' is not 'spare-1'; nothing was done"
+    );
     assert!(s.confirm.is_none());
     key(&mut s, KeyCode::Char(':'));
     typed(&mut s, "delete --storage");
@@ -263,8 +334,11 @@ fn delete_needs_the_vm_name_typed() {
     assert!(matches!(
         effects.as_slice(),
         [Effect::Host {
-            command: HostCommand::Delete {
-                with_storage: true,
+            command: HostCommand::Op {
+                kind: OpKind::Delete {
+                    with_storage: true,
+                    force: false
+                },
                 ..
             },
             ..
@@ -282,14 +356,11 @@ fn mark_by_filter_then_act_on_all() {
     typed(&mut s, "mark");
     key(&mut s, KeyCode::Enter);
     assert_eq!(s.marked.len(), 2, "api-1 and spare-1 are small");
+    // spare-1 is shut off: skipped and named; api-1 alone is asked about.
     key(&mut s, KeyCode::Char('F'));
-    assert!(
-        s.confirm
-            .clone()
-            .unwrap()
-            .question
-            .starts_with("Force off 2 VMs")
-    );
+    let confirm = s.confirm.clone().unwrap();
+    assert_eq!(confirm.question, "Force off api-1 on kvm1?");
+    assert_eq!(confirm.lines, ["skipped: spare-1 is not running (shutoff)"]);
     key(&mut s, KeyCode::Esc);
     key(&mut s, KeyCode::Char(':'));
     typed(&mut s, "unmark");
@@ -407,13 +478,23 @@ fn incus_moves_between_members_report_notes_and_cancel_with_x() {
         Effect::Host {
             pool: 1,
             host: 1,
-            command: HostCommand::Migrate { target, op, .. },
+            command:
+                HostCommand::Op {
+                    kind: OpKind::Migrate { to, how, .. },
+                    op,
+                    ..
+                },
         },
     ] = effects.as_slice()
     else {
         panic!("{effects:?}")
     };
-    assert_eq!(target.host_name, "node1");
+    assert_eq!(to.host_name, "node1");
+    assert_eq!(
+        *how,
+        vmdeck::model::op::MoveHow::Cold,
+        "audited as what it is"
+    );
     let text = "Unpacking image: 45% (1.08GB/s) · x cancels".to_string();
     host(&mut s, 1, 0, HostEvent::OpNote { op: *op, text });
     assert_eq!(
@@ -422,14 +503,53 @@ fn incus_moves_between_members_report_notes_and_cancel_with_x() {
     );
     // `x` is the XML in the VM's view; in the list it cancels.
     key(&mut s, KeyCode::Esc);
-    assert_eq!(
-        key(&mut s, KeyCode::Char('x')),
-        [Effect::Host {
-            pool: 1,
-            host: 1,
-            command: HostCommand::AbortJob {
-                uuid: "uuid-k2".into()
-            }
-        }]
+    let abort = key(&mut s, KeyCode::Char('x'));
+    assert!(
+        matches!(
+            abort.as_slice(),
+            [Effect::Host {
+                pool: 1,
+                host: 1,
+                command: HostCommand::Op { uuid, kind: OpKind::Abort { of }, .. },
+            }] if uuid == "uuid-k2" && of == op
+        ),
+        "{abort:?}"
+    );
+    // The server says it cannot cancel, and the move finishes: both said plainly.
+    let abort_op = s.ops.list.last().unwrap().id;
+    let refused = Err("This operation can't be cancelled".into());
+    host(
+        &mut s,
+        1,
+        0,
+        HostEvent::OpFinished {
+            op: abort_op,
+            result: refused,
+        },
+    );
+    assert!(
+        s.status
+            .clone()
+            .unwrap()
+            .text
+            .contains("abort k2 on node2: failed: the server cannot cancel this job"),
+        "{:?}",
+        s.status
+    );
+    host(
+        &mut s,
+        1,
+        0,
+        HostEvent::OpFinished {
+            op: *op,
+            result: Ok(()),
+        },
+    );
+    assert!(
+        s.status
+            .clone()
+            .unwrap()
+            .text
+            .ends_with("migrate k2 node2 → node1: ok")
     );
 }

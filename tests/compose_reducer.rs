@@ -19,7 +19,11 @@ fn compose_effects(effects: &[Effect]) -> Vec<(usize, String)> {
         .filter_map(|e| match e {
             Effect::Host {
                 host,
-                command: HostCommand::Compose { spec, .. },
+                command:
+                    HostCommand::Op {
+                        kind: OpKind::Compose(spec),
+                        ..
+                    },
                 ..
             } => Some((*host, spec.name.clone())),
             _ => None,
@@ -251,7 +255,7 @@ fn a_hard_set_of_four_over_three_hosts_is_refused_and_three_compose_one_per_host
             .clone()
             .unwrap()
             .text
-            .starts_with("composing db-0, db-1, db-2")
+            .starts_with("compose db-0, db-1, db-2…")
     );
     assert!(s.compose.is_none());
     assert_eq!(
@@ -294,12 +298,15 @@ fn enter_moves_through_the_fields_and_composes_on_the_button() {
     key(&mut s, KeyCode::Enter);
     let question = s.confirm.clone().unwrap().question;
     assert_eq!(question, "Compose 1 VM (one → h2)?");
-    // n (or anything but y/Enter) keeps the form as it was.
+    // n, Enter (anything but y) keep the form as it was.
     key(&mut s, KeyCode::Char('n'));
     assert!(s.confirm.is_none());
     assert_eq!(s.compose.as_ref().unwrap().name, "one");
     ctrl(&mut s, 's');
-    let effects = key(&mut s, KeyCode::Enter);
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    assert_eq!(s.compose.as_ref().unwrap().name, "one");
+    ctrl(&mut s, 's');
+    let effects = key(&mut s, KeyCode::Char('y'));
     assert_eq!(compose_effects(&effects), [(1, "one".into())]);
 }
 
@@ -497,16 +504,25 @@ fn scale_down_deletes_the_highest_indexes_and_scale_up_continues_them() {
     let question = s.confirm.clone().unwrap().question;
     assert_eq!(
         question,
-        "Scale set db down to 1: delete db-1 (running, on h3) with their disks?"
+        "Scale set db down to 1: delete db-1 on h3 with their disks, running or not? Type db-1 to confirm:"
     );
-    let effects = key(&mut s, KeyCode::Char('y'));
+    assert!(
+        key(&mut s, KeyCode::Enter).is_empty(),
+        "Enter deletes nothing"
+    );
+    assert!(s.ops.list.is_empty());
+    command(&mut s, "scale 1");
+    typed(&mut s, "db-1");
+    let effects = key(&mut s, KeyCode::Enter);
     assert!(matches!(
         effects.as_slice(),
         [Effect::Host {
             host: 2,
-            command: HostCommand::Delete {
-                with_storage: true,
-                stop_first: true,
+            command: HostCommand::Op {
+                kind: OpKind::Delete {
+                    with_storage: true,
+                    force: true,
+                },
                 ..
             },
             ..

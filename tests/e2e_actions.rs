@@ -130,7 +130,12 @@ fn live_migration_with_progress_keeps_the_guest_session_and_abort_works() {
         s.contains("MiB left") && s.contains("/s")
     });
     tui.send("x");
-    tui.wait_text("canceled by client");
+    tui.wait_text("cancelled by the admin; lab2-web stays on lab2");
+    assert_eq!(
+        virsh(&lab_ctl(&["uri", "2"]), &["domstate", "lab2-web"]).trim(),
+        "running",
+        "the VM stays on its source"
+    );
     // Then a real move, watched in the operations view.
     tui.send(":migrate lab3\r");
     tui.wait_text("Live-migrate lab2-web from lab2 to lab3? [y/N]");
@@ -141,7 +146,7 @@ fn live_migration_with_progress_keeps_the_guest_session_and_abort_works() {
             .any(|l| l.contains("migrate") && l.contains("lab2 → lab3") && l.contains("done"))
     });
     assert!(
-        tui.screen().contains("canceled by client"),
+        tui.screen().contains("cancelled by the admin"),
         "the aborted one is listed too"
     );
     // Filtered: the list is longer than the screen.
@@ -215,7 +220,7 @@ fn delete_asks_for_the_name_and_removes_the_domain_and_its_disk() {
     tui.wait_text("tmp-delete-me");
     tui.send("/tmp-delete\r");
     tui.send(":delete --storage\r");
-    tui.wait_text("Delete tmp-delete-me on lab1 and its disks? Type its name:");
+    tui.wait_text("Delete tmp-delete-me on lab1 and its disks? Type tmp-delete-me to confirm:");
     tui.send("tmp-delete-mx\r");
     tui.wait_text("the name did not match; nothing was deleted");
     tui.send(":delete --storage\r");
@@ -250,11 +255,13 @@ fn snapshots_create_revert_delete_on_a_qcow2_domain() {
     tui.send(":vm lab2-spare\r");
     tui.wait_text("Snapshots");
     tui.send(":snapshot s1 the first one\r");
+    tui.send("y");
     tui.wait_for("s1 listed", LONG, |s| {
         s.lines()
             .any(|l| l.contains("* s1") && l.contains("the first one"))
     });
     tui.send(":snapshot s2\r");
+    tui.send("y");
     tui.wait_for("s2 under s1, current", LONG, |s| {
         s.lines().any(|l| l.contains("*   s2"))
     });
@@ -282,9 +289,11 @@ fn snapshots_create_revert_delete_on_a_qcow2_domain() {
     // With its memory: refused while the VM is shut off; taken while it runs, and reverting
     // to it brings the VM back running.
     tui.send(":snapshot nomem --memory\r");
+    tui.send("y");
     tui.wait_text("the VM is not running, it has no memory to save");
     virsh(&uri, &["start", "lab2-spare"]);
     tui.send(":snapshot mem1 --memory with its memory\r");
+    tui.send("y");
     tui.wait_for("mem1 listed as running", LONG, |s| {
         s.lines()
             .any(|l| l.contains("mem1") && l.contains("running") && l.contains("with its memory"))
@@ -375,6 +384,8 @@ fn linked_full_and_instant_full_clones() {
     tui.send(":vm lab1-spare\r");
     tui.wait_text("Disks");
     tui.send(":clone spare-linked --linked\r");
+    tui.wait_text("Clone lab1-spare on lab1 as spare-linked (--linked)? [y/N]");
+    tui.send("y");
     tui.wait_for("linked clone defined", LONG, |_| {
         virsh(&uri, &["list", "--all", "--name"]).contains("spare-linked")
     });
@@ -400,6 +411,7 @@ fn linked_full_and_instant_full_clones() {
     );
 
     tui.send(":clone spare-full --full\r");
+    tui.send("y");
     tui.wait_for("full clone defined", LONG, |_| {
         virsh(&uri, &["list", "--all", "--name"]).contains("spare-full")
     });
@@ -418,6 +430,7 @@ fn linked_full_and_instant_full_clones() {
 
     tui.send(":vm lab1-spare\r");
     tui.send(":clone spare-instant --instant-full\r");
+    tui.send("y");
     tui.send("O");
     tui.wait_for("three clones done", LONG, |s| {
         s.lines()
@@ -508,6 +521,7 @@ fn a_running_vm_is_cloned_from_its_frozen_disks() {
     // A VM of its own to run and clone, so that the lab's seeds stay as they are.
     tui.send(":vm lab3-spare\r");
     tui.send(":clone live-src --linked\r");
+    tui.send("y");
     tui.wait_for("live-src defined", LONG, |_| {
         virsh(&uri, &["list", "--all", "--name"]).contains("live-src")
     });
@@ -518,6 +532,7 @@ fn a_running_vm_is_cloned_from_its_frozen_disks() {
             .any(|l| l.starts_with("│state") && l.contains("running"))
     });
     tui.send(":clone live-clone --linked\r");
+    tui.send("y");
     tui.wait_for("live-clone defined", LONG, |_| {
         virsh(&uri, &["list", "--all", "--name"]).contains("live-clone")
     });

@@ -349,7 +349,7 @@ fn the_compose_form_composes_a_set_and_scale_removes_its_last_member() {
 
     tui.send(":scale 1\r");
     tui.wait_text("Scale set ui-set down to 1: delete ui-set-1");
-    tui.send("y");
+    tui.send("ui-set-1\r");
     tui.wait_for("ui-set-1 gone", Duration::from_secs(60), |s| {
         !s.contains("│ui-set-1 ") && s.contains("│ui-set-0 ")
     });

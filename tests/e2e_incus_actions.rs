@@ -48,6 +48,7 @@ fn restart_snapshot_and_copy_incus_containers() {
     tui.send(":vm c3\r");
     tui.wait_text("Snapshots");
     tui.send(":snapshot snap1 before the test\r");
+    tui.send("y");
     tui.wait_for("snap1 listed", LONG, |s| {
         s.lines()
             .any(|l| l.contains(" snap1 ") && l.contains("disk only"))
@@ -62,6 +63,7 @@ fn restart_snapshot_and_copy_incus_containers() {
     });
 
     tui.send(":clone c3-copy\r");
+    tui.send("y");
     tui.send("O");
     ops_done(&tui, "clone", 1);
     let stamp = incus(&["config", "get", "c3-copy", "user.vmdeck.clone-of"]);

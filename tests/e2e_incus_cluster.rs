@@ -88,6 +88,7 @@ fn cluster_members_are_hosts_instances_move_and_a_member_goes_down() {
     tui.send(":vm k3\r");
     tui.wait_text("kind");
     tui.send(":clone k3-copy --host node1\r");
+    tui.send("y");
     tui.wait_for("k3-copy on node1", LONG, |_| location("k3-copy") == "node1");
     // The instance exists before its copy ends: wait for the operation, then remove it.
     tui.send("O");

@@ -203,45 +203,41 @@ impl Themes {
 /// Something that needs a yes before it happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pending {
+    /// Operations on VMs, each checked before it was asked for.
+    Ops(Vec<super::ops::OpRequest>),
     /// Take a console over from the client that holds it.
     ForceConsole(crate::backend::console::ConsoleId),
-    /// A power action on these VMs.
-    Power(crate::model::action::PowerAction, Vec<super::ops::Target>),
-    /// Migrate these VMs to another host of their pool.
-    Migrate {
-        targets: Vec<super::ops::Target>,
-        to_host: usize,
-        options: crate::model::action::MigrateOptions,
-    },
-    /// Delete a VM (and its disks).
-    Delete {
-        target: super::ops::Target,
-        with_storage: bool,
-    },
-    /// Revert to or delete a snapshot.
-    Snapshot {
-        target: super::ops::Target,
-        action: crate::model::action::SnapshotAction,
-    },
-    /// Compose these VMs, each on its host (by index in the pool).
-    Compose {
-        pool: usize,
-        vms: Vec<(usize, crate::model::compose::ComposeSpec)>,
-    },
-    /// Delete these members of a set (scaling it down), running or not, with their disks.
-    ScaleDown(Vec<super::ops::Target>),
     /// Close the compose form, losing the user-data written in it.
     DiscardCompose,
     /// Quit while operations are still running.
     Quit,
 }
 
+/// A question. Only `y` confirms a `[y/N]`; what cannot be undone in bulk, or a delete, wants
+/// a word typed instead (the VM's name, or how many VMs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Confirm {
     pub question: String,
+    /// What the question is about, one line each (VMs with their hosts, what is skipped);
+    /// shown above the question and scrolled when long.
+    pub lines: Vec<String>,
     pub pending: Pending,
-    /// For what cannot be undone: the name to type, and what was typed so far.
+    /// The word to type, and what was typed so far.
     pub typed: Option<(String, String)>,
+    pub scroll: usize,
+}
+
+impl Confirm {
+    /// A `[y/N]` question with nothing listed.
+    pub fn yes_no(question: impl Into<String>, pending: Pending) -> Confirm {
+        Confirm {
+            question: question.into(),
+            lines: Vec::new(),
+            pending,
+            typed: None,
+            scroll: 0,
+        }
+    }
 }
 
 /// Everything the UI shows.
@@ -270,6 +266,8 @@ pub struct State {
     pub audit: Option<Result<Vec<crate::model::action::AuditRecord>, String>>,
     /// VMs marked for a bulk action.
     pub marked: BTreeSet<Target>,
+    /// The operations (by command) whose question the admin turned off in the config.
+    pub unasked: BTreeSet<String>,
     /// The VM types of the config, for "how many more fit".
     /// The compose form, while its view is open.
     pub compose: Option<super::compose_form::ComposeForm>,
@@ -333,6 +331,7 @@ impl State {
             ops: Ops::default(),
             audit: None,
             marked: BTreeSet::new(),
+            unasked: config.unasked.clone(),
             vm_types: config.vm_types.clone(),
             compose: None,
             quit: false,

@@ -7,10 +7,9 @@ pub mod incus;
 pub mod libvirt;
 
 use crate::config::{HostConfig, PoolConfig};
-use crate::model::action::{
-    CloneRequest, MigrateOptions, MigrationProgress, PowerAction, SnapshotAction,
-};
-use crate::model::compose::{ComposeSpec, Image};
+use crate::model::action::MigrationProgress;
+use crate::model::compose::Image;
+pub use crate::model::op::{MigrationTarget, OpId, OpKind};
 use crate::model::{
     Driver, HostInventory, MemberInventory, StorageVolume, Vm, VmDetails, VmPlacement, VmSample,
 };
@@ -62,71 +61,22 @@ pub enum HostEvent {
     },
 }
 
-/// Identifies one operation (an action on one VM) for the lifetime of the process.
-pub type OpId = u64;
-
-/// Where a VM migrates to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MigrationTarget {
-    pub host_name: String,
-    /// The destination's URI, as the source host reaches it.
-    pub uri: String,
-    /// Where the migration data goes (`tcp://host`), when the hypervisor should not pick.
-    pub migration_uri: Option<String>,
-}
-
 /// What the app asks of a host supervisor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HostCommand {
     LoadDetails {
         uuid: String,
     },
-    /// Changes the VM's power state; answered with `OpFinished`.
-    Power {
-        uuid: String,
-        action: PowerAction,
+    /// Carries out operation `op` on the VM `uuid` (empty for a compose, whose VM does not
+    /// exist yet): `OpProgress`/`OpNote` while it runs, then exactly one `OpFinished`.
+    Op {
         op: OpId,
-    },
-    /// Moves the VM to another host of the pool; `OpProgress` while it runs, then `OpFinished`.
-    Migrate {
         uuid: String,
-        op: OpId,
-        target: MigrationTarget,
-        options: MigrateOptions,
-    },
-    /// Stops the VM's running job (a libvirt migration, an Incus operation).
-    AbortJob {
-        uuid: String,
-    },
-    /// Makes a new VM from a shut-off one.
-    Clone {
-        uuid: String,
-        op: OpId,
-        request: CloneRequest,
-    },
-    /// Creates, reverts to or deletes a snapshot.
-    Snapshot {
-        uuid: String,
-        op: OpId,
-        action: SnapshotAction,
-    },
-    /// Makes a new VM on this host (an Incus cluster: on `spec.member`) and starts it;
-    /// `OpNote` at each step, then `OpFinished`.
-    Compose {
-        op: OpId,
-        spec: Box<ComposeSpec>,
+        kind: OpKind,
     },
     /// Lists the images (libvirt: the volumes of `image_pool`); answered with `Images`.
     LoadImages {
         image_pool: String,
-    },
-    /// Undefines a stopped VM, and with `with_storage` deletes its disks; `stop_first` pulls
-    /// the plug of a running one first (scaling a set down).
-    Delete {
-        uuid: String,
-        op: OpId,
-        with_storage: bool,
-        stop_first: bool,
     },
     /// What the host view shows beyond the inventory: where each VM is pinned, and the
     /// storage volumes; answered with `Placement` and `Volumes`.
@@ -137,44 +87,16 @@ pub enum HostCommand {
 }
 
 impl HostCommand {
-    /// Whether the command changes anything on the host.
+    /// Whether the command changes anything on the host: every operation does.
     pub fn mutates(&self) -> bool {
-        // Every operation changes something; aborting a job is the one change without one.
-        self.op().is_some() || matches!(self, HostCommand::AbortJob { .. })
+        self.op().is_some()
     }
-}
 
-impl HostCommand {
     /// The operation a command answers with `OpFinished`.
     pub fn op(&self) -> Option<OpId> {
         match self {
-            HostCommand::Power { op, .. }
-            | HostCommand::Migrate { op, .. }
-            | HostCommand::Delete { op, .. }
-            | HostCommand::Snapshot { op, .. }
-            | HostCommand::Compose { op, .. }
-            | HostCommand::Clone { op, .. } => Some(*op),
+            HostCommand::Op { op, .. } => Some(*op),
             _ => None,
-        }
-    }
-}
-
-impl HostCommand {
-    /// The VM a command is about.
-    pub fn uuid(&self) -> Option<&str> {
-        match self {
-            HostCommand::LoadDetails { uuid }
-            | HostCommand::Power { uuid, .. }
-            | HostCommand::Migrate { uuid, .. }
-            | HostCommand::AbortJob { uuid }
-            | HostCommand::Delete { uuid, .. }
-            | HostCommand::Snapshot { uuid, .. }
-            | HostCommand::Clone { uuid, .. } => Some(uuid),
-            HostCommand::LoadHostView
-            | HostCommand::LoadImages { .. }
-            | HostCommand::Compose { .. }
-            | HostCommand::ReconnectNow
-            | HostCommand::Shutdown => None,
         }
     }
 }
@@ -187,9 +109,6 @@ pub fn answer_while_down(command: HostCommand, sink: &EventSink) {
             uuid,
             result: Err(down()),
         }),
-        HostCommand::AbortJob { .. } => {
-            sink(HostEvent::Notice(format!("cannot abort: {}", down())))
-        }
         HostCommand::LoadImages { .. } => sink(HostEvent::Images(Err(down()))),
         other => {
             if let Some(op) = other.op() {
@@ -202,10 +121,10 @@ pub fn answer_while_down(command: HostCommand, sink: &EventSink) {
     }
 }
 
-/// Read-only mode's last line of defence, in every backend: a mutating command that got past
-/// the UI is refused here, before any hypervisor call.
-pub fn refuse_in_read_only(read_only: bool, command: &HostCommand) -> Result<(), String> {
-    if read_only && command.mutates() {
+/// Read-only mode's last line of defence, in every backend: an operation that got past the
+/// UI is refused here, before any hypervisor call (every `HostCommand::Op` changes something).
+pub fn refuse_in_read_only(read_only: bool) -> Result<(), String> {
+    if read_only {
         Err("refused: this pool is read-only".into())
     } else {
         Ok(())
@@ -261,14 +180,15 @@ mod tests {
 
     #[test]
     fn read_only_refuses_every_mutating_command() {
-        let power = HostCommand::Power {
+        let power = HostCommand::Op {
             uuid: "u".into(),
-            action: PowerAction::PowerOff,
+            kind: OpKind::Power(crate::model::action::PowerAction::PowerOff),
             op: 1,
         };
-        assert!(refuse_in_read_only(true, &power).is_err());
-        assert!(refuse_in_read_only(false, &power).is_ok());
+        assert!(power.mutates());
+        assert!(refuse_in_read_only(true).is_err());
+        assert!(refuse_in_read_only(false).is_ok());
         let look = HostCommand::LoadDetails { uuid: "u".into() };
-        assert!(refuse_in_read_only(true, &look).is_ok());
+        assert!(!look.mutates());
     }
 }

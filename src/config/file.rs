@@ -15,6 +15,8 @@ pub struct ConfigFile {
     pub stats_interval_secs: Option<u64>,
     pub console_scrollback: Option<usize>,
     pub console_log: Option<bool>,
+    /// Questions turned off per action (`clone = false`).
+    pub confirm: Option<Spanned<std::collections::BTreeMap<String, bool>>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -2,6 +2,7 @@
 //! where files live plus what to do when there is none (`discover.rs`).
 
 mod compose;
+mod confirm;
 mod discover;
 mod file;
 mod incus_remote;
@@ -30,6 +31,8 @@ pub struct Config {
     pub console_scrollback: usize,
     /// Write every console session to a file in the data dir.
     pub console_log: bool,
+    /// The operations (by `:` command) that start without a question.
+    pub unasked: std::collections::BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -122,6 +125,7 @@ impl Default for Config {
             stats_interval_secs: 5,
             console_scrollback: crate::app::console::DEFAULT_SCROLLBACK,
             console_log: false,
+            unasked: Default::default(),
         }
     }
 }

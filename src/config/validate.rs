@@ -61,6 +61,10 @@ pub fn parse_config(text: &str, file: &str) -> Result<Config, ConfigError> {
         config.console_scrollback = lines;
     }
     config.console_log = parsed.console_log.unwrap_or(false);
+    if let Some(table) = &parsed.confirm {
+        config.unasked = super::confirm::unasked(table.get_ref())
+            .map_err(|r| error(Some(table.span().start), r))?;
+    }
     let mut pool_names = HashSet::new();
 
     for spanned in parsed.pool {

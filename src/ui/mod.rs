@@ -34,6 +34,7 @@ pub fn render(frame: &mut Frame, state: &State) {
     if let Some(area) = layout.console {
         views::console::render(frame, rect(area), state);
     }
+    widgets::question::render(frame, status, state);
     widgets::status::render(frame, status, state);
     widgets::hints::render(frame, hints, state);
 }

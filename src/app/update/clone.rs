@@ -1,13 +1,14 @@
 //! `:clone [NEWNAME] [--linked|--full|--instant-full] [--host HOST] [--with-snapshots]` on the
 //! selected VM (default name `<name>-clone`, default mode linked; `--host` and
-//! `--with-snapshots` for Incus). Nothing is lost by cloning, so it does not ask.
+//! `--with-snapshots` for Incus). It asks, like every change (unless `[confirm] clone =
+//! false`), and a name already taken or invalid is refused first.
 
-use super::actions::single_writable_target;
+use super::actions::single_target;
+use super::ask::{ask, vms_phrase};
 use super::set_status;
 use crate::app::msg::Effect;
-use crate::app::ops::OpKind;
+use crate::app::ops::{OpKind, OpRequest};
 use crate::app::state::{Level, State};
-use crate::backend::HostCommand;
 use crate::model::Driver;
 use crate::model::action::{CloneMode, CloneRequest};
 
@@ -45,10 +46,9 @@ pub fn command(state: &mut State, args: &[&str]) -> Vec<Effect> {
             return Vec::new();
         }
     };
-    let Some(target) = single_writable_target(state, "clone") else {
+    let Some(target) = single_target(state, "clone") else {
         return Vec::new();
     };
-    let pool = &state.pools[target.pool];
     if let Err(why) = check_incus_options(state, target.pool, &request) {
         set_status(state, Level::Error, why);
         return Vec::new();
@@ -56,26 +56,14 @@ pub fn command(state: &mut State, args: &[&str]) -> Vec<Effect> {
     if request.name.is_empty() {
         request.name = format!("{}-clone", target.name);
     }
-    let host_name = pool.hosts[target.host].name.clone();
-    let (p, h, uuid) = (target.pool, target.host, target.uuid.clone());
-    set_status(
-        state,
-        Level::Info,
-        format!(
-            "cloning {} as {} ({})…",
-            target.name,
-            request.name,
-            request.mode.flag()
-        ),
-    );
-    let op = state
-        .ops
-        .add(OpKind::Clone(request.clone()), target.clone(), host_name);
-    vec![Effect::Host {
-        pool: p,
-        host: h,
-        command: HostCommand::Clone { uuid, op, request },
-    }]
+    let (name, flag) = (request.name.clone(), request.mode.flag());
+    let request = OpRequest {
+        target,
+        kind: OpKind::Clone(request),
+    };
+    ask(state, vec![request], move |state, eligible| {
+        format!("Clone {} as {name} ({flag})?", vms_phrase(state, eligible))
+    })
 }
 
 /// `--host` and `--with-snapshots` are Incus's; the host must be an up member of the pool.

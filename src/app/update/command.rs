@@ -12,7 +12,7 @@ pub const COMMANDS: [&str; 8] = [
     ":mark (every VM the filter shows)  :unmark",
     "on the selected or marked VMs: :start :shutdown :reboot :reset :off :suspend :resume",
     ":migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s] [--max-downtime MS]",
-    ":delete [--storage] (one VM; asks for its name)",
+    ":delete [--storage] [--force] (one VM; asks for its name)  :abort (the running migration or Incus operation)",
     ":snapshot NAME [--memory|--disk-only] [DESCRIPTION]  :revert NAME  :snapshot-delete NAME (one VM)",
     ":clone [NEWNAME] [--linked|--full|--instant-full] (one shut-off VM)",
     ":compose NAME --type T --image I [--count N] [--group G] [--host H] [--user-data FILE] (n)  :images [POOL]  :scale N (a set)",
@@ -51,9 +51,18 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         }
         ("mark", _) => mark_visible(state),
         ("unmark", _) => state.marked.clear(),
-        ("delete", flag) if flag.is_none() || flag == Some("--storage") => {
-            return super::actions::request_delete(state, flag.is_some());
+        ("delete", _) => {
+            let flags: Vec<&str> = line.split_whitespace().skip(1).collect();
+            if let Some(bad) = flags.iter().find(|f| !["--storage", "--force"].contains(f)) {
+                let usage = format!("unknown option {bad}; usage: :delete [--storage] [--force]");
+                set_status(state, Level::Error, usage);
+                return Vec::new();
+            }
+            let with_storage = flags.contains(&"--storage");
+            let force = flags.contains(&"--force");
+            return super::actions::request_delete(state, with_storage, force);
         }
+        ("abort", _) => return super::migrate::abort(state),
         ("snapshot" | "revert" | "snapshot-delete", _) => {
             let args: Vec<&str> = line.split_whitespace().skip(1).collect();
             return super::snapshots::command(state, name, &args);

@@ -2,16 +2,16 @@
 //! the compose form with its live placement preview, the confirmation, and one operation per
 //! VM; `:images [POOL]` lists what VMs can be composed from.
 
+use super::ask::ask;
 use super::nav::{back, push, selected_row};
 use super::set_status;
 use crate::app::compose_form::{ComposeForm, image_hosts, preview};
 use crate::app::msg::Effect;
-use crate::app::ops::{OpKind, Target};
-use crate::app::state::{Confirm, Level, Pending, State, View};
+use crate::app::ops::{OpKind, OpRequest, Target};
+use crate::app::state::{Level, State, View};
 use crate::app::table::RowId;
 use crate::backend::HostCommand;
 use crate::compose::{ComposeArgs, Plan};
-use crate::model::compose::ComposeSpec;
 
 /// The pool a command means: the one in view, else the selected row's.
 fn current_pool(state: &State) -> Option<usize> {
@@ -134,74 +134,44 @@ pub(super) fn submit(state: &mut State) -> Vec<Effect> {
         );
         return Vec::new();
     }
-    let (vms, placed) = placed(state, pool, &plan);
-    let what = match vms.len() {
-        1 => "1 VM".to_string(),
-        n => format!("{n} VMs"),
-    };
-    state.confirm = Some(Confirm {
-        question: format!("Compose {what} ({})?", placed.join(", ")),
-        pending: Pending::Compose { pool, vms },
-        typed: None,
-    });
-    Vec::new()
+    let requests = requests(state, pool, &plan);
+    ask(state, requests, |state, vms| match vms {
+        [one] => format!(
+            "Compose 1 VM ({} → {})?",
+            one.target.name,
+            host_name(state, one)
+        ),
+        many => {
+            let placed: Vec<String> = many
+                .iter()
+                .map(|r| format!("{} → {}", r.target.name, host_name(state, r)))
+                .collect();
+            format!("Compose {} VMs ({})?", many.len(), placed.join(", "))
+        }
+    })
 }
 
-/// Each placed VM's spec with its host's index, and `name → host` for the question.
-pub(super) fn placed(
-    state: &State,
-    pool: usize,
-    plan: &Plan,
-) -> (Vec<(usize, ComposeSpec)>, Vec<String>) {
+fn host_name<'a>(state: &'a State, request: &OpRequest) -> &'a str {
+    &state.pools[request.target.pool].hosts[request.target.host].name
+}
+
+/// One compose request per placed VM, on the host placement chose.
+pub(super) fn requests(state: &State, pool: usize, plan: &Plan) -> Vec<OpRequest> {
     let hosts = &state.pools[pool].hosts;
-    let vms: Vec<(usize, ComposeSpec)> = plan
-        .vms
+    plan.vms
         .iter()
         .filter_map(|vm| {
             let chosen = vm.decision.chosen.as_ref()?;
             let host = hosts.iter().position(|h| &h.name == chosen)?;
-            Some((host, vm.spec.clone()?))
-        })
-        .collect();
-    let names = vms
-        .iter()
-        .map(|(host, spec)| format!("{} → {}", spec.name, hosts[*host].name))
-        .collect();
-    (vms, names)
-}
-
-/// Confirmed: one operation per VM, sent to the host placement chose.
-pub fn start(state: &mut State, pool: usize, vms: Vec<(usize, ComposeSpec)>) -> Vec<Effect> {
-    // From the form, or from `:scale` on a list, which stays.
-    if matches!(state.screen().view, View::Compose { .. }) {
-        close(state);
-    }
-    let names: Vec<String> = vms.iter().map(|(_, spec)| spec.name.clone()).collect();
-    set_status(
-        state,
-        Level::Info,
-        format!("composing {}…", names.join(", ")),
-    );
-    vms.into_iter()
-        .map(|(host, spec)| {
-            let host_name = state.pools[pool].hosts[host].name.clone();
+            let spec = vm.spec.clone()?;
             let target = Target {
                 pool,
                 host,
                 uuid: String::new(),
                 name: spec.name.clone(),
             };
-            let op = state
-                .ops
-                .add(OpKind::Compose(Box::new(spec.clone())), target, host_name);
-            Effect::Host {
-                pool,
-                host,
-                command: HostCommand::Compose {
-                    op,
-                    spec: Box::new(spec),
-                },
-            }
+            let kind = OpKind::Compose(Box::new(spec));
+            Some(OpRequest { target, kind })
         })
         .collect()
 }

@@ -19,11 +19,10 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     match key.code {
         _ if closing => {
             if form.edited {
-                state.confirm = Some(Confirm {
-                    question: "Close the compose form and lose the user-data written in it?".into(),
-                    pending: Pending::DiscardCompose,
-                    typed: None,
-                });
+                state.confirm = Some(Confirm::yes_no(
+                    "Close the compose form and lose the user-data written in it?",
+                    Pending::DiscardCompose,
+                ));
             } else {
                 close(state);
             }

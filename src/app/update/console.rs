@@ -143,16 +143,19 @@ pub fn on_event(state: &mut State, id: ConsoleId, event: ConsoleEvent) -> Vec<Ef
         }
         ConsoleEvent::Busy(reason) => {
             tab.status = ConsoleStatus::Busy(reason);
-            let question = format!(
-                "{} on {}: another client holds this console. Take it over?",
-                tab.vm_name, tab.host_name
-            );
+            let (vm, host) = (tab.vm_name.clone(), tab.host_name.clone());
             state.consoles.active = index;
-            state.confirm = Some(Confirm {
-                question,
-                pending: Pending::ForceConsole(id),
-                typed: None,
-            });
+            // Read-only never takes anything from anyone: the other client keeps it.
+            if tab.watch_only || state.pools[tab.pool].read_only {
+                let text = format!(
+                    "the console of {vm} on {host} is held by another client; vmdeck does not take it over watch-only or in a read-only pool"
+                );
+                set_status(state, Level::Warn, text);
+                return Vec::new();
+            }
+            let question =
+                format!("{vm} on {host}: another client holds this console. Take it over?");
+            state.confirm = Some(Confirm::yes_no(question, Pending::ForceConsole(id)));
         }
         ConsoleEvent::Closed(reason) => {
             let text = format!("console of {} closed: {reason}", tab.vm_name);

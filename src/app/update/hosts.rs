@@ -126,7 +126,7 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
         HostEvent::OpNote { op, text } => super::migrate::note(state, op, text),
         // Pool-wide; `on_host_event` hands it to the cluster module before it gets here.
         HostEvent::Members(_) => {}
-        HostEvent::OpFinished { op, result } => return super::actions::finished(state, op, result),
+        HostEvent::OpFinished { op, result } => return super::launch::finished(state, op, result),
         // Background news must not wipe out a warning or error the user has not read yet.
         HostEvent::Notice(text) => {
             if state.status.as_ref().is_none_or(|s| s.level == Level::Info) {

@@ -1,8 +1,9 @@
 //! Keys → actions through the live keymap.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::{KeyEvent, KeyEventKind};
 
-use super::{actions, compose, compose_keys, console, input, migrate, nav, scale, snapshots};
+use super::launch::launch;
+use super::{actions, compose, compose_keys, console, input, migrate, nav};
 use crate::app::msg::Effect;
 use crate::app::state::{Level, Pending, State, View};
 use crate::keymap::{Action, Chord, Context};
@@ -32,7 +33,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     if state.confirm.is_some() {
-        return answer(state, key.code);
+        return super::ask::answer(state, key.code);
     }
     let ctx = context(state);
     if matches!(ctx, Context::Console | Context::CopyMode) {
@@ -50,45 +51,10 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
-/// A question is open: `y` or Enter does it (after typing the name, where one is asked
-/// for); anything else drops it.
-fn answer(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    let Some(mut confirm) = state.confirm.take() else {
-        return Vec::new();
-    };
-    if let Some((expected, typed)) = &mut confirm.typed {
-        match code {
-            KeyCode::Char(c) => typed.push(c),
-            KeyCode::Backspace => {
-                typed.pop();
-            }
-            KeyCode::Enter if typed == expected => return carry_out(state, confirm.pending),
-            KeyCode::Enter => {
-                super::set_status(
-                    state,
-                    Level::Warn,
-                    "the name did not match; nothing was deleted",
-                );
-                return Vec::new();
-            }
-            _ => return Vec::new(),
-        }
-        state.confirm = Some(confirm);
-        return Vec::new();
-    }
-    if !matches!(code, KeyCode::Char('y' | 'Y') | KeyCode::Enter) {
-        return Vec::new();
-    }
-    carry_out(state, confirm.pending)
-}
-
-fn carry_out(state: &mut State, pending: Pending) -> Vec<Effect> {
+/// A confirmed question.
+pub(super) fn carry_out(state: &mut State, pending: Pending) -> Vec<Effect> {
     match pending {
-        Pending::Snapshot { target, action } => snapshots::start(state, target, action),
-        Pending::Delete {
-            target,
-            with_storage,
-        } => actions::start_delete(state, target, with_storage),
+        Pending::Ops(requests) => launch(state, requests),
         Pending::ForceConsole(id) => match state.consoles.find(id) {
             Some(index) => {
                 state.consoles.active = index;
@@ -96,14 +62,6 @@ fn carry_out(state: &mut State, pending: Pending) -> Vec<Effect> {
             }
             None => Vec::new(),
         },
-        Pending::Power(action, targets) => actions::start(state, action, targets),
-        Pending::Migrate {
-            targets,
-            to_host,
-            options,
-        } => migrate::start(state, targets, to_host, options),
-        Pending::Compose { pool, vms } => compose::start(state, pool, vms),
-        Pending::ScaleDown(targets) => scale::start_down(state, targets),
         Pending::DiscardCompose => {
             compose::close(state);
             Vec::new()
@@ -129,7 +87,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
             input::open_command_with(state, "migrate ");
         }
         Action::AbortJob => return migrate::abort(state),
-        Action::DeleteVm => return actions::request_delete(state, false),
+        Action::DeleteVm => return actions::request_delete(state, false, false),
         Action::Mark => actions::toggle_mark(state),
         Action::Back => nav::back(state),
         Action::Open => return nav::open(state),

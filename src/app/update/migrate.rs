@@ -2,14 +2,17 @@
 //! confirmation, one operation per VM with live figures, and abort.
 
 use super::actions::{read_only_refusal, targets};
+use super::ask::ask;
+use super::launch::launch;
 use super::migrate_fit::{check_fit, verdicts_on};
 use super::set_status;
 use crate::app::msg::Effect;
-use crate::app::ops::{OpKind, OpStatus, Target};
-use crate::app::state::{Confirm, Level, Pending, State};
-use crate::backend::{HostCommand, MigrationTarget, OpId};
+use crate::app::ops::{OpKind, OpRequest, OpStatus, Target};
+use crate::app::state::{Level, State};
+use crate::backend::{MigrationTarget, OpId};
 use crate::model::Driver;
 use crate::model::action::{MigrateOptions, MigrationProgress};
+use crate::model::op::MoveHow;
 use crate::model::units::bytes;
 
 /// The words after `:migrate`.
@@ -22,33 +25,59 @@ pub fn request(state: &mut State, args: &[&str]) -> Vec<Effect> {
         }
     };
     let targets = targets(state);
-    match check(state, &targets, &host_name) {
-        Ok(to_host) => {
-            let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
-            let from = &state.pools[targets[0].pool].hosts[targets[0].host].name;
-            let question = format!(
-                "{} {} from {from} to {host_name}?{}",
-                how(state, &targets, &options),
-                names.join(", "),
-                cold_move_warning(state, &targets)
-            );
-            state.confirm = Some(Confirm {
-                question,
-                pending: Pending::Migrate {
-                    targets,
-                    to_host,
-                    options,
-                },
-                typed: None,
-            });
+    let to_host = match check(state, &targets, &host_name) {
+        Ok(to_host) => to_host,
+        Err(e) => {
+            set_status(state, Level::Error, e);
+            return Vec::new();
         }
-        Err(e) => set_status(state, Level::Error, e),
-    }
-    Vec::new()
+    };
+    let dest = &state.pools[targets[0].pool].hosts[to_host];
+    let to = MigrationTarget {
+        host: to_host,
+        host_name: dest.name.clone(),
+        uri: dest.uri.clone(),
+        migration_uri: dest.migration_uri.clone(),
+    };
+    let requests = targets
+        .into_iter()
+        .map(|target| {
+            let how = move_how(state, &target, &options);
+            let kind = OpKind::Migrate {
+                to: to.clone(),
+                options,
+                how,
+            };
+            OpRequest { target, kind }
+        })
+        .collect();
+    ask(state, requests, move |state, vms| {
+        let from = &state.pools[vms[0].target.pool].hosts[vms[0].target.host].name;
+        let names: Vec<&str> = vms.iter().map(|r| r.target.name.as_str()).collect();
+        format!(
+            "{} {} from {from} to {host_name}?{}",
+            verb(state, vms, &options),
+            names.join(", "),
+            cold_move_warning(vms)
+        )
+    })
 }
 
-fn how(state: &State, targets: &[Target], options: &MigrateOptions) -> &'static str {
-    let incus = state.pools[targets[0].pool].driver == Driver::Incus;
+/// How the move will really happen: live for a running VM, offline when asked (libvirt)
+/// or when it is shut off, cold for a running Incus container.
+fn move_how(state: &State, target: &Target, options: &MigrateOptions) -> MoveHow {
+    let vm = state.vm(target.pool, target.host, &target.uuid);
+    let running = vm.is_some_and(|v| v.state.is_active());
+    let container = vm.is_some_and(|v| v.kind.as_deref() == Some("container"));
+    match (running, container, options.offline) {
+        (true, true, _) => MoveHow::Cold,
+        (true, false, false) => MoveHow::Live,
+        _ => MoveHow::Offline,
+    }
+}
+
+fn verb(state: &State, requests: &[OpRequest], options: &MigrateOptions) -> &'static str {
+    let incus = state.pools[requests[0].target.pool].driver == Driver::Incus;
     match (incus, options.offline) {
         (true, _) => "Move",
         (false, true) => "Migrate (offline)",
@@ -57,13 +86,17 @@ fn how(state: &State, targets: &[Target], options: &MigrateOptions) -> &'static 
 }
 
 /// Incus moves a running container cold: the question says so.
-fn cold_move_warning(state: &State, targets: &[Target]) -> &'static str {
-    let running_container = targets.iter().any(|t| {
-        state.pools[t.pool].hosts[t.host].vms.iter().any(|v| {
-            v.uuid == t.uuid && v.state.is_active() && v.kind.as_deref() == Some("container")
-        })
+fn cold_move_warning(requests: &[OpRequest]) -> &'static str {
+    let cold = requests.iter().any(|r| {
+        matches!(
+            r.kind,
+            OpKind::Migrate {
+                how: MoveHow::Cold,
+                ..
+            }
+        )
     });
-    if running_container {
+    if cold {
         " Running containers are stopped, moved and started again."
     } else {
         ""
@@ -172,50 +205,6 @@ fn check(state: &State, targets: &[Target], host_name: &str) -> Result<usize, St
     Ok(to)
 }
 
-/// Confirmed: one operation per VM, started on each VM's own host.
-pub fn start(
-    state: &mut State,
-    targets: Vec<Target>,
-    to_host: usize,
-    options: MigrateOptions,
-) -> Vec<Effect> {
-    state.marked.clear();
-    let mut effects = Vec::new();
-    for target in targets {
-        let pool = &state.pools[target.pool];
-        let dest = &pool.hosts[to_host];
-        let migration = MigrationTarget {
-            host_name: dest.name.clone(),
-            uri: dest.uri.clone(),
-            migration_uri: dest.migration_uri.clone(),
-        };
-        let kind = OpKind::Migrate {
-            to_host,
-            to_name: dest.name.clone(),
-            options,
-        };
-        let host_name = pool.hosts[target.host].name.clone();
-        let (p, h, uuid) = (target.pool, target.host, target.uuid.clone());
-        let op = state.ops.add(kind, target, host_name);
-        effects.push(Effect::Host {
-            pool: p,
-            host: h,
-            command: HostCommand::Migrate {
-                uuid,
-                op,
-                target: migration,
-                options,
-            },
-        });
-    }
-    set_status(
-        state,
-        Level::Info,
-        "migration started (O shows its progress, x aborts)",
-    );
-    effects
-}
-
 /// Live figures from the source host.
 pub fn progress(state: &mut State, op: OpId, figures: MigrationProgress) {
     let Some(entry) = state.ops.get_mut(op) else {
@@ -280,8 +269,11 @@ pub fn abort(state: &mut State) -> Vec<Effect> {
             .get(pool)
             .is_some_and(|p| p.driver == Driver::Incus)
     };
+    // A compose has no VM yet to cancel a job of; an abort is not aborted.
     let running = |o: &&crate::app::ops::Op| {
         o.status == OpStatus::Running
+            && !o.abort_requested
+            && !matches!(o.kind, OpKind::Abort { .. } | OpKind::Compose(_))
             && (matches!(o.kind, OpKind::Migrate { .. }) || incus(o.target.pool))
     };
     let op = state
@@ -293,22 +285,26 @@ pub fn abort(state: &mut State) -> Vec<Effect> {
         .find(|o| selected.as_ref().is_none_or(|t| t.uuid == o.target.uuid))
         .or_else(|| state.ops.list.iter().rev().find(running));
     let Some(op) = op else {
-        set_status(state, Level::Warn, "no migration is running");
+        set_status(
+            state,
+            Level::Warn,
+            "no migration or Incus operation is running",
+        );
         return Vec::new();
     };
-    let (pool, host, uuid, name, command) = (
-        op.target.pool,
-        op.target.host,
-        op.target.uuid.clone(),
-        op.target.name.clone(),
-        op.kind.command(),
-    );
-    set_status(state, Level::Warn, format!("aborting {command} of {name}…"));
-    vec![Effect::Host {
-        pool,
-        host,
-        command: HostCommand::AbortJob { uuid },
-    }]
+    if let Err(why) = read_only_refusal(state, std::slice::from_ref(&op.target)) {
+        set_status(state, Level::Error, why);
+        return Vec::new();
+    }
+    let request = OpRequest {
+        target: op.target.clone(),
+        kind: OpKind::Abort { of: op.id },
+    };
+    let what = format!("{} of {}", op.kind.command(), op.target.name);
+    // Stopping a change is not a change of its own: it does not ask.
+    let effects = launch(state, vec![request]);
+    set_status(state, Level::Warn, format!("aborting {what}…"));
+    effects
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! One file per concern: keys, navigation, the input line, `:` commands, host events.
 
 mod actions;
+mod ask;
 mod clone;
 mod cluster;
 mod command;
@@ -10,6 +11,9 @@ mod compose_keys;
 mod console;
 mod copy;
 mod escape;
+mod explain;
+mod launch;
+mod precheck;
 
 pub use command::COMMANDS;
 pub use migrate::describe_progress;

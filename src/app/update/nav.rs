@@ -135,11 +135,10 @@ pub fn quit(state: &mut State) {
         return;
     }
     let question = format!("{running} operation(s) still running; quit anyway?");
-    state.confirm = Some(crate::app::state::Confirm {
+    state.confirm = Some(crate::app::state::Confirm::yes_no(
         question,
-        pending: crate::app::state::Pending::Quit,
-        typed: None,
-    });
+        crate::app::state::Pending::Quit,
+    ));
 }
 
 /// `i`: the selected host, or the host of the selected (or shown) VM.

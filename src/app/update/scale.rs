@@ -2,20 +2,19 @@
 //! set's type, image and group, placed like any compose; down deletes the highest indexes,
 //! running or not, with their disks — after a confirmation naming them.
 
-use super::actions::single_writable_target;
+use super::actions::single_target;
+use super::ask::{ask, vms_phrase};
 use super::set_status;
 use crate::app::compose_form::pool_view;
 use crate::app::msg::Effect;
-use crate::app::ops::{OpKind, Target};
-use crate::app::state::{Confirm, Level, Pending, State};
-use crate::backend::HostCommand;
+use crate::app::ops::{OpKind, OpRequest, Target};
+use crate::app::state::{Level, State};
 use crate::compose::{ComposeArgs, plan, template_for};
 
-/// A member of a set: its index, host and target.
+/// A member of a set: its index and target.
 struct Member {
     index: u32,
     target: Target,
-    running: bool,
 }
 
 pub fn command(state: &mut State, args: &[&str]) -> Vec<Effect> {
@@ -23,7 +22,7 @@ pub fn command(state: &mut State, args: &[&str]) -> Vec<Effect> {
         set_status(state, Level::Error, "usage: :scale N (on a VM of a set)");
         return Vec::new();
     };
-    let Some(target) = single_writable_target(state, "scale") else {
+    let Some(target) = single_target(state, "scale") else {
         return Vec::new();
     };
     let Some(vm) = state.vm(target.pool, target.host, &target.uuid).cloned() else {
@@ -47,10 +46,10 @@ pub fn command(state: &mut State, args: &[&str]) -> Vec<Effect> {
                 format!("set {set} has {have} VMs already"),
             );
         }
-        std::cmp::Ordering::Less => ask_down(state, &set, wanted, members),
+        std::cmp::Ordering::Less => return ask_down(state, &set, wanted, members),
         std::cmp::Ordering::Greater => {
             let next = members.iter().map(|m| m.index + 1).max().unwrap_or(0);
-            ask_up(state, target.pool, &vm, (&set, next), wanted - have);
+            return ask_up(state, target.pool, &vm, (&set, next), wanted - have);
         }
     }
     Vec::new()
@@ -77,34 +76,41 @@ fn members(state: &State, pool: usize, set: &str) -> Vec<Member> {
                 uuid: vm.uuid.clone(),
                 name: vm.name.clone(),
             },
-            running: vm.state.is_active(),
         })
         .collect();
     found.sort_by_key(|m| m.index);
     found
 }
 
-fn ask_down(state: &mut State, set: &str, wanted: u32, members: Vec<Member>) {
-    let doomed: Vec<Member> = members.into_iter().skip(wanted as usize).rev().collect();
-    let named: Vec<String> = doomed
-        .iter()
-        .map(|m| {
-            let host = &state.pools[m.target.pool].hosts[m.target.host].name;
-            let how = if m.running { "running, " } else { "" };
-            format!("{} ({how}on {host})", m.target.name)
+fn ask_down(state: &mut State, set: &str, wanted: u32, members: Vec<Member>) -> Vec<Effect> {
+    let requests = members
+        .into_iter()
+        .skip(wanted as usize)
+        .rev()
+        .map(|m| OpRequest {
+            target: m.target,
+            kind: OpKind::Delete {
+                with_storage: true,
+                force: true,
+            },
         })
         .collect();
-    state.confirm = Some(Confirm {
-        question: format!(
-            "Scale set {set} down to {wanted}: delete {} with their disks?",
-            named.join(", ")
-        ),
-        pending: Pending::ScaleDown(doomed.into_iter().map(|m| m.target).collect()),
-        typed: None,
-    });
+    let set = set.to_string();
+    ask(state, requests, move |state, doomed| {
+        format!(
+            "Scale set {set} down to {wanted}: delete {} with their disks, running or not?",
+            vms_phrase(state, doomed)
+        )
+    })
 }
 
-fn ask_up(state: &mut State, pool: usize, like: &crate::model::Vm, set: (&str, u32), more: u32) {
+fn ask_up(
+    state: &mut State,
+    pool: usize,
+    like: &crate::model::Vm,
+    set: (&str, u32),
+    more: u32,
+) -> Vec<Effect> {
     let (set, first_index) = set;
     let (Some(vm_type), Some(image)) = (like.stamp.vm_type.clone(), like.stamp.image.clone())
     else {
@@ -113,7 +119,7 @@ fn ask_up(state: &mut State, pool: usize, like: &crate::model::Vm, set: (&str, u
             like.name
         );
         set_status(state, Level::Error, why);
-        return;
+        return Vec::new();
     };
     let args = ComposeArgs {
         name: set.to_string(),
@@ -132,43 +138,20 @@ fn ask_up(state: &mut State, pool: usize, like: &crate::model::Vm, set: (&str, u
     );
     let planned = match planned {
         Ok(planned) => planned,
-        Err(e) => return set_status(state, Level::Error, e),
+        Err(e) => {
+            set_status(state, Level::Error, e);
+            return Vec::new();
+        }
     };
     if let Some(refused) = planned.refused().next() {
         let why = refused.decision.why_none.clone().unwrap_or_default();
-        return set_status(
-            state,
-            Level::Error,
-            format!("{} can't be placed: {why}", refused.name),
-        );
+        let text = format!("{} can't be placed: {why}", refused.name);
+        set_status(state, Level::Error, text);
+        return Vec::new();
     }
-    let (vms, placed) = super::compose::placed(state, pool, &planned);
-    state.confirm = Some(Confirm {
-        question: format!("Scale set {set} up: compose {}?", placed.join(", ")),
-        pending: Pending::Compose { pool, vms },
-        typed: None,
-    });
-}
-
-/// Confirmed: each doomed VM forced off if running and deleted with its disks.
-pub fn start_down(state: &mut State, targets: Vec<Target>) -> Vec<Effect> {
-    targets
-        .into_iter()
-        .map(|target| {
-            let host_name = state.pools[target.pool].hosts[target.host].name.clone();
-            let (pool, host, uuid) = (target.pool, target.host, target.uuid.clone());
-            let kind = OpKind::Delete { with_storage: true };
-            let op = state.ops.add(kind, target, host_name);
-            Effect::Host {
-                pool,
-                host,
-                command: HostCommand::Delete {
-                    uuid,
-                    op,
-                    with_storage: true,
-                    stop_first: true,
-                },
-            }
-        })
-        .collect()
+    let requests = super::compose::requests(state, pool, &planned);
+    let set = set.to_string();
+    ask(state, requests, move |state, more| {
+        format!("Scale set {set} up: compose {}?", vms_phrase(state, more))
+    })
 }

@@ -1,12 +1,12 @@
-//! `:snapshot NAME [--memory|--disk-only] [DESCRIPTION]`, `:revert NAME`, `:snapshot-delete NAME` on the selected VM.
-//! Reverting and deleting lose something, so they ask first.
+//! `:snapshot NAME [--memory|--disk-only] [DESCRIPTION]`, `:revert NAME`, `:snapshot-delete
+//! NAME` on the selected VM, each asked for (a snapshot that does not exist is refused first).
 
-use super::actions::single_writable_target;
+use super::actions::single_target;
+use super::ask::{ask, vms_phrase};
 use super::set_status;
 use crate::app::msg::Effect;
-use crate::app::ops::{OpKind, Target};
-use crate::app::state::{Confirm, Level, Pending, State};
-use crate::backend::HostCommand;
+use crate::app::ops::{OpKind, OpRequest};
+use crate::app::state::{Level, State};
 use crate::model::action::SnapshotAction;
 
 pub fn command(state: &mut State, verb: &str, args: &[&str]) -> Vec<Effect> {
@@ -15,63 +15,37 @@ pub fn command(state: &mut State, verb: &str, args: &[&str]) -> Vec<Effect> {
         return Vec::new();
     };
     let name = name.to_string();
-    let Some(target) = single_writable_target(state, "snapshot") else {
+    let Some(target) = single_target(state, "snapshot") else {
         return Vec::new();
     };
-    let pool = &state.pools[target.pool];
-    let host = &pool.hosts[target.host].name;
-    let (action, question) = match verb {
-        "revert" => {
-            let question = format!(
-                "Revert {} on {host} to snapshot {name}? Its current state is lost.",
-                target.name
-            );
-            (SnapshotAction::Revert { name }, Some(question))
-        }
-        "snapshot-delete" => {
-            let question = format!("Delete snapshot {name} of {} on {host}?", target.name);
-            (SnapshotAction::Delete { name }, Some(question))
-        }
+    let action = match verb {
+        "revert" => SnapshotAction::Revert { name },
+        "snapshot-delete" => SnapshotAction::Delete { name },
         _ => {
             let (with_memory, words) = match rest.split_first() {
                 Some((&"--memory", words)) => (Some(true), words),
                 Some((&"--disk-only", words)) => (Some(false), words),
                 _ => (None, rest),
             };
-            let action = SnapshotAction::Create {
+            SnapshotAction::Create {
                 name,
                 description: words.join(" "),
                 with_memory,
-            };
-            (action, None)
+            }
         }
     };
-    match question {
-        Some(question) => {
-            let pending = Pending::Snapshot {
-                target: target.clone(),
-                action,
-            };
-            state.confirm = Some(Confirm {
-                question,
-                pending,
-                typed: None,
-            });
-            Vec::new()
+    let request = OpRequest {
+        target,
+        kind: OpKind::Snapshot(action.clone()),
+    };
+    ask(state, vec![request], move |state, eligible| {
+        let vm = vms_phrase(state, eligible);
+        match &action {
+            SnapshotAction::Revert { name } => {
+                format!("Revert {vm} to snapshot {name}? Its current state is lost.")
+            }
+            SnapshotAction::Delete { name } => format!("Delete snapshot {name} of {vm}?"),
+            SnapshotAction::Create { name, .. } => format!("Take snapshot {name} of {vm}?"),
         }
-        None => start(state, target.clone(), action),
-    }
-}
-
-pub fn start(state: &mut State, target: Target, action: SnapshotAction) -> Vec<Effect> {
-    let host_name = state.pools[target.pool].hosts[target.host].name.clone();
-    let (pool, host, uuid) = (target.pool, target.host, target.uuid.clone());
-    let op = state
-        .ops
-        .add(OpKind::Snapshot(action.clone()), target, host_name);
-    vec![Effect::Host {
-        pool,
-        host,
-        command: HostCommand::Snapshot { uuid, op, action },
-    }]
+    })
 }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::client::Client;
-use crate::backend::{HostCommand, HostEvent, MigrationTarget, OpId};
+use crate::backend::{HostEvent, MigrationTarget, OpId, OpKind};
 use crate::model::action::{CloneRequest, MigrateOptions, PowerAction, SnapshotAction};
 
 /// An operation as the server describes it: when started, and on each look while it runs.
@@ -85,26 +85,25 @@ fn incus_action(action: PowerAction) -> (&'static str, bool) {
 pub async fn run(
     client: &Client,
     instance: (&str, &str),
-    command: HostCommand,
+    kind: OpKind,
     watch: &Watch,
 ) -> Result<(), String> {
     let (project, name) = instance;
-    match command {
-        HostCommand::Power { action, .. } => power(client, instance, action, watch).await,
-        HostCommand::Delete { stop_first, .. } => {
-            if stop_first {
+    match kind {
+        OpKind::Power(action) => power(client, instance, action, watch).await,
+        OpKind::Delete { force, .. } => {
+            if force {
                 stop_if_running(client, instance, watch).await?;
             }
             delete(client, project, name, watch).await
         }
-        HostCommand::Snapshot { action, .. } => {
-            snapshot(client, project, name, &action, watch).await
+        OpKind::Snapshot(action) => snapshot(client, project, name, &action, watch).await,
+        OpKind::Clone(request) => copy(client, project, name, &request, watch).await,
+        OpKind::Migrate { to, options, .. } => {
+            move_to(client, instance, &to, &options, watch).await
         }
-        HostCommand::Clone { request, .. } => copy(client, project, name, &request, watch).await,
-        HostCommand::Migrate {
-            target, options, ..
-        } => move_to(client, instance, &target, &options, watch).await,
-        _ => Ok(()),
+        // The worker runs these itself: a compose has no instance yet, an abort is a cancel.
+        OpKind::Compose(_) | OpKind::Abort { .. } => Ok(()),
     }
 }
 

@@ -20,13 +20,13 @@ use super::inventory::{
 };
 use super::types::{Event, Instance};
 use super::{compose, console, convert};
-use crate::backend::OpId;
 use crate::backend::backoff::Backoff;
 use crate::backend::console::{ConsoleEvent, ConsoleRequest};
 use crate::backend::{
     EventSink, HostCommand, HostDriver, HostEvent, HostSettings, answer_while_down,
     refuse_in_read_only,
 };
+use crate::backend::{OpId, OpKind};
 use crate::config::IncusConfig;
 use crate::model::compose::ComposeSpec;
 
@@ -312,19 +312,11 @@ impl Session {
         read_only: bool,
     ) -> Result<(), String> {
         match input {
-            Input::Command(HostCommand::AbortJob { uuid }) if !read_only => {
-                let client = self.client.clone();
-                let running = self.running.clone();
-                let news = self.news_tx.clone();
-                tokio::spawn(async move {
-                    if let Err(e) = actions::cancel(&client, &running, &uuid).await {
-                        let _ = news.send(HostEvent::Notice(format!("cannot cancel: {e}")));
-                    }
-                });
-            }
-            Input::Command(HostCommand::Compose { op, spec }) => {
-                self.start_compose(op, *spec, sink, read_only)
-            }
+            Input::Command(HostCommand::Op {
+                op,
+                kind: OpKind::Compose(spec),
+                ..
+            }) => self.start_compose(op, *spec, sink, read_only),
             Input::Command(command) if command.mutates() => self.start_op(command, sink, read_only),
             Input::Command(HostCommand::LoadImages { .. }) => {
                 let client = self.client.clone();
@@ -365,27 +357,21 @@ impl Session {
     /// serving events and other commands while its operation runs, and it reports through
     /// the loop.
     fn start_op(&self, command: HostCommand, sink: &EventSink, read_only: bool) {
-        let Some(op) = command.op() else {
-            // Aborting in a read-only pool: refused like every change.
-            if let Err(refused) = refuse_in_read_only(read_only, &command) {
-                sink(HostEvent::Notice(refused));
-            }
+        let HostCommand::Op { op, uuid, kind } = command else {
             return;
         };
-        let uuid = command.uuid().unwrap_or_default().to_string();
-        let instance = self.names.get(&uuid).cloned();
-        let (project, name) = match (refuse_in_read_only(read_only, &command), instance) {
-            (Err(refused), _) => {
-                return sink(HostEvent::OpFinished {
-                    op,
-                    result: Err(refused),
-                });
-            }
-            (Ok(()), None) => {
-                let result = Err("no such instance".into());
-                return sink(HostEvent::OpFinished { op, result });
-            }
-            (Ok(()), Some(instance)) => instance,
+        if let Err(refused) = refuse_in_read_only(read_only) {
+            return sink(HostEvent::OpFinished {
+                op,
+                result: Err(refused),
+            });
+        }
+        if let OpKind::Abort { .. } = kind {
+            return self.start_cancel(op, uuid);
+        }
+        let Some((project, name)) = self.names.get(&uuid).cloned() else {
+            let result = Err("no such instance".into());
+            return sink(HostEvent::OpFinished { op, result });
         };
         let client = self.client.clone();
         let watch = Watch {
@@ -395,16 +381,30 @@ impl Session {
             running: self.running.clone(),
         };
         tokio::spawn(async move {
-            let result = actions::run(&client, (&project, &name), command, &watch).await;
+            let result = actions::run(&client, (&project, &name), kind, &watch).await;
             let _ = watch.news.send(HostEvent::OpFinished { op, result });
+        });
+    }
+
+    /// Asks the server to cancel the instance's running operation, as an operation of its
+    /// own whose result says whether it did.
+    fn start_cancel(&self, op: OpId, uuid: String) {
+        let client = self.client.clone();
+        let running = self.running.clone();
+        let news = self.news_tx.clone();
+        tokio::spawn(async move {
+            let result = actions::cancel(&client, &running, &uuid).await;
+            let _ = news.send(HostEvent::OpFinished { op, result });
         });
     }
 
     /// Composes as a task, like any operation; there is no instance yet to track.
     fn start_compose(&self, op: OpId, spec: ComposeSpec, sink: &EventSink, read_only: bool) {
-        if read_only {
-            let result = Err("refused: this pool is read-only".to_string());
-            return sink(HostEvent::OpFinished { op, result });
+        if let Err(refused) = refuse_in_read_only(read_only) {
+            return sink(HostEvent::OpFinished {
+                op,
+                result: Err(refused),
+            });
         }
         let client = self.client.clone();
         let watch = Watch {

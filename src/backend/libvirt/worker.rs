@@ -20,7 +20,7 @@ use super::snapshot;
 use crate::backend::backoff::Backoff;
 use crate::backend::console::{ConsoleEvent, ConsoleRequest};
 use crate::backend::{
-    EventSink, HostCommand, HostDriver, HostEvent, HostSettings, OpId, answer_while_down,
+    EventSink, HostCommand, HostDriver, HostEvent, HostSettings, OpId, OpKind, answer_while_down,
     refuse_in_read_only,
 };
 use crate::model::action::MigrationProgress;
@@ -278,68 +278,38 @@ impl Session {
         None
     }
 
-    /// Carries out a mutating command, unless the pool is read-only.
+    /// Carries out an operation, unless the pool is read-only; every path ends in exactly
+    /// one `OpFinished` (the long ones from their own threads).
     fn run_op(&self, command: HostCommand, sink: &EventSink, read_only: bool) {
-        if let Err(refused) = refuse_in_read_only(read_only, &command) {
-            match command {
-                HostCommand::Power { op, .. }
-                | HostCommand::Migrate { op, .. }
-                | HostCommand::Compose { op, .. } => {
-                    sink(HostEvent::OpFinished {
-                        op,
-                        result: Err(refused),
-                    });
-                }
-                _ => sink(HostEvent::Notice(refused)),
-            }
+        let HostCommand::Op { op, uuid, kind } = command else {
             return;
-        }
-        match command {
-            HostCommand::Power { uuid, action, op } => {
-                let result = power(&self.conn, &uuid, action);
-                sink(HostEvent::OpFinished { op, result });
-            }
-            HostCommand::Clone { uuid, op, request } => {
-                clone::spawn(
-                    &self.conn,
-                    &uuid,
-                    request.name,
-                    request.mode,
-                    op,
-                    self.tx.clone(),
-                );
-            }
-            HostCommand::Snapshot { uuid, op, action } => {
-                let result = snapshot::run(&self.conn, &uuid, &action);
-                sink(HostEvent::OpFinished { op, result });
-            }
-            HostCommand::Delete {
-                uuid,
+        };
+        if let Err(refused) = refuse_in_read_only(read_only) {
+            return sink(HostEvent::OpFinished {
                 op,
+                result: Err(refused),
+            });
+        }
+        let result = match kind {
+            OpKind::Power(action) => power(&self.conn, &uuid, action),
+            OpKind::Snapshot(action) => snapshot::run(&self.conn, &uuid, &action),
+            OpKind::Delete {
                 with_storage,
-                stop_first,
-            } => {
-                let result = delete(&self.conn, &uuid, with_storage, stop_first);
-                sink(HostEvent::OpFinished { op, result });
+                force,
+            } => delete(&self.conn, &uuid, with_storage, force),
+            OpKind::Abort { .. } => migrate::abort(&self.conn, &uuid),
+            OpKind::Clone(request) => {
+                let tx = self.tx.clone();
+                return clone::spawn(&self.conn, &uuid, request.name, request.mode, op, tx);
             }
-            HostCommand::Migrate {
-                uuid,
-                op,
-                target,
-                options,
-            } => {
-                migrate::spawn(&self.conn, &uuid, target, options, op, self.tx.clone());
+            OpKind::Migrate { to, options, .. } => {
+                return migrate::spawn(&self.conn, &uuid, to, options, op, self.tx.clone());
             }
-            HostCommand::Compose { op, spec } => {
-                super::compose::spawn(&self.conn, *spec, op, self.tx.clone());
+            OpKind::Compose(spec) => {
+                return super::compose::spawn(&self.conn, *spec, op, self.tx.clone());
             }
-            HostCommand::AbortJob { uuid } => {
-                if let Err(e) = migrate::abort(&self.conn, &uuid) {
-                    sink(HostEvent::Notice(format!("abort failed: {e}")));
-                }
-            }
-            _ => {}
-        }
+        };
+        sink(HostEvent::OpFinished { op, result });
     }
 
     fn open_console(&self, request: ConsoleRequest) {

@@ -25,7 +25,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             OpStatus::Failed(e) => (format!("failed: {e}"), theme.style("state_crashed")),
         };
         let host = match &op.kind {
-            OpKind::Migrate { to_name, .. } => format!("{} → {to_name}", op.host_name),
+            OpKind::Migrate { to, .. } => format!("{} → {}", op.host_name, to.host_name),
             _ => op.host_name.clone(),
         };
         lines.push(Line::from(vec![

@@ -2,4 +2,5 @@
 
 pub mod header;
 pub mod hints;
+pub mod question;
 pub mod status;

@@ -1,0 +1,170 @@
+//! Operations start here and end here: one backend command per request, and exactly one
+//! result per operation — done, failed (in a sentence), refused or cancelled — written to
+//! the status line, the operations view and the audit log.
+
+use super::set_status;
+use crate::app::msg::Effect;
+use crate::app::ops::{OpRequest, OpStatus};
+use crate::app::state::{Level, State, View};
+use crate::backend::{HostCommand, OpId};
+use crate::model::op::OpKind;
+
+/// Starts each request as an operation on its VM's host.
+pub fn launch(state: &mut State, requests: Vec<OpRequest>) -> Vec<Effect> {
+    state.marked.clear();
+    let composing = requests
+        .iter()
+        .any(|r| matches!(r.kind, OpKind::Compose(_)));
+    // From the form, or from `:scale` on a list, which stays.
+    if composing && matches!(state.screen().view, View::Compose { .. }) {
+        super::compose::close(state);
+    }
+    let what = match requests.as_slice() {
+        [] => return Vec::new(),
+        [first, ..] => first.kind.command(),
+    };
+    let names: Vec<String> = requests.iter().map(|r| r.target.name.clone()).collect();
+    let mut effects = Vec::new();
+    for request in requests {
+        let (pool, host) = (request.target.pool, request.target.host);
+        let host_name = state.pools[pool].hosts[host].name.clone();
+        if let OpKind::Abort { of } = request.kind
+            && let Some(aborted) = state.ops.get_mut(of)
+        {
+            aborted.abort_requested = true;
+        }
+        let uuid = request.target.uuid.clone();
+        let kind = request.kind.clone();
+        let op = state.ops.add(request, host_name);
+        effects.push(Effect::Host {
+            pool,
+            host,
+            command: HostCommand::Op { op, uuid, kind },
+        });
+    }
+    let text = format!("{what} {}… (O shows the operations)", names.join(", "));
+    set_status(state, Level::Info, text);
+    effects
+}
+
+/// A backend ended an operation.
+pub fn finished(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<Effect> {
+    let Some(entry) = state.ops.get(op) else {
+        return Vec::new();
+    };
+    if let OpKind::Abort { of } = entry.kind {
+        return abort_answered(state, op, of, result);
+    }
+    let aborted = entry.abort_requested;
+    let result = result.map_err(|raw| (super::explain::sentence(entry, &raw, aborted), raw));
+    if let (Err((_, raw)), Some(entry)) = (&result, state.ops.get_mut(op)) {
+        entry.detail = Some(raw.clone());
+    }
+    let result = result.map_err(|(sentence, _)| sentence);
+    let mut effects = settle(state, op, result.clone());
+    if aborted && let Some(abort) = pending_abort(state, op) {
+        let outcome = match result {
+            Ok(()) => Err("too late: the job had already finished".to_string()),
+            Err(_) => Ok(()),
+        };
+        effects.extend(settle(state, abort, outcome));
+    }
+    effects
+}
+
+/// The hypervisor answered an abort: a refusal ends it; a yes waits for the job's own end,
+/// which says whether the cancel took effect.
+fn abort_answered(
+    state: &mut State,
+    abort: OpId,
+    of: OpId,
+    result: Result<(), String>,
+) -> Vec<Effect> {
+    let job = state.ops.get(of).map(|o| o.status.clone());
+    match (result, job) {
+        (Err(raw), _) => {
+            if let Some(job) = state.ops.get_mut(of) {
+                job.abort_requested = false;
+            }
+            let why = super::explain::abort_refusal(&raw);
+            settle(state, abort, Err(why))
+        }
+        (Ok(()), Some(OpStatus::Running)) => {
+            if let Some(entry) = state.ops.get_mut(abort) {
+                entry.note = Some("cancel asked for; waiting for the job to stop".into());
+            }
+            Vec::new()
+        }
+        (Ok(()), Some(OpStatus::Done)) => settle(
+            state,
+            abort,
+            Err("too late: the job had already finished".into()),
+        ),
+        (Ok(()), _) => settle(state, abort, Ok(())),
+    }
+}
+
+/// The abort of `op` that is still waiting for the job to end.
+fn pending_abort(state: &State, op: OpId) -> Option<OpId> {
+    state
+        .ops
+        .list
+        .iter()
+        .find(|o| o.kind == OpKind::Abort { of: op } && o.status == OpStatus::Running)
+        .map(|o| o.id)
+}
+
+/// Records the one result of `op`: its status, the status line, the audit line.
+fn settle(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<Effect> {
+    let Some(entry) = state.ops.get_mut(op) else {
+        return Vec::new();
+    };
+    entry.status = match &result {
+        Ok(()) => OpStatus::Done,
+        Err(e) => OpStatus::Failed(e.clone()),
+    };
+    // The last step in words ("starting") is no longer what is happening.
+    entry.note = None;
+    let entry = entry.clone();
+    let outcome = match (&result, &entry.kind) {
+        (Ok(()), OpKind::Abort { .. }) => "cancelled".to_string(),
+        (Ok(()), _) => "ok".to_string(),
+        (Err(e), _) => format!("failed: {e}"),
+    };
+    let place = match &entry.kind {
+        OpKind::Migrate { to, .. } => format!("{} → {}", entry.host_name, to.host_name),
+        _ => format!("on {}", entry.host_name),
+    };
+    let level = if result.is_ok() {
+        Level::Info
+    } else {
+        Level::Error
+    };
+    let text = format!(
+        "{} {} {place}: {outcome}",
+        entry.kind.command(),
+        entry.target.name
+    );
+    set_status(state, level, text);
+    let mut effects = Vec::new();
+    if matches!(entry.kind, OpKind::Snapshot(_)) {
+        // The detail view lists snapshots: show the change.
+        let command = HostCommand::LoadDetails {
+            uuid: entry.target.uuid.clone(),
+        };
+        effects.push(Effect::Host {
+            pool: entry.target.pool,
+            host: entry.target.host,
+            command,
+        });
+    }
+    effects.push(Effect::Audit {
+        pool: state.pools[entry.target.pool].name.clone(),
+        host: entry.host_name,
+        vm: entry.target.name,
+        action: entry.kind.command().to_string(),
+        params: entry.kind.params(),
+        result: outcome,
+    });
+    effects
+}
