@@ -31,10 +31,11 @@ pub fn attach(
     let host = &pool_cfg.hosts[h];
     let watch_only = watch_only || pool_cfg.read_only || config.read_only;
     let (tx, rx) = channel();
-    // Attaching changes nothing on the host; read-only pools get a watch-only console above.
+    // A read-only pool's host is opened read-only, and its console watch-only and never
+    // taken from another client (the libvirt backend's console.rs).
     let settings = HostSettings {
         stats_every: Duration::from_secs(3600),
-        read_only: true,
+        read_only: pool_cfg.read_only || config.read_only,
     };
     let driver = spawn_driver(pool_cfg, host, Box::new(|_| {}), settings)
         .ok_or_else(|| format!("pool {}: its driver is not available", pool_cfg.name))?;
@@ -141,7 +142,7 @@ fn find_vm(
         .filter(|p| pool.is_none_or(|want| p.name == want))
         .collect();
     let mut found = Vec::new();
-    for (pool_name, host_name, result) in read_all(&pools, false) {
+    for (pool_name, host_name, result) in read_all(&pools, false, config.read_only) {
         match result {
             Ok(read) => found.extend(
                 read.inventory

@@ -100,7 +100,7 @@ pub fn capacity(
     let pools = selected_pools(config, pool)?;
     let mut all_ok = true;
     let mut hosts = Vec::new();
-    for (pool_name, host, result) in read_all(&pools, true) {
+    for (pool_name, host, result) in read_all(&pools, true, config.read_only) {
         match result {
             Ok(read) => {
                 if let Some(pool) = pools.iter().find(|p| p.name == pool_name) {

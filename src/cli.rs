@@ -68,6 +68,11 @@ pub enum Command {
     },
     /// Validate the config, keymap and theme files and exit.
     Check,
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Attach this terminal to a VM's serial console (Ctrl-] or Enter ~ . detaches).
     Console {
         /// Only look for the VM in this pool.
@@ -78,6 +83,17 @@ pub enum Command {
         watch: bool,
         /// The VM's name.
         vm: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the audit log's hash chain: exit 0 when it holds, 1 naming the first broken
+    /// line, 2 when the file cannot be read.
+    Verify {
+        /// The log to check (default: audit.jsonl in the data dir).
+        #[arg(long)]
+        file: Option<PathBuf>,
     },
 }
 

@@ -97,6 +97,7 @@ impl Runner {
                     action,
                     params,
                     result,
+                    prev: None,
                 };
                 self.audit(&record);
             }
@@ -118,15 +119,22 @@ impl Runner {
         }
     }
 
-    /// One JSON line per action in the audit log (mode 0600).
+    /// One JSON line per action in the audit log (mode 0600), chained to the line before.
     fn audit(&self, record: &AuditRecord) {
         let Some(path) = &self.audit_path else { return };
-        let Some(mut file) = open_private_append(path) else {
-            tracing::error!("cannot open the audit log {}", path.display());
-            return;
-        };
-        if let Ok(line) = serde_json::to_string(record) {
-            let _ = writeln!(file, "{line}");
+        match crate::audit::append(path, record) {
+            Ok(warning) => self.warn(warning),
+            Err(e) => {
+                tracing::error!("{e}");
+                let _ = self.tx.send(Msg::Warnings(vec![e]));
+            }
+        }
+    }
+
+    /// A file's mode was narrowed (already logged): the status line says so too.
+    fn warn(&self, warning: Option<String>) {
+        if let Some(warning) = warning {
+            let _ = self.tx.send(Msg::Warnings(vec![warning]));
         }
     }
 
@@ -177,11 +185,21 @@ impl Runner {
         if let Some(log) = self.logs.get(&id) {
             return Some(log.clone());
         }
-        let file = open_private_append(&dir.join(format!(
+        let path = dir.join(format!(
             "{}-{uuid}.log",
             crate::model::units::utc_compact(now_secs() as i64)
-        )))?;
-        let log = Arc::new(Mutex::new(file));
+        ));
+        let opened = match open_private_append(&path) {
+            Ok(opened) => opened,
+            Err(e) => {
+                let e = format!("console log {}: {e}", path.display());
+                tracing::error!("{e}");
+                let _ = self.tx.send(Msg::Warnings(vec![e]));
+                return None;
+            }
+        };
+        self.warn(opened.warning);
+        let log = Arc::new(Mutex::new(opened.file));
         self.logs.insert(id, log.clone());
         Some(log)
     }
@@ -211,6 +229,3 @@ fn local_user() -> String {
             format!("uid {}", unsafe { libc::getuid() })
         })
 }
-
-#[cfg(test)]
-mod tests {}

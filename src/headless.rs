@@ -33,7 +33,7 @@ pub fn list(config: &Config, pool: Option<&str>, output: Output) -> Result<bool,
     let pools = selected_pools(config, pool)?;
     let mut all_ok = true;
     let mut vms = Vec::new();
-    for (pool, host, result) in read_all(&pools, false) {
+    for (pool, host, result) in read_all(&pools, false, config.read_only) {
         match result {
             Ok(read) => vms.extend(read.inventory.vms.into_iter().map(|vm| ListedVm {
                 pool: pool.clone(),
@@ -89,10 +89,12 @@ pub(crate) struct HostRead {
 
 /// Every host of the pools, read in parallel: one row per host, an Incus cluster giving one
 /// row per member. `with_placement` also reads where the VMs are pinned (one XML read per
-/// libvirt domain).
+/// libvirt domain). Read-only pools (all, with `read_only`) are read over read-only
+/// connections.
 pub(crate) fn read_all(
     pools: &[&PoolConfig],
     with_placement: bool,
+    read_only: bool,
 ) -> Vec<(String, String, Result<HostRead, Skip>)> {
     std::thread::scope(|scope| {
         let jobs: Vec<_> = pools
@@ -101,7 +103,9 @@ pub(crate) fn read_all(
             .map(|(pool, host)| {
                 (
                     pool.name.clone(),
-                    scope.spawn(move || read_host(pool, host, with_placement)),
+                    scope.spawn(move || {
+                        read_host(pool, host, with_placement, read_only || pool.read_only)
+                    }),
                 )
             })
             .collect();
@@ -124,10 +128,13 @@ fn read_host(
     pool: &PoolConfig,
     host: &HostConfig,
     with_placement: bool,
+    read_only: bool,
 ) -> Vec<(String, Result<HostRead, Skip>)> {
     let one = |result| vec![(host.name.clone(), result)];
     match (pool.driver, &pool.incus) {
-        (Driver::Libvirt, _) => one(read_libvirt(&host.uri, with_placement).map_err(Skip::Failed)),
+        (Driver::Libvirt, _) => {
+            one(read_libvirt(&host.uri, with_placement, read_only).map_err(Skip::Failed))
+        }
         (Driver::Incus, Some(incus)) => match incus::inventory_once(incus) {
             Ok((incus::Inventory::Server(inventory), placement)) => one(Ok(HostRead {
                 inventory,
@@ -154,10 +161,10 @@ fn read_host(
     }
 }
 
-fn read_libvirt(uri: &str, with_placement: bool) -> Result<HostRead, String> {
-    let inventory = libvirt::inventory_once(uri)?;
+fn read_libvirt(uri: &str, with_placement: bool, read_only: bool) -> Result<HostRead, String> {
+    let inventory = libvirt::inventory_once(uri, read_only)?;
     let placement = if with_placement {
-        libvirt::placement_once(uri)?
+        libvirt::placement_once(uri, read_only)?
     } else {
         Vec::new()
     };
@@ -190,7 +197,9 @@ pub fn images(config: &Config, pool: Option<&str>, output: Output) -> Result<boo
                 .hosts
                 .iter()
                 .map(|h| {
-                    let images = libvirt::images_once(&h.uri, &pool.compose.image_pool, &h.name);
+                    let read_only = config.read_only || pool.read_only;
+                    let images =
+                        libvirt::images_once(&h.uri, &pool.compose.image_pool, &h.name, read_only);
                     (h.name.clone(), images)
                 })
                 .collect(),

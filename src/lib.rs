@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod attach;
+pub mod audit;
 pub mod backend;
 pub mod capacity_report;
 pub mod cli;

@@ -7,15 +7,30 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vmdeck::app::State;
-use vmdeck::cli::{Cli, Command};
+use vmdeck::cli::{AuditCommand, Cli, Command};
 use vmdeck::config::{self, Paths};
 use vmdeck::{headless, startup, tui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let paths = Paths::from_env();
-    let log = open_log(&paths.log_file());
+    // Before the log opens: it creates the data dir, which must be private.
+    let mut file_warnings = vmdeck::files::secure_data_dir(&paths.data_dir);
+    let log = open_log(&paths.log_file(), &mut file_warnings);
+    for warning in &file_warnings {
+        tracing::warn!("{warning}");
+    }
     route_libvirt_log(&paths.data_dir);
+    // The audit log's check needs no config (a broken one must not hide a broken log).
+    if let Some(Command::Audit {
+        command: AuditCommand::Verify { file },
+    }) = &cli.command
+    {
+        let path = file
+            .clone()
+            .unwrap_or_else(|| paths.data_dir.join("audit.jsonl"));
+        return ExitCode::from(vmdeck::audit::verify_file(&path));
+    }
     let (mut config, _source, mut warnings) = match config::load(cli.config.as_deref(), &paths) {
         Ok(loaded) => loaded,
         Err(e) => {
@@ -34,6 +49,8 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Some(Command::Check) => check(&warnings),
+        // Answered above, before the config was read.
+        Some(Command::Audit { .. }) => ExitCode::SUCCESS,
         Some(Command::Capacity { pool, output }) => exit_code(vmdeck::capacity_report::capacity(
             &config,
             pool.as_deref(),
@@ -62,6 +79,8 @@ fn main() -> ExitCode {
         }
         None => {
             let mut state = State::new(&config, keymap, themes);
+            // Files narrowed to 0600 are worth a word in the status line too.
+            warnings.extend(file_warnings);
             vmdeck::app::update(&mut state, vmdeck::app::Msg::Warnings(warnings));
             run_ui(&config, state, log, &paths.data_dir)
         }
@@ -105,9 +124,18 @@ fn check(warnings: &[String]) -> ExitCode {
     }
 }
 
-/// The log file (mode 0600: it may name hosts and users), and tracing into it.
-fn open_log(path: &Path) -> Option<File> {
-    let file = vmdeck::files::open_private_append(path)?;
+/// The log file (mode 0600: it may name hosts and users), and tracing into it. A warning
+/// about its mode goes into `warnings` (tracing is not set up yet when it is opened).
+fn open_log(path: &Path, warnings: &mut Vec<String>) -> Option<File> {
+    let opened = match vmdeck::files::open_private_append(path) {
+        Ok(opened) => opened,
+        Err(e) => {
+            warnings.push(format!("cannot open the log {}: {e}", path.display()));
+            return None;
+        }
+    };
+    warnings.extend(opened.warning);
+    let file = opened.file;
     let writer = file.try_clone().ok()?;
     let _ = tracing_subscriber::fmt()
         .with_env_filter(

@@ -107,3 +107,95 @@ fn list_with_unknown_pool_is_an_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no pool named 'nope'"));
 }
+
+fn record(action: &str) -> vmdeck::model::action::AuditRecord {
+    vmdeck::model::action::AuditRecord {
+        time: 1_700_000_000,
+        user: "ann".into(),
+        pool: "lab".into(),
+        host: "lab1".into(),
+        vm: "lab1-web".into(),
+        action: action.into(),
+        params: String::new(),
+        result: "ok".into(),
+        prev: None,
+    }
+}
+
+fn verify(home: &Path, file: Option<&Path>) -> (i32, String) {
+    let mut cmd = vmdeck(home);
+    cmd.args(["audit", "verify"]);
+    if let Some(file) = file {
+        cmd.arg("--file").arg(file);
+    }
+    let out = cmd.output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn audit_verify_passes_on_vmdecks_log_and_names_an_edited_line() {
+    let home = tempfile::tempdir().unwrap();
+    // The default log: audit.jsonl in the data dir.
+    let log = home.path().join("data/vmdeck/audit.jsonl");
+    for action in ["reboot", "shutdown", "migrate"] {
+        vmdeck::audit::append(&log, &record(action)).unwrap();
+    }
+    assert_eq!(
+        verify(home.path(), None),
+        (0, "audit log OK: 3 lines\n".into())
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    std::fs::write(&log, text.replacen("\"shutdown\"", "\"start\"", 1)).unwrap();
+    let (code, out) = verify(home.path(), Some(&log));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.starts_with("audit log broken at line 2:"), "{out}");
+    assert!(out.contains("line 2 was edited"), "{out}");
+}
+
+#[test]
+fn audit_verify_counts_old_unchained_lines_and_fails_on_a_missing_file() {
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("old.jsonl");
+    let old = serde_json::to_string(&record("reboot")).unwrap();
+    std::fs::write(&log, format!("{old}\n")).unwrap();
+    vmdeck::audit::append(&log, &record("start")).unwrap();
+    let (code, out) = verify(home.path(), Some(&log));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.starts_with("audit log OK: 2 lines (1 unchained"),
+        "{out}"
+    );
+    let (code, out) = verify(home.path(), Some(&home.path().join("nope.jsonl")));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("nope.jsonl"), "{out}");
+}
+
+#[test]
+fn startup_makes_the_data_dir_private_and_narrows_a_readable_audit_log() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let out = vmdeck(home.path())
+        .args(["--config", "tests/fixtures/valid.toml", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let data = home.path().join("data/vmdeck");
+    assert_eq!(mode(&home.path().join("data")), 0o700);
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("vmdeck.log")), 0o600);
+    let audit = data.join("audit.jsonl");
+    std::fs::write(&audit, "").unwrap();
+    std::fs::set_permissions(&audit, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = vmdeck(home.path())
+        .args(["--config", "tests/fixtures/valid.toml", "check"])
+        .output()
+        .unwrap();
+    // A narrowed file is not a config problem: check still passes, the log says why.
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(mode(&audit), 0o600);
+    let log = std::fs::read_to_string(data.join("vmdeck.log")).unwrap();
+    assert!(log.contains("was mode 0644"), "{log}");
+}

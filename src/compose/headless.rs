@@ -31,7 +31,7 @@ pub fn run_headless(
             .map_err(|e| format!("--user-data {}: {e}", path.display()))?,
         None => template_for(&args.name, args.count.is_some()),
     };
-    let view = read_pool(pool);
+    let view = read_pool(pool, config.read_only || pool.read_only);
     let plan = plan(args, view, &config.vm_types, &user_data)?;
     print_plan(&plan).map_err(|e| e.to_string())?;
     if !plan.ready() {
@@ -61,8 +61,8 @@ pub fn run_headless(
 }
 
 /// Every host of the pool with its room, images and NUMA nodes' CPUs.
-fn read_pool(pool: &PoolConfig) -> PoolView<'_> {
-    let rows = read_all(&[pool], false);
+fn read_pool(pool: &PoolConfig, read_only: bool) -> PoolView<'_> {
+    let rows = read_all(&[pool], false, read_only);
     let cluster = pool.driver == Driver::Incus
         && rows
             .iter()
@@ -74,7 +74,7 @@ fn read_pool(pool: &PoolConfig) -> PoolView<'_> {
         .map(|incus| incus::images_once(incus, ""));
     let hosts = rows
         .into_iter()
-        .map(|(_, host, read)| host_view(pool, &host, read, incus_images.clone()))
+        .map(|(_, host, read)| host_view(pool, &host, read, incus_images.clone(), read_only))
         .collect();
     PoolView {
         name: &pool.name,
@@ -91,13 +91,19 @@ fn host_view(
     host: &str,
     read: Result<HostRead, Skip>,
     incus_images: Option<Result<Vec<Image>, String>>,
+    read_only: bool,
 ) -> HostView {
     match read {
         Ok(read) => {
             let facts = &read.inventory.facts;
             let images = incus_images.or_else(|| {
                 let uri = &pool.hosts.iter().find(|h| h.name == host)?.uri;
-                Some(libvirt::images_once(uri, &pool.compose.image_pool, host))
+                Some(libvirt::images_once(
+                    uri,
+                    &pool.compose.image_pool,
+                    host,
+                    read_only,
+                ))
             });
             HostView {
                 room: room(host, None, Some(facts), &read.inventory.vms),

@@ -78,6 +78,10 @@ pub struct AuditRecord {
     pub action: String,
     pub params: String,
     pub result: String,
+    /// SHA-256 (hex) of the line before this one in the file: the audit log's chain
+    /// (`vmdeck audit verify`). Absent in lines of older vmdeck versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
 }
 
 /// How to migrate.

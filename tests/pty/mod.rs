@@ -32,6 +32,33 @@ impl Tui {
         rows: u16,
         setup: impl FnOnce(&std::path::Path),
     ) -> Tui {
+        let home = tempfile::tempdir().expect("tempdir");
+        setup(home.path());
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vmdeck"));
+        cmd.args(args);
+        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
+        cmd.env("XDG_DATA_HOME", home.path().join("data"));
+        cmd.env_remove("VMDECK_CONFIG");
+        Tui::start(cmd, cols, rows, home)
+    }
+
+    /// Any program in a PTY (another client: `virsh console`), with `env` added.
+    pub fn spawn_program(
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+    ) -> Tui {
+        let mut cmd = CommandBuilder::new(program);
+        cmd.args(args);
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
+        Tui::start(cmd, cols, rows, tempfile::tempdir().expect("tempdir"))
+    }
+
+    fn start(mut cmd: CommandBuilder, cols: u16, rows: u16, home: tempfile::TempDir) -> Tui {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -41,15 +68,8 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("openpty");
-        let home = tempfile::tempdir().expect("tempdir");
-        setup(home.path());
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_vmdeck"));
-        cmd.args(args);
         cmd.env("TERM", "xterm-256color");
-        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
-        cmd.env("XDG_DATA_HOME", home.path().join("data"));
-        cmd.env_remove("VMDECK_CONFIG");
-        let child = pair.slave.spawn_command(cmd).expect("spawn vmdeck");
+        let child = pair.slave.spawn_command(cmd).expect("spawn");
         drop(pair.slave);
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));

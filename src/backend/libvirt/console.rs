@@ -1,6 +1,11 @@
 //! A libvirt console stream, owned by a small wrapper instead of virt 0.5's `Stream` (whose
 //! Drop panics after abort/finish, whose callback holds a pointer to a movable value, and
 //! which busy-loops on HANGUP unless the callback is removed): DESIGN.md §3.
+//!
+//! libvirt refuses consoles on read-only connections. A read-only pool's console gets a
+//! read-write connection of its own, used for nothing else: opened watch-only (it sends
+//! nothing) and always without FORCE, so another admin's `virsh console` is never cut off —
+//! when someone holds the console, vmdeck says so and leaves it with them.
 
 use std::ffi::{c_int, c_void};
 use std::sync::Arc;
@@ -10,6 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use virt::connect::Connect;
 use virt::sys;
 
+use super::connection::is_read_only;
 use super::ffi::last_error;
 use crate::backend::console::{ConsoleEvent, ConsoleSink, ConsoleTransport};
 
@@ -23,6 +29,10 @@ struct CallbackState {
 pub struct LibvirtConsole {
     stream: Mutex<sys::virStreamPtr>,
     closed: Arc<AtomicBool>,
+    /// A read-only pool's console: nothing is sent to the guest.
+    watch_only: bool,
+    /// The console's own connection (read-only pools), closed after the stream is freed.
+    _own_conn: Option<Connect>,
 }
 
 // SAFETY: libvirt streams are thread-safe objects; every use goes through the mutex.
@@ -34,13 +44,19 @@ pub enum OpenError {
     Failed(String),
 }
 
-/// Opens the first console of the domain `uuid` on `conn`.
+/// Opens the first console of the domain `uuid` on `conn` (on a connection of its own, watch-
+/// only and never forced, when `conn` is read-only).
 pub fn open(
     conn: &Connect,
     uuid: &str,
     force: bool,
     sink: ConsoleSink,
 ) -> Result<LibvirtConsole, OpenError> {
+    let own_conn = is_read_only(conn)
+        .then(|| console_connection(conn))
+        .transpose()?;
+    let read_only = own_conn.is_some();
+    let conn = own_conn.as_ref().unwrap_or(conn);
     let dom = conn
         .lookup_domain_by_uuid_string(uuid)
         .map_err(|e| OpenError::Failed(e.message().to_string()))?;
@@ -52,21 +68,17 @@ pub fn open(
     let console = LibvirtConsole {
         stream: Mutex::new(stream),
         closed: Arc::new(AtomicBool::new(false)),
+        watch_only: read_only,
+        _own_conn: own_conn.clone(),
     };
-    let flags = if force {
+    let flags = if force && !read_only {
         sys::VIR_DOMAIN_CONSOLE_FORCE
     } else {
         sys::VIR_DOMAIN_CONSOLE_SAFE
     };
     // SAFETY: valid domain and stream; NULL device means the first console.
     if unsafe { sys::virDomainOpenConsole(dom.as_ptr(), std::ptr::null(), stream, flags) } < 0 {
-        let message = last_error();
-        let busy = message.contains("Active console session") || message.contains("already");
-        return Err(if busy {
-            OpenError::Busy(message)
-        } else {
-            OpenError::Failed(message)
-        });
+        return Err(open_error(last_error(), read_only));
     }
     let state = Box::new(CallbackState {
         sink,
@@ -92,6 +104,34 @@ pub fn open(
         return Err(OpenError::Failed(last_error()));
     }
     Ok(console)
+}
+
+/// A read-write connection to `ro`'s host, only for a console (libvirt refuses consoles on
+/// read-only connections).
+fn console_connection(ro: &Connect) -> Result<Connect, OpenError> {
+    let uri = ro
+        .uri()
+        .map_err(|e| OpenError::Failed(e.message().to_string()))?;
+    Connect::open(Some(&uri)).map_err(|e| {
+        OpenError::Failed(format!(
+            "a console needs a read-write libvirt connection, even watch-only, and the host \
+             refused one: {}",
+            e.message()
+        ))
+    })
+}
+
+/// Someone else holds the console: a read-only pool never offers to take it over, so it is
+/// a plain failure there (Enter tries again), and a question elsewhere.
+fn open_error(message: String, read_only: bool) -> OpenError {
+    let busy = message.contains("Active console session") || message.contains("already");
+    match (busy, read_only) {
+        (true, true) => OpenError::Failed(format!(
+            "held by another client; a read-only pool never takes a console over ({message})"
+        )),
+        (true, false) => OpenError::Busy(message),
+        (false, _) => OpenError::Failed(message),
+    }
 }
 
 /// What usually ends a console, said alongside libvirt's own words.
@@ -143,6 +183,9 @@ impl ConsoleTransport for LibvirtConsole {
     fn send(&self, bytes: &[u8]) -> Result<(), String> {
         if self.closed.load(Ordering::SeqCst) {
             return Err("the console is closed".into());
+        }
+        if self.watch_only {
+            return Err("watch-only: a read-only pool's console takes no input".into());
         }
         let stream = self
             .stream

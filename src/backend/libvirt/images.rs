@@ -4,13 +4,16 @@ use virt::connect::Connect;
 use virt::storage_pool::StoragePool;
 use virt::storage_vol::StorageVol;
 
+use super::connection::is_read_only;
 use crate::model::compose::{Image, image_name};
 
 fn message(e: virt::error::Error) -> String {
     e.message().to_string()
 }
 
-/// The host's storage pool `name`, active and refreshed (an image copied in by hand shows up).
+/// The host's storage pool `name`, active and refreshed (an image copied in by hand shows
+/// up) — but not over a read-only connection, which refuses a refresh: it then shows what
+/// libvirt last saw.
 pub fn storage_pool(conn: &Connect, name: &str, role: &str) -> Result<StoragePool, String> {
     let pool = conn
         .lookup_storage_pool_by_name(name)
@@ -20,7 +23,9 @@ pub fn storage_pool(conn: &Connect, name: &str, role: &str) -> Result<StoragePoo
             "storage pool '{name}' ({role}) is not running on the host"
         ));
     }
-    let _ = pool.refresh(0);
+    if !is_read_only(conn) {
+        let _ = pool.refresh(0);
+    }
     Ok(pool)
 }
 

@@ -4,6 +4,7 @@
 mod clone;
 mod compose;
 mod compose_xml;
+mod connection;
 mod console;
 mod delete;
 mod events;
@@ -20,35 +21,42 @@ mod xml;
 
 pub use worker::{HostHandle, spawn_host};
 
-use virt::connect::Connect;
-
 use crate::model::HostInventory;
 use crate::model::compose::{ComposeSpec, Image};
 
-/// One bulk inventory of the host at `uri`, for headless commands.
-pub fn inventory_once(uri: &str) -> Result<HostInventory, String> {
+/// One bulk inventory of the host at `uri`, for headless commands; over a read-only
+/// connection when `read_only`, as for every read below.
+pub fn inventory_once(uri: &str, read_only: bool) -> Result<HostInventory, String> {
     init::ensure_event_loop()?;
-    let conn = Connect::open(Some(uri)).map_err(|e| e.message().to_string())?;
+    let conn = connection::open(uri, read_only)?;
     inventory::snapshot(&conn)
 }
 
 /// Where each domain of the host is placed, for headless reports.
-pub fn placement_once(uri: &str) -> Result<Vec<crate::model::VmPlacement>, String> {
+pub fn placement_once(
+    uri: &str,
+    read_only: bool,
+) -> Result<Vec<crate::model::VmPlacement>, String> {
     init::ensure_event_loop()?;
-    let conn = Connect::open(Some(uri)).map_err(|e| e.message().to_string())?;
+    let conn = connection::open(uri, read_only)?;
     Ok(inventory::placement(&conn))
 }
 
 /// The images of the host's `image_pool`, for headless commands.
-pub fn images_once(uri: &str, image_pool: &str, host: &str) -> Result<Vec<Image>, String> {
+pub fn images_once(
+    uri: &str,
+    image_pool: &str,
+    host: &str,
+    read_only: bool,
+) -> Result<Vec<Image>, String> {
     init::ensure_event_loop()?;
-    let conn = Connect::open(Some(uri)).map_err(|e| e.message().to_string())?;
+    let conn = connection::open(uri, read_only)?;
     images::list(&conn, image_pool, host)
 }
 
 /// Composes one VM on the host at `uri`, for headless commands; `note` hears each step.
 pub fn compose_once(uri: &str, spec: &ComposeSpec, note: &dyn Fn(String)) -> Result<(), String> {
     init::ensure_event_loop()?;
-    let conn = Connect::open(Some(uri)).map_err(|e| e.message().to_string())?;
+    let conn = connection::open(uri, false)?;
     compose::compose(&conn, spec, note)
 }

@@ -7,20 +7,25 @@ use roxmltree::Document;
 use virt::connect::Connect;
 use virt::sys;
 
+use super::connection::is_read_only;
 use super::xml::parse_devices;
 use crate::model::StorageVolume;
 
 /// Every volume of every active pool; a pool or volume that can't be read is left out.
 pub fn volumes(conn: &Connect) -> Vec<StorageVolume> {
     let users = users_by_path(conn);
+    let read_only = is_read_only(conn);
     let Ok(pools) = conn.list_all_storage_pools(sys::VIR_CONNECT_LIST_STORAGE_POOLS_ACTIVE) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for pool in &pools {
         let pool_name = pool.name().unwrap_or_default();
-        // Files made outside libvirt (the overlays of a snapshot) show up after a refresh.
-        let _ = pool.refresh(0);
+        // Files made outside libvirt (the overlays of a snapshot) show up after a refresh,
+        // which a read-only connection refuses.
+        if !read_only {
+            let _ = pool.refresh(0);
+        }
         for vol in pool.list_all_volumes(0).unwrap_or_default() {
             let (Ok(path), Ok(xml)) = (vol.path(), vol.xml_desc(0)) else {
                 continue;

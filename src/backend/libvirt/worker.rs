@@ -6,9 +6,8 @@
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
-use virt::connect::Connect;
-
 use super::clone;
+use super::connection::{self, Conn};
 use super::console::{self, OpenError};
 use super::delete::delete;
 use super::events::{EVENT_UNDEFINED, LibvirtEvent, Registration, close_reason};
@@ -104,7 +103,7 @@ fn supervise(
     loop {
         generation += 1;
         sink(HostEvent::Connecting);
-        let reason = match Session::open(uri, tx.clone(), generation) {
+        let reason = match Session::open(uri, settings.read_only, tx.clone(), generation) {
             Ok(session) => {
                 backoff.reset();
                 match session.serve(rx, sink, settings) {
@@ -166,15 +165,21 @@ fn forward_op(input: WorkerInput, sink: &EventSink) {
 struct Session {
     // Field order matters: callbacks are deregistered before the connection closes.
     _registration: Registration,
-    conn: Connect,
+    conn: Conn,
     generation: u64,
     /// The worker's own inbox, for migration threads.
     tx: Sender<WorkerInput>,
 }
 
 impl Session {
-    fn open(uri: &str, tx: Sender<WorkerInput>, generation: u64) -> Result<Session, String> {
-        let conn = Connect::open(Some(uri)).map_err(|e| e.message().to_string())?;
+    /// Read-only pools get a read-only connection: libvirt itself then refuses any change.
+    fn open(
+        uri: &str,
+        read_only: bool,
+        tx: Sender<WorkerInput>,
+        generation: u64,
+    ) -> Result<Session, String> {
+        let conn = connection::open(uri, read_only)?;
         let registration = Registration::register(&conn, tx.clone(), generation)?;
         Ok(Session {
             _registration: registration,
