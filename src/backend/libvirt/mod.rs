@@ -14,6 +14,7 @@ mod inventory;
 mod migrate;
 mod power;
 mod snapshot;
+mod usage;
 mod volumes;
 mod worker;
 mod xml;

@@ -7,8 +7,10 @@ use virt::connect::Connect;
 use virt::domain::Domain;
 use virt::sys;
 
+use super::compose_xml::xml_escape;
 use super::xml::parse_devices;
-use crate::model::Snapshot;
+use crate::model::names::check_snapshot_name;
+use crate::model::{Driver, Snapshot};
 use crate::model::action::SnapshotAction;
 
 fn message(e: virt::error::Error) -> String {
@@ -66,12 +68,13 @@ pub fn run(conn: &Connect, uuid: &str, action: &SnapshotAction) -> Result<(), St
             description,
             with_memory,
         } => {
+            check_snapshot_name(name, Driver::Libvirt)?;
             needs_qcow2(&dom)?;
             memory_choice(&dom, *with_memory)?;
             let xml = format!(
                 "<domainsnapshot><name>{}</name><description>{}</description></domainsnapshot>",
-                escape(name),
-                escape(description)
+                xml_escape(name),
+                xml_escape(description)
             );
             dom.create_snapshot_xml(&xml, 0)
                 .map(|_| ())
@@ -123,12 +126,6 @@ fn needs_qcow2(dom: &Domain) -> Result<(), String> {
         )),
         None => Ok(()),
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]
