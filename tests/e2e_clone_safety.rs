@@ -73,7 +73,14 @@ impl Drop for Cleanup {
 fn define(uri: &str, n: &str, name: &str, os_extra: &str, devices: &str) {
     virsh(
         uri,
-        &["vol-create-as", "default", &format!("{name}.qcow2"), "64M", "--format", "qcow2"],
+        &[
+            "vol-create-as",
+            "default",
+            &format!("{name}.qcow2"),
+            "64M",
+            "--format",
+            "qcow2",
+        ],
     );
     let xml = format!(
         "<domain type='qemu'><name>{name}</name><memory unit='MiB'>96</memory>\
@@ -101,9 +108,24 @@ fn a_clone_gets_its_own_nvram_and_deleting_it_keeps_the_sources() {
     let _cleanup = Cleanup::new(
         &uri,
         &[src, copy],
-        &["cs-nv-src.qcow2", "cs-nv-src_VARS.fd", "cs-nv-clone-vda.qcow2", "cs-nv-clone_VARS.fd"],
+        &[
+            "cs-nv-src.qcow2",
+            "cs-nv-src_VARS.fd",
+            "cs-nv-clone-vda.qcow2",
+            "cs-nv-clone_VARS.fd",
+        ],
     );
-    virsh(&uri, &["vol-create-as", "default", "cs-nv-src_VARS.fd", "128K", "--format", "raw"]);
+    virsh(
+        &uri,
+        &[
+            "vol-create-as",
+            "default",
+            "cs-nv-src_VARS.fd",
+            "128K",
+            "--format",
+            "raw",
+        ],
+    );
     let src_nvram = format!("{}/cs-nv-src_VARS.fd", images("1"));
     std::fs::write(&src_nvram, vec![0x5a; 128 << 10]).unwrap();
     let os = format!(
@@ -115,13 +137,26 @@ fn a_clone_gets_its_own_nvram_and_deleting_it_keeps_the_sources() {
     let xml = virsh(&uri, &["dumpxml", "--inactive", copy]);
     let clone_nvram = format!("{}/cs-nv-clone_VARS.fd", images("1"));
     assert!(xml.contains(&format!(">{clone_nvram}</nvram>")), "{xml}");
-    assert_eq!(std::fs::read(&clone_nvram).unwrap(), vec![0x5a; 128 << 10], "a copy");
+    assert_eq!(
+        std::fs::read(&clone_nvram).unwrap(),
+        vec![0x5a; 128 << 10],
+        "a copy"
+    );
     assert_eq!(mode(&clone_nvram), 0o600);
-    assert_eq!(mode(&format!("{}/cs-nv-clone-vda.qcow2", images("1"))), 0o600);
+    assert_eq!(
+        mode(&format!("{}/cs-nv-clone-vda.qcow2", images("1"))),
+        0o600
+    );
 
     delete_once(&uri, copy, true).unwrap();
-    assert!(std::path::Path::new(&src_nvram).exists(), "the source's NVRAM stays");
-    assert!(!std::path::Path::new(&clone_nvram).exists(), "the clone's went with it");
+    assert!(
+        std::path::Path::new(&src_nvram).exists(),
+        "the source's NVRAM stays"
+    );
+    assert!(
+        !std::path::Path::new(&clone_nvram).exists(),
+        "the clone's went with it"
+    );
     assert!(virsh(&uri, &["list", "--all", "--name"]).contains(src));
 }
 
@@ -132,7 +167,11 @@ fn deleting_the_base_of_a_linked_clone_is_refused_and_changes_nothing() {
     }
     let uri = lab_ctl(&["uri", "1"]);
     let (src, copy) = ("cs-base-src", "cs-base-clone");
-    let _cleanup = Cleanup::new(&uri, &[src, copy], &["cs-base-src.qcow2", "cs-base-clone-vda.qcow2"]);
+    let _cleanup = Cleanup::new(
+        &uri,
+        &[src, copy],
+        &["cs-base-src.qcow2", "cs-base-clone-vda.qcow2"],
+    );
     define(&uri, "1", src, "", "");
     clone_once(&uri, src, copy, CloneMode::Linked).unwrap();
 
@@ -158,8 +197,13 @@ fn a_clone_name_with_markup_is_just_a_name() {
     let _cleanup = Cleanup::new(&uri, &[name], &[&vol]);
     let before = volumes(&uri);
 
-    let err = clone_once(&uri, "lab2-spare", "cs-x</name><memory>1</memory>", CloneMode::Linked)
-        .unwrap_err();
+    let err = clone_once(
+        &uri,
+        "lab2-spare",
+        "cs-x</name><memory>1</memory>",
+        CloneMode::Linked,
+    )
+    .unwrap_err();
     assert!(err.contains("has a /"), "{err}");
     assert_eq!(volumes(&uri), before, "nothing made");
 
@@ -168,7 +212,10 @@ fn a_clone_name_with_markup_is_just_a_name() {
     assert!(listed.lines().any(|l| l == name), "{listed}");
     let memory = |dom: &str| {
         let info = virsh(&uri, &["dominfo", dom]);
-        info.lines().find(|l| l.starts_with("Max memory")).unwrap_or("").to_string()
+        info.lines()
+            .find(|l| l.starts_with("Max memory"))
+            .unwrap_or("")
+            .to_string()
     };
     assert_eq!(memory(name), memory("lab2-spare"));
     let stamp = virsh(&uri, &["dumpxml", name]);
@@ -183,7 +230,9 @@ struct HostBack;
 
 impl Drop for HostBack {
     fn drop(&mut self) {
-        let _ = Command::new("bash").args(["lab/ctl.sh", "host-start", "3"]).output();
+        let _ = Command::new("bash")
+            .args(["lab/ctl.sh", "host-start", "3"])
+            .output();
     }
 }
 
@@ -194,7 +243,11 @@ fn a_full_clone_cut_off_by_a_dying_host_leaves_nothing_and_can_be_retried() {
     }
     let uri = lab_ctl(&["uri", "3"]);
     let (src, copy) = ("cs-kill-src", "cs-kill-clone");
-    let _cleanup = Cleanup::new(&uri, &[src, copy], &["cs-kill-src.qcow2", "cs-kill-clone-vda.qcow2"]);
+    let _cleanup = Cleanup::new(
+        &uri,
+        &[src, copy],
+        &["cs-kill-src.qcow2", "cs-kill-clone-vda.qcow2"],
+    );
     define(&uri, "3", src, "", "");
     // Data that does not compress away, so the copy takes a while.
     let disk = format!("{}/cs-kill-src.qcow2", images("3"));
@@ -220,7 +273,9 @@ fn a_full_clone_cut_off_by_a_dying_host_leaves_nothing_and_can_be_retried() {
 
     let removed = cleanup_once(&uri).unwrap();
     assert!(
-        removed.iter().any(|r| r.contains("cs-kill-clone-vda.qcow2")),
+        removed
+            .iter()
+            .any(|r| r.contains("cs-kill-clone-vda.qcow2")),
         "{removed:?} (the clone said: {err})"
     );
     assert!(!volumes(&uri).iter().any(|v| v.starts_with(copy)));
@@ -240,7 +295,12 @@ fn a_clone_of_a_composed_vm_has_its_own_hostname_in_its_seed() {
     let _cleanup = Cleanup::new(
         &uri,
         &[src, copy],
-        &["cs-seed-src.qcow2", "cs-seed-src-cidata.img", "cs-seed-clone-vda.qcow2", "cs-seed-clone-cidata.img"],
+        &[
+            "cs-seed-src.qcow2",
+            "cs-seed-src-cidata.img",
+            "cs-seed-clone-vda.qcow2",
+            "cs-seed-clone-cidata.img",
+        ],
     );
     // The seed as compose writes it.
     let user = vmdeck::cloudinit::default_user_data(src, &[]);
@@ -249,8 +309,27 @@ fn a_clone_of_a_composed_vm_has_its_own_hostname_in_its_seed() {
     let seed_file = std::env::temp_dir().join("cs-seed-src-cidata.img");
     std::fs::write(&seed_file, &seed).unwrap();
     let size = seed.len().to_string();
-    virsh(&uri, &["vol-create-as", "default", "cs-seed-src-cidata.img", &size, "--format", "raw"]);
-    virsh(&uri, &["vol-upload", "--pool", "default", "cs-seed-src-cidata.img", seed_file.to_str().unwrap()]);
+    virsh(
+        &uri,
+        &[
+            "vol-create-as",
+            "default",
+            "cs-seed-src-cidata.img",
+            &size,
+            "--format",
+            "raw",
+        ],
+    );
+    virsh(
+        &uri,
+        &[
+            "vol-upload",
+            "--pool",
+            "default",
+            "cs-seed-src-cidata.img",
+            seed_file.to_str().unwrap(),
+        ],
+    );
     let seed_disk = format!(
         "<disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='{}/cs-seed-src-cidata.img'/>\
          <target dev='vdb' bus='virtio'/><readonly/></disk>",
@@ -265,7 +344,13 @@ fn a_clone_of_a_composed_vm_has_its_own_hostname_in_its_seed() {
     let bytes = std::fs::read(&clone_seed).unwrap();
     let (meta, user) = vmdeck::cloudinit::read_nocloud_seed(bytes).unwrap();
     assert!(meta.contains("local-hostname: cs-seed-clone\n"), "{meta}");
-    assert!(meta.contains("instance-id: vmdeck-cs-seed-clone-"), "{meta}");
+    assert!(
+        meta.contains("instance-id: vmdeck-cs-seed-clone-"),
+        "{meta}"
+    );
     assert_eq!(vmdeck::cloudinit::hostname_in(&user).as_deref(), Some(copy));
-    assert!(user.contains("name: admin"), "the rest of the user-data stays");
+    assert!(
+        user.contains("name: admin"),
+        "the rest of the user-data stays"
+    );
 }

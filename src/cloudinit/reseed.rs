@@ -66,10 +66,19 @@ mod tests {
     fn user_data_hostname_is_replaced_or_added() {
         let user = "#cloud-config\n# hi\nhostname: web\nusers:\n  - name: admin\n    hostname: x\n";
         let out = with_hostname(user, "web-2");
-        assert_eq!(crate::cloudinit::hostname_in(&out).as_deref(), Some("web-2"));
+        assert_eq!(
+            crate::cloudinit::hostname_in(&out).as_deref(),
+            Some("web-2")
+        );
         assert!(out.contains("    hostname: x\n"), "nested keys stay: {out}");
         let added = with_hostname("#cloud-config\nusers: []\n", "yes");
-        assert_eq!(crate::cloudinit::hostname_in(&added).as_deref(), Some("yes"));
-        assert_eq!(with_hostname("#!/bin/sh\necho hi\n", "x"), "#!/bin/sh\necho hi\n");
+        assert_eq!(
+            crate::cloudinit::hostname_in(&added).as_deref(),
+            Some("yes")
+        );
+        assert_eq!(
+            with_hostname("#!/bin/sh\necho hi\n", "x"),
+            "#!/bin/sh\necho hi\n"
+        );
     }
 }

@@ -41,7 +41,9 @@ fn libvirt_name(name: &str, what: &str) -> Result<(), String> {
         return Err(format!("a {what} needs a name"));
     }
     if name.contains('/') {
-        return Err(format!("{what} name {name:?} has a /, which libvirt does not allow"));
+        return Err(format!(
+            "{what} name {name:?} has a /, which libvirt does not allow"
+        ));
     }
     if name.chars().any(char::is_control) {
         return Err(format!("{what} name {name:?} has a control character"));
@@ -118,7 +120,10 @@ mod tests {
 
     #[test]
     fn snapshot_names() {
-        assert_eq!(check_snapshot_name("before upgrade", Driver::Libvirt), Ok(()));
+        assert_eq!(
+            check_snapshot_name("before upgrade", Driver::Libvirt),
+            Ok(())
+        );
         assert_eq!(check_snapshot_name("s1.2_x-y", Driver::Incus), Ok(()));
         assert!(check_snapshot_name("before upgrade", Driver::Incus).is_err());
         assert!(check_snapshot_name("a?b", Driver::Incus).is_err());

@@ -22,13 +22,21 @@ pub fn delete(
     let dom = conn.lookup_domain_by_uuid_string(uuid).map_err(message)?;
     let name = dom.name().map_err(message)?;
     let mut mine = DomainFiles::default();
-    usage::add_files(&mut mine, &dom.xml_desc(sys::VIR_DOMAIN_XML_INACTIVE).map_err(message)?)?;
+    usage::add_files(
+        &mut mine,
+        &dom.xml_desc(sys::VIR_DOMAIN_XML_INACTIVE)
+            .map_err(message)?,
+    )?;
     let others: Vec<DomainFiles> = usage::domains(conn)?
         .into_iter()
         .filter(|d| d.uuid != uuid)
         .collect();
     // Read before the definition is gone, and refused before anything changes.
-    let disks = if with_storage { top_disks(&dom)? } else { Vec::new() };
+    let disks = if with_storage {
+        top_disks(&dom)?
+    } else {
+        Vec::new()
+    };
     if let Some(refusal) = bases_in_use(&name, &disks, &mine, &others, &usage::overlays(conn)) {
         return Err(refusal);
     }
@@ -57,7 +65,9 @@ pub fn delete(
 
 /// The files of the domain's disks themselves (not their bases, which may be images).
 fn top_disks(dom: &Domain) -> Result<Vec<String>, String> {
-    let xml = dom.xml_desc(sys::VIR_DOMAIN_XML_INACTIVE).map_err(message)?;
+    let xml = dom
+        .xml_desc(sys::VIR_DOMAIN_XML_INACTIVE)
+        .map_err(message)?;
     let (disks, _) = super::xml::parse_devices(&xml)?;
     Ok(disks
         .into_iter()
@@ -104,7 +114,12 @@ fn bases_in_use(
             .map(|d| d.name.clone())
             .collect();
         // Overlays no domain uses (a domain's own disks are named by the domain).
-        let used = |path: &str| others.iter().chain([mine]).any(|d| d.disks.iter().any(|p| p == path));
+        let used = |path: &str| {
+            others
+                .iter()
+                .chain([mine])
+                .any(|d| d.disks.iter().any(|p| p == path))
+        };
         users.extend(
             overlays
                 .iter()
@@ -116,13 +131,19 @@ fn bases_in_use(
         }
         users_total += users.len();
         let file = disk.rsplit('/').next().unwrap_or(disk);
-        clauses.push(format!("{vm}'s disk {file} is the base of {}", list(&users)));
+        clauses.push(format!(
+            "{vm}'s disk {file} is the base of {}",
+            list(&users)
+        ));
     }
     if clauses.is_empty() {
         return None;
     }
     let them = if users_total == 1 { "it" } else { "them" };
-    Some(format!("{}; delete or flatten {them} first", clauses.join("; ")))
+    Some(format!(
+        "{}; delete or flatten {them} first",
+        clauses.join("; ")
+    ))
 }
 
 /// `a`, `a and b`, `a, b and c`.

@@ -70,7 +70,10 @@ pub fn add_files(files: &mut DomainFiles, xml: &str) -> Result<(), String> {
 /// `<os><nvram>`'s path.
 pub fn nvram(xml: &str) -> Option<String> {
     let doc = Document::parse(xml).ok()?;
-    let os = doc.root_element().children().find(|n| n.has_tag_name("os"))?;
+    let os = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("os"))?;
     let nvram = os.children().find(|n| n.has_tag_name("nvram"))?;
     Some(nvram.text()?.trim().to_string()).filter(|p| !p.is_empty())
 }
@@ -85,12 +88,15 @@ pub fn overlays(conn: &Connect) -> Vec<VolumeBacking> {
     for pool in pools {
         let _ = pool.refresh(0);
         for vol in pool.list_all_volumes(0).unwrap_or_default() {
-            let (Ok(name), Ok(path), Ok(xml)) = (vol.name(), vol.path(), vol.xml_desc(0))
-            else {
+            let (Ok(name), Ok(path), Ok(xml)) = (vol.name(), vol.path(), vol.xml_desc(0)) else {
                 continue;
             };
             if let Some(backing) = backing_path(&xml) {
-                out.push(VolumeBacking { name, path, backing });
+                out.push(VolumeBacking {
+                    name,
+                    path,
+                    backing,
+                });
             }
         }
     }
@@ -99,7 +105,10 @@ pub fn overlays(conn: &Connect) -> Vec<VolumeBacking> {
 
 fn backing_path(volume_xml: &str) -> Option<String> {
     let doc = Document::parse(volume_xml).ok()?;
-    let store = doc.root_element().children().find(|n| n.has_tag_name("backingStore"))?;
+    let store = doc
+        .root_element()
+        .children()
+        .find(|n| n.has_tag_name("backingStore"))?;
     let path = store.children().find(|n| n.has_tag_name("path"))?;
     Some(path.text()?.trim().to_string()).filter(|p| !p.is_empty())
 }

@@ -28,7 +28,10 @@ pub fn cleanup_pending(conn: &Connect, uri: &str) -> Vec<String> {
     let Ok(domains) = super::super::usage::domains(conn) else {
         return Vec::new();
     };
-    let in_use: Vec<String> = domains.into_iter().flat_map(|d| d.disks.into_iter().chain(d.nvram)).collect();
+    let in_use: Vec<String> = domains
+        .into_iter()
+        .flat_map(|d| d.disks.into_iter().chain(d.nvram))
+        .collect();
     let mut notes = Vec::new();
     for (key, entry) in entries {
         let mut remaining = Vec::new();

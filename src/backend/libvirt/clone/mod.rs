@@ -94,7 +94,15 @@ pub fn clone(
     }
     let mut made = Made::begin(conn, &uri, name);
     let source_name = source.name().map_err(message)?;
-    let built = build(conn, (&xml, &source_name), &sources, name, mode, &mut made, (op, tx));
+    let built = build(
+        conn,
+        (&xml, &source_name),
+        &sources,
+        name,
+        mode,
+        &mut made,
+        (op, tx),
+    );
     let (clone, overlays) = match built {
         Ok(built) => built,
         Err(e) => return Err(format!("{e}{}", made.undo())),
@@ -174,12 +182,19 @@ fn build(
 /// snapshot metadata to manage later) so that its current disks stop changing and can be
 /// the clone's base. The overlays are named after the clone that caused them. Seeds are
 /// read-only and not copied, so they stay as they are.
-fn freeze(conn: &Connect, source: &Domain, disks: &[SourceDisk], clone: &str) -> Result<(), String> {
+fn freeze(
+    conn: &Connect,
+    source: &Domain,
+    disks: &[SourceDisk],
+    clone: &str,
+) -> Result<(), String> {
     let mut specs = String::new();
     let mut pools = Vec::new();
     let (disk_list, _) = parse_devices(&source.xml_desc(0).map_err(message)?)?;
     for disk in disk_list.iter().filter(|d| d.device == "disk") {
-        let seed = disks.iter().any(|s| s.disk.target == disk.target && s.seed.is_some());
+        let seed = disks
+            .iter()
+            .any(|s| s.disk.target == disk.target && s.seed.is_some());
         let target = xml_escape(&disk.target);
         if disk.source.is_empty() || seed {
             specs.push_str(&format!("<disk name='{target}' snapshot='no'/>"));
@@ -233,7 +248,10 @@ fn flatten(
         let disk = CString::new(target.as_str()).map_err(|e| e.to_string())?;
         // SAFETY: valid running domain and disk name.
         if unsafe { sys::virDomainBlockPull(clone.as_ptr(), disk.as_ptr(), 0, 0) } < 0 {
-            return Err(format!("the block pull of {target} failed: {}", last_error()));
+            return Err(format!(
+                "the block pull of {target} failed: {}",
+                last_error()
+            ));
         }
         while let Some((cur, end)) = block_job(clone, &disk) {
             let progress = MigrationProgress {

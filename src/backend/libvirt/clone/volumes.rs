@@ -35,7 +35,12 @@ pub fn source_vol(conn: &Connect, path: &str) -> Result<SourceVol, String> {
 }
 
 /// Volume XML with mode 0600; `backing` is a (path, format) for an overlay.
-pub fn volume_xml(name: &str, capacity: u64, format: &str, backing: Option<(&str, &str)>) -> String {
+pub fn volume_xml(
+    name: &str,
+    capacity: u64,
+    format: &str,
+    backing: Option<(&str, &str)>,
+) -> String {
     let backing = backing.map_or(String::new(), |(path, format)| {
         format!(
             "<backingStore><path>{}</path><format type='{}'/></backingStore>",
@@ -142,7 +147,12 @@ mod tests {
 
     #[test]
     fn volume_xml_escapes_names_and_paths_and_sets_mode_0600() {
-        let xml = volume_xml("a&b<'\">-vda.qcow2", 1024, "qcow2", Some(("/p/x&y.qcow2", "raw")));
+        let xml = volume_xml(
+            "a&b<'\">-vda.qcow2",
+            1024,
+            "qcow2",
+            Some(("/p/x&y.qcow2", "raw")),
+        );
         let doc = roxmltree::Document::parse(&xml).unwrap();
         let text = |tag: &str| {
             doc.descendants()

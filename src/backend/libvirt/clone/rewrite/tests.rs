@@ -39,7 +39,9 @@ fn text(xml: &str, tag: &str) -> String {
 fn attr(xml: &str, tag: &str, name: &str) -> String {
     let doc = Document::parse(xml).unwrap();
     let node = doc.descendants().find(|n| n.has_tag_name(tag));
-    node.and_then(|n| n.attribute(name)).unwrap_or("").to_string()
+    node.and_then(|n| n.attribute(name))
+        .unwrap_or("")
+        .to_string()
 }
 
 #[test]
@@ -59,7 +61,10 @@ fn rewrites_name_uuid_macs_disks_nvram_and_stamps_the_source() {
     assert!(!out.contains("backingStore"), "{out}");
     assert_eq!(text(&out, "nvram"), "/nv/web2_VARS.fd");
     assert_eq!(attr(&out, "nvram", "template"), "/fw/vars.fd");
-    assert!(out.contains(r#"<vmdeck:vm clone-of="web" xmlns:vmdeck"#), "{out}");
+    assert!(
+        out.contains(r#"<vmdeck:vm clone-of="web" xmlns:vmdeck"#),
+        "{out}"
+    );
     let plan = Plan {
         name: "web3",
         source_name: "web2",
@@ -85,7 +90,10 @@ fn names_and_paths_with_markup_stay_data() {
     };
     let out = rewrite(SOURCE, &plan).unwrap();
     let doc = Document::parse(&out).unwrap();
-    let names: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("name")).collect();
+    let names: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("name"))
+        .collect();
     assert_eq!(names.len(), 1, "{out}");
     assert_eq!(names[0].text(), Some(name));
     assert!(!doc.descendants().any(|n| n.has_tag_name("memory")));
