@@ -354,3 +354,78 @@ fn a_clone_of_a_composed_vm_has_its_own_hostname_in_its_seed() {
         "the rest of the user-data stays"
     );
 }
+
+#[test]
+fn a_clone_that_fails_part_way_removes_what_it_made_and_a_retry_works() {
+    if lab_config().is_none() {
+        return;
+    }
+    let uri = lab_ctl(&["uri", "1"]);
+    let (src, copy) = ("cs-rb-src", "cs-rb-clone");
+    let _cleanup = Cleanup::new(
+        &uri,
+        &[src, copy],
+        &[
+            "cs-rb-src.qcow2",
+            "cs-rb-src-b.qcow2",
+            "cs-rb-clone-vda.qcow2",
+            "cs-rb-clone-vdb.qcow2",
+        ],
+    );
+    virsh(
+        &uri,
+        &[
+            "vol-create-as",
+            "default",
+            "cs-rb-src-b.qcow2",
+            "16M",
+            "--format",
+            "qcow2",
+        ],
+    );
+    let second = format!(
+        "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>\
+         <source file='{}/cs-rb-src-b.qcow2'/><target dev='vdb' bus='virtio'/></disk>",
+        images("1")
+    );
+    define(&uri, "1", src, "", &second);
+    // Someone else's volume where the clone's second disk would go: the clone stops there.
+    virsh(
+        &uri,
+        &[
+            "vol-create-as",
+            "default",
+            "cs-rb-clone-vdb.qcow2",
+            "1M",
+            "--format",
+            "qcow2",
+        ],
+    );
+
+    let err = clone_once(&uri, src, copy, CloneMode::Full).unwrap_err();
+    assert_eq!(
+        err,
+        "a volume cs-rb-clone-vdb.qcow2 exists already in storage pool 'default'; it is left alone; removed the volume it had made"
+    );
+    let vols = volumes(&uri);
+    assert!(
+        !vols.contains(&"cs-rb-clone-vda.qcow2".to_string()),
+        "{vols:?}"
+    );
+    assert!(
+        vols.contains(&"cs-rb-clone-vdb.qcow2".to_string()),
+        "not ours: kept"
+    );
+    assert!(!virsh(&uri, &["list", "--all", "--name"]).contains(copy));
+
+    virsh(
+        &uri,
+        &["vol-delete", "--pool", "default", "cs-rb-clone-vdb.qcow2"],
+    );
+    clone_once(&uri, src, copy, CloneMode::Full).unwrap();
+    let blk = virsh(&uri, &["domblklist", copy]);
+    assert!(
+        blk.contains("cs-rb-clone-vda.qcow2") && blk.contains("cs-rb-clone-vdb.qcow2"),
+        "{blk}"
+    );
+}
