@@ -2,7 +2,7 @@
 //! its root directory, built in memory. FAT rather than ISO 9660 because a writer for it exists
 //! as a small pure-Rust crate (fatfs) and every cloud image's kernel mounts vfat.
 
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Read, Write};
 
 use fatfs::{FatType, FileSystem, FormatVolumeOptions, FsOptions, ReadWriteSeek};
 
@@ -45,6 +45,24 @@ pub fn nocloud_seed(meta_data: &str, user_data: &str) -> Result<Vec<u8>, String>
     Ok(disk.into_inner())
 }
 
+/// The `meta-data` and `user-data` of a NoCloud seed image, or None when `image` is not a FAT
+/// file system labelled `cidata` holding both.
+pub fn read_nocloud_seed(image: Vec<u8>) -> Option<(String, String)> {
+    let fs = FileSystem::new(Cursor::new(image), FsOptions::new()).ok()?;
+    let label = fs.read_volume_label_from_root_dir().ok().flatten();
+    let label = label.unwrap_or_else(|| fs.volume_label());
+    if !label.trim().eq_ignore_ascii_case("cidata") {
+        return None;
+    }
+    let read = |name: &str| {
+        let mut text = String::new();
+        let mut file = fs.root_dir().open_file(name).ok()?;
+        file.read_to_string(&mut text).ok()?;
+        Some(text)
+    };
+    Some((read("meta-data")?, read("user-data")?))
+}
+
 /// The image size for `content` bytes of files: at least [`MIN_SIZE`], rounded up to a MiB,
 /// with 1/16 extra for cluster slack on top of the fixed overhead.
 fn image_size(content: usize) -> usize {
@@ -84,8 +102,6 @@ fn write_file<T: ReadWriteSeek>(fs: &FileSystem<T>, name: &str, text: &str) -> R
 
 #[cfg(test)]
 mod tests {
-    use std::io::Read;
-
     use super::*;
 
     /// Opens `image` with fatfs and returns (FAT type, label in the boot sector, label in the root
@@ -142,6 +158,16 @@ mod tests {
         assert_eq!(fat, FatType::Fat12);
         assert_eq!(files[1].0, "user-data");
         assert!(files[1].1 == user, "user-data differs after the round trip");
+    }
+
+    #[test]
+    fn a_seed_reads_back_and_other_images_do_not() {
+        let image = nocloud_seed("instance-id: a\n", "#cloud-config\n").unwrap();
+        assert_eq!(
+            read_nocloud_seed(image),
+            Some(("instance-id: a\n".into(), "#cloud-config\n".into()))
+        );
+        assert_eq!(read_nocloud_seed(vec![0; MIB]), None);
     }
 
     #[test]

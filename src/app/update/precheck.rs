@@ -40,7 +40,10 @@ pub fn check(state: &State, request: &OpRequest) -> Result<(), String> {
             vm.name,
             vm.state.as_str()
         )),
-        OpKind::Snapshot(action) => snapshot(state, request, action),
+        OpKind::Snapshot(action) => {
+            crate::model::names::check_snapshot_name(action.name(), pool.driver)?;
+            snapshot(state, request, action)
+        }
         OpKind::Clone(clone) => {
             let on = clone
                 .to_host
@@ -108,7 +111,7 @@ fn snapshot(state: &State, request: &OpRequest, action: &SnapshotAction) -> Resu
 /// whole server or cluster (Incus names are unique there).
 fn name_free(state: &State, pool: usize, host: usize, name: &str) -> Result<(), String> {
     let pool_state = &state.pools[pool];
-    valid_name(name, pool_state.driver)?;
+    crate::model::names::check_vm_name(name, pool_state.driver)?;
     let hosts: Vec<usize> = match pool_state.driver {
         Driver::Incus => (0..pool_state.hosts.len()).collect(),
         Driver::Libvirt => vec![host],
@@ -120,46 +123,4 @@ fn name_free(state: &State, pool: usize, host: usize, name: &str) -> Result<(), 
         }
     }
     Ok(())
-}
-
-/// Names libvirt and Incus accept (Incus: a DNS label).
-fn valid_name(name: &str, driver: Driver) -> Result<(), String> {
-    if name.is_empty() || name.len() > 63 {
-        return Err(format!("'{name}' is not a VM name: 1 to 63 characters"));
-    }
-    let bad = match driver {
-        Driver::Libvirt => name.contains('/') || name.chars().any(char::is_control),
-        Driver::Incus => {
-            !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                || name.starts_with(|c: char| c == '-' || c.is_ascii_digit())
-                || name.ends_with('-')
-        }
-    };
-    if bad {
-        let rule = match driver {
-            Driver::Libvirt => "libvirt names take no '/' and no control characters",
-            Driver::Incus => {
-                "Incus names are letters, digits and '-', starting with a letter, not ending in '-'"
-            }
-        };
-        return Err(format!("'{name}' is not a VM name: {rule}"));
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::valid_name;
-    use crate::model::Driver;
-
-    #[test]
-    fn names_are_checked_as_the_hypervisor_would() {
-        assert!(valid_name("a&b<c>\"'", Driver::Libvirt).is_ok());
-        assert!(valid_name("a/b", Driver::Libvirt).is_err());
-        assert!(valid_name("", Driver::Libvirt).is_err());
-        assert!(valid_name("web-1", Driver::Incus).is_ok());
-        for bad in ["1web", "-web", "web-", "we_b", "a&b"] {
-            assert!(valid_name(bad, Driver::Incus).is_err(), "{bad}");
-        }
-    }
 }

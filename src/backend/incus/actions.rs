@@ -11,7 +11,9 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::client::Client;
 use crate::backend::{HostEvent, MigrationTarget, OpId, OpKind};
+use crate::model::Driver;
 use crate::model::action::{CloneRequest, MigrateOptions, PowerAction, SnapshotAction};
+use crate::model::names::{check_snapshot_name, check_vm_name};
 
 /// An operation as the server describes it: when started, and on each look while it runs.
 #[derive(Debug, Default, Deserialize)]
@@ -89,6 +91,12 @@ pub async fn run(
     watch: &Watch,
 ) -> Result<(), String> {
     let (project, name) = instance;
+    // Names are data: a bad one is refused before anything is made.
+    match &kind {
+        OpKind::Clone(request) => check_vm_name(&request.name, Driver::Incus)?,
+        OpKind::Snapshot(action) => check_snapshot_name(action.name(), Driver::Incus)?,
+        _ => {}
+    }
     match kind {
         OpKind::Power(action) => power(client, instance, action, watch).await,
         OpKind::Delete { force, .. } => {

@@ -179,7 +179,7 @@ fn seed(spec: &ComposeSpec) -> Result<Vec<u8>, String> {
 
 /// Writes `bytes` into `vol` over a libvirt stream (`virStorageVolUpload`): the seed is
 /// built here, and the host may be another machine.
-fn upload(conn: &Connect, vol: &StorageVol, bytes: &[u8]) -> Result<(), String> {
+pub(super) fn upload(conn: &Connect, vol: &StorageVol, bytes: &[u8]) -> Result<(), String> {
     let stream = Stream::new(conn, 0).map_err(message)?;
     vol.upload(&stream, 0, bytes.len() as u64, 0)
         .map_err(|e| format!("cannot upload the seed: {}", message(e)))?;

@@ -15,6 +15,7 @@ mod inventory;
 mod migrate;
 mod power;
 mod snapshot;
+mod usage;
 mod volumes;
 mod worker;
 mod xml;
@@ -59,4 +60,41 @@ pub fn compose_once(uri: &str, spec: &ComposeSpec, note: &dyn Fn(String)) -> Res
     init::ensure_event_loop()?;
     let conn = connection::open(uri, false)?;
     compose::compose(&conn, spec, note)
+}
+
+/// Clones the domain named `source` on the host at `uri` as `name`, in this thread, for
+/// headless commands and tests.
+pub fn clone_once(
+    uri: &str,
+    source: &str,
+    name: &str,
+    mode: crate::model::action::CloneMode,
+) -> Result<(), String> {
+    init::ensure_event_loop()?;
+    let conn = connection::open(uri, false)?;
+    let uuid = conn
+        .lookup_domain_by_name(source)
+        .and_then(|d| d.uuid_string())
+        .map_err(|e| e.message().to_string())?;
+    // Progress figures have no one to go to here.
+    let (tx, _rx) = std::sync::mpsc::channel();
+    clone::clone(&conn, &uuid, name, mode, (0, &tx))
+}
+
+/// Deletes the domain named `name` on the host at `uri`, for headless commands and tests.
+pub fn delete_once(uri: &str, name: &str, with_storage: bool) -> Result<(), String> {
+    init::ensure_event_loop()?;
+    let conn = connection::open(uri, false)?;
+    let uuid = conn
+        .lookup_domain_by_name(name)
+        .and_then(|d| d.uuid_string())
+        .map_err(|e| e.message().to_string())?;
+    delete::delete(&conn, &uuid, with_storage, false)
+}
+
+/// Removes what interrupted clones left on the host at `uri` (see `clone::cleanup_pending`).
+pub fn cleanup_once(uri: &str) -> Result<Vec<String>, String> {
+    init::ensure_event_loop()?;
+    let conn = connection::open(uri, false)?;
+    Ok(clone::cleanup_pending(&conn, uri))
 }

@@ -7,9 +7,11 @@ use virt::connect::Connect;
 use virt::domain::Domain;
 use virt::sys;
 
+use super::compose_xml::xml_escape;
 use super::xml::parse_devices;
-use crate::model::Snapshot;
 use crate::model::action::SnapshotAction;
+use crate::model::names::check_snapshot_name;
+use crate::model::{Driver, Snapshot};
 
 fn message(e: virt::error::Error) -> String {
     e.message().to_string()
@@ -66,12 +68,13 @@ pub fn run(conn: &Connect, uuid: &str, action: &SnapshotAction) -> Result<(), St
             description,
             with_memory,
         } => {
+            check_snapshot_name(name, Driver::Libvirt)?;
             needs_qcow2(&dom)?;
             memory_choice(&dom, *with_memory)?;
             let xml = format!(
                 "<domainsnapshot><name>{}</name><description>{}</description></domainsnapshot>",
-                escape(name),
-                escape(description)
+                xml_escape(name),
+                xml_escape(description)
             );
             dom.create_snapshot_xml(&xml, 0)
                 .map(|_| ())
@@ -125,15 +128,43 @@ fn needs_qcow2(dom: &Domain) -> Result<(), String> {
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use virt::connect::Connect;
+
+    use super::*;
+
+    /// On libvirt's test driver: markup in a snapshot's name and description stays data.
+    #[test]
+    fn names_with_markup_round_trip_through_a_test_host() {
+        let conn = Connect::open(Some("test:///default")).unwrap();
+        let xml = "<domain type='test'><name>snap-markup</name><memory>65536</memory>\
+                   <os><type>hvm</type></os></domain>";
+        let dom = conn.define_domain_xml(xml).unwrap();
+        let uuid = dom.uuid_string().unwrap();
+        let name = "s&amp;<b>\"'<name>x";
+        let description = "a</description><name>evil</name>";
+        let create = SnapshotAction::Create {
+            name: name.into(),
+            description: description.into(),
+            with_memory: None,
+        };
+        run(&conn, &uuid, &create).unwrap();
+        let made = list(&dom);
+        let snap = made.iter().find(|s| s.description == description).unwrap();
+        assert_eq!(snap.name, name);
+        let delete = SnapshotAction::Delete {
+            name: snap.name.clone(),
+        };
+        run(&conn, &uuid, &delete).unwrap();
+        let bad = SnapshotAction::Create {
+            name: "a/b".into(),
+            description: String::new(),
+            with_memory: None,
+        };
+        assert!(run(&conn, &uuid, &bad).unwrap_err().contains("has a /"));
+        dom.undefine().unwrap();
+    }
 
     #[test]
     fn reads_snapshot_xml() {

@@ -106,7 +106,7 @@ fn supervise(
         let reason = match Session::open(uri, settings.read_only, tx.clone(), generation) {
             Ok(session) => {
                 backoff.reset();
-                match session.serve(rx, sink, settings) {
+                match session.serve(uri, rx, sink, settings) {
                     Ended::Shutdown => return,
                     Ended::Lost(reason) => reason,
                 }
@@ -189,7 +189,19 @@ impl Session {
         })
     }
 
-    fn serve(self, rx: &Receiver<WorkerInput>, sink: &EventSink, settings: HostSettings) -> Ended {
+    fn serve(
+        self,
+        uri: &str,
+        rx: &Receiver<WorkerInput>,
+        sink: &EventSink,
+        settings: HostSettings,
+    ) -> Ended {
+        // What a clone cut short by this host's death (or vmdeck's) left behind goes first.
+        if !settings.read_only {
+            for removed in clone::cleanup_pending(&self.conn, uri) {
+                sink(HostEvent::Notice(removed));
+            }
+        }
         match snapshot(&self.conn) {
             Ok(inventory) => sink(HostEvent::Connected(inventory)),
             Err(e) => return Ended::Lost(e),
