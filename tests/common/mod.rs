@@ -203,3 +203,13 @@ pub fn read_only_state(global: bool) -> State {
     host(&mut s, 0, 0, HostEvent::Connected(inventory));
     s
 }
+
+/// Types a key sequence as the keymap writes it (`:vm api-1<Enter>c`, `<C-s>`), helix-style,
+/// and returns every effect it asked for.
+pub fn keys(state: &mut State, sequence: &str) -> Vec<vmdeck::app::Effect> {
+    let chords = vmdeck::keymap::Chord::parse_sequence(sequence).expect("a key sequence");
+    chords
+        .iter()
+        .flat_map(|chord| update(state, Msg::Key(chord.to_key_event())))
+        .collect()
+}
