@@ -76,6 +76,12 @@ impl Runner {
             Effect::ConsoleResize { id, cols, rows } => self.consoles.resize(id, cols, rows),
             Effect::ConsoleClose { id } => self.consoles.remove(id),
             Effect::Clipboard(text) => copy_to_clipboard(&text),
+            Effect::ReadUserData(args) => {
+                let path = args.user_data.clone().unwrap_or_default();
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("--user-data {}: {e}", path.display()));
+                let _ = self.tx.send(Msg::UserData { args, text });
+            }
             Effect::LoadAudit => {
                 let lines = self.read_audit();
                 let _ = self.tx.send(Msg::AuditLoaded(lines));

@@ -417,12 +417,24 @@ fn compose_words_fill_the_form_and_the_user_data_file_the_text_area() {
     )
     .unwrap();
     let mut s = lab(CONFIG);
-    command(
+    let effects = command(
         &mut s,
         &format!(
             "compose db --type small --image deb --count 2 --group apart --host h3 --user-data {}",
             file.display()
         ),
+    );
+    // What the effect runner does with it.
+    let [Effect::ReadUserData(args)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let text = std::fs::read_to_string(&file).map_err(|e| e.to_string());
+    update(
+        &mut s,
+        Msg::UserData {
+            args: args.clone(),
+            text,
+        },
     );
     let form = s.compose.as_ref().unwrap();
     assert_eq!(
@@ -450,7 +462,21 @@ fn compose_words_fill_the_form_and_the_user_data_file_the_text_area() {
     assert!(s.confirm.is_some());
 
     let mut s = lab(CONFIG);
-    command(&mut s, "compose db --user-data /no/such/file");
+    // The file is read by an effect, not by `update`; its answer opens the form or says why.
+    let effects = command(&mut s, "compose db --user-data /no/such/file");
+    let [Effect::ReadUserData(args)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert!(s.compose.is_none());
+    let text = Err("--user-data /no/such/file: No such file or directory".into());
+    let args = args.clone();
+    update(
+        &mut s,
+        Msg::UserData {
+            args: args.clone(),
+            text,
+        },
+    );
     assert!(s.compose.is_none());
     assert!(
         s.status
@@ -459,6 +485,15 @@ fn compose_words_fill_the_form_and_the_user_data_file_the_text_area() {
             .text
             .starts_with("--user-data /no/such/file: ")
     );
+    let text = Ok("#cloud-config\nhostname: mine\n".into());
+    update(&mut s, Msg::UserData { args, text });
+    let form = s.compose.as_ref().unwrap();
+    assert!(form.edited && form.user_data_text().contains("hostname: mine"));
+    update(
+        &mut s,
+        Msg::Key(crossterm::event::KeyEvent::from(KeyCode::Esc)),
+    );
+    key(&mut s, KeyCode::Char('y'));
     command(&mut s, "compose db --colour red");
     assert_eq!(
         s.status.clone().unwrap().text,

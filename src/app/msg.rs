@@ -33,6 +33,11 @@ pub enum Msg {
     },
     /// The audit log's last lines, read for `:audit`.
     AuditLoaded(Result<Vec<String>, String>),
+    /// The `--user-data` file of a `:compose`, read (or why not), with the rest of its words.
+    UserData {
+        args: crate::compose::ComposeArgs,
+        text: Result<String, String>,
+    },
     /// Problems found at start-up (bad user files), for the status line.
     Warnings(Vec<String>),
     /// SIGTERM, SIGHUP (the SSH session dropped), …
@@ -67,6 +72,8 @@ pub enum Effect {
     ConsoleClose {
         id: ConsoleId,
     },
+    /// Read a `:compose --user-data FILE` (answered with `Msg::UserData`).
+    ReadUserData(crate::compose::ComposeArgs),
     /// Read the audit log's last lines (answered with `Msg::AuditLoaded`).
     LoadAudit,
     /// Put text on the user's clipboard (OSC 52, which works over SSH).

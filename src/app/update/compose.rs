@@ -26,7 +26,7 @@ pub fn open_empty(state: &mut State) -> Vec<Effect> {
     open(state, &ComposeArgs::default(), None)
 }
 
-/// `:compose …`: the form filled from the words (the user-data read from its file).
+/// `:compose …`: the form filled from the words.
 pub fn command(state: &mut State, words: &[&str]) -> Vec<Effect> {
     let args = match ComposeArgs::parse_words(words) {
         Ok(args) => args,
@@ -35,18 +35,27 @@ pub fn command(state: &mut State, words: &[&str]) -> Vec<Effect> {
             return Vec::new();
         }
     };
-    let user_data = match &args.user_data {
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                let text = format!("--user-data {}: {e}", path.display());
-                set_status(state, Level::Error, text);
-                return Vec::new();
-            }
-        },
-        None => None,
-    };
-    open(state, &args, user_data)
+    // The file is read by the effect runner (`update` does no I/O); the form opens when
+    // its text comes back.
+    if args.user_data.is_some() {
+        return vec![Effect::ReadUserData(args)];
+    }
+    open(state, &args, None)
+}
+
+/// The `--user-data` file of a `:compose` was read: the form opens with it.
+pub fn user_data_read(
+    state: &mut State,
+    args: ComposeArgs,
+    text: Result<String, String>,
+) -> Vec<Effect> {
+    match text {
+        Ok(text) => open(state, &args, Some(text)),
+        Err(why) => {
+            set_status(state, Level::Error, why);
+            Vec::new()
+        }
+    }
 }
 
 fn open(state: &mut State, args: &ComposeArgs, user_data: Option<String>) -> Vec<Effect> {

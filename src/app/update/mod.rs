@@ -71,6 +71,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.audit = Some(parsed);
             Vec::new()
         }
+        Msg::UserData { args, text } => compose::user_data_read(state, args, text),
         Msg::Warnings(warnings) => {
             if let Some(first) = warnings.first() {
                 let more = match warnings.len() {
