@@ -30,7 +30,8 @@ fn form(width: u16, height: u16) -> State {
             user_data.display()
         ),
     );
-    key(&mut s, KeyCode::Enter);
+    let effects = key(&mut s, KeyCode::Enter);
+    common::read_files(&mut s, effects);
     s
 }
 

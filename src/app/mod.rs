@@ -6,6 +6,7 @@ pub mod compose_form;
 pub mod console;
 pub mod dashboard;
 mod filter;
+pub mod hints;
 pub mod history;
 pub mod layout;
 

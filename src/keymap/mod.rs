@@ -1,8 +1,10 @@
 //! Keymaps are TOML data (`keymaps/*.toml`): per context, bindings of chords to actions,
 //! each with a description. Help and the hint bar are generated from the live keymap.
 
+mod action;
 mod chord;
 
+pub use action::{Action, Context, command_mutates};
 pub use chord::Chord;
 
 use std::collections::BTreeMap;
@@ -12,125 +14,6 @@ use serde::Deserialize;
 /// The keymap shipped with vmdeck.
 pub const DEFAULT_KEYMAP: &str = include_str!("../../keymaps/default.toml");
 
-/// Where a binding applies. `Global` bindings apply in every context but text input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Context {
-    Global,
-    Table,
-    Detail,
-    Input,
-    Help,
-    /// The console pane with focus: everything else goes to the guest.
-    Console,
-    /// Scrolling and copying in a console's history.
-    CopyMode,
-}
-
-impl Context {
-    pub fn title(self) -> &'static str {
-        match self {
-            Context::Global => "Everywhere",
-            Context::Table => "Lists",
-            Context::Detail => "VM detail",
-            Context::Input => "Filter and command input",
-            Context::Help => "Help",
-            Context::Console => "Console (focused: all other keys go to the guest)",
-            Context::CopyMode => "Console history (copy mode)",
-        }
-    }
-}
-
-/// What a key does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    Quit,
-    Back,
-    Open,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    Filter,
-    Command,
-    Help,
-    SortNext,
-    SortReverse,
-    ToggleXml,
-    Reconnect,
-    Pools,
-    Hosts,
-    Vms,
-    Submit,
-    Cancel,
-    /// Open the selected VM's console.
-    Console,
-    /// Open it watch-only.
-    WatchConsole,
-    Detach,
-    Zoom,
-    NextTab,
-    PrevTab,
-    CloseTab,
-    CopyMode,
-    Search,
-    SearchNext,
-    SearchPrev,
-    Mark,
-    Yank,
-    StartVm,
-    ShutdownVm,
-    RebootVm,
-    ResetVm,
-    PowerOffVm,
-    SuspendVm,
-    ResumeVm,
-    /// The operations view.
-    Ops,
-    /// Opens the command line with `:migrate `.
-    MigrateVm,
-    /// Aborts a running migration.
-    AbortJob,
-    /// Deletes the selected VM (its name must be typed).
-    DeleteVm,
-    /// The selected host's (or VM's host's) capacity, NUMA nodes and storage.
-    HostInfo,
-    /// The pool dashboard of the pool in view or selected.
-    Dashboard,
-    /// The compose form of the pool in view or selected (read-only pools: a preview only,
-    /// so it is not an action that `mutates`).
-    ComposeVm,
-}
-
-impl Action {
-    /// Actions that change a VM: absent from hints and help in read-only mode.
-    pub fn mutates(self) -> bool {
-        self.power().is_some()
-            || matches!(
-                self,
-                Action::MigrateVm | Action::AbortJob | Action::DeleteVm
-            )
-    }
-
-    /// The power action this key stands for.
-    pub fn power(self) -> Option<crate::model::action::PowerAction> {
-        use crate::model::action::PowerAction as P;
-        Some(match self {
-            Action::StartVm => P::Start,
-            Action::ShutdownVm => P::Shutdown,
-            Action::RebootVm => P::Reboot,
-            Action::ResetVm => P::Reset,
-            Action::PowerOffVm => P::PowerOff,
-            Action::SuspendVm => P::Suspend,
-            Action::ResumeVm => P::Resume,
-            _ => return None,
-        })
-    }
-}
-
 /// One binding: any of `keys` (or of the multi-key `sequences`) runs `action`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
@@ -138,15 +21,39 @@ pub struct Binding {
     /// Sequences such as `<Enter>~.`, used by the console's ssh-style escapes.
     pub sequences: Vec<Vec<Chord>>,
     pub action: Action,
+    /// The `:` command line of an `Action::Run` binding (without the colon).
+    pub command: Option<String>,
     pub desc: String,
+}
+
+impl Binding {
+    /// Whether what it does changes a VM (hidden in read-only pools).
+    pub fn mutates(&self) -> bool {
+        self.action.mutates() || self.command.as_deref().is_some_and(command_mutates)
+    }
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BindingFile {
     on: OneOrMany,
-    run: Action,
+    /// An action's name, or a `:` command line with its arguments.
+    run: String,
     desc: String,
+}
+
+/// `run = "quit"` or `run = ":snapshot before-upgrade"`.
+fn parse_run(run: &str) -> Result<(Action, Option<String>), String> {
+    if let Some(line) = run.strip_prefix(':') {
+        if line.trim().is_empty() {
+            return Err("run = \":\" names no command".into());
+        }
+        return Ok((Action::Run, Some(line.trim().to_string())));
+    }
+    let action =
+        Action::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(run))
+            .map_err(|_| format!("unknown action '{run}' (or a `:command` with a colon)"))?;
+    Ok((action, None))
 }
 
 #[derive(Debug, Deserialize)]
@@ -187,10 +94,12 @@ impl Keymap {
                         OneOrMany::One(k) => vec![k],
                         OneOrMany::Many(ks) => ks,
                     };
+                    let (action, command) = parse_run(&b.run)?;
                     let mut binding = Binding {
                         keys: Vec::new(),
                         sequences: Vec::new(),
-                        action: b.run,
+                        action,
+                        command,
                         desc: b.desc,
                     };
                     for key in &keys {
@@ -224,18 +133,20 @@ impl Keymap {
     /// The action for a chord in a context, falling back to global bindings (except while
     /// typing, where every other key is text).
     pub fn action(&self, context: Context, chord: &Chord) -> Option<Action> {
+        self.binding(context, chord).map(|b| b.action)
+    }
+
+    /// The binding of a chord in a context, falling back to global bindings where they
+    /// apply.
+    pub fn binding(&self, context: Context, chord: &Chord) -> Option<&Binding> {
         let find = |ctx| {
             self.contexts
                 .get(&ctx)?
                 .iter()
                 .find(|b| b.keys.contains(chord))
-                .map(|b| b.action)
         };
-        let global_applies = !matches!(
-            context,
-            Context::Input | Context::Console | Context::CopyMode
-        );
-        find(context).or_else(|| global_applies.then(|| find(Context::Global)).flatten())
+        let global = context.takes_global().then(|| find(Context::Global));
+        find(context).or(global.flatten())
     }
 
     /// Multi-key sequences bound in a context, with their actions.

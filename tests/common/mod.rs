@@ -213,3 +213,14 @@ pub fn keys(state: &mut State, sequence: &str) -> Vec<vmdeck::app::Effect> {
         .flat_map(|chord| update(state, Msg::Key(chord.to_key_event())))
         .collect()
 }
+
+/// What the effect runner does with `Effect::ReadUserData`: reads the file and answers.
+pub fn read_files(state: &mut State, effects: Vec<vmdeck::app::Effect>) {
+    for effect in effects {
+        if let vmdeck::app::Effect::ReadUserData(args) = effect {
+            let path = args.user_data.clone().unwrap_or_default();
+            let text = std::fs::read_to_string(path).map_err(|e| e.to_string());
+            update(state, Msg::UserData { args, text });
+        }
+    }
+}

@@ -27,6 +27,14 @@ pub enum Field {
 }
 
 impl Field {
+    /// Fields whose value is one of a list, chosen with ←/→.
+    pub fn is_choice(self) -> bool {
+        matches!(
+            self,
+            Field::Type | Field::Image | Field::Group | Field::Host
+        )
+    }
+
     pub const ALL: [Field; 8] = [
         Field::Name,
         Field::Count,

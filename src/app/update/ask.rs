@@ -124,18 +124,43 @@ pub fn vms_phrase(state: &State, requests: &[OpRequest]) -> String {
     }
 }
 
-/// A question is open: only `y` confirms a `[y/N]`, Enter confirms a correctly typed word;
-/// the arrows and page keys scroll a long list; anything else cancels, and says so.
-pub fn answer(state: &mut State, key: crossterm::event::KeyCode) -> Vec<Effect> {
-    use crossterm::event::KeyCode;
+/// A question is open. While a word is asked for, characters type it and Enter (`submit`)
+/// checks it; else only `yes` (`y`) confirms. The arrows and page keys scroll a long list;
+/// every other key cancels, and says so. The keys are the keymap's `[confirm]`.
+pub fn answer(state: &mut State, key: crossterm::event::KeyEvent) -> Vec<Effect> {
+    use crate::keymap::{Action, Chord, Context};
+    use crossterm::event::{KeyCode, KeyModifiers};
     let Some(mut confirm) = state.confirm.take() else {
         return Vec::new();
     };
-    let scroll = match key {
-        KeyCode::Up => Some(-1),
-        KeyCode::Down => Some(1),
-        KeyCode::PageUp => Some(-10),
-        KeyCode::PageDown => Some(10),
+    let plain = !key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    if let Some((_, typed)) = &mut confirm.typed {
+        let edited = match key.code {
+            KeyCode::Char(c) if plain => {
+                typed.push(c);
+                true
+            }
+            KeyCode::Backspace => {
+                typed.pop();
+                true
+            }
+            _ => false,
+        };
+        if edited {
+            state.confirm = Some(confirm);
+            return Vec::new();
+        }
+    }
+    let action = state
+        .keymap
+        .action(Context::Confirm, &Chord::from_event(&key));
+    let scroll = match action {
+        Some(Action::Up) => Some(-1),
+        Some(Action::Down) => Some(1),
+        Some(Action::PageUp) => Some(-10),
+        Some(Action::PageDown) => Some(10),
         _ => None,
     };
     if let Some(by) = scroll {
@@ -144,34 +169,20 @@ pub fn answer(state: &mut State, key: crossterm::event::KeyCode) -> Vec<Effect> 
         state.confirm = Some(confirm);
         return Vec::new();
     }
-    let confirmed = match (&mut confirm.typed, key) {
-        (Some((_, typed)), KeyCode::Char(c)) => {
-            typed.push(c);
-            None
-        }
-        (Some((_, typed)), KeyCode::Backspace) => {
-            typed.pop();
-            None
-        }
-        (Some((word, typed)), KeyCode::Enter) => Some(word == typed),
-        (None, KeyCode::Char('y')) => Some(true),
-        _ => Some(false),
+    let confirmed = match (&confirm.typed, action) {
+        (Some((word, typed)), Some(Action::Submit)) => word == typed,
+        (None, Some(Action::Yes)) => true,
+        _ => false,
     };
-    match confirmed {
-        None => {
-            state.confirm = Some(confirm);
-            Vec::new()
-        }
-        Some(true) => super::keys::carry_out(state, confirm.pending),
-        Some(false) => {
-            let why = match confirm.typed {
-                Some((word, typed)) if !typed.is_empty() => {
-                    format!("cancelled: '{typed}' is not '{word}'; nothing was done")
-                }
-                _ => "cancelled; nothing was done".to_string(),
-            };
-            set_status(state, Level::Warn, why);
-            Vec::new()
-        }
+    if confirmed {
+        return super::keys::carry_out(state, confirm.pending);
     }
+    let why = match confirm.typed {
+        Some((word, typed)) if !typed.is_empty() => {
+            format!("cancelled: '{typed}' is not '{word}'; nothing was done")
+        }
+        _ => "cancelled; nothing was done".to_string(),
+    };
+    set_status(state, Level::Warn, why);
+    Vec::new()
 }

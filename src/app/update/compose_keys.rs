@@ -8,43 +8,51 @@ use super::nav::back;
 use crate::app::compose_form::{Field, cycle, known_images, offered_types};
 use crate::app::msg::Effect;
 use crate::app::state::{Confirm, Pending, State};
+use crate::keymap::{Action, Chord, Context};
 
 pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let Some(form) = state.compose.as_mut() else {
+    let Some(form) = state.compose.as_ref() else {
         back(state);
         return Vec::new();
     };
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let closing = key.code == KeyCode::Esc || (ctrl && key.code == KeyCode::Char('c'));
-    match key.code {
-        _ if closing => {
-            if form.edited {
-                state.confirm = Some(Confirm::yes_no(
-                    "Close the compose form and lose the user-data written in it?",
-                    Pending::DiscardCompose,
-                ));
-            } else {
-                close(state);
-            }
-        }
+    let field = form.field;
+    let action = state.keymap.action(Context::Form, &Chord::from_event(&key));
+    match action {
+        Some(Action::Cancel) => ask_to_close(state),
         // The preview may be longer than its box (a large set, a narrow terminal).
-        KeyCode::PageDown => {
+        Some(Action::PageDown) => {
             let screen = state.screen_mut();
             screen.scroll = screen.scroll.saturating_add(5);
         }
-        KeyCode::PageUp => {
+        Some(Action::PageUp) => {
             let screen = state.screen_mut();
             screen.scroll = screen.scroll.saturating_sub(5);
         }
-        KeyCode::Char('s') if ctrl => return submit(state),
-        KeyCode::Enter if form.field == Field::Compose => return submit(state),
-        KeyCode::Tab => focus(state, false),
-        KeyCode::BackTab => focus(state, true),
-        // Enter on a one-line field moves on, as in most forms; composing is deliberate.
-        KeyCode::Enter if form.field != Field::UserData => focus(state, false),
+        Some(Action::SubmitForm) => return submit(state),
+        Some(Action::NextField) => focus(state, false),
+        Some(Action::PrevField) => focus(state, true),
+        Some(Action::ChooseNext | Action::ChoosePrev) if field.is_choice() => {
+            choose(state, action == Some(Action::ChoosePrev));
+        }
+        // Enter: composing is deliberate (the button); on a one-line field it moves on,
+        // as in most forms; in the text area it is a newline.
+        _ if key.code == KeyCode::Enter && field == Field::Compose => return submit(state),
+        _ if key.code == KeyCode::Enter && field != Field::UserData => focus(state, false),
         _ => edit(state, key),
     }
     Vec::new()
+}
+
+/// Esc: closes the form, asking first when written user-data would be lost.
+fn ask_to_close(state: &mut State) {
+    if state.compose.as_ref().is_some_and(|f| f.edited) {
+        state.confirm = Some(Confirm::yes_no(
+            "Close the compose form and lose the user-data written in it?",
+            Pending::DiscardCompose,
+        ));
+    } else {
+        close(state);
+    }
 }
 
 /// The next (or previous) field; an old message (a refusal) no longer applies.
@@ -78,8 +86,8 @@ fn choices(state: &State, pool: usize) -> Choices {
     }
 }
 
-/// A key on the field that has focus: ←/→ choose, typing edits, the text area takes its own.
-fn edit(state: &mut State, key: KeyEvent) {
+/// The next (or previous) value of the focused choice field.
+fn choose(state: &mut State, back: bool) {
     let Some(pool) = state.compose.as_ref().map(|f| f.pool) else {
         return;
     };
@@ -87,8 +95,26 @@ fn edit(state: &mut State, key: KeyEvent) {
     let Some(form) = state.compose.as_mut() else {
         return;
     };
-    let back = key.code == KeyCode::Left;
-    let turn = matches!(key.code, KeyCode::Left | KeyCode::Right);
+    match form.field {
+        Field::Type => {
+            form.vm_type =
+                cycle(&choices.types, Some(&form.vm_type), back, false).unwrap_or_default();
+        }
+        Field::Image => {
+            form.image = cycle(&choices.images, Some(&form.image), back, false).unwrap_or_default();
+        }
+        Field::Group => form.group = cycle(&choices.groups, form.group.as_deref(), back, true),
+        Field::Host => form.host = cycle(&choices.hosts, form.host.as_deref(), back, true),
+        _ => return,
+    }
+    state.status = None;
+}
+
+/// A key on the field that has focus: typing edits, the text area takes its own.
+fn edit(state: &mut State, key: KeyEvent) {
+    let Some(form) = state.compose.as_mut() else {
+        return;
+    };
     let changed = match form.field {
         Field::Name => {
             let changed = edit_text(&mut form.name, key, |_| true);
@@ -100,25 +126,8 @@ fn edit(state: &mut State, key: KeyEvent) {
             form.refresh_template();
             changed
         }
-        Field::Type if turn => {
-            form.vm_type =
-                cycle(&choices.types, Some(&form.vm_type), back, false).unwrap_or_default();
-            true
-        }
         Field::Type => edit_text(&mut form.vm_type, key, |_| true),
-        Field::Image if turn => {
-            form.image = cycle(&choices.images, Some(&form.image), back, false).unwrap_or_default();
-            true
-        }
         Field::Image => edit_text(&mut form.image, key, |_| true),
-        Field::Group if turn => {
-            form.group = cycle(&choices.groups, form.group.as_deref(), back, true);
-            true
-        }
-        Field::Host if turn => {
-            form.host = cycle(&choices.hosts, form.host.as_deref(), back, true);
-            true
-        }
         Field::UserData if form.user_data.input(key) => {
             form.edited = form.user_data_text() != form.template();
             true

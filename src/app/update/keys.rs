@@ -10,6 +10,9 @@ use crate::keymap::{Action, Chord, Context};
 
 /// The keymap context of what has focus.
 pub fn context(state: &State) -> Context {
+    if state.confirm.is_some() {
+        return Context::Confirm;
+    }
     if state.input.is_some() {
         return Context::Input;
     }
@@ -24,6 +27,8 @@ pub fn context(state: &State) -> Context {
     match state.screen().view {
         View::Help => Context::Help,
         View::Vm { .. } => Context::Detail,
+        // The form takes every key (typing a name or YAML must not run commands).
+        View::Compose { .. } => Context::Form,
         _ => Context::Table,
     }
 }
@@ -32,20 +37,19 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     if key.kind == KeyEventKind::Release {
         return Vec::new();
     }
-    if state.confirm.is_some() {
-        return super::ask::answer(state, key.code);
-    }
     let ctx = context(state);
-    if matches!(ctx, Context::Console | Context::CopyMode) {
-        return console::on_key(state, key);
-    }
-    // The form takes every key (typing a name or YAML must not run commands).
-    if ctx == Context::Table && matches!(state.screen().view, View::Compose { .. }) {
-        return compose_keys::on_key(state, key);
+    match ctx {
+        Context::Confirm => return super::ask::answer(state, key),
+        Context::Console | Context::CopyMode => return console::on_key(state, key),
+        Context::Form => return compose_keys::on_key(state, key),
+        _ => {}
     }
     let chord = Chord::from_event(&key);
-    match state.keymap.action(ctx, &chord) {
-        Some(action) => run(state, action),
+    let binding = state.keymap.binding(ctx, &chord);
+    match binding.map(|b| (b.action, b.command.clone())) {
+        // A keymap entry that runs a `:` command with its arguments (yazi's `run`).
+        Some((Action::Run, Some(line))) => super::command::run(state, &line),
+        Some((action, _)) => run(state, action),
         None if ctx == Context::Input => input::on_text_key(state, key),
         None => Vec::new(),
     }
@@ -123,8 +127,19 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::PrevTab
         | Action::CloseTab
         | Action::CopyMode => return console::run(state, action),
-        // Only meaningful in copy mode, which handles them itself.
-        Action::Search | Action::SearchNext | Action::SearchPrev | Action::Yank => {}
+        // Only meaningful in copy mode, the form or a question, which handle them
+        // themselves; `Run` without a command line does nothing.
+        Action::Search
+        | Action::SearchNext
+        | Action::SearchPrev
+        | Action::Yank
+        | Action::NextField
+        | Action::PrevField
+        | Action::ChooseNext
+        | Action::ChoosePrev
+        | Action::SubmitForm
+        | Action::Yes
+        | Action::Run => {}
         Action::StartVm
         | Action::ShutdownVm
         | Action::RebootVm

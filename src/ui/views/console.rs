@@ -98,8 +98,11 @@ fn leave_hint(state: &State, tab: &ConsoleTab) -> String {
     };
     if tab.copy.is_some() {
         return format!(
-            " {} back to live · / search · v mark · y copy ",
-            find(Context::CopyMode, Action::Cancel)
+            " {} back to live · {} search · {} mark · {} copy ",
+            find(Context::CopyMode, Action::Cancel),
+            find(Context::CopyMode, Action::Search),
+            find(Context::CopyMode, Action::Mark),
+            find(Context::CopyMode, Action::Yank),
         );
     }
     if state.consoles.has_focus() {
@@ -109,7 +112,21 @@ fn leave_hint(state: &State, tab: &ConsoleTab) -> String {
             find(Context::Console, Action::CopyMode)
         )
     } else {
-        " c attach · z zoom · Tab next · X close ".to_string()
+        // The keys of the list or VM view behind the pane, only those bound there.
+        let behind = crate::app::update::focus_context(state);
+        let keys: Vec<String> = [
+            (Action::Console, "attach"),
+            (Action::Zoom, "zoom"),
+            (Action::NextTab, "next"),
+            (Action::CloseTab, "close"),
+        ]
+        .iter()
+        .filter_map(|(action, what)| {
+            let key = state.keymap.key_for(behind, *action)?;
+            Some(format!("{key} {what}"))
+        })
+        .collect();
+        format!(" {} ", keys.join(" · "))
     }
 }
 

@@ -1,4 +1,4 @@
-//! The hint bar, generated from the live keymap for what has focus.
+//! The hint bar: `app::hints` for what has focus, as many as fit, help always.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,9 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::app::State;
-use crate::app::compose_form::Field;
+use crate::app::hints::{Hint, hints};
 use crate::app::update::focus_context;
-use crate::keymap::{Action, Context};
+use crate::keymap::Context;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = state.theme();
@@ -25,82 +25,29 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         );
         return;
     }
-    // The compose form takes every key itself: say its own.
-    if matches!(state.screen().view, crate::app::state::View::Compose { .. })
-        && context == Context::Table
-    {
-        let field = state.compose.as_ref().map(|f| f.field);
-        let mut keys = vec![("Tab", "next field"), ("S-Tab", "previous")];
-        match field {
-            Some(Field::Type | Field::Image | Field::Group | Field::Host) => {
-                keys.push(("←/→", "choose"));
-            }
-            Some(Field::Compose) => keys.push(("Enter", "compose")),
-            _ => {}
-        }
-        keys.extend([
-            ("C-s", "compose"),
-            ("Esc", "close"),
-            ("PgDn/PgUp", "scroll the preview"),
-        ]);
-        let spans: Vec<Span> = keys
-            .iter()
-            .flat_map(|(key, what)| {
-                [
-                    Span::styled(format!(" {key} "), theme.style("hint_key")),
-                    Span::styled(format!(" {what} "), theme.style("hint_desc")),
-                ]
-            })
-            .collect();
-        frame.render_widget(Paragraph::new(ratatui::text::Line::from(spans)), area);
-        return;
-    }
-    let global = state.keymap.bindings(Context::Global);
-    let mut bindings: Vec<_> = Vec::new();
-    if context != Context::Input {
-        // Help first: whatever else does not fit, the way to find it does.
-        bindings.extend(global.iter().filter(|b| b.action == Action::Help));
-    }
-    let local = state.keymap.bindings(context).iter();
-    let read_only = state.read_only
-        || state
-            .screen()
-            .view
-            .pool()
-            .is_some_and(|p| state.pools[p].read_only);
-    bindings.extend(local.filter(|b| !(is_movement(b.action) || read_only && b.action.mutates())));
-    if context != Context::Input {
-        let rest = global.iter();
-        bindings.extend(rest.filter(|b| !matches!(b.action, Action::Back | Action::Help)));
-    }
-
+    let hints = hints(state);
+    // Help comes last but is always shown: room for it is kept first.
+    let (help, rest) = match hints.split_last() {
+        Some((last, rest)) if last.key == "?" => (Some(last), rest),
+        _ => (None, hints.as_slice()),
+    };
+    let width_of = |h: &Hint| h.key.chars().count() + h.desc.chars().count() + 4;
+    let mut room = usize::from(area.width).saturating_sub(help.map_or(0, width_of));
     let mut spans = Vec::new();
-    let mut width = 0usize;
-    for binding in bindings {
-        let Some(key) = binding.keys.first() else {
+    for hint in rest.iter().chain(help) {
+        let width = width_of(hint);
+        if width > room && !help.is_some_and(|h| std::ptr::eq(h, hint)) {
             continue;
-        };
-        let key = format!(" {key} ");
-        let desc = format!(" {} ", binding.desc);
-        width += key.chars().count() + desc.chars().count();
-        if width > usize::from(area.width) {
-            break;
         }
-        spans.push(Span::styled(key, theme.style("hint_key")));
-        spans.push(Span::styled(desc, theme.style("hint_desc")));
+        room = room.saturating_sub(width);
+        spans.push(Span::styled(
+            format!(" {} ", hint.key),
+            theme.style("hint_key"),
+        ));
+        spans.push(Span::styled(
+            format!(" {} ", hint.desc),
+            theme.style("hint_desc"),
+        ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-/// Arrow-style movement is the same in every terminal program; the bar has room for more.
-fn is_movement(action: Action) -> bool {
-    matches!(
-        action,
-        Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Top
-            | Action::Bottom
-    )
 }
