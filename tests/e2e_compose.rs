@@ -334,7 +334,7 @@ fn the_compose_form_composes_a_set_and_scale_removes_its_last_member() {
         "{screen}"
     );
     tui.send("\x13");
-    let question = tui.wait_text("Compose 2 VMs: ui-set-0 → ");
+    let question = tui.wait_text("Compose 2 VMs (ui-set-0 → ");
     assert!(question.contains("[y/N]"), "{question}");
     tui.send("y");
     tui.send("/ui-set\r");
