@@ -37,7 +37,7 @@ fn after(op: &Op, driver: Driver) -> &'static str {
     match (&op.kind, driver) {
         // libvirt clones and composes are steps vmdeck itself takes, one after the other.
         (OpKind::Clone(_), Driver::Libvirt) => {
-            "a half-made clone is removed when vmdeck next connects to the host"
+            "the disks of a clone left half-made are removed when vmdeck next connects to the host"
         }
         (OpKind::Compose(_), Driver::Libvirt) => "it may be half done: check the host",
         // vmdeck would have started it again after the move.
