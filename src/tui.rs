@@ -120,11 +120,11 @@ fn spawn_signals(tx: UnboundedSender<Msg>) -> Result<()> {
     let mut term = signal(SignalKind::terminate())?;
     let mut hup = signal(SignalKind::hangup())?;
     tokio::spawn(async move {
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
-        }
-        let _ = tx.send(Msg::Terminate);
+        let signal = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = hup.recv() => "SIGHUP",
+        };
+        let _ = tx.send(Msg::Terminate { signal });
     });
     Ok(())
 }

@@ -40,8 +40,10 @@ pub enum Msg {
     },
     /// Problems found at start-up (bad user files), for the status line.
     Warnings(Vec<String>),
-    /// SIGTERM, SIGHUP (the SSH session dropped), …
-    Terminate,
+    /// SIGTERM, SIGHUP (the SSH session dropped), …: its name, for the audit log.
+    Terminate {
+        signal: &'static str,
+    },
 }
 
 /// I/O the app asks for; the effect runner carries it out.

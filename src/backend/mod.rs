@@ -54,11 +54,24 @@ pub enum HostEvent {
     Volumes(Vec<StorageVolume>),
     /// The images new VMs can be composed from, or why they can't be read.
     Images(Result<Vec<Image>, String>),
+    /// At connect: a job runs on the VM that no operation of this session started (one of a
+    /// vmdeck that was stopped, or of another tool). The app makes it an operation and
+    /// asks the host to watch it with `OpKind::Adopted`.
+    JobFound { uuid: String, job: FoundJob },
     /// Disks, NICs and XML for the detail view.
     Details {
         uuid: String,
         result: Result<VmDetails, String>,
     },
+}
+
+/// A job found running on a VM (see `HostEvent::JobFound`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundJob {
+    /// What it is, in words ("outgoing migration", an Incus operation's description).
+    pub what: String,
+    /// Its figures, when the hypervisor gives them (libvirt).
+    pub progress: Option<MigrationProgress>,
 }
 
 /// What the app asks of a host supervisor.

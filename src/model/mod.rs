@@ -36,6 +36,9 @@ pub enum VmState {
     Shutoff,
     Crashed,
     Suspended,
+    /// libvirt: the paused destination half of a live migration (the VM itself still runs
+    /// on its source), so it is not taken for a second copy.
+    Incoming,
     Unknown,
 }
 
@@ -49,6 +52,7 @@ impl VmState {
             VmState::Shutoff => "shutoff",
             VmState::Crashed => "crashed",
             VmState::Suspended => "pmsuspended",
+            VmState::Incoming => "incoming",
             VmState::Unknown => "unknown",
         }
     }

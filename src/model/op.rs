@@ -63,6 +63,12 @@ pub enum OpKind {
     Abort {
         of: OpId,
     },
+    /// A job vmdeck did not start (or started before it was restarted), found running on
+    /// the VM when the host connected: it is watched, and can be aborted, not started.
+    /// `job` says what it is in words ("outgoing migration", an Incus operation's text).
+    Adopted {
+        job: String,
+    },
 }
 
 impl OpKind {
@@ -76,6 +82,7 @@ impl OpKind {
             OpKind::Clone(_) => "clone",
             OpKind::Compose(_) => "compose",
             OpKind::Abort { .. } => "abort",
+            OpKind::Adopted { .. } => "found job",
         }
     }
 
@@ -112,6 +119,7 @@ impl OpKind {
             OpKind::Clone(request) => request.params(),
             OpKind::Compose(spec) => spec.params(),
             OpKind::Abort { of } => format!("operation={of}"),
+            OpKind::Adopted { job } => format!("job={job:?} found running when vmdeck started"),
             OpKind::Power(_) => String::new(),
         }
     }

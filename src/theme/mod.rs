@@ -108,7 +108,9 @@ impl Theme {
     pub fn vm_state(&self, state: VmState) -> Style {
         self.style(match state {
             VmState::Running => "state_running",
-            VmState::Paused | VmState::Suspended | VmState::Blocked => "state_paused",
+            VmState::Paused | VmState::Suspended | VmState::Blocked | VmState::Incoming => {
+                "state_paused"
+            }
             VmState::Shutoff => "state_shutoff",
             VmState::Crashed => "state_crashed",
             VmState::ShuttingDown | VmState::Unknown => "state_other",

@@ -39,7 +39,7 @@ pub fn on_pool_event(state: &mut State, pool: usize, event: HostEvent) -> Vec<Ef
                 apply(state, pool, h, HostEvent::Volumes(own))
             })
             .collect(),
-        HostEvent::Details { ref uuid, .. } => {
+        HostEvent::Details { ref uuid, .. } | HostEvent::JobFound { ref uuid, .. } => {
             let host = host_holding(state, pool, uuid).unwrap_or(0);
             apply(state, pool, host, event)
         }

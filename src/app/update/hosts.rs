@@ -127,6 +127,9 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
         // Pool-wide; `on_host_event` hands it to the cluster module before it gets here.
         HostEvent::Members(_) => {}
         HostEvent::OpFinished { op, result } => return super::launch::finished(state, op, result),
+        HostEvent::JobFound { uuid, job } => {
+            return super::recovery::adopt(state, pool, host, uuid, job);
+        }
         // Background news must not wipe out a warning or error the user has not read yet.
         HostEvent::Notice(text) => {
             if state.status.as_ref().is_none_or(|s| s.level == Level::Info) {

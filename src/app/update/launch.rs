@@ -49,7 +49,9 @@ pub fn launch(state: &mut State, requests: Vec<OpRequest>) -> Vec<Effect> {
 
 /// A backend ended an operation.
 pub fn finished(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<Effect> {
-    let Some(entry) = state.ops.get(op) else {
+    // Exactly one result per operation: a late answer (after vmdeck gave it one when it
+    // quit, or after an abort settled it) changes nothing.
+    let Some(entry) = state.ops.get(op).filter(|o| o.status == OpStatus::Running) else {
         return Vec::new();
     };
     if let OpKind::Abort { of } = entry.kind {

@@ -234,6 +234,7 @@ pub fn note(state: &mut State, op: OpId, text: String) {
 pub fn describe_progress(kind: &OpKind, p: &MigrationProgress) -> String {
     match kind {
         OpKind::Migrate { .. } => migration_figures(p),
+        OpKind::Adopted { job } => format!("{job} · {}", migration_figures(p)),
         _ => format!(
             "{:.0}% · {} of {}",
             p.percent(),
@@ -274,7 +275,8 @@ pub fn abort(state: &mut State) -> Vec<Effect> {
         o.status == OpStatus::Running
             && !o.abort_requested
             && !matches!(o.kind, OpKind::Abort { .. } | OpKind::Compose(_))
-            && (matches!(o.kind, OpKind::Migrate { .. }) || incus(o.target.pool))
+            && (matches!(o.kind, OpKind::Migrate { .. } | OpKind::Adopted { .. })
+                || incus(o.target.pool))
     };
     let op = state
         .ops

@@ -14,6 +14,7 @@ mod escape;
 mod explain;
 mod launch;
 mod precheck;
+mod recovery;
 
 pub use command::COMMANDS;
 pub use migrate::describe_progress;
@@ -35,7 +36,12 @@ use super::table::visible_rows;
 
 /// Applies one message and returns the effects it asks for.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
-    let effects = match msg {
+    let quitting = state.quit;
+    let signal = match msg {
+        Msg::Terminate { signal } => Some(signal),
+        _ => None,
+    };
+    let mut effects = match msg {
         Msg::Key(key) => keys::on_key(state, key),
         Msg::Paste(text) if state.input.is_none() && state.consoles.has_focus() => {
             console::on_paste(state, &text)
@@ -82,11 +88,18 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::Terminate => {
+        Msg::Terminate { .. } => {
             state.quit = true;
             Vec::new()
         }
     };
+    // However vmdeck is left (a signal, `q!`, quit anyway), what still runs is audited.
+    if state.quit && !quitting {
+        let stopped = signal.map_or("vmdeck was quit".into(), |s| {
+            format!("vmdeck stopped ({s})")
+        });
+        effects.extend(recovery::unfinished(state, &stopped));
+    }
     refresh_rows(state);
     effects
 }

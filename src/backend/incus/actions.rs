@@ -27,6 +27,16 @@ pub(super) struct Operation {
     metadata: Value,
 }
 
+impl Operation {
+    /// An operation known by its id only (found running), to follow with `wait`.
+    pub(super) fn with_id(id: String) -> Operation {
+        Operation {
+            id,
+            ..Operation::default()
+        }
+    }
+}
+
 fn null_as_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
     Ok(Option::<Value>::deserialize(d)?.unwrap_or(Value::Null))
 }
@@ -110,8 +120,9 @@ pub async fn run(
         OpKind::Migrate { to, options, .. } => {
             move_to(client, instance, &to, &options, watch).await
         }
-        // The worker runs these itself: a compose has no instance yet, an abort is a cancel.
-        OpKind::Compose(_) | OpKind::Abort { .. } => Ok(()),
+        // The worker runs these itself: a compose has no instance yet, an abort is a cancel,
+        // a found job is followed, not started.
+        OpKind::Compose(_) | OpKind::Abort { .. } | OpKind::Adopted { .. } => Ok(()),
     }
 }
 

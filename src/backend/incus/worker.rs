@@ -26,7 +26,7 @@ use crate::backend::{
     EventSink, HostCommand, HostDriver, HostEvent, HostSettings, answer_while_down,
     refuse_in_read_only,
 };
-use crate::backend::{OpId, OpKind};
+use crate::backend::{FoundJob, OpId, OpKind};
 use crate::config::IncusConfig;
 use crate::model::compose::ComposeSpec;
 
@@ -149,6 +149,8 @@ struct Session {
     news_tx: UnboundedSender<HostEvent>,
     news: UnboundedReceiver<HostEvent>,
     running: Running,
+    /// Operations found running at connect, by instance uuid, until the app adopts them.
+    found: HashMap<String, String>,
 }
 
 impl Session {
@@ -169,6 +171,7 @@ impl Session {
             news_tx,
             news,
             running: Running::default(),
+            found: HashMap::new(),
         };
         session.remember(&first.instances);
         Ok((session, first))
@@ -184,6 +187,14 @@ impl Session {
         // Primes CPU accounting; the inventory already carries memory use.
         self.sampler.sample(&first.instances, &self.cpus);
         sink(first.inventory.into_event());
+        for (uuid, id, what) in super::found::running(&self.client, &self.names).await {
+            self.found.insert(uuid.clone(), id);
+            let job = FoundJob {
+                what,
+                progress: None,
+            };
+            sink(HostEvent::JobFound { uuid, job });
+        }
         let mut next_sample = Instant::now() + settings.stats_every;
         loop {
             let result = tokio::select! {
@@ -317,6 +328,12 @@ impl Session {
                 kind: OpKind::Compose(spec),
                 ..
             }) => self.start_compose(op, *spec, sink, read_only),
+            // Following a found operation changes nothing: read-only pools do it too.
+            Input::Command(HostCommand::Op {
+                op,
+                uuid,
+                kind: OpKind::Adopted { .. },
+            }) => self.follow_found(op, uuid, sink),
             Input::Command(command) if command.mutates() => self.start_op(command, sink, read_only),
             Input::Command(HostCommand::LoadImages { .. }) => {
                 let client = self.client.clone();
@@ -396,6 +413,21 @@ impl Session {
             let result = actions::cancel(&client, &running, &uuid).await;
             let _ = news.send(HostEvent::OpFinished { op, result });
         });
+    }
+
+    /// Follows an operation found at connect that the app made operation `op`.
+    fn follow_found(&mut self, op: OpId, uuid: String, sink: &EventSink) {
+        let Some(id) = self.found.remove(&uuid) else {
+            let result = Err("the job is no longer known to vmdeck".into());
+            return sink(HostEvent::OpFinished { op, result });
+        };
+        let watch = Watch {
+            op,
+            uuid,
+            news: self.news_tx.clone(),
+            running: self.running.clone(),
+        };
+        super::found::follow(self.client.clone(), id, watch);
     }
 
     /// Composes as a task, like any operation; there is no instance yet to track.

@@ -136,6 +136,7 @@ fn all_vms(conn: &Connect) -> Result<Vec<Vm>, String> {
         .iter()
         .map(|r| vm_from_record(r, autostart.contains(&r.uuid), persistent.contains(&r.uuid)))
         .map(|vm| with_size_from_info(conn, vm))
+        .map(|vm| super::jobs::mark_incoming(conn, vm))
         .collect();
     vms.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(vms)
@@ -187,7 +188,7 @@ fn vm_from_record(record: &StatsRecord, autostart: bool, persistent: bool) -> Vm
 pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
     let dom = conn.lookup_domain_by_uuid_string(uuid).map_err(err)?;
     let info = domain_info(&dom)?;
-    Ok(Vm {
+    let vm = Vm {
         name: dom.name().map_err(err)?,
         uuid: uuid.to_string(),
         state: VmState::from_libvirt(info.state.into()),
@@ -204,7 +205,8 @@ pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
         memory_used_bytes: None,
         kind: None,
         location: None,
-    })
+    };
+    Ok(super::jobs::mark_incoming(conn, vm))
 }
 
 /// Disks, NICs and XML of one domain.

@@ -1,7 +1,6 @@
 //! Live migration in its own thread (the call blocks until the move ends), with a second
 //! thread reading the job's figures twice a second, and abort through `virDomainAbortJob`.
 
-use std::ffi::c_int;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
@@ -11,7 +10,7 @@ use virt::connect::Connect;
 use virt::domain::{Domain, MigrateParameters};
 use virt::sys;
 
-use super::ffi::{Param, last_error, read_params};
+use super::ffi::last_error;
 use super::worker::WorkerInput;
 use crate::backend::{MigrationTarget, OpId};
 use crate::model::action::{MigrateOptions, MigrationProgress};
@@ -120,34 +119,9 @@ fn spawn_poller(
         .ok()
 }
 
-/// The running job's figures through `virDomainGetJobStats` (virt's wrapper is unsound when
-/// no job runs); None when there is no job.
+/// The running job's figures; None when there is no job.
 fn job_progress(dom: &Domain) -> Option<MigrationProgress> {
-    let mut kind: c_int = 0;
-    let mut params: sys::virTypedParameterPtr = std::ptr::null_mut();
-    let mut count: c_int = 0;
-    // SAFETY: valid domain and out-pointers; libvirt allocates params, freed below.
-    let rc =
-        unsafe { sys::virDomainGetJobStats(dom.as_ptr(), &mut kind, &mut params, &mut count, 0) };
-    if rc < 0 || params.is_null() || count == 0 {
-        // SAFETY: clears this thread's error; a missing job is not worth reporting.
-        unsafe { sys::virResetLastError() };
-        return None;
-    }
-    let map = read_params(params, count);
-    // SAFETY: frees what libvirt allocated.
-    unsafe { sys::virTypedParamsFree(params, count) };
-    let get = |key: &str| map.get(key).and_then(Param::as_u64).unwrap_or(0);
-    Some(MigrationProgress {
-        total_bytes: get("data_total"),
-        processed_bytes: get("data_processed"),
-        remaining_bytes: get("data_remaining"),
-        bytes_per_sec: get("memory_bps"),
-        dirty_pages_per_sec: get("memory_dirty_rate"),
-        iteration: get("memory_iteration"),
-        expected_downtime_ms: get("downtime"),
-        elapsed_ms: get("time_elapsed"),
-    })
+    super::jobs::look(dom, false).map(|job| job.progress)
 }
 
 /// Aborts the domain's running job (a migration).

@@ -12,6 +12,7 @@ mod ffi;
 pub mod images;
 mod init;
 mod inventory;
+mod jobs;
 mod migrate;
 mod power;
 mod snapshot;

@@ -206,6 +206,10 @@ impl Session {
             Ok(inventory) => sink(HostEvent::Connected(inventory)),
             Err(e) => return Ended::Lost(e),
         }
+        // Jobs nobody here watches (a stopped vmdeck's migration): the app adopts them.
+        for (uuid, job) in super::jobs::found(&self.conn) {
+            sink(HostEvent::JobFound { uuid, job });
+        }
         let mut sampler = CpuSampler::default();
         let mut next_sample = Instant::now();
         loop {
@@ -301,6 +305,10 @@ impl Session {
         let HostCommand::Op { op, uuid, kind } = command else {
             return;
         };
+        // Watching changes nothing, so read-only pools watch too.
+        if let OpKind::Adopted { .. } = kind {
+            return super::jobs::watch(&self.conn, &uuid, op, self.tx.clone());
+        }
         if let Err(refused) = refuse_in_read_only(read_only) {
             return sink(HostEvent::OpFinished {
                 op,
@@ -315,6 +323,7 @@ impl Session {
                 force,
             } => delete(&self.conn, &uuid, with_storage, force),
             OpKind::Abort { .. } => migrate::abort(&self.conn, &uuid),
+            OpKind::Adopted { .. } => Ok(()),
             OpKind::Clone(request) => {
                 let tx = self.tx.clone();
                 return clone::spawn(&self.conn, &uuid, request.name, request.mode, op, tx);
