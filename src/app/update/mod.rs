@@ -6,6 +6,7 @@ mod ask;
 mod clone;
 mod cluster;
 mod command;
+mod command_goto;
 mod compose;
 mod compose_keys;
 mod console;
@@ -15,7 +16,6 @@ mod explain;
 mod launch;
 mod precheck;
 
-pub use command::COMMANDS;
 pub use migrate::describe_progress;
 mod hosts;
 mod input;
