@@ -1,16 +1,17 @@
 //! The one table of `:` commands (k9s-style, with aliases): the parser, the help screen, Tab
 //! completion and "did you mean" all read it, so they cannot disagree.
 
+mod build;
 mod complete;
 mod parse;
 mod suggest;
 mod table;
+mod table_vm;
 mod values;
 
 pub use complete::{Completion, complete};
 pub use parse::{Parsed, parse};
 pub use suggest::{did_you_mean, suggest};
-pub use table::COMMANDS;
 pub use values::{column_key, values};
 
 use crate::keymap::Action;
@@ -157,9 +158,14 @@ impl Command {
     }
 }
 
+/// Every command, in the order help lists them.
+pub fn all() -> impl Iterator<Item = &'static Command> {
+    table::NAVIGATION.iter().chain(table_vm::VM_COMMANDS)
+}
+
 /// The command named (or aliased) `word`.
 pub fn find(word: &str) -> Option<&'static Command> {
-    COMMANDS.iter().find(|c| c.answers_to(word))
+    all().find(|c| c.answers_to(word))
 }
 
 /// The command that does what a key does. Keys that only move or edit inside what has focus
@@ -217,5 +223,5 @@ pub fn read_only_here(state: &State) -> bool {
 /// The commands help offers here.
 pub fn offered(state: &State) -> impl Iterator<Item = &'static Command> {
     let read_only = read_only_here(state);
-    COMMANDS.iter().filter(move |c| !(read_only && c.mutates))
+    all().filter(move |c| !(read_only && c.mutates))
 }

@@ -1,7 +1,7 @@
 //! A `:` line → its command and checked arguments, or a sentence saying what is wrong (with
 //! the usage line, and a suggestion for a mistyped word).
 
-use super::{Arg, COMMANDS, Command, Kind, Opt, did_you_mean, find, values};
+use super::{Arg, Command, Kind, Opt, all, did_you_mean, find, values};
 use crate::app::state::State;
 
 /// A line that names a known command with arguments that fit it.
@@ -27,7 +27,7 @@ pub fn parse(state: &State, line: &str) -> Result<Option<Parsed>, String> {
         return Ok(None);
     };
     let Some(command) = find(name) else {
-        let names: Vec<String> = COMMANDS.iter().map(|c| c.name.to_string()).collect();
+        let names: Vec<String> = all().map(|c| c.name.to_string()).collect();
         let hint = did_you_mean(name, &names, ":");
         return Err(format!("unknown command ':{name}'{hint} (:help lists all)"));
     };
