@@ -109,9 +109,11 @@ fn flags(command: &Command, args: &[&str], word: &str) -> Vec<String> {
 /// Values that start with `word`, then those that contain it (case does not matter).
 fn matching(state: &State, kind: Kind, word: &str) -> Vec<String> {
     let lower = word.to_lowercase();
+    // One letter inside a word matches too much to help.
+    let inside = |v: &str| lower.chars().count() > 1 && v.contains(&lower);
     let (mut first, rest): (Vec<String>, Vec<String>) = values(state, kind)
         .into_iter()
-        .filter(|v| v.to_lowercase().contains(&lower))
+        .filter(|v| v.to_lowercase().starts_with(&lower) || inside(&v.to_lowercase()))
         .partition(|v| v.to_lowercase().starts_with(&lower));
     first.extend(rest);
     first.truncate(MAX_CANDIDATES);

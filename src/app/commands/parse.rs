@@ -100,7 +100,7 @@ impl Checker<'_> {
             Kind::Host => "host",
             Kind::HostOrPool => "host or pool",
             Kind::Pool => "pool",
-            Kind::Column => "column in this list",
+            Kind::Column => "column",
             Kind::Choice(_) => "choice",
             // Snapshots are known only once the VM's details are in; the handler checks.
             _ => return Ok(()),

@@ -27,6 +27,9 @@ pub fn suggest(word: &str, known: &[String]) -> Vec<String> {
         })
         .collect();
     scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.len().cmp(&b.1.len())));
+    // A closer typo hides farther ones (`strat` is `start`, not also `sort`).
+    let best = scored.first().map_or(0, |s| s.0.max(1));
+    scored.retain(|s| s.0 <= best);
     scored
         .into_iter()
         .take(MAX)
