@@ -66,6 +66,8 @@ pub enum Cmd {
 pub enum Kind {
     Vm,
     Host,
+    /// A host of the VM's pool: the command checks it, naming the pool's hosts.
+    Member,
     /// A host, or a pool (`:host` of a pool lists its hosts).
     HostOrPool,
     Pool,

@@ -8,7 +8,7 @@ const CLONE_OPTIONS: &[Opt] = &[
     flag("--linked"),
     flag("--full"),
     flag("--instant-full"),
-    valued("--host", Kind::Host),
+    valued("--host", Kind::Member),
     flag("--with-snapshots"),
 ];
 const MIGRATE_OPTIONS: &[Opt] = &[
@@ -23,7 +23,7 @@ const COMPOSE_OPTIONS: &[Opt] = &[
     valued("--image", Kind::Image),
     valued("--count", Kind::Number),
     valued("--group", Kind::Text),
-    valued("--host", Kind::Host),
+    valued("--host", Kind::Member),
     valued("--user-data", Kind::Text),
 ];
 
@@ -36,7 +36,7 @@ pub const VM_COMMANDS: &[Command] = &[
     power(P::Suspend, "suspend", "suspend"),
     power(P::Resume, "resume", "resume"),
     Command {
-        args: &[arg("HOST", Kind::Host)],
+        args: &[arg("HOST", Kind::Member)],
         options: MIGRATE_OPTIONS,
         usage: "HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s] [--max-downtime MS]",
         mutates: true,

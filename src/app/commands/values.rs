@@ -9,7 +9,7 @@ use crate::app::table::{RowId, columns};
 pub fn values(state: &State, kind: Kind) -> Vec<String> {
     let mut found: Vec<String> = match kind {
         Kind::Vm => vm_names(state),
-        Kind::Host => host_names(state),
+        Kind::Host | Kind::Member => host_names(state),
         Kind::HostOrPool => [host_names(state), pool_names(state)].concat(),
         Kind::Pool => pool_names(state),
         Kind::Snapshot => snapshot_names(state),
