@@ -71,7 +71,7 @@ fn hint(binding: &Binding) -> Hint {
 /// Whether a binding does something where the focus is now.
 fn works_here(state: &State, binding: &Binding) -> bool {
     use Action as A;
-    if binding.mutates() && read_only_here(state) {
+    if binding.mutates() && super::commands::read_only_here(state) {
         return false;
     }
     let has_console = state.consoles.active().is_some();
@@ -97,19 +97,4 @@ fn works_here(state: &State, binding: &Binding) -> bool {
 
 fn has_long_list(state: &State) -> bool {
     state.confirm.as_ref().is_some_and(|c| c.lines.len() > 1)
-}
-
-/// Whether what an action would apply to is read-only: the pool in view, else the pool of
-/// the selected row, else every pool (global read-only mode included).
-pub fn read_only_here(state: &State) -> bool {
-    use super::table::RowId;
-    let selected = state.rows.get(state.screen().table.selected);
-    let pool = state.screen().view.pool().or(match selected {
-        Some(RowId::Pool(p) | RowId::Host(p, _) | RowId::Vm(p, _, _)) => Some(*p),
-        None => None,
-    });
-    match pool {
-        Some(p) => state.pools[p].read_only,
-        None => state.read_only || state.pools.iter().all(|p| p.read_only),
-    }
 }

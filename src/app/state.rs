@@ -170,6 +170,8 @@ pub struct InputLine {
     pub text: String,
     /// The filter before editing began, restored on cancel.
     pub previous: String,
+    /// Tab completion of a `:` line, recomputed when the line changes.
+    pub completion: super::commands::Completion,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -35,6 +35,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         views::console::render(frame, rect(area), state);
     }
     widgets::question::render(frame, status, state);
+    widgets::completion::render(frame, status, state);
     widgets::status::render(frame, status, state);
     widgets::hints::render(frame, hints, state);
 }

@@ -224,3 +224,75 @@ pub fn read_files(state: &mut State, effects: Vec<vmdeck::app::Effect>) {
         }
     }
 }
+
+/// Pools `rw` and `ro` (read-only), one host and VM each: per-pool read-only.
+pub fn mixed_read_only_state() -> State {
+    let text = "[[pool]]\nname = \"rw\"\nhosts = [{ name = \"k1\", uri = \"qemu+ssh://k1/system\" }]\n\
+                [[pool]]\nname = \"ro\"\nread_only = true\nhosts = [{ name = \"k2\", uri = \"qemu+ssh://k2/system\" }]\n";
+    let config = parse_config(text, "mixed.toml").unwrap();
+    let mut s = State::new(&config, Keymap::builtin(), themes());
+    for (pool, name) in [(0, "w"), (1, "r")] {
+        let inventory = HostInventory {
+            facts: facts(name),
+            vms: vec![vm(name, VmState::Running, 1, 512, "small")],
+        };
+        host(&mut s, pool, 0, HostEvent::Connected(inventory));
+    }
+    s
+}
+
+/// Types a `:` command and submits it.
+pub fn command(state: &mut State, line: &str) -> Vec<vmdeck::app::Effect> {
+    key(state, KeyCode::Char(':'));
+    typed(state, line);
+    key(state, KeyCode::Enter)
+}
+
+/// The text of the status line.
+pub fn status(state: &State) -> String {
+    state
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default()
+}
+
+/// The text of the `:` line being typed.
+pub fn input_text(state: &State) -> String {
+    state
+        .input
+        .as_ref()
+        .map(|l| l.text.clone())
+        .unwrap_or_default()
+}
+
+/// Details with these snapshots for a VM of kvm1 in `state()`.
+pub fn load_snapshots(state: &mut State, uuid: &str, names: &[&str]) {
+    let snapshots = names
+        .iter()
+        .map(|n| vmdeck::model::Snapshot {
+            name: n.to_string(),
+            parent: None,
+            description: String::new(),
+            created: 0,
+            state: "shutoff".into(),
+            current: false,
+        })
+        .collect();
+    let details = vmdeck::model::VmDetails {
+        disks: vec![],
+        nics: vec![],
+        xml: String::new(),
+        snapshots,
+    };
+    let result = Ok(details);
+    host(
+        state,
+        0,
+        0,
+        HostEvent::Details {
+            uuid: uuid.into(),
+            result,
+        },
+    );
+}

@@ -1,218 +1,180 @@
-//! The `:` command bar, with aliases as in k9s.
+//! The `:` command bar: the line is parsed against the one command table
+//! (`app::commands`) and routed to the handler of its command.
 
-use super::nav::{jump, open_vm, push};
-use super::set_status;
+use super::command_goto::{goto_host, goto_vm, mark_matching, one_vm_named, reconnect_named};
+use super::nav::{jump, push};
+use super::{actions, clone, compose, console, migrate, nav, scale, set_status, snapshots};
+use crate::app::commands::{self, Cmd, Parsed, Scope, column_key};
 use crate::app::msg::Effect;
 use crate::app::state::{Level, State, View};
-use crate::model::action::PowerAction;
-
-/// What `:help` and errors list.
-pub const COMMANDS: [&str; 8] = [
-    ":pools (:p)  :hosts [POOL] (:h)  :host NAME  :vms [POOL] (:v)  :vm NAME  :dashboard [POOL] (:dash, :types)  :ops  :audit  :help  :quit (:q)",
-    ":mark (every VM the filter shows)  :unmark",
-    "on the selected or marked VMs: :start :shutdown :reboot :reset :off :suspend :resume",
-    ":migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s] [--max-downtime MS]",
-    ":delete [--storage] [--force] (one VM; asks for its name)  :abort (the running migration or Incus operation)",
-    ":snapshot NAME [--memory|--disk-only] [DESCRIPTION]  :revert NAME  :snapshot-delete NAME (one VM)",
-    ":clone [NEWNAME] [--linked|--full|--instant-full] (one shut-off VM)",
-    ":compose NAME --type T --image I [--count N] [--group G] [--host H] [--user-data FILE] (n)  :images [POOL]  :scale N (a set)",
-];
+use crate::keymap::Action;
 
 pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
-    let mut words = line.split_whitespace();
-    let name = words.next().unwrap_or("");
-    let arg = words.next();
-    match (name, arg) {
-        ("", _) => {}
-        ("pools" | "pool" | "p", _) => jump(state, View::Pools),
-        ("host", Some(name)) if pool_arg(state, Some(name)).is_err() => {
-            return goto_host(state, name);
+    let parsed = match commands::parse(state, line) {
+        Ok(Some(parsed)) => parsed,
+        Ok(None) => return Vec::new(),
+        Err(why) => {
+            set_status(state, Level::Error, why);
+            return Vec::new();
         }
-        ("hosts" | "host" | "h", pool) => match pool_arg(state, pool) {
-            Ok(pool) => jump(state, View::Hosts { pool }),
-            Err(e) => set_status(state, Level::Error, e),
+    };
+    if let Err(why) = in_scope(state, &parsed) {
+        set_status(state, Level::Error, why);
+        return Vec::new();
+    }
+    match parsed.command.cmd {
+        Cmd::Pools
+        | Cmd::Hosts
+        | Cmd::Host
+        | Cmd::Vms
+        | Cmd::Vm
+        | Cmd::Dashboard
+        | Cmd::Images
+        | Cmd::Ops
+        | Cmd::Audit
+        | Cmd::Help
+        | Cmd::Quit
+        | Cmd::QuitNow
+        | Cmd::Back => navigate(state, &parsed),
+        Cmd::Open | Cmd::Filter | Cmd::Sort | Cmd::Reverse | Cmd::Mark | Cmd::Unmark => {
+            list(state, &parsed)
+        }
+        _ => act(state, &parsed),
+    }
+}
+
+/// Commands of lists and the detail view say so when used elsewhere.
+fn in_scope(state: &State, parsed: &Parsed) -> Result<(), String> {
+    let view = &state.screen().view;
+    let name = parsed.command.name;
+    match parsed.command.scope {
+        Scope::Lists if !view.is_table() => {
+            Err(format!(":{name} works in lists (:pools, :hosts, :vms)"))
+        }
+        Scope::Detail if !matches!(view, View::Vm { .. }) => {
+            Err(format!(":{name} works in a VM's detail (:vm NAME)"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn navigate(state: &mut State, parsed: &Parsed) -> Vec<Effect> {
+    let pool = parsed.arg(0).and_then(|name| pool_index(state, name));
+    match parsed.command.cmd {
+        Cmd::Pools => jump(state, View::Pools),
+        Cmd::Hosts => jump(state, View::Hosts { pool }),
+        Cmd::Host => match (parsed.arg(0), pool) {
+            (None, _) => return nav::host_info(state),
+            (Some(_), Some(pool)) => jump(state, View::Hosts { pool: Some(pool) }),
+            (Some(name), None) => return goto_host(state, name),
         },
-        ("vms" | "v", pool) | ("vm", pool @ None) => match pool_arg(state, pool) {
-            Ok(pool) => jump(state, View::Vms { pool, host: None }),
-            Err(e) => set_status(state, Level::Error, e),
-        },
-        ("vm", Some(vm)) => return goto_vm(state, vm),
-        ("help" | "?", _) => push(state, View::Help),
-        ("dashboard" | "dash" | "types", pool) => match pool_arg(state, pool) {
-            Ok(pool) => super::nav::dashboard(state, pool),
-            Err(e) => set_status(state, Level::Error, e),
-        },
-        ("quit" | "q", _) => super::nav::quit(state),
-        ("q!", _) => state.quit = true,
-        ("ops" | "operations", _) => jump(state, View::Ops),
-        ("audit", _) => {
+        Cmd::Vms | Cmd::Vm if parsed.arg(0).is_none() || pool.is_some() => {
+            jump(state, View::Vms { pool, host: None })
+        }
+        Cmd::Vm => return goto_vm(state, &parsed.positionals[0]),
+        Cmd::Dashboard => nav::dashboard(state, pool),
+        Cmd::Images => return compose::images(state, pool),
+        Cmd::Ops => jump(state, View::Ops),
+        Cmd::Audit => {
             jump(state, View::Audit);
             return vec![Effect::LoadAudit];
         }
-        ("mark", _) => mark_visible(state),
-        ("unmark", _) => state.marked.clear(),
-        ("delete", _) => {
-            let flags: Vec<&str> = line.split_whitespace().skip(1).collect();
-            if let Some(bad) = flags.iter().find(|f| !["--storage", "--force"].contains(f)) {
-                let usage = format!("unknown option {bad}; usage: :delete [--storage] [--force]");
-                set_status(state, Level::Error, usage);
-                return Vec::new();
-            }
-            let with_storage = flags.contains(&"--storage");
-            let force = flags.contains(&"--force");
-            return super::actions::request_delete(state, with_storage, force);
-        }
-        ("abort", _) => return super::migrate::abort(state),
-        ("snapshot" | "revert" | "snapshot-delete", _) => {
-            let args: Vec<&str> = line.split_whitespace().skip(1).collect();
-            return super::snapshots::command(state, name, &args);
-        }
-        ("clone", _) => {
-            let args: Vec<&str> = line.split_whitespace().skip(1).collect();
-            return super::clone::command(state, &args);
-        }
-        ("scale", _) => {
-            let args: Vec<&str> = line.split_whitespace().skip(1).collect();
-            return super::scale::command(state, &args);
-        }
-        ("compose", _) => {
-            let args: Vec<&str> = line.split_whitespace().skip(1).collect();
-            return super::compose::command(state, &args);
-        }
-        ("images", pool) => match pool_arg(state, pool) {
-            Ok(pool) => return super::compose::images(state, pool),
-            Err(e) => set_status(state, Level::Error, e),
-        },
-        ("migrate", _) => {
-            let args: Vec<&str> = line.split_whitespace().skip(1).collect();
-            return super::migrate::request(state, &args);
-        }
-        (word, None) if PowerAction::from_command(word).is_some() => {
-            if let Some(action) = PowerAction::from_command(word) {
-                return super::actions::request(state, action);
-            }
-        }
-        (other, _) => set_status(
-            state,
-            Level::Error,
-            format!(
-                "unknown command ':{other}' — try {} (:help lists all)",
-                COMMANDS[0]
-            ),
-        ),
+        Cmd::Help => push(state, View::Help),
+        Cmd::Quit => nav::quit(state),
+        Cmd::QuitNow => state.quit = true,
+        _ => nav::back(state),
     }
     Vec::new()
 }
 
-fn pool_arg(state: &State, name: Option<&str>) -> Result<Option<usize>, String> {
-    let Some(name) = name else {
-        return Ok(None);
+fn list(state: &mut State, parsed: &Parsed) -> Vec<Effect> {
+    match parsed.command.cmd {
+        Cmd::Open => return nav::open(state),
+        Cmd::Filter => {
+            let table = &mut state.screen_mut().table;
+            table.filter = parsed.arg(0).unwrap_or_default().to_string();
+            table.selected = 0;
+            table.offset = 0;
+        }
+        Cmd::Sort => sort(state, parsed.arg(0), parsed.arg(1)),
+        Cmd::Reverse => nav::sort_reverse(state),
+        Cmd::Mark => mark_matching(state, parsed.arg(0)),
+        _ => state.marked.clear(),
+    }
+    Vec::new()
+}
+
+/// `:sort` alone is the next column, like `s`; a column sorts ascending unless `desc`.
+fn sort(state: &mut State, column: Option<&str>, direction: Option<&str>) {
+    let Some(column) = column else {
+        nav::sort_next(state);
+        return;
     };
-    state
-        .pools
-        .iter()
-        .position(|p| p.name == name)
-        .map(Some)
-        .ok_or_else(|| format!("no pool named '{name}'"))
+    let order = crate::app::table::columns(&state.screen().view);
+    let index = order.iter().position(|c| column_key(c.title) == column);
+    let table = &mut state.screen_mut().table;
+    table.sort_column = index.unwrap_or(table.sort_column);
+    table.sort_descending = direction == Some("desc");
+    let way = if table.sort_descending {
+        "descending"
+    } else {
+        "ascending"
+    };
+    set_status(state, Level::Info, format!("sorted by {column}, {way}"));
 }
 
-/// `:vm NAME`: the VM with that exact name; if several hosts have one, the list filtered to it.
-fn goto_vm(state: &mut State, name: &str) -> Vec<Effect> {
-    let found: Vec<(usize, usize, String)> = state
-        .pools
-        .iter()
-        .enumerate()
-        .flat_map(|(p, pool)| {
-            pool.hosts
-                .iter()
-                .enumerate()
-                .map(move |(h, host)| (p, h, host))
-        })
-        .flat_map(|(p, h, host)| {
-            host.vms
-                .iter()
-                .filter(|v| v.name == name)
-                .map(move |v| (p, h, v.uuid.clone()))
-        })
-        .collect();
-    match found.as_slice() {
-        [] => {
-            set_status(state, Level::Error, format!("no VM named '{name}'"));
-            Vec::new()
+fn act(state: &mut State, parsed: &Parsed) -> Vec<Effect> {
+    let words: Vec<&str> = parsed.words.iter().map(String::as_str).collect();
+    match parsed.command.cmd {
+        Cmd::Xml => nav::toggle_xml(state),
+        Cmd::Reconnect => match parsed.arg(0) {
+            None => return nav::reconnect(state),
+            Some(host) => return reconnect_named(state, host),
+        },
+        Cmd::Console { watch_only } => match parsed.arg(0) {
+            None => return console::open(state, watch_only),
+            Some(name) => {
+                if let Some((pool, host, uuid)) = one_vm_named(state, name) {
+                    return console::open_vm(state, pool, host, uuid, watch_only);
+                }
+            }
+        },
+        Cmd::Zoom => return console_key(state, Action::Zoom),
+        Cmd::TabNext => return console_key(state, Action::NextTab),
+        Cmd::TabPrev => return console_key(state, Action::PrevTab),
+        Cmd::TabClose => return console_key(state, Action::CloseTab),
+        Cmd::History => return console_key(state, Action::CopyMode),
+        Cmd::Power(action) => return actions::request(state, action),
+        Cmd::Migrate => return migrate::request(state, &words),
+        Cmd::Abort => return migrate::abort(state),
+        Cmd::Delete => {
+            let storage = words.contains(&"--storage");
+            return actions::request_delete(state, storage, words.contains(&"--force"));
         }
-        [(p, h, uuid)] => {
-            let (p, h, uuid) = (*p, *h, uuid.clone());
-            jump(
-                state,
-                View::Vms {
-                    pool: None,
-                    host: None,
-                },
-            );
-            open_vm(state, p, h, uuid)
+        Cmd::Snapshot | Cmd::Revert | Cmd::SnapshotDelete => {
+            return snapshots::command(state, parsed.command.name, &words);
         }
-        _ => {
-            jump(
-                state,
-                View::Vms {
-                    pool: None,
-                    host: None,
-                },
-            );
-            state.screen_mut().table.filter = name.to_string();
-            set_status(
-                state,
-                Level::Warn,
-                format!("{} VMs are named '{name}'", found.len()),
-            );
-            Vec::new()
-        }
+        Cmd::Clone => return clone::command(state, &words),
+        Cmd::Scale => return scale::command(state, &words),
+        Cmd::Compose => return compose::command(state, &words),
+        _ => {}
     }
+    Vec::new()
 }
 
-/// `:mark`: every VM in the (filtered) list, for a bulk action.
-fn mark_visible(state: &mut State) {
-    let rows = state.rows.clone();
-    for row in rows {
-        if let crate::app::table::RowId::Vm(p, h, v) = row {
-            let vm = &state.pools[p].hosts[h].vms[v];
-            let target = crate::app::ops::Target {
-                pool: p,
-                host: h,
-                uuid: vm.uuid.clone(),
-                name: vm.name.clone(),
-            };
-            state.marked.insert(target);
-        }
+/// What the console keys do, when a console is open.
+fn console_key(state: &mut State, action: Action) -> Vec<Effect> {
+    if state.consoles.tabs.is_empty() {
+        set_status(
+            state,
+            Level::Warn,
+            "no console is open (:console VM opens one)",
+        );
+        return Vec::new();
     }
-    let count = state.marked.len();
-    set_status(
-        state,
-        Level::Info,
-        format!("{count} VM(s) marked; an action now applies to all of them (:unmark clears)"),
-    );
+    console::run(state, action)
 }
 
-/// `:host NAME`: that host's capacity, NUMA nodes and storage.
-fn goto_host(state: &mut State, name: &str) -> Vec<Effect> {
-    let found = state.pools.iter().enumerate().find_map(|(p, pool)| {
-        pool.hosts
-            .iter()
-            .position(|h| h.name == name)
-            .map(|h| (p, h))
-    });
-    match found {
-        Some((pool, host)) => {
-            jump(state, View::Hosts { pool: Some(pool) });
-            super::nav::open_host(state, pool, host)
-        }
-        None => {
-            set_status(
-                state,
-                Level::Error,
-                format!("no host or pool named '{name}'"),
-            );
-            Vec::new()
-        }
-    }
+fn pool_index(state: &State, name: &str) -> Option<usize> {
+    state.pools.iter().position(|p| p.name == name)
 }

@@ -38,6 +38,17 @@ pub fn open(state: &mut State, watch_only: bool) -> Vec<Effect> {
         set_status(state, Level::Warn, "select a VM to open its console");
         return Vec::new();
     };
+    open_vm(state, pool, host, uuid, watch_only)
+}
+
+/// `:console NAME` / `:watch NAME`: that VM's console, from any view.
+pub fn open_vm(
+    state: &mut State,
+    pool: usize,
+    host: usize,
+    uuid: String,
+    watch_only: bool,
+) -> Vec<Effect> {
     let forced_watch = state.pools[pool].read_only && !watch_only;
     if forced_watch {
         set_status(

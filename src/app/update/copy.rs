@@ -37,6 +37,7 @@ pub fn on_key(state: &mut State, chord: &Chord) -> Vec<Effect> {
                 kind: InputKind::ConsoleSearch,
                 text: String::new(),
                 previous,
+                completion: Default::default(),
             });
         }
         Some(Action::SearchNext) => search(state, true),

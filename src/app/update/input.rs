@@ -1,8 +1,10 @@
-//! The line editor at the bottom: the `/` filter (applied as you type) and the `:` command bar.
+//! The line editor at the bottom: the `/` filter (applied as you type) and the `:` command bar
+//! (with Tab completion from the command table and the inventory).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::{command, copy, refresh_rows};
+use crate::app::commands::{Completion, complete};
 use crate::app::msg::Effect;
 use crate::app::state::{InputKind, InputLine, State};
 
@@ -16,16 +18,26 @@ pub fn open_filter(state: &mut State) {
         kind: InputKind::Filter,
         text: current.clone(),
         previous: current,
+        completion: Completion::default(),
     });
 }
 
 pub fn open_command(state: &mut State) {
     state.status = None;
+    open_command_with(state, "");
+}
+
+/// The command line, pre-filled (`M` → `:migrate `), with what can follow.
+pub fn open_command_with(state: &mut State, text: &str) {
     state.input = Some(InputLine {
         kind: InputKind::Command,
-        text: String::new(),
+        text: text.to_string(),
         previous: String::new(),
+        completion: Completion::default(),
     });
+    if !text.is_empty() {
+        apply_live(state);
+    }
 }
 
 pub fn on_text_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
@@ -33,6 +45,8 @@ pub fn on_text_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     match key.code {
+        KeyCode::Tab => return cycle(state, true),
+        KeyCode::BackTab => return cycle(state, false),
         KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => line.text.clear(),
         KeyCode::Char('w') if key.modifiers.contains(KeyModifiers::CONTROL) => {
             delete_word(&mut line.text)
@@ -55,26 +69,62 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Tab / Shift-Tab in the `:` line: the next or previous candidate replaces the word being
+/// typed. An empty line lists every command first.
+fn cycle(state: &mut State, forward: bool) -> Vec<Effect> {
+    let fresh = match &state.input {
+        Some(line) if line.kind == InputKind::Command && line.completion.candidates.is_empty() => {
+            Some(complete(state, &line.text))
+        }
+        _ => None,
+    };
+    if let Some(line) = state
+        .input
+        .as_mut()
+        .filter(|l| l.kind == InputKind::Command)
+    {
+        if let Some(completion) = fresh {
+            line.completion = completion;
+        }
+        if let Some(text) = line.completion.cycle(forward) {
+            line.text = text;
+        }
+    }
+    Vec::new()
+}
+
 fn delete_word(text: &mut String) {
     let trimmed = text.trim_end().len();
     let cut = text[..trimmed].rfind(' ').map_or(0, |i| i + 1);
     text.truncate(cut);
 }
 
-/// The filter follows every keystroke.
+/// The filter follows every keystroke; a command's completion too.
 fn apply_live(state: &mut State) {
-    if let Some(InputLine {
-        kind: InputKind::Filter,
-        text,
-        ..
-    }) = &state.input
-    {
-        let text = text.clone();
-        let nav = &mut state.screen_mut().table;
-        nav.filter = text;
-        nav.selected = 0;
-        nav.offset = 0;
-        refresh_rows(state);
+    match &state.input {
+        Some(InputLine {
+            kind: InputKind::Filter,
+            text,
+            ..
+        }) => {
+            let text = text.clone();
+            let nav = &mut state.screen_mut().table;
+            nav.filter = text;
+            nav.selected = 0;
+            nav.offset = 0;
+            refresh_rows(state);
+        }
+        Some(InputLine {
+            kind: InputKind::Command,
+            text,
+            ..
+        }) => {
+            let completion = complete(state, text);
+            if let Some(line) = state.input.as_mut() {
+                line.completion = completion;
+            }
+        }
+        _ => {}
     }
 }
 
@@ -107,13 +157,4 @@ pub fn cancel(state: &mut State) {
     {
         state.screen_mut().table.filter = previous;
     }
-}
-
-/// The command line, pre-filled (`M` → `:migrate `).
-pub fn open_command_with(state: &mut State, text: &str) {
-    state.input = Some(InputLine {
-        kind: InputKind::Command,
-        text: text.to_string(),
-        previous: String::new(),
-    });
 }

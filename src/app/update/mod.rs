@@ -6,6 +6,7 @@ mod ask;
 mod clone;
 mod cluster;
 mod command;
+mod command_goto;
 mod compose;
 mod compose_keys;
 mod console;
@@ -16,7 +17,6 @@ mod launch;
 mod precheck;
 mod recovery;
 
-pub use command::COMMANDS;
 pub use migrate::describe_progress;
 mod hosts;
 mod input;

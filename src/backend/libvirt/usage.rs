@@ -36,21 +36,41 @@ pub struct VolumeBacking {
 pub fn domains(conn: &Connect) -> Result<Vec<DomainFiles>, String> {
     let mut out = Vec::new();
     for dom in conn.list_all_domains(0).map_err(message)? {
-        let mut files = DomainFiles {
-            name: dom.name().map_err(message)?,
-            uuid: dom.uuid_string().map_err(message)?,
-            ..DomainFiles::default()
-        };
-        let mut flags = vec![sys::VIR_DOMAIN_XML_INACTIVE];
-        if dom.is_active().unwrap_or(false) {
-            flags.push(0);
+        // A domain undefined while we look (a transient one stopping, another admin) holds
+        // nothing any more: skip it rather than fail the whole check.
+        if let Some(files) = files_of(&dom)? {
+            out.push(files);
         }
-        for flag in flags {
-            add_files(&mut files, &dom.xml_desc(flag).map_err(message)?)?;
-        }
-        out.push(files);
     }
     Ok(out)
+}
+
+/// One domain's files; None when it vanished meanwhile.
+fn files_of(dom: &virt::domain::Domain) -> Result<Option<DomainFiles>, String> {
+    let (Ok(name), Ok(uuid)) = (dom.name(), dom.uuid_string()) else {
+        return Ok(None);
+    };
+    let mut files = DomainFiles {
+        name,
+        uuid,
+        ..DomainFiles::default()
+    };
+    let mut flags = vec![sys::VIR_DOMAIN_XML_INACTIVE];
+    if dom.is_active().unwrap_or(false) {
+        flags.push(0);
+    }
+    for flag in flags {
+        match dom.xml_desc(flag) {
+            Ok(xml) => add_files(&mut files, &xml)?,
+            Err(e)
+                if e.code() == virt::enumutil::Enum::Known(virt::error::ErrorNumber::NoDomain) =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(message(e)),
+        }
+    }
+    Ok(Some(files))
 }
 
 /// Adds the disks and NVRAM of one domain XML to `files`.

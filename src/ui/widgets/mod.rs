@@ -1,5 +1,6 @@
 //! Pieces drawn on every screen.
 
+pub mod completion;
 pub mod header;
 pub mod hints;
 pub mod question;
