@@ -12,7 +12,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::client::Client;
 use crate::backend::{HostEvent, MigrationTarget, OpId, OpKind};
 use crate::model::Driver;
-use crate::model::action::{CloneRequest, MigrateOptions, PowerAction, SnapshotAction};
+use crate::model::action::{MigrateOptions, PowerAction, SnapshotAction};
 use crate::model::names::{check_snapshot_name, check_vm_name};
 
 /// An operation as the server describes it: when started, and on each look while it runs.
@@ -24,7 +24,7 @@ pub(super) struct Operation {
     err: String,
     may_cancel: bool,
     #[serde(deserialize_with = "null_as_object")]
-    metadata: Value,
+    pub(super) metadata: Value,
 }
 
 impl Operation {
@@ -116,7 +116,7 @@ pub async fn run(
             delete(client, project, name, watch).await
         }
         OpKind::Snapshot(action) => snapshot(client, project, name, &action, watch).await,
-        OpKind::Clone(request) => copy(client, project, name, &request, watch).await,
+        OpKind::Clone(request) => super::copy::copy(client, project, name, &request, watch).await,
         OpKind::Migrate { to, options, .. } => {
             move_to(client, instance, &to, &options, watch).await
         }
@@ -208,46 +208,6 @@ async fn snapshot(
                 .await?
         }
     };
-    wait(client, &started.metadata, watch).await
-}
-
-/// A copy of the instance, on its own member or another one (Incus picks the storage
-/// driver's fast path), with or without its snapshots.
-async fn copy(
-    client: &Client,
-    project: &str,
-    name: &str,
-    request: &CloneRequest,
-    watch: &Watch,
-) -> Result<(), String> {
-    // The source's own definition goes along, as the incus client sends it: a member that
-    // is not the source's can't fill it in (it refuses with "Architecture isn't supported").
-    let source: Value = client
-        .get(&format!("/1.0/instances/{name}?project={project}"))
-        .await?;
-    let mut config = source["config"].as_object().cloned().unwrap_or_default();
-    config.retain(|key, _| !key.starts_with("volatile."));
-    config.insert("user.vmdeck.clone-of".into(), Value::from(name));
-    let body = json!({
-        "name": request.name,
-        "architecture": source["architecture"],
-        "type": source["type"],
-        "profiles": source["profiles"],
-        "devices": source["devices"],
-        "ephemeral": source["ephemeral"],
-        "config": config,
-        "source": {
-            "type": "copy",
-            "source": name,
-            "instance_only": !request.with_snapshots,
-        },
-    });
-    let target = request
-        .to_host
-        .as_ref()
-        .map_or(String::new(), |member| format!("&target={member}"));
-    let path = format!("/1.0/instances?project={project}{target}");
-    let started = client.post::<Operation>(&path, &body).await?;
     wait(client, &started.metadata, watch).await
 }
 

@@ -8,6 +8,7 @@ mod client;
 mod compose;
 mod console;
 mod convert;
+mod copy;
 mod found;
 mod inventory;
 mod tls;
