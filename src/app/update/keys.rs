@@ -24,6 +24,12 @@ pub fn context(state: &State) -> Context {
             Context::Console
         };
     }
+    view_context(state)
+}
+
+/// The context of the screen in view, whatever has focus over it (a question, the input
+/// line, the console).
+pub fn view_context(state: &State) -> Context {
     match state.screen().view {
         View::Help => Context::Help,
         View::Vm { .. } => Context::Detail,

@@ -24,7 +24,7 @@ mod keys;
 mod migrate;
 mod migrate_fit;
 
-pub use keys::context as focus_context;
+pub use keys::{context as focus_context, view_context};
 mod nav;
 mod scale;
 mod snapshots;

@@ -113,7 +113,7 @@ fn leave_hint(state: &State, tab: &ConsoleTab) -> String {
         )
     } else {
         // The keys of the list or VM view behind the pane, only those bound there.
-        let behind = crate::app::update::focus_context(state);
+        let behind = crate::app::update::view_context(state);
         let keys: Vec<String> = [
             (Action::Console, "attach"),
             (Action::Zoom, "zoom"),

@@ -34,10 +34,19 @@ pub fn render(frame: &mut Frame, status: Rect, state: &State) {
     };
     let shown = usize::from(height - 2);
     let more = confirm.lines.len().saturating_sub(confirm.scroll + shown);
+    let skipped = confirm
+        .lines
+        .iter()
+        .filter(|l| l.starts_with("skipped"))
+        .count();
+    let what = match (confirm.lines.len() - skipped, skipped) {
+        (vms, 0) => format!("{vms} VMs"),
+        (vms, skipped) => format!("{vms} VMs, {skipped} skipped"),
+    };
     let title = match (confirm.scroll, more) {
-        (0, 0) => format!(" {} ", confirm.lines.len()),
+        (0, 0) => format!(" {what} "),
         (from, _) => format!(
-            " {}–{} of {} · ↑↓ PgUp PgDn scroll ",
+            " {what} · {}–{} of {} · ↑↓ PgUp PgDn scroll ",
             from + 1,
             (from + shown).min(confirm.lines.len()),
             confirm.lines.len()
