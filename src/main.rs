@@ -104,7 +104,7 @@ fn run_ui(config: &config::Config, state: State, log: Option<File>, data_dir: &P
     // Host threads may sit in a blocking libvirt call; do not wait for them.
     runtime.shutdown_background();
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => vmdeck::term::signal_exit_status().map_or(ExitCode::SUCCESS, ExitCode::from),
         Err(e) => {
             eprintln!("vmdeck: {e:?}");
             ExitCode::FAILURE
