@@ -21,6 +21,8 @@ fn main() -> ExitCode {
         tracing::warn!("{warning}");
     }
     route_libvirt_log(&paths.data_dir);
+    // Before any host thread starts: their panics go to the log, not the screen.
+    vmdeck::term::install_panic_hook();
     // The audit log's check needs no config (a broken one must not hide a broken log).
     if let Some(Command::Audit {
         command: AuditCommand::Verify { file },

@@ -97,13 +97,25 @@ pub fn restore() {
     }
 }
 
-fn install_panic_hook() {
+/// The panic hook: a panic in a host's supervisor (contained there) goes to the log file only
+/// and leaves the UI running; any other panic restores the terminal first, then prints.
+pub fn install_panic_hook() {
     static INSTALLED: AtomicBool = AtomicBool::new(false);
     if INSTALLED.swap(true, Ordering::SeqCst) {
         return;
     }
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        if crate::backend::contain::contained_here() {
+            let thread = std::thread::current();
+            tracing::error!(
+                "panic in thread '{}' at {}: {}",
+                thread.name().unwrap_or("?"),
+                info.location().map_or("?".into(), ToString::to_string),
+                crate::backend::contain::message(info.payload()),
+            );
+            return;
+        }
         restore();
         previous(info);
     }));

@@ -18,6 +18,7 @@ use super::power::power;
 use super::snapshot;
 use crate::backend::backoff::Backoff;
 use crate::backend::console::{ConsoleEvent, ConsoleRequest};
+use crate::backend::contain::{contain, failed_reason};
 use crate::backend::{
     EventSink, HostCommand, HostDriver, HostEvent, HostSettings, OpId, OpKind, answer_while_down,
     refuse_in_read_only,
@@ -75,11 +76,33 @@ pub fn spawn_host(uri: String, sink: EventSink, settings: HostSettings) -> HostH
     let worker_tx = tx.clone();
     let spawned = std::thread::Builder::new()
         .name(format!("libvirt {uri}"))
-        .spawn(move || supervise(&uri, &rx, &worker_tx, &sink, settings));
+        .spawn(move || supervise_contained(&uri, &rx, &worker_tx, &sink, settings));
     if let Err(e) = spawned {
         tracing::error!("cannot start a host supervisor thread: {e}");
     }
     HostHandle { tx }
+}
+
+/// Runs the supervisor; after a panic, marks the host failed with its message and starts the
+/// supervisor again after a back-off (repeated panics do not spin).
+fn supervise_contained(
+    uri: &str,
+    rx: &Receiver<WorkerInput>,
+    tx: &Sender<WorkerInput>,
+    sink: &EventSink,
+    settings: HostSettings,
+) {
+    let mut backoff = Backoff::new();
+    while let Err(panic) = contain(|| supervise(uri, rx, tx, sink, settings)) {
+        let delay = backoff.next_delay();
+        sink(HostEvent::Down {
+            reason: failed_reason(&panic),
+            retry_in_secs: delay.as_secs(),
+        });
+        if wait_before_retry(rx, sink, delay) {
+            return;
+        }
+    }
 }
 
 enum Ended {
