@@ -50,8 +50,14 @@ mod tests {
         assert!(!contained_here());
         let inside = contain(contained_here);
         assert_eq!(inside, Ok(true));
-        assert_eq!(contain(|| panic!("boom {}", 7)), Err::<(), _>("boom 7".into()));
-        assert_eq!(contain(|| std::panic::panic_any(3)), Err::<(), _>("a panic without a message".into()));
+        assert_eq!(
+            contain(|| panic!("boom {}", 7)),
+            Err::<(), _>("boom 7".into())
+        );
+        assert_eq!(
+            contain(|| std::panic::panic_any(3)),
+            Err::<(), _>("a panic without a message".into())
+        );
         assert!(!contained_here());
     }
 }
