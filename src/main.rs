@@ -13,6 +13,7 @@ use vmdeck::{headless, startup, tui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    headless::set_timeout(std::time::Duration::from_secs(cli.timeout));
     let paths = Paths::from_env();
     // Before the log opens: it creates the data dir, which must be private.
     let mut file_warnings = vmdeck::files::secure_data_dir(&paths.data_dir);
