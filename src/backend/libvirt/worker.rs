@@ -192,6 +192,9 @@ struct Session {
     generation: u64,
     /// The worker's own inbox, for migration threads.
     tx: Sender<WorkerInput>,
+    /// The sinks of the consoles opened on this connection: told at once when it is lost,
+    /// rather than when (or if) their streams notice.
+    consoles: std::cell::RefCell<Vec<crate::backend::console::ConsoleSink>>,
 }
 
 impl Session {
@@ -209,11 +212,29 @@ impl Session {
             conn,
             generation,
             tx,
+            consoles: Default::default(),
         })
     }
 
+    /// Serves until the connection ends; a lost connection closes its consoles with the reason.
     fn serve(
         self,
+        uri: &str,
+        rx: &Receiver<WorkerInput>,
+        sink: &EventSink,
+        settings: HostSettings,
+    ) -> Ended {
+        let ended = self.follow(uri, rx, sink, settings);
+        if let Ended::Lost(reason) = &ended {
+            for console in self.consoles.take() {
+                console(ConsoleEvent::Closed(format!("the host was lost: {reason}")));
+            }
+        }
+        ended
+    }
+
+    fn follow(
+        &self,
         uri: &str,
         rx: &Receiver<WorkerInput>,
         sink: &EventSink,
@@ -366,6 +387,7 @@ impl Session {
         match console::open(&self.conn, &request.uuid, request.force, request.sink) {
             Ok(stream) => {
                 request.registry.insert(request.id, Box::new(stream));
+                self.consoles.borrow_mut().push(sink.clone());
                 sink(ConsoleEvent::Opened);
             }
             Err(OpenError::Busy(reason)) => sink(ConsoleEvent::Busy(reason)),
