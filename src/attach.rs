@@ -1,6 +1,6 @@
 //! `vmdeck console VM`: the console in the current terminal, without the UI, with the same
 //! escape keys as the pane (Ctrl-] and Enter ~ . by default, from the keymap). The terminal
-//! is restored on detach, on the console closing, and on SIGTERM/SIGHUP/SIGINT.
+//! is restored on detach, on the console closing, and on every signal that ends vmdeck.
 
 use std::io::{Read, Write};
 use std::sync::Mutex;
@@ -279,10 +279,13 @@ impl RawMode {
         if let Ok(mut saved) = SAVED.lock() {
             *saved = Some(termios);
         }
-        for signal in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
+        for &(signal, _) in crate::term::ENDING_SIGNALS {
             // SAFETY: installs an async-signal-safe handler (tcsetattr and _exit only).
             unsafe { libc::signal(signal, restore_and_exit as *const () as libc::sighandler_t) };
         }
+        // SAFETY: ignoring a signal is async-signal-safe; a stray alarm must not end the console
+        // with the terminal raw.
+        unsafe { libc::signal(libc::SIGALRM, libc::SIG_IGN) };
         let mut raw = termios;
         // SAFETY: cfmakeraw edits the struct in place.
         unsafe { libc::cfmakeraw(&mut raw) };
@@ -301,7 +304,7 @@ impl Drop for RawMode {
     }
 }
 
-extern "C" fn restore_and_exit(_signal: libc::c_int) {
+extern "C" fn restore_and_exit(signal: libc::c_int) {
     // A signal handler must not block: take the saved settings only if the lock is free.
     if let Ok(saved) = SAVED.try_lock()
         && let Some(termios) = saved.as_ref()
@@ -310,7 +313,7 @@ extern "C" fn restore_and_exit(_signal: libc::c_int) {
         unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, termios) };
     }
     // SAFETY: ends the process without running non-signal-safe destructors.
-    unsafe { libc::_exit(1) };
+    unsafe { libc::_exit(128 + signal) };
 }
 
 #[cfg(test)]

@@ -24,6 +24,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub theme: Option<String>,
 
+    /// Seconds headless commands (list, capacity, images, console, compose) wait for hosts;
+    /// a host that has not answered by then is named on stderr and the exit status is 1.
+    #[arg(long, global = true, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

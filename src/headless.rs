@@ -1,14 +1,21 @@
 //! Commands that print and exit: `vmdeck list` and `vmdeck check`.
 
 use std::io::Write;
+use std::sync::OnceLock;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::backend::contain::contain;
 use crate::backend::{incus, libvirt};
 use crate::cli::Output;
 use crate::config::{Config, HostConfig, PoolConfig};
 use crate::model::units::bytes;
 use crate::model::{Driver, HostInventory, VmPlacement, VmState};
+
+/// What `--timeout` is when not given.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// One VM line of `vmdeck list`.
 #[derive(Debug, Serialize)]
@@ -87,41 +94,87 @@ pub(crate) struct HostRead {
     pub placement: Vec<VmPlacement>,
 }
 
+/// What one host's reader gives: a row per host (per member for an Incus cluster).
+type HostRows = Vec<(String, Result<HostRead, Skip>)>;
+
+/// How long headless commands wait for the hosts (`--timeout`); set once by main.
+static TIMEOUT: OnceLock<Duration> = OnceLock::new();
+
+/// Sets the deadline of every later `read_all` (the first call wins).
+pub fn set_timeout(timeout: Duration) {
+    let _ = TIMEOUT.set(timeout);
+}
+
 /// Every host of the pools, read in parallel: one row per host, an Incus cluster giving one
 /// row per member. `with_placement` also reads where the VMs are pinned (one XML read per
 /// libvirt domain). Read-only pools (all, with `read_only`) are read over read-only
-/// connections.
+/// connections. A host that has not answered by the deadline gets a row saying so; its
+/// thread is left behind (it may sit in a hung call) and ends with the process.
 pub(crate) fn read_all(
     pools: &[&PoolConfig],
     with_placement: bool,
     read_only: bool,
 ) -> Vec<(String, String, Result<HostRead, Skip>)> {
-    std::thread::scope(|scope| {
-        let jobs: Vec<_> = pools
-            .iter()
-            .flat_map(|pool| pool.hosts.iter().map(move |host| (pool, host)))
-            .map(|(pool, host)| {
-                (
-                    pool.name.clone(),
-                    scope.spawn(move || {
-                        read_host(pool, host, with_placement, read_only || pool.read_only)
-                    }),
-                )
-            })
-            .collect();
-        jobs.into_iter()
-            .flat_map(|(pool, job)| {
-                let rows = job.join().unwrap_or_else(|_| {
-                    vec![(
-                        String::new(),
-                        Err(Skip::Failed("reader thread panicked".into())),
-                    )]
-                });
-                rows.into_iter()
-                    .map(move |(host, result)| (pool.clone(), host, result))
-            })
-            .collect()
-    })
+    let timeout = TIMEOUT.get().copied().unwrap_or(DEFAULT_TIMEOUT);
+    let deadline = Instant::now() + timeout;
+    let (tx, rx) = channel();
+    let hosts: Vec<(String, String)> = pools
+        .iter()
+        .flat_map(|pool| {
+            pool.hosts
+                .iter()
+                .map(|host| (pool.name.clone(), host.name.clone()))
+        })
+        .collect();
+    let mut index = 0;
+    for pool in pools {
+        for host in &pool.hosts {
+            let (pool, host, job_tx) = ((*pool).clone(), host.clone(), tx.clone());
+            let ro = read_only || pool.read_only;
+            let job = index;
+            let spawned = std::thread::Builder::new().spawn(move || {
+                let rows = contain(|| read_host(&pool, &host, with_placement, ro))
+                    .unwrap_or_else(|panic| vec![(host.name.clone(), Err(Skip::Failed(panic)))]);
+                let _ = job_tx.send((job, rows));
+            });
+            if spawned.is_err() {
+                let failed = Err(Skip::Failed("cannot start a thread".into()));
+                let _ = tx.send((job, vec![(hosts[job].1.clone(), failed)]));
+            }
+            index += 1;
+        }
+    }
+    drop(tx);
+    collect(&hosts, &rx, deadline, timeout)
+}
+
+/// The rows in the hosts' order; each host still silent at `deadline` is named as such.
+fn collect(
+    hosts: &[(String, String)],
+    rx: &Receiver<(usize, HostRows)>,
+    deadline: Instant,
+    timeout: Duration,
+) -> Vec<(String, String, Result<HostRead, Skip>)> {
+    let mut answers: Vec<Option<Vec<_>>> = hosts.iter().map(|_| None).collect();
+    while answers.iter().any(Option::is_none) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Ok((job, rows)) = rx.recv_timeout(left) else {
+            break;
+        };
+        answers[job] = Some(rows);
+    }
+    hosts
+        .iter()
+        .zip(answers)
+        .flat_map(|((pool, host), rows)| {
+            let rows = rows.unwrap_or_else(|| {
+                let why = format!("did not answer within {} s", timeout.as_secs());
+                vec![(host.clone(), Err(Skip::Failed(why)))]
+            });
+            rows.into_iter()
+                .map(move |(host, result)| (pool.clone(), host, result))
+        })
+        .collect()
 }
 
 fn read_host(

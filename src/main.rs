@@ -13,6 +13,7 @@ use vmdeck::{headless, startup, tui};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    headless::set_timeout(std::time::Duration::from_secs(cli.timeout));
     let paths = Paths::from_env();
     // Before the log opens: it creates the data dir, which must be private.
     let mut file_warnings = vmdeck::files::secure_data_dir(&paths.data_dir);
@@ -21,6 +22,8 @@ fn main() -> ExitCode {
         tracing::warn!("{warning}");
     }
     route_libvirt_log(&paths.data_dir);
+    // Before any host thread starts: their panics go to the log, not the screen.
+    vmdeck::term::install_panic_hook();
     // The audit log's check needs no config (a broken one must not hide a broken log).
     if let Some(Command::Audit {
         command: AuditCommand::Verify { file },
@@ -104,7 +107,7 @@ fn run_ui(config: &config::Config, state: State, log: Option<File>, data_dir: &P
     // Host threads may sit in a blocking libvirt call; do not wait for them.
     runtime.shutdown_background();
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => vmdeck::term::signal_exit_status().map_or(ExitCode::SUCCESS, ExitCode::from),
         Err(e) => {
             eprintln!("vmdeck: {e:?}");
             ExitCode::FAILURE

@@ -1,11 +1,11 @@
 //! The terminal guard: raw mode and the alternate screen on enter; restored on drop, on
-//! panic (before the panic message prints), on error and on SIGTERM/SIGHUP. Restoring is
-//! idempotent, so every path may call it.
+//! panic (before the panic message prints), on error and on every signal that ends vmdeck.
+//! All of them call the one `restore`, which is idempotent, so every path may call it.
 
 use std::io::{self, Stdout, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
@@ -15,9 +15,37 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
+/// The signals that end vmdeck (ALRM is ignored instead), with their names for the audit log.
+pub const ENDING_SIGNALS: &[(i32, &str)] = &[
+    (libc::SIGTERM, "SIGTERM"),
+    (libc::SIGHUP, "SIGHUP"),
+    (libc::SIGINT, "SIGINT"),
+    (libc::SIGQUIT, "SIGQUIT"),
+    (libc::SIGUSR1, "SIGUSR1"),
+    (libc::SIGUSR2, "SIGUSR2"),
+];
+
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// The real stderr while it points at the log file (so nothing draws over the UI).
 static SAVED_STDERR: Mutex<Option<RawFd>> = Mutex::new(None);
+
+/// The signal that ended the UI (0: none), for the exit status.
+static ENDED_BY: AtomicI32 = AtomicI32::new(0);
+
+/// Remembers the signal that ends the UI; false when an earlier one already did.
+pub fn note_signal(number: i32) -> bool {
+    ENDED_BY
+        .compare_exchange(0, number, Ordering::SeqCst, Ordering::SeqCst)
+        .is_ok()
+}
+
+/// The shell's convention for a program ended by a signal (128 + its number), if one did.
+pub fn signal_exit_status() -> Option<u8> {
+    match ENDED_BY.load(Ordering::SeqCst) {
+        0 => None,
+        n => u8::try_from(128 + n).ok(),
+    }
+}
 
 pub type Tui = Terminal<CrosstermBackend<Stdout>>;
 
@@ -69,13 +97,25 @@ pub fn restore() {
     }
 }
 
-fn install_panic_hook() {
+/// The panic hook: a panic in a host's supervisor (contained there) goes to the log file only
+/// and leaves the UI running; any other panic restores the terminal first, then prints.
+pub fn install_panic_hook() {
     static INSTALLED: AtomicBool = AtomicBool::new(false);
     if INSTALLED.swap(true, Ordering::SeqCst) {
         return;
     }
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        if crate::backend::contain::contained_here() {
+            let thread = std::thread::current();
+            tracing::error!(
+                "panic in thread '{}' at {}: {}",
+                thread.name().unwrap_or("?"),
+                info.location().map_or("?".into(), ToString::to_string),
+                crate::backend::contain::message(info.payload()),
+            );
+            return;
+        }
         restore();
         previous(info);
     }));

@@ -15,7 +15,7 @@ use crate::app::{Msg, State, update};
 use crate::backend::{EventSink, HostDriver, HostSettings, spawn_driver};
 use crate::config::Config;
 use crate::effects::Runner;
-use crate::term::TerminalGuard;
+use crate::term::{self, TerminalGuard};
 use crate::ui;
 
 /// Runs the UI until the user quits or a signal ends it.
@@ -115,17 +115,27 @@ fn spawn_input(tx: UnboundedSender<Msg>) {
     });
 }
 
-/// SIGTERM and SIGHUP (the SSH connection dropped) end the UI cleanly, restoring the terminal.
+/// The signals that end vmdeck: TERM, HUP (the SSH connection dropped), INT and QUIT (typed
+/// at another terminal or sent by `kill`; raw mode keeps ^C and ^\\ from making them), USR1 and
+/// USR2. The first ends the UI cleanly (the guard restores the terminal, what still runs is
+/// audited); a second one, should the loop be stuck, restores the terminal and exits at once.
+/// ALRM is caught and ignored, so a stray alarm never kills vmdeck with the terminal raw.
 fn spawn_signals(tx: UnboundedSender<Msg>) -> Result<()> {
-    let mut term = signal(SignalKind::terminate())?;
-    let mut hup = signal(SignalKind::hangup())?;
-    tokio::spawn(async move {
-        let signal = tokio::select! {
-            _ = term.recv() => "SIGTERM",
-            _ = hup.recv() => "SIGHUP",
-        };
-        let _ = tx.send(Msg::Terminate { signal });
-    });
+    let mut alarm = signal(SignalKind::alarm())?;
+    tokio::spawn(async move { while alarm.recv().await.is_some() {} });
+    for &(number, name) in term::ENDING_SIGNALS {
+        let mut stream = signal(SignalKind::from_raw(number))?;
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            while stream.recv().await.is_some() {
+                if !term::note_signal(number) {
+                    term::restore();
+                    std::process::exit(128 + number);
+                }
+                let _ = tx.send(Msg::Terminate { signal: name });
+            }
+        });
+    }
     Ok(())
 }
 

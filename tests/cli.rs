@@ -199,3 +199,52 @@ fn startup_makes_the_data_dir_private_and_narrows_a_readable_audit_log() {
     let log = std::fs::read_to_string(data.join("vmdeck.log")).unwrap();
     assert!(log.contains("was mode 0644"), "{log}");
 }
+
+/// Each file in `tests/fixtures/invalid/` says on its first line where and why it is refused
+/// (`# expect: LINE:COLUMN: words`); the real binary must say exactly that.
+#[test]
+fn every_invalid_fixture_is_refused_at_its_line_and_column() {
+    let mut files: Vec<_> = std::fs::read_dir("tests/fixtures/invalid")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 30, "{} fixtures", files.len());
+    for path in files {
+        let file = path.to_str().unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let head = String::from_utf8_lossy(bytes.split(|&b| b == b'\n').next().unwrap());
+        let (place, words) = head
+            .strip_prefix("# expect: ")
+            .and_then(|rest| rest.split_once(": "))
+            .unwrap_or_else(|| panic!("{file}: no '# expect: LINE:COLUMN: words' line"));
+        let (code, stderr) = check(file);
+        assert_eq!(code, 2, "{file} should be refused: {stderr}");
+        assert!(
+            stderr.contains(&format!("{file}:{place}: ")),
+            "{file}: expected {place}: {stderr}"
+        );
+        assert!(
+            stderr.contains(words),
+            "{file}: expected '{words}': {stderr}"
+        );
+    }
+}
+
+/// The configs that used to panic vmdeck (exit 101) are refused before anything runs.
+#[test]
+fn a_nul_in_a_uri_and_a_huge_interval_never_reach_a_host() {
+    for file in [
+        "tests/fixtures/invalid/nul_uri.toml",
+        "tests/fixtures/invalid/huge_interval.toml",
+    ] {
+        let home = tempfile::tempdir().unwrap();
+        let out = vmdeck(home.path())
+            .args(["--config", file, "list"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{file}: {stderr}");
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod backoff;
 pub mod console;
+pub mod contain;
 pub mod incus;
 pub mod libvirt;
 

@@ -72,10 +72,13 @@ pub fn load(
 
 fn read_file(path: &Path) -> Result<Config, ConfigError> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-        file: label.clone(),
-        line: None,
-        reason: e.to_string(),
+    let bytes =
+        std::fs::read(path).map_err(|e| ConfigError::at(&label, &[], None, e.to_string()))?;
+    // Not UTF-8: say where the first bad byte is.
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let reason = "the file is not UTF-8 text (TOML must be)".to_string();
+        ConfigError::at(&label, e.as_bytes(), Some(at), reason)
     })?;
     parse_config(&text, &label)
 }

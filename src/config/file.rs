@@ -12,8 +12,8 @@ pub struct ConfigFile {
     pub vm_type: Vec<Spanned<VmTypeFile>>,
     pub read_only: Option<bool>,
     pub theme: Option<String>,
-    pub stats_interval_secs: Option<u64>,
-    pub console_scrollback: Option<usize>,
+    pub stats_interval_secs: Option<Spanned<u64>>,
+    pub console_scrollback: Option<Spanned<usize>>,
     pub console_log: Option<bool>,
     /// Questions turned off per action (`clone = false`).
     pub confirm: Option<Spanned<std::collections::BTreeMap<String, bool>>>,
@@ -24,7 +24,7 @@ pub struct ConfigFile {
 pub struct PoolFile {
     pub name: Option<String>,
     pub driver: Option<String>,
-    pub hosts: Option<Vec<HostEntry>>,
+    pub hosts: Option<Vec<Spanned<HostEntry>>>,
     /// Incus: `unix:///path/to/unix.socket` or `https://host:8443`.
     pub url: Option<String>,
     /// Incus: a remote of the `incus` client, instead of `url`.

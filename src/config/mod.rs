@@ -6,6 +6,7 @@ mod confirm;
 mod discover;
 mod file;
 mod incus_remote;
+mod limits;
 mod validate;
 
 pub use compose::ComposeSettings;

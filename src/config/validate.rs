@@ -8,8 +8,8 @@ use toml::Spanned;
 
 use super::compose::compose_settings;
 use super::file::{ConfigFile, HostEntry, PoolFile, SizeValue, VmTypeFile};
-use super::incus_remote;
 use super::{Config, HostConfig, IncusConfig, Overcommit, PoolConfig, VmType};
+use super::{incus_remote, limits};
 use crate::model::{Driver, units};
 
 /// A config that can't be used, located in its file.
@@ -17,14 +17,42 @@ use crate::model::{Driver, units};
 pub struct ConfigError {
     pub file: String,
     pub line: Option<usize>,
+    pub column: Option<usize>,
     pub reason: String,
+}
+
+impl ConfigError {
+    /// An error at byte `offset` of `text` (its 1-based line and column), or of the whole file.
+    pub fn at(file: &str, text: &[u8], offset: Option<usize>, reason: String) -> ConfigError {
+        let place = offset.map(|offset| {
+            let before = &text[..offset.min(text.len())];
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count()
+                + 1;
+            (before.iter().filter(|&&b| b == b'\n').count() + 1, column)
+        });
+        ConfigError {
+            file: file.to_string(),
+            line: place.map(|p| p.0),
+            column: place.map(|p| p.1),
+            reason,
+        }
+    }
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.reason),
-            None => write!(f, "{}: {}", self.file, self.reason),
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => {
+                write!(f, "{}:{line}:{column}: {}", self.file, self.reason)
+            }
+            (Some(line), None) => write!(f, "{}:{line}: {}", self.file, self.reason),
+            _ => write!(f, "{}: {}", self.file, self.reason),
         }
     }
 }
@@ -33,11 +61,8 @@ impl std::error::Error for ConfigError {}
 
 /// Parses and validates config text; `file` names it in errors.
 pub fn parse_config(text: &str, file: &str) -> Result<Config, ConfigError> {
-    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
-    let error = |offset: Option<usize>, reason: String| ConfigError {
-        file: file.to_string(),
-        line: offset.map(line_of),
-        reason,
+    let error = |offset: Option<usize>, reason: String| {
+        ConfigError::at(file, text.as_bytes(), offset, reason)
     };
     let parsed: ConfigFile = toml::from_str(text).map_err(|e| {
         let reason = e.message().to_string();
@@ -51,14 +76,13 @@ pub fn parse_config(text: &str, file: &str) -> Result<Config, ConfigError> {
     if let Some(theme) = parsed.theme {
         config.theme = theme;
     }
-    if let Some(secs) = parsed.stats_interval_secs {
-        if secs == 0 {
-            return Err(error(None, "stats_interval_secs must be at least 1".into()));
-        }
-        config.stats_interval_secs = secs;
+    if let Some(secs) = &parsed.stats_interval_secs {
+        config.stats_interval_secs = limits::stats_interval(*secs.get_ref())
+            .map_err(|r| error(Some(secs.span().start), r))?;
     }
-    if let Some(lines) = parsed.console_scrollback {
-        config.console_scrollback = lines;
+    if let Some(lines) = &parsed.console_scrollback {
+        config.console_scrollback =
+            limits::scrollback(*lines.get_ref()).map_err(|r| error(Some(lines.span().start), r))?;
     }
     config.console_log = parsed.console_log.unwrap_or(false);
     if let Some(table) = &parsed.confirm {
@@ -66,9 +90,11 @@ pub fn parse_config(text: &str, file: &str) -> Result<Config, ConfigError> {
             .map_err(|r| error(Some(table.span().start), r))?;
     }
     let mut pool_names = HashSet::new();
-
+    let mut pool_offsets = Vec::new();
     for spanned in parsed.pool {
         let offset = spanned.span().start;
+        limits::pool_text(spanned.get_ref(), offset).map_err(|(o, r)| error(Some(o), r))?;
+        pool_offsets.push(offset);
         let pool = validate_pool(spanned.into_inner()).map_err(|r| error(Some(offset), r))?;
         if !pool_names.insert(pool.name.clone()) {
             return Err(error(
@@ -79,18 +105,22 @@ pub fn parse_config(text: &str, file: &str) -> Result<Config, ConfigError> {
         config.pools.push(pool);
     }
     config.vm_types = validate_vm_types(&parsed.vm_type).map_err(|(o, r)| error(Some(o), r))?;
-    check_offered_types(&config).map_err(|r| error(None, r))?;
+    // A reference between sections is reported at the pool that refers.
+    check_offered_types(&config).map_err(|(p, r)| error(pool_offsets.get(p).copied(), r))?;
     Ok(config)
 }
 
-/// Every type a pool offers is a configured `[[vm_type]]`.
-fn check_offered_types(config: &Config) -> Result<(), String> {
-    for pool in &config.pools {
+/// Every type a pool offers is a configured `[[vm_type]]`; else the pool's index and why.
+fn check_offered_types(config: &Config) -> Result<(), (usize, String)> {
+    for (index, pool) in config.pools.iter().enumerate() {
         for name in &pool.compose.vm_types {
             if !config.vm_types.iter().any(|t| &t.name == name) {
-                return Err(format!(
-                    "pool '{}': vm_types names '{name}', which no [[vm_type]] defines",
-                    pool.name
+                return Err((
+                    index,
+                    format!(
+                        "pool '{}': vm_types names '{name}', which no [[vm_type]] defines",
+                        pool.name
+                    ),
                 ));
             }
         }
@@ -134,13 +164,7 @@ fn validate_pool(mut pool: PoolFile) -> Result<PoolConfig, String> {
         let defaults = Overcommit::default();
         let cpu = o.cpu.unwrap_or(defaults.cpu);
         let memory = o.memory.unwrap_or(defaults.memory);
-        if cpu <= 0.0 || memory <= 0.0 {
-            Err(format!(
-                "pool '{name}': overcommit ratios must be greater than 0"
-            ))
-        } else {
-            Ok(Overcommit { cpu, memory })
-        }
+        limits::overcommit(&name, cpu, memory).map(|()| Overcommit { cpu, memory })
     })?;
     Ok(PoolConfig {
         name,
@@ -154,7 +178,10 @@ fn validate_pool(mut pool: PoolFile) -> Result<PoolConfig, String> {
     })
 }
 
-fn libvirt_hosts(pool: &str, hosts: Option<Vec<HostEntry>>) -> Result<Vec<HostConfig>, String> {
+fn libvirt_hosts(
+    pool: &str,
+    hosts: Option<Vec<Spanned<HostEntry>>>,
+) -> Result<Vec<HostConfig>, String> {
     let hosts = hosts.unwrap_or_default();
     if hosts.is_empty() {
         return Err(format!(
@@ -164,7 +191,7 @@ fn libvirt_hosts(pool: &str, hosts: Option<Vec<HostEntry>>) -> Result<Vec<HostCo
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for entry in hosts {
-        let (name, uri, migration_uri) = match entry {
+        let (name, uri, migration_uri) = match entry.into_inner() {
             HostEntry::Uri(uri) => (None, uri, None),
             HostEntry::Named(host) => (host.name, host.uri, host.migration_uri),
         };
@@ -287,7 +314,9 @@ fn validate_vm_types(types: &[Spanned<VmTypeFile>]) -> Result<Vec<VmType>, (usiz
     let mut out = Vec::new();
     for spanned in types {
         let offset = spanned.span().start;
-        let vm_type = validate_vm_type(spanned.get_ref()).map_err(|r| (offset, r))?;
+        let vm_type = validate_vm_type(spanned.get_ref())
+            .and_then(|t| limits::vm_type(&t).map(|()| t))
+            .map_err(|r| (offset, r))?;
         if !names.insert(vm_type.name.clone()) {
             return Err((
                 offset,

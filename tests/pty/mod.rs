@@ -104,6 +104,31 @@ impl Tui {
         self.parser.lock().unwrap().screen().alternate_screen()
     }
 
+    /// Whether the program left the cursor hidden.
+    pub fn cursor_hidden(&self) -> bool {
+        self.parser.lock().unwrap().screen().hide_cursor()
+    }
+
+    /// Whether the program left mouse reporting or bracketed paste on.
+    pub fn mouse_or_paste_on(&self) -> bool {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        screen.mouse_protocol_mode() != vt100::MouseProtocolMode::None || screen.bracketed_paste()
+    }
+
+    /// The terminal's line discipline as the program left it (what `stty -a` shows): whether
+    /// `icanon` and `echo` are on. The master shares the slave's settings.
+    pub fn canonical_with_echo(&self) -> (bool, bool) {
+        let fd = self._master.as_raw_fd().expect("pty master fd");
+        // SAFETY: termios is plain data filled in by tcgetattr on a valid descriptor.
+        let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut termios) }, 0, "tcgetattr");
+        (
+            termios.c_lflag & libc::ICANON != 0,
+            termios.c_lflag & libc::ECHO != 0,
+        )
+    }
+
     pub fn raw_output(&self) -> Vec<u8> {
         self.raw.lock().unwrap().clone()
     }

@@ -168,6 +168,8 @@ pub fn on_event(state: &mut State, id: ConsoleId, event: ConsoleEvent) -> Vec<Ef
                 format!("{vm} on {host}: another client holds this console. Take it over?");
             state.confirm = Some(Confirm::yes_no(question, Pending::ForceConsole(id)));
         }
+        // The first reason stays: the host's loss is reported before the stream's own end.
+        ConsoleEvent::Closed(_) if matches!(tab.status, ConsoleStatus::Closed(_)) => {}
         ConsoleEvent::Closed(reason) => {
             let text = format!("console of {} closed: {reason}", tab.vm_name);
             tab.status = ConsoleStatus::Closed(reason);

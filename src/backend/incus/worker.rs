@@ -22,6 +22,7 @@ use super::types::{Event, Instance};
 use super::{compose, console, convert};
 use crate::backend::backoff::Backoff;
 use crate::backend::console::{ConsoleEvent, ConsoleRequest};
+use crate::backend::contain::{contain, failed_reason};
 use crate::backend::{
     EventSink, HostCommand, HostDriver, HostEvent, HostSettings, answer_while_down,
     refuse_in_read_only,
@@ -58,22 +59,52 @@ impl Drop for HostHandle {
 
 /// Starts the supervisor of the Incus server `config` names.
 pub fn spawn_host(config: IncusConfig, sink: EventSink, settings: HostSettings) -> HostHandle {
-    let (tx, rx) = unbounded_channel();
+    let (tx, mut rx) = unbounded_channel();
     let spawned = std::thread::Builder::new()
         .name(format!("incus {}", config.url))
-        .spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build();
-            match runtime {
-                Ok(runtime) => runtime.block_on(supervise(config, rx, sink, settings)),
-                Err(e) => sink(HostEvent::Unsupported(format!("tokio runtime: {e}"))),
-            }
-        });
+        .spawn(move || supervise_contained(&config, &mut rx, &sink, settings));
     if let Err(e) = spawned {
         tracing::error!("cannot start an Incus supervisor thread: {e}");
     }
     HostHandle { tx }
+}
+
+/// Runs the supervisor on a runtime of its own; after a panic, marks the server failed with
+/// its message and starts again (on a fresh runtime) after a back-off.
+fn supervise_contained(
+    config: &IncusConfig,
+    rx: &mut UnboundedReceiver<Input>,
+    sink: &EventSink,
+    settings: HostSettings,
+) {
+    let mut backoff = Backoff::new();
+    let mut after_panic = None;
+    loop {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(e) => return sink(HostEvent::Unsupported(format!("tokio runtime: {e}"))),
+        };
+        let ran = contain(|| {
+            runtime.block_on(async {
+                if let Some(delay) = after_panic.take()
+                    && wait_before_retry(rx, sink, delay).await
+                {
+                    return;
+                }
+                supervise(config, rx, sink, settings).await;
+            })
+        });
+        let Err(panic) = ran else { return };
+        let delay = backoff.next_delay();
+        sink(HostEvent::Down {
+            reason: failed_reason(&panic),
+            retry_in_secs: delay.as_secs(),
+        });
+        after_panic = Some(delay);
+    }
 }
 
 enum Ended {
@@ -82,18 +113,18 @@ enum Ended {
 }
 
 async fn supervise(
-    config: IncusConfig,
-    mut rx: UnboundedReceiver<Input>,
-    sink: EventSink,
+    config: &IncusConfig,
+    rx: &mut UnboundedReceiver<Input>,
+    sink: &EventSink,
     settings: HostSettings,
 ) {
     let mut backoff = Backoff::new();
     loop {
         sink(HostEvent::Connecting);
-        let reason = match Session::open(&config).await {
+        let reason = match Session::open(config).await {
             Ok((session, first)) => {
                 backoff.reset();
-                match session.serve(first, &mut rx, &sink, settings).await {
+                match session.serve(first, rx, sink, settings).await {
                     Ended::Shutdown => return,
                     Ended::Lost(reason) => reason,
                 }
@@ -105,7 +136,7 @@ async fn supervise(
             reason,
             retry_in_secs: delay.as_secs(),
         });
-        if wait_before_retry(&mut rx, &sink, delay).await {
+        if wait_before_retry(rx, sink, delay).await {
             return;
         }
     }

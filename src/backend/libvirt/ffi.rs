@@ -56,6 +56,9 @@ pub fn all_domain_stats(
     with_stamp: bool,
 ) -> Result<Vec<StatsRecord>, String> {
     let mut records: *mut sys::virDomainStatsRecordPtr = std::ptr::null_mut();
+    // NOWAIT: a domain whose QEMU does not answer (stopped, hung) is skipped for what needs
+    // its monitor instead of holding the whole call, and with it every other domain's update.
+    let flags = flags | sys::VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT;
     // SAFETY: conn is a live connection; libvirt allocates `records`, freed below.
     let count =
         unsafe { sys::virConnectGetAllDomainStats(conn.as_ptr(), stats, &mut records, flags) };

@@ -19,6 +19,8 @@ mod snapshot;
 mod usage;
 mod volumes;
 mod worker;
+#[cfg(test)]
+mod worker_panic_tests;
 mod xml;
 
 pub use worker::{HostHandle, spawn_host};

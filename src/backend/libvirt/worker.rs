@@ -18,6 +18,7 @@ use super::power::power;
 use super::snapshot;
 use crate::backend::backoff::Backoff;
 use crate::backend::console::{ConsoleEvent, ConsoleRequest};
+use crate::backend::contain::{contain, failed_reason};
 use crate::backend::{
     EventSink, HostCommand, HostDriver, HostEvent, HostSettings, OpId, OpKind, answer_while_down,
     refuse_in_read_only,
@@ -75,11 +76,33 @@ pub fn spawn_host(uri: String, sink: EventSink, settings: HostSettings) -> HostH
     let worker_tx = tx.clone();
     let spawned = std::thread::Builder::new()
         .name(format!("libvirt {uri}"))
-        .spawn(move || supervise(&uri, &rx, &worker_tx, &sink, settings));
+        .spawn(move || supervise_contained(&uri, &rx, &worker_tx, &sink, settings));
     if let Err(e) = spawned {
         tracing::error!("cannot start a host supervisor thread: {e}");
     }
     HostHandle { tx }
+}
+
+/// Runs the supervisor; after a panic, marks the host failed with its message and starts the
+/// supervisor again after a back-off (repeated panics do not spin).
+fn supervise_contained(
+    uri: &str,
+    rx: &Receiver<WorkerInput>,
+    tx: &Sender<WorkerInput>,
+    sink: &EventSink,
+    settings: HostSettings,
+) {
+    let mut backoff = Backoff::new();
+    while let Err(panic) = contain(|| supervise(uri, rx, tx, sink, settings)) {
+        let delay = backoff.next_delay();
+        sink(HostEvent::Down {
+            reason: failed_reason(&panic),
+            retry_in_secs: delay.as_secs(),
+        });
+        if wait_before_retry(rx, sink, delay) {
+            return;
+        }
+    }
 }
 
 enum Ended {
@@ -169,6 +192,9 @@ struct Session {
     generation: u64,
     /// The worker's own inbox, for migration threads.
     tx: Sender<WorkerInput>,
+    /// The sinks of the consoles opened on this connection: told at once when it is lost,
+    /// rather than when (or if) their streams notice.
+    consoles: std::cell::RefCell<Vec<crate::backend::console::ConsoleSink>>,
 }
 
 impl Session {
@@ -186,11 +212,29 @@ impl Session {
             conn,
             generation,
             tx,
+            consoles: Default::default(),
         })
     }
 
+    /// Serves until the connection ends; a lost connection closes its consoles with the reason.
     fn serve(
         self,
+        uri: &str,
+        rx: &Receiver<WorkerInput>,
+        sink: &EventSink,
+        settings: HostSettings,
+    ) -> Ended {
+        let ended = self.follow(uri, rx, sink, settings);
+        if let Ended::Lost(reason) = &ended {
+            for console in self.consoles.take() {
+                console(ConsoleEvent::Closed(format!("the host was lost: {reason}")));
+            }
+        }
+        ended
+    }
+
+    fn follow(
+        &self,
         uri: &str,
         rx: &Receiver<WorkerInput>,
         sink: &EventSink,
@@ -343,6 +387,7 @@ impl Session {
         match console::open(&self.conn, &request.uuid, request.force, request.sink) {
             Ok(stream) => {
                 request.registry.insert(request.id, Box::new(stream));
+                self.consoles.borrow_mut().push(sink.clone());
                 sink(ConsoleEvent::Opened);
             }
             Err(OpenError::Busy(reason)) => sink(ConsoleEvent::Busy(reason)),

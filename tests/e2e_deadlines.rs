@@ -1,0 +1,65 @@
+//! Deadlines: a host behind a listener that accepts and never speaks does not hold up
+//! headless commands beyond `--timeout`; the answering hosts are printed, the silent one is
+//! named on stderr with its reason, and the exit status is 1.
+
+mod pty;
+
+use std::os::unix::net::UnixListener;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A socket that takes connections and never answers, for as long as the test runs.
+fn silent_socket(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("silent.sock");
+    let listener = UnixListener::bind(&path).unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            held.push(stream);
+        }
+    });
+    path
+}
+
+#[test]
+fn list_names_a_silent_host_and_finishes_within_the_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = silent_socket(dir.path());
+    let silent = format!(
+        "[[pool]]\nname = \"hang\"\nhosts = [{{ name = \"silent\", uri = \"qemu+unix:///session?socket={}\" }}]\n",
+        socket.display()
+    );
+    // With the lab, one host that answers is printed next to the silent one.
+    let lab = pty::lab_config().map(|p| std::fs::read_to_string(p).unwrap());
+    let config = dir.path().join("vmdeck.toml");
+    std::fs::write(
+        &config,
+        format!("{silent}\n{}", lab.clone().unwrap_or_default()),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_vmdeck"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "--timeout",
+            "3",
+            "list",
+        ])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert!(
+        stderr.contains("hang/silent: did not answer within 3 s"),
+        "{stderr}"
+    );
+    if lab.is_some() {
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("lab1-web"), "{stdout}");
+    }
+}
