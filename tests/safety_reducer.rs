@@ -295,3 +295,44 @@ fn an_abort_that_comes_too_late_says_so() {
     keys(&mut s, "x");
     assert_eq!(status(&s), "no migration or Incus operation is running");
 }
+
+#[test]
+fn every_operation_kind_ends_with_exactly_one_result_when_a_backend_refuses() {
+    let asked = [
+        ("R", "y"),
+        (":snapshot s1<Enter>", "y"),
+        (":clone api-2<Enter>", "y"),
+        (":migrate kvm2<Enter>", "y"),
+        ("G<Delete>", "spare-1<Enter>"),
+    ];
+    for (ask, confirm) in asked {
+        let mut s = state();
+        let inventory = vmdeck::model::HostInventory {
+            facts: common::facts("kvm2"),
+            vms: vec![],
+        };
+        host(&mut s, 0, 1, HostEvent::Connected(inventory));
+        keys(&mut s, ask);
+        let started = ops(&keys(&mut s, confirm));
+        assert_eq!(started.len(), 1, "{ask}");
+        let op = s.ops.list[0].id;
+        let refused = Err("refused: this pool is read-only".to_string());
+        let effects = host(
+            &mut s,
+            0,
+            0,
+            HostEvent::OpFinished {
+                op,
+                result: refused,
+            },
+        );
+        let audits = effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Audit { .. }))
+            .count();
+        assert_eq!((audits, s.ops.running()), (1, 0), "{ask}");
+        // A second answer for the same operation changes nothing and audits nothing.
+        let again = host(&mut s, 0, 0, HostEvent::OpFinished { op, result: Ok(()) });
+        assert!(again.is_empty(), "{ask}: {again:?}");
+    }
+}

@@ -120,12 +120,17 @@ impl Keymap {
     }
 
     /// Layers `user` over `self`: an action the user binds in a context loses its default
-    /// keys there; everything the user leaves alone stays.
+    /// keys there; everything the user leaves alone stays. (`Run` entries, each its own
+    /// command, never replace one another.)
     pub fn overlay(mut self, user: Keymap) -> Keymap {
         for (context, user_bindings) in user.contexts {
             let bindings = self.contexts.entry(context).or_default();
-            bindings.retain(|b| !user_bindings.iter().any(|u| u.action == b.action));
-            bindings.extend(user_bindings);
+            bindings.retain(|b| {
+                b.action == Action::Run || !user_bindings.iter().any(|u| u.action == b.action)
+            });
+            // The user's own bindings first: they are what this admin uses (hints show them
+            // before the defaults).
+            bindings.splice(0..0, user_bindings);
         }
         self
     }
