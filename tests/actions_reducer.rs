@@ -286,13 +286,7 @@ fn migrate_checks_the_destination_then_asks() {
             result: cancelled,
         },
     );
-    let results: Vec<(&str, &str)> = audit
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Audit { action, result, .. } => Some((action.as_str(), result.as_str())),
-            _ => None,
-        })
-        .collect();
+    let results = common::audit_results(&audit);
     assert_eq!(
         results,
         [

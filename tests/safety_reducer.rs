@@ -277,13 +277,7 @@ fn an_abort_that_comes_too_late_says_so() {
             result: Ok(()),
         },
     ));
-    let results: Vec<(&str, &str)> = audit
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Audit { action, result, .. } => Some((action.as_str(), result.as_str())),
-            _ => None,
-        })
-        .collect();
+    let results = common::audit_results(&audit);
     assert_eq!(
         results,
         [

@@ -296,3 +296,16 @@ pub fn load_snapshots(state: &mut State, uuid: &str, names: &[&str]) {
         },
     );
 }
+
+/// The (action, result) of each audit line among `effects`.
+pub fn audit_results(effects: &[vmdeck::app::Effect]) -> Vec<(&str, &str)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            vmdeck::app::Effect::Audit { action, result, .. } => {
+                Some((action.as_str(), result.as_str()))
+            }
+            _ => None,
+        })
+        .collect()
+}
