@@ -133,7 +133,11 @@ fn live_migration_with_progress_keeps_the_guest_session_and_abort_works() {
     // The operations view keeps the result (a host's notice may take the status line).
     tui.send("O");
     tui.wait_text("cancelled by the admin; lab2-web stays on lab2");
-    tui.send("\x1b");
+    tui.send("V");
+    tui.send("/lab2-web\r");
+    tui.wait_for("lab2-web selected again", LONG, |_| {
+        tui.line_with("│lab2-web ").is_some()
+    });
     assert_eq!(
         virsh(&lab_ctl(&["uri", "2"]), &["domstate", "lab2-web"]).trim(),
         "running",
