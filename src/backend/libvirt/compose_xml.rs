@@ -170,7 +170,7 @@ pub fn overlay_volume_xml(
 ) -> String {
     format!(
         "<volume><name>{}</name><capacity unit='bytes'>{capacity_bytes}</capacity>\
-         <target><format type='qcow2'/></target><backingStore><path>{}</path>\
+         <target><format type='qcow2'/><permissions><mode>0600</mode></permissions></target><backingStore><path>{}</path>\
          <format type='{}'/></backingStore></volume>",
         xml_escape(name),
         xml_escape(backing_path),
@@ -182,7 +182,7 @@ pub fn overlay_volume_xml(
 pub fn qcow2_volume_xml(name: &str, capacity_bytes: u64) -> String {
     format!(
         "<volume><name>{}</name><capacity unit='bytes'>{capacity_bytes}</capacity>\
-         <target><format type='qcow2'/></target></volume>",
+         <target><format type='qcow2'/><permissions><mode>0600</mode></permissions></target></volume>",
         xml_escape(name)
     )
 }
@@ -191,7 +191,7 @@ pub fn qcow2_volume_xml(name: &str, capacity_bytes: u64) -> String {
 pub fn raw_volume_xml(name: &str, bytes: u64) -> String {
     format!(
         "<volume><name>{}</name><capacity unit='bytes'>{bytes}</capacity>\
-         <target><format type='raw'/></target></volume>",
+         <target><format type='raw'/><permissions><mode>0600</mode></permissions></target></volume>",
         xml_escape(name)
     )
 }
