@@ -1,8 +1,9 @@
 //! From what vmdeck knows of a pool to what the placement engine is asked: each host's room
 //! and the VM to place. Shared by the dashboard, the compose preview and `vmdeck compose`.
 
+use crate::app::capacity::counted;
 use crate::app::state::{HostState, HostStatus};
-use crate::config::VmType;
+use crate::config::{Allocation, VmType};
 use crate::model::{HostFacts, Pages, Vm};
 use crate::placement::{HostRoom, NodeRoom, NumaFit, PlacedVm, VmRequest};
 
@@ -30,20 +31,35 @@ pub fn host_room(host: &HostState) -> HostRoom {
         (HostStatus::Up, None) => Some("its size is not known yet".to_string()),
         (status, _) => Some(status.label().to_string()),
     };
-    room(&host.name, down, host.facts.as_ref(), &host.vms)
+    room(
+        &host.name,
+        down,
+        host.facts.as_ref(),
+        &host.vms,
+        host.allocation,
+    )
 }
 
-/// The room of the host `name` with `facts` and `vms`; `down` says why it takes nothing.
-pub fn room(name: &str, down: Option<String>, facts: Option<&HostFacts>, vms: &[Vm]) -> HostRoom {
+/// The room of the host `name` with `facts` and `vms`, of which `allocation` says which hold
+/// resources; `down` says why it takes nothing.
+pub fn room(
+    name: &str,
+    down: Option<String>,
+    facts: Option<&HostFacts>,
+    vms: &[Vm],
+    allocation: Allocation,
+) -> HostRoom {
     let facts = facts.cloned().unwrap_or_default();
+    let (vcpus_allocated, memory_allocated_bytes) = counted(vms, allocation);
     HostRoom {
         name: name.to_string(),
         down,
         lacks: None,
         cpus: facts.cpus,
         memory_bytes: facts.memory_bytes,
-        vcpus_allocated: vms.iter().map(|v| u64::from(v.vcpus)).sum(),
-        memory_allocated_bytes: vms.iter().map(|v| v.memory_bytes).sum(),
+        allocation,
+        vcpus_allocated,
+        memory_allocated_bytes,
         hugepage_free_bytes: facts.numa.iter().map(|c| free_huge(&c.pages)).sum(),
         nodes: facts
             .numa

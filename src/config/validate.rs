@@ -125,6 +125,7 @@ fn validate_pool(mut pool: PoolFile) -> Result<PoolConfig, String> {
                 name: default_host_name(&incus.url),
                 uri: incus.url.clone(),
                 migration_uri: None,
+                allocation: None,
             };
             (vec![host], Some(incus))
         }
@@ -142,7 +143,9 @@ fn validate_pool(mut pool: PoolFile) -> Result<PoolConfig, String> {
             Ok(Overcommit { cpu, memory })
         }
     })?;
+    let allocation = super::allocation::pool_allocation(&name, pool.allocation.as_deref())?;
     Ok(PoolConfig {
+        allocation,
         name,
         driver,
         hosts,
@@ -164,9 +167,9 @@ fn libvirt_hosts(pool: &str, hosts: Option<Vec<HostEntry>>) -> Result<Vec<HostCo
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for entry in hosts {
-        let (name, uri, migration_uri) = match entry {
-            HostEntry::Uri(uri) => (None, uri, None),
-            HostEntry::Named(host) => (host.name, host.uri, host.migration_uri),
+        let (name, uri, migration_uri, allocation) = match entry {
+            HostEntry::Uri(uri) => (None, uri, None, None),
+            HostEntry::Named(host) => (host.name, host.uri, host.migration_uri, host.allocation),
         };
         if !uri.contains(':') {
             return Err(format!("pool '{pool}': '{uri}' is not a libvirt URI"));
@@ -177,10 +180,12 @@ fn libvirt_hosts(pool: &str, hosts: Option<Vec<HostEntry>>) -> Result<Vec<HostCo
                 "pool '{pool}': two hosts are named '{name}'; give each a name = \"…\""
             ));
         }
+        let allocation = super::allocation::host_allocation(pool, &name, allocation)?;
         out.push(HostConfig {
             name,
             uri,
             migration_uri,
+            allocation,
         });
     }
     Ok(out)

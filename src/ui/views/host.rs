@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::app::State;
-use crate::app::capacity::{Capacity, hugepage_bytes};
+use crate::app::capacity::{Capacity, host_capacity, hugepage_bytes};
 use crate::app::state::HostState;
 use crate::app::table::host_status_text;
 use crate::model::units::{bytes, percent};
@@ -32,18 +32,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
             theme.style("dim"),
         ))),
         Some(facts) => {
-            let memory_ratio = pool_state.overcommit.memory;
-            let huge = hugepage_bytes(&host_state.vms, &host_state.placement);
-            let capacity = Capacity::of(facts, &host_state.vms, pool_state.overcommit)
-                .with_hugepage_backed(huge, memory_ratio);
+            let huge = hugepage_bytes(
+                &host_state.vms,
+                &host_state.placement,
+                host_state.allocation,
+            );
+            let capacity = host_capacity(host_state, pool_state.overcommit).unwrap_or_default();
             lines.extend(facts_lines(facts, theme));
             lines.extend(load_lines(host_state, facts, theme));
-            lines.extend(capacity_lines(
-                &capacity,
-                pool_state.overcommit.cpu,
-                memory_ratio,
-                theme,
-            ));
+            lines.extend(capacity_lines(&capacity, pool_state.overcommit, theme));
             if huge > 0 {
                 // Under the memory gauge, before the blank line that ends the section.
                 let at = lines.len() - 1;
@@ -115,12 +112,14 @@ fn gauge<'a>(used: f64, whole: f64, theme: &Theme) -> Span<'a> {
     Span::styled(bar, theme.gauge(pct))
 }
 
+/// The gauges measure what placement counts; the figures beside them say what runs and what
+/// is defined when those differ, so a pool of stopped templates reads as what it is.
 pub(super) fn capacity_lines<'a>(
     c: &Capacity,
-    cpu_ratio: f64,
-    memory_ratio: f64,
+    overcommit: crate::config::Overcommit,
     theme: &Theme,
 ) -> Vec<Line<'a>> {
+    let (cpu_ratio, memory_ratio) = (overcommit.cpu, overcommit.memory);
     let warn = |exceeded: bool| {
         if exceeded {
             Span::styled(" over the ratio!", theme.style("status_error"))
@@ -131,15 +130,17 @@ pub(super) fn capacity_lines<'a>(
     let label = |text: &str| Span::styled(format!("  {text:<8}"), theme.style("text"));
     vec![
         Line::from(Span::styled(
-            "Capacity: allocated to defined VMs of physical × pool ratio",
+            format!("Capacity of physical × pool ratio · {}", c.policy_text()),
             theme.style("header"),
         )),
         Line::from(vec![
             label("vCPUs"),
             gauge(c.vcpus_allocated as f64, c.vcpus_capacity as f64, theme),
             Span::raw(format!(
-                "{} of {} × {cpu_ratio} = {}",
-                c.vcpus_allocated, c.vcpus_physical, c.vcpus_capacity
+                "{} / {} ({} × {cpu_ratio})",
+                c.vcpus_text(),
+                c.vcpus_capacity,
+                c.vcpus_physical
             )),
             warn(c.cpu_exceeded()),
         ]),
@@ -151,9 +152,8 @@ pub(super) fn capacity_lines<'a>(
                 theme,
             ),
             Span::raw(format!(
-                "{} of {} × {memory_ratio} = {}",
-                bytes(c.memory_allocated_bytes),
-                bytes(c.memory_physical_bytes),
+                "{} / {} (× {memory_ratio})",
+                c.memory_text(),
                 bytes(c.memory_capacity_bytes)
             )),
             warn(c.memory_exceeded()),
