@@ -6,7 +6,7 @@
 
 mod text;
 
-pub use text::{allocated_text, free_text};
+pub use text::{free_text, running_defined_text, sized};
 
 use serde::Serialize;
 

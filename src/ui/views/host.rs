@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::app::State;
-use crate::app::capacity::{Capacity, host_capacity, hugepage_bytes};
+use crate::app::capacity::{Capacity, host_capacity, hugepage_bytes, sized};
 use crate::app::state::HostState;
 use crate::app::table::host_status_text;
 use crate::model::units::{bytes, percent};
@@ -104,22 +104,27 @@ fn gauge<'a>(used: f64, whole: f64, theme: &Theme) -> Span<'a> {
     let filled = ((pct / 100.0) * WIDTH as f64)
         .round()
         .clamp(0.0, WIDTH as f64) as usize;
+    // Past 999 % the figure says nothing more than "over" (an 8 EiB domain is 10¹⁰ %).
+    let shown = if pct >= 1000.0 {
+        "over ".to_string()
+    } else {
+        format!("{pct:>4.0}%")
+    };
     let bar = format!(
-        "[{}{}] {pct:>4.0}% ",
+        "[{}{}] {shown:>5} ",
         "█".repeat(filled),
         "░".repeat(WIDTH - filled)
     );
     Span::styled(bar, theme.gauge(pct))
 }
 
-/// The gauges measure what placement counts; the figures beside them say what runs and what
-/// is defined when those differ, so a pool of stopped templates reads as what it is.
+/// The gauges measure what placement counts; under each, what runs and what is defined when
+/// those differ, so a pool of stopped templates reads as what it is.
 pub(super) fn capacity_lines<'a>(
     c: &Capacity,
     overcommit: crate::config::Overcommit,
     theme: &Theme,
 ) -> Vec<Line<'a>> {
-    let (cpu_ratio, memory_ratio) = (overcommit.cpu, overcommit.memory);
     let warn = |exceeded: bool| {
         if exceeded {
             Span::styled(" over the ratio!", theme.style("status_error"))
@@ -128,7 +133,7 @@ pub(super) fn capacity_lines<'a>(
         }
     };
     let label = |text: &str| Span::styled(format!("  {text:<8}"), theme.style("text"));
-    vec![
+    let mut lines = vec![
         Line::from(Span::styled(
             format!("Capacity of physical × pool ratio · {}", c.policy_text()),
             theme.style("header"),
@@ -137,29 +142,40 @@ pub(super) fn capacity_lines<'a>(
             label("vCPUs"),
             gauge(c.vcpus_allocated as f64, c.vcpus_capacity as f64, theme),
             Span::raw(format!(
-                "{} / {} ({} × {cpu_ratio})",
-                c.vcpus_text(),
+                "{} / {} ({} × {})",
+                sized(c.vcpus_allocated, |n| n.to_string()),
                 c.vcpus_capacity,
-                c.vcpus_physical
+                c.vcpus_physical,
+                overcommit.cpu
             )),
             warn(c.cpu_exceeded()),
         ]),
-        Line::from(vec![
-            label("memory"),
-            gauge(
-                c.memory_allocated_bytes as f64,
-                c.memory_capacity_bytes as f64,
-                theme,
-            ),
-            Span::raw(format!(
-                "{} / {} (× {memory_ratio})",
-                c.memory_text(),
-                bytes(c.memory_capacity_bytes)
-            )),
-            warn(c.memory_exceeded()),
-        ]),
-        Line::default(),
-    ]
+    ];
+    lines.extend(beside(c.vcpus_running_defined(), theme));
+    lines.push(Line::from(vec![
+        label("memory"),
+        gauge(
+            c.memory_allocated_bytes as f64,
+            c.memory_capacity_bytes as f64,
+            theme,
+        ),
+        Span::raw(format!(
+            "{} / {} ({} × {})",
+            sized(c.memory_allocated_bytes, bytes),
+            bytes(c.memory_capacity_bytes),
+            bytes(c.memory_physical_bytes),
+            overcommit.memory
+        )),
+        warn(c.memory_exceeded()),
+    ]));
+    lines.extend(beside(c.memory_running_defined(), theme));
+    lines.push(Line::default());
+    lines
+}
+
+/// The running and defined figures under a gauge, lined up with its figures.
+fn beside<'a>(text: Option<String>, theme: &Theme) -> Option<Line<'a>> {
+    text.map(|t| Line::from(Span::styled(format!("{:28}{t}", ""), theme.style("dim"))))
 }
 
 /// `0-3,8` for a CPU list.
