@@ -14,6 +14,7 @@ mod init;
 mod inventory;
 mod jobs;
 mod migrate;
+mod numa;
 mod power;
 mod snapshot;
 mod usage;

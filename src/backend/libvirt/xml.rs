@@ -34,7 +34,7 @@ fn parse_cell(cell: Node) -> NumaCell {
         .attribute("id")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let memory_bytes = child(cell, "memory").map_or(0, |m| kib_text(m) * 1024);
+    let memory_bytes = child(cell, "memory").map_or(0, |m| kib_text(m).saturating_mul(1024));
     let pages = cell
         .children()
         .filter(|n| n.has_tag_name("pages"))
