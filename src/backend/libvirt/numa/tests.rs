@@ -66,7 +66,7 @@ fn free_memory_and_pages_are_matched_by_node_id() {
     let free: Vec<Option<u64>> = cells.iter().map(|c| c.free_bytes).collect();
     assert_eq!(
         free,
-        [0, 1, 2, 16, 17].map(|id| freecell(id)),
+        [0, 1, 2, 16, 17].map(freecell),
         "node 16 has 41 GiB free, as freecell --cellno 16 says"
     );
     let node16 = &cells[3];
