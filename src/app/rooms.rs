@@ -194,6 +194,8 @@ mod tests {
             cpus: cpus.collect(),
             memory_nodes: Vec::new(),
             hugepages: false,
+            emulator_cpus: Vec::new(),
+            partition: None,
         };
         // `run` holds 8 CPUs of node 16; the stopped `off` is pinned to node 17 but holds none.
         let placement = [pin("run", 40..48), pin("off", 80..88)];

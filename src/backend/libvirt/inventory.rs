@@ -11,9 +11,8 @@ use super::ffi::{
     StatsRecord, all_domain_stats, domain_info, free_pages, online_cpus, stamp_of, vcpu_affinity,
 };
 use super::numa;
-use super::xml::{
-    hugepage_backed, parse_capabilities, parse_devices, parse_placement, parse_stamp,
-};
+use super::placement_xml::parse_placement;
+use super::xml::{hugepage_backed, parse_capabilities, parse_devices, parse_stamp};
 use crate::model::{
     HostFacts, HostInventory, NumaCell, StoragePool, Vm, VmDetails, VmPlacement, VmSample, VmState,
 };
@@ -222,7 +221,8 @@ pub fn placement(conn: &Connect) -> Vec<VmPlacement> {
         .iter()
         .filter_map(|dom| {
             let xml = dom.xml_desc(0).ok()?;
-            let (mut cpus, memory_nodes) = parse_placement(&xml);
+            let placed = parse_placement(&xml);
+            let mut cpus = placed.cpus;
             if cpus.is_empty() && dom.is_active().unwrap_or(false) {
                 let vcpus = domain_info(dom).map_or(0, |i| u32::from(i.nrVirtCpu));
                 cpus = vcpu_affinity(dom, vcpus, host_cpus)
@@ -232,8 +232,10 @@ pub fn placement(conn: &Connect) -> Vec<VmPlacement> {
             Some(VmPlacement {
                 uuid: dom.uuid_string().ok()?,
                 cpus,
-                memory_nodes,
+                memory_nodes: placed.memory_nodes,
                 hugepages: hugepage_backed(&xml),
+                emulator_cpus: placed.emulator_cpus,
+                partition: placed.partition,
             })
         })
         .collect()

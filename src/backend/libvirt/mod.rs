@@ -15,6 +15,7 @@ mod inventory;
 mod jobs;
 mod migrate;
 mod numa;
+mod placement_xml;
 mod power;
 mod snapshot;
 mod usage;

@@ -11,7 +11,7 @@ use crate::app::capacity::{Capacity, host_capacity, hugepage_bytes, sized};
 use crate::app::state::HostState;
 use crate::app::table::host_status_text;
 use crate::model::units::{bytes, percent};
-use crate::model::{HostFacts, NumaCell, StorageVolume};
+use crate::model::{HostFacts, StorageVolume};
 use crate::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: usize) {
@@ -55,9 +55,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
                     )),
                 );
             }
-            lines.extend(numa_lines(
+            lines.extend(super::numa_cards::numa_lines(
+                host_state,
                 &facts.numa,
-                &placed_vms(host_state, &facts.numa),
                 theme,
             ));
             lines.extend(storage_lines(facts, theme));
@@ -98,7 +98,7 @@ fn facts_lines<'a>(facts: &HostFacts, theme: &Theme) -> Vec<Line<'a>> {
 
 /// `[██████░░░░]  60% `, coloured by how full it is. It comes before the figures so it stays
 /// visible on narrow terminals.
-fn gauge<'a>(used: f64, whole: f64, theme: &Theme) -> Span<'a> {
+pub(super) fn gauge<'a>(used: f64, whole: f64, theme: &Theme) -> Span<'a> {
     const WIDTH: usize = 10;
     let pct = percent(used, whole);
     let filled = ((pct / 100.0) * WIDTH as f64)
@@ -197,83 +197,6 @@ pub fn cpu_ranges(cpus: &[u32]) -> String {
     parts.join(",")
 }
 
-/// Per NUMA node, the VMs pinned there (by vCPU or memory), `!` marking those that span nodes.
-fn placed_vms(host: &HostState, cells: &[NumaCell]) -> Vec<Vec<String>> {
-    cells
-        .iter()
-        .map(|cell| {
-            host.placement
-                .iter()
-                .filter_map(|p| {
-                    let nodes = p.nodes(cells);
-                    let vm = host.vms.iter().find(|v| v.uuid == p.uuid)?;
-                    let spans = if nodes.len() > 1 {
-                        " (spans nodes!)"
-                    } else {
-                        ""
-                    };
-                    nodes
-                        .contains(&cell.id)
-                        .then(|| format!("{}{spans}", vm.name))
-                })
-                .collect()
-        })
-        .collect()
-}
-
-fn numa_lines<'a>(cells: &[NumaCell], placed: &[Vec<String>], theme: &Theme) -> Vec<Line<'a>> {
-    let mut lines = vec![Line::from(Span::styled(
-        format!("NUMA nodes ({})", cells.len()),
-        theme.style("header"),
-    ))];
-    for (index, cell) in cells.iter().enumerate() {
-        let free = cell.free_bytes.unwrap_or(0);
-        let used = cell.memory_bytes.saturating_sub(free);
-        lines.push(Line::from(vec![
-            Span::styled(format!("  node {:<3}", cell.id), theme.style("title")),
-            gauge(used as f64, cell.memory_bytes as f64, theme),
-            Span::raw(format!(
-                "memory {} of {} used · CPUs {}",
-                bytes(used),
-                bytes(cell.memory_bytes),
-                cpu_ranges(&cell.cpus)
-            )),
-        ]));
-        lines.push(Line::from(Span::styled(
-            format!("            {}", cpu_states(cell)),
-            theme.style("dim"),
-        )));
-        let pages: Vec<String> = cell
-            .pages
-            .iter()
-            .filter(|p| p.is_huge())
-            .map(|p| {
-                let free = p.free.map_or(String::new(), |f| format!(" ({f} free)"));
-                format!("{} × {}{free}", bytes(p.size_kib * 1024), p.total)
-            })
-            .collect();
-        let pages = if pages.is_empty() {
-            "none".to_string()
-        } else {
-            pages.join(", ")
-        };
-        lines.push(Line::from(Span::styled(
-            format!("            hugepages {pages}"),
-            theme.style("dim"),
-        )));
-        let pinned = match placed.get(index) {
-            Some(vms) if !vms.is_empty() => vms.join(", "),
-            _ => "none pinned here".to_string(),
-        };
-        lines.push(Line::from(Span::styled(
-            format!("            VMs {pinned}"),
-            theme.style("dim"),
-        )));
-    }
-    lines.push(Line::default());
-    lines
-}
-
 fn storage_lines<'a>(facts: &HostFacts, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = vec![Line::from(Span::styled(
         format!("Storage pools ({})", facts.storage.len()),
@@ -303,25 +226,6 @@ fn storage_lines<'a>(facts: &HostFacts, theme: &Theme) -> Vec<Line<'a>> {
         ]));
     }
     lines
-}
-
-/// `offline none · isolated 6-7`, or that the host does not say which are isolated.
-fn cpu_states(cell: &NumaCell) -> String {
-    let list = |cpus: &[u32]| {
-        if cpus.is_empty() {
-            "none".to_string()
-        } else {
-            cpu_ranges(cpus)
-        }
-    };
-    let isolated = cell
-        .isolated_cpus
-        .as_deref()
-        .map_or("not reported".to_string(), list);
-    format!(
-        "CPUs offline {} · isolated {isolated}",
-        list(&cell.offline_cpus)
-    )
 }
 
 /// `3 GiB of 20 GiB`; some storage (Incus on a directory) does not measure its volumes.
