@@ -20,6 +20,7 @@ fn host(i: usize) -> HostRoom {
         lacks: None,
         cpus: 64,
         memory_bytes: 512 * GIB,
+        allocation: Default::default(),
         vcpus_allocated: (VMS_PER_HOST * 2) as u64,
         memory_allocated_bytes: (VMS_PER_HOST as u64) * 4 * GIB + (i as u64 % 7) * GIB,
         hugepage_free_bytes: 0,

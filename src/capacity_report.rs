@@ -4,7 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::app::capacity::{Capacity, hugepage_bytes};
+use crate::app::capacity::Capacity;
 use crate::config::{Config, PoolConfig};
 use crate::headless::{Skip, read_all, selected_pools};
 use crate::model::{HostInventory, Pages, StoragePool, VmPlacement};
@@ -51,9 +51,13 @@ fn report(
     inventory: HostInventory,
     placement: &[VmPlacement],
 ) -> HostReport {
-    let huge = hugepage_bytes(&inventory.vms, placement);
-    let capacity = Capacity::of(&inventory.facts, &inventory.vms, pool.overcommit)
-        .with_hugepage_backed(huge, pool.overcommit.memory);
+    let capacity = Capacity::of_host(
+        &inventory.facts,
+        &inventory.vms,
+        placement,
+        pool.overcommit,
+        pool.allocation_for(&name),
+    );
     let facts = inventory.facts;
     let vms_on = |node: u32| -> Vec<String> {
         placement
@@ -128,20 +132,25 @@ fn print(hosts: &[HostReport], output: CapacityOutput) -> std::io::Result<()> {
         CapacityOutput::Csv => {
             writeln!(
                 out,
-                "pool,host,cpus,memory_bytes,vcpus_allocated,vcpus_capacity,memory_allocated_bytes,memory_capacity_bytes,numa_nodes,vms"
+                "pool,host,cpus,memory_bytes,allocation,vcpus_allocated,vcpus_running,vcpus_defined,vcpus_capacity,memory_allocated_bytes,memory_running_bytes,memory_defined_bytes,memory_capacity_bytes,numa_nodes,vms"
             )?;
             for h in hosts {
                 let c = &h.capacity;
                 writeln!(
                     out,
-                    "{},{},{},{},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                     h.pool,
                     h.name,
                     h.cpus,
                     h.memory_bytes,
+                    c.allocation.as_str(),
                     c.vcpus_allocated,
+                    c.vcpus_running,
+                    c.vcpus_defined,
                     c.vcpus_capacity,
                     c.memory_allocated_bytes,
+                    c.memory_running_bytes,
+                    c.memory_defined_bytes,
                     c.memory_capacity_bytes,
                     h.numa_nodes.len(),
                     h.vms

@@ -185,7 +185,7 @@ fn the_preview_follows_the_fields() {
     assert!(!plan.vms[0].decision.verdicts[0].fits);
     assert_eq!(
         reasons(&s, 0, "h1"),
-        "no room after overcommit: needs 64 GiB, 63 GiB free of 64 GiB × 1.0"
+        "no room after overcommit: needs 64 GiB, 63 GiB free of 64 GiB × 1.0 (allocation = \"running+autostart\")"
     );
     // Typed instead of chosen: an unknown type is named with what the pool offers.
     for _ in 0.."huge".len() {

@@ -208,9 +208,10 @@ fn capacity_export_matches_the_host_view() {
     let pools = lab1["storage_pools"].as_array().unwrap();
     assert!(pools.iter().any(|p| p["name"] == "default"), "{pools:?}");
     assert!(pools.iter().any(|p| p["name"] == "images"), "{pools:?}");
+    // The host view's gauge line: what the allocation policy counts / capacity (CPUs × ratio).
     let line = format!(
-        "{} of {} × 4 = {}",
-        lab1["vcpus_allocated"], lab1["vcpus_physical"], lab1["vcpus_capacity"]
+        "{} / {} ({} × 4)",
+        lab1["vcpus_allocated"], lab1["vcpus_capacity"], lab1["vcpus_physical"]
     );
     let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 120, 40);
     tui.wait_text("hosts");

@@ -181,6 +181,8 @@ fn host_view(width: u16, height: u16) -> String {
         cpus,
         memory_nodes: vec![],
         hugepages: uuid == "uuid-db-1",
+        emulator_cpus: vec![],
+        partition: None,
     };
     let placement = vec![
         pinned("uuid-db-1", vec![0, 1]),

@@ -2,7 +2,7 @@
 //! hosts by free room, the top consumers and the hosts that are down. Pure figures from the
 //! state, for the dashboard view.
 
-use crate::app::capacity::Capacity;
+use crate::app::capacity::{Capacity, host_capacity};
 use crate::app::rooms::{host_room, request};
 use crate::app::state::{HostStatus, PoolState};
 use crate::config::VmType;
@@ -12,8 +12,9 @@ use crate::placement::{self, place};
 #[derive(Debug, Clone, PartialEq)]
 pub struct HostRoom {
     pub host: String,
-    pub free_vcpus: i64,
-    pub free_memory_bytes: i64,
+    /// Negative when the host is over; i128 so 8 EiB domains cannot wrap it.
+    pub free_vcpus: i128,
+    pub free_memory_bytes: i128,
     pub vms: usize,
 }
 
@@ -61,14 +62,15 @@ pub fn summarize(pool: &PoolState, vm_types: &[VmType]) -> PoolSummary {
         .hosts
         .iter()
         .filter(|h| h.is_up())
-        .filter_map(|h| Some((h, Capacity::of(h.facts.as_ref()?, &h.vms, pool.overcommit))))
+        .filter_map(|h| Some((h, host_capacity(h, pool.overcommit)?)))
         .collect();
     let mut by_room: Vec<HostRoom> = measured
         .iter()
         .map(|(h, c)| HostRoom {
             host: h.name.clone(),
-            free_vcpus: c.vcpus_capacity as i64 - c.vcpus_allocated as i64,
-            free_memory_bytes: c.memory_capacity_bytes as i64 - c.memory_allocated_bytes as i64,
+            free_vcpus: i128::from(c.vcpus_capacity) - i128::from(c.vcpus_allocated),
+            free_memory_bytes: i128::from(c.memory_capacity_bytes)
+                - i128::from(c.memory_allocated_bytes),
             vms: h.vms.len(),
         })
         .collect();
@@ -92,7 +94,9 @@ pub fn summarize(pool: &PoolState, vm_types: &[VmType]) -> PoolSummary {
             let decision = place(&rooms, pool.overcommit, &[], &request(t, &t.name, None));
             TypeFit {
                 vm_type: t.clone(),
-                total: per_host.iter().map(|(_, n)| n).sum(),
+                total: per_host
+                    .iter()
+                    .fold(0, |sum, (_, n)| sum.saturating_add(*n)),
                 per_host,
                 hosts_fitting: decision.verdicts.iter().filter(|v| v.fits).count(),
                 next_on: decision.chosen,
@@ -182,6 +186,7 @@ mod tests {
             name: name.into(),
             uri: String::new(),
             migration_uri: None,
+            allocation: Default::default(),
             status,
             facts: Some(HostFacts {
                 cpus,
@@ -222,6 +227,7 @@ mod tests {
             ],
             cluster: false,
             compose: Default::default(),
+            allocation: Default::default(),
         };
         let small = VmType {
             name: "small".into(),

@@ -1,9 +1,10 @@
 //! From what vmdeck knows of a pool to what the placement engine is asked: each host's room
 //! and the VM to place. Shared by the dashboard, the compose preview and `vmdeck compose`.
 
+use crate::app::capacity::counted;
 use crate::app::state::{HostState, HostStatus};
-use crate::config::VmType;
-use crate::model::{HostFacts, Pages, Vm};
+use crate::config::{Allocation, VmType};
+use crate::model::{HostFacts, NumaCell, Pages, Vm, VmPlacement};
 use crate::placement::{HostRoom, NodeRoom, NumaFit, PlacedVm, VmRequest};
 
 /// A VM of the type named `name`, in `group`, with the type's NUMA and hugepage needs.
@@ -30,27 +31,81 @@ pub fn host_room(host: &HostState) -> HostRoom {
         (HostStatus::Up, None) => Some("its size is not known yet".to_string()),
         (status, _) => Some(status.label().to_string()),
     };
-    room(&host.name, down, host.facts.as_ref(), &host.vms)
+    let mut room = room(
+        &host.name,
+        down,
+        host.facts.as_ref(),
+        &host.vms,
+        host.allocation,
+    );
+    if let Some(facts) = &host.facts {
+        take_pinned(
+            &mut room,
+            &facts.numa,
+            &host.vms,
+            &host.placement,
+            host.allocation,
+        );
+    }
+    room
 }
 
-/// The room of the host `name` with `facts` and `vms`; `down` says why it takes nothing.
-pub fn room(name: &str, down: Option<String>, facts: Option<&HostFacts>, vms: &[Vm]) -> HostRoom {
+/// Takes the CPUs that VMs the policy counts are pinned to off their nodes' free CPUs: a
+/// `SingleNode` VM must not be put where its vCPUs would share pinned CPUs.
+fn take_pinned(
+    room: &mut HostRoom,
+    cells: &[NumaCell],
+    vms: &[Vm],
+    placement: &[VmPlacement],
+    allocation: Allocation,
+) {
+    let counted: Vec<&VmPlacement> = placement
+        .iter()
+        .filter(|p| vms.iter().any(|v| v.uuid == p.uuid && allocation.counts(v)))
+        .collect();
+    for (node, cell) in room.nodes.iter_mut().zip(cells) {
+        let pinned = cell
+            .cpus
+            .iter()
+            .filter(|cpu| !cell.offline_cpus.contains(cpu))
+            .filter(|cpu| counted.iter().any(|p| p.cpus.contains(cpu)))
+            .count();
+        node.free_cpus = node.free_cpus.saturating_sub(pinned as u32);
+    }
+}
+
+/// The room of the host `name` with `facts` and `vms`, of which `allocation` says which hold
+/// resources; `down` says why it takes nothing.
+pub fn room(
+    name: &str,
+    down: Option<String>,
+    facts: Option<&HostFacts>,
+    vms: &[Vm],
+    allocation: Allocation,
+) -> HostRoom {
     let facts = facts.cloned().unwrap_or_default();
+    let (vcpus_allocated, memory_allocated_bytes) = counted(vms, allocation);
     HostRoom {
         name: name.to_string(),
         down,
         lacks: None,
         cpus: facts.cpus,
         memory_bytes: facts.memory_bytes,
-        vcpus_allocated: vms.iter().map(|v| u64::from(v.vcpus)).sum(),
-        memory_allocated_bytes: vms.iter().map(|v| v.memory_bytes).sum(),
-        hugepage_free_bytes: facts.numa.iter().map(|c| free_huge(&c.pages)).sum(),
+        allocation,
+        vcpus_allocated,
+        memory_allocated_bytes,
+        hugepage_free_bytes: facts
+            .numa
+            .iter()
+            .map(|c| free_huge(&c.pages))
+            .fold(0, u64::saturating_add),
         nodes: facts
             .numa
             .iter()
             .map(|c| NodeRoom {
                 id: c.id,
-                free_cpus: c.cpus.len() as u32,
+                // An offline CPU runs nothing: never free for placement.
+                free_cpus: online(c),
                 free_memory_bytes: c.free_bytes.unwrap_or(c.memory_bytes),
                 free_hugepage_bytes: free_huge(&c.pages),
             })
@@ -65,10 +120,89 @@ pub fn room(name: &str, down: Option<String>, facts: Option<&HostFacts>, vms: &[
     }
 }
 
+fn online(cell: &NumaCell) -> u32 {
+    let online = cell
+        .cpus
+        .iter()
+        .filter(|cpu| !cell.offline_cpus.contains(cpu))
+        .count();
+    u32::try_from(online).unwrap_or(u32::MAX)
+}
+
 fn free_huge(pages: &[Pages]) -> u64 {
     pages
         .iter()
         .filter(|p| p.is_huge())
-        .map(|p| p.free.unwrap_or(0) * p.size_kib * 1024)
-        .sum()
+        .map(|p| {
+            p.free
+                .unwrap_or(0)
+                .saturating_mul(p.size_kib.saturating_mul(1024))
+        })
+        .fold(0, u64::saturating_add)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{VmStamp, VmState};
+
+    fn cell(id: u32, cpus: std::ops::Range<u32>, offline: std::ops::Range<u32>) -> NumaCell {
+        NumaCell {
+            id,
+            cpus: cpus.collect(),
+            memory_bytes: 64 << 30,
+            free_bytes: Some(32 << 30),
+            offline_cpus: offline.collect(),
+            isolated_cpus: None,
+            pages: Vec::new(),
+        }
+    }
+
+    fn vm(uuid: &str, state: VmState) -> Vm {
+        Vm {
+            name: uuid.into(),
+            uuid: uuid.into(),
+            state,
+            vcpus: 8,
+            memory_bytes: 1 << 30,
+            autostart: false,
+            persistent: true,
+            stamp: VmStamp::default(),
+            cpu_percent: None,
+            memory_used_bytes: None,
+            kind: None,
+            location: None,
+        }
+    }
+
+    #[test]
+    fn offline_and_pinned_cpus_are_not_free_on_their_node_by_id() {
+        // Node 0 has 5 of its 40 CPUs online; nodes 16 and 17 are sparse ids.
+        let facts = HostFacts {
+            cpus: 120,
+            memory_bytes: 192 << 30,
+            numa: vec![
+                cell(0, 0..40, 5..40),
+                cell(16, 40..80, 0..0),
+                cell(17, 80..120, 0..0),
+            ],
+            ..HostFacts::default()
+        };
+        let vms = [vm("run", VmState::Running), vm("off", VmState::Shutoff)];
+        let pin = |uuid: &str, cpus: std::ops::Range<u32>| VmPlacement {
+            uuid: uuid.into(),
+            cpus: cpus.collect(),
+            memory_nodes: Vec::new(),
+            hugepages: false,
+            emulator_cpus: Vec::new(),
+            partition: None,
+        };
+        // `run` holds 8 CPUs of node 16; the stopped `off` is pinned to node 17 but holds none.
+        let placement = [pin("run", 40..48), pin("off", 80..88)];
+        let allocation = Allocation::RunningAutostart;
+        let mut room = room("h", None, Some(&facts), &vms, allocation);
+        take_pinned(&mut room, &facts.numa, &vms, &placement, allocation);
+        let free: Vec<(u32, u32)> = room.nodes.iter().map(|n| (n.id, n.free_cpus)).collect();
+        assert_eq!(free, [(0, 5), (16, 32), (17, 40)]);
+    }
 }

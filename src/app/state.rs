@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::config::{Config, Overcommit};
+use crate::config::{Allocation, Config, Overcommit};
 use crate::keymap::Keymap;
 use crate::model::{Driver, HostFacts, Vm, VmDetails};
 use crate::theme::Theme;
@@ -37,6 +37,8 @@ pub struct HostState {
     pub name: String,
     pub uri: String,
     pub migration_uri: Option<String>,
+    /// Which of its VMs count against its capacity (its own policy, else the pool's).
+    pub allocation: Allocation,
     pub status: HostStatus,
     pub facts: Option<HostFacts>,
     /// Sorted by name.
@@ -67,6 +69,8 @@ pub struct PoolState {
     pub read_only: bool,
     pub theme: Option<String>,
     pub overcommit: Overcommit,
+    /// The pool's allocation policy (hosts may override it; see `HostState::allocation`).
+    pub allocation: Allocation,
     /// Indices are stable: hosts are only ever added (an Incus cluster's members, once known).
     pub hosts: Vec<HostState>,
     /// An Incus cluster: its members are the hosts.
@@ -288,6 +292,7 @@ impl State {
                 read_only: p.read_only || config.read_only,
                 theme: p.theme.clone(),
                 overcommit: p.overcommit,
+                allocation: p.allocation,
                 hosts: p
                     .hosts
                     .iter()
@@ -295,6 +300,7 @@ impl State {
                         name: h.name.clone(),
                         uri: h.uri.clone(),
                         migration_uri: h.migration_uri.clone(),
+                        allocation: p.allocation_of(h),
                         status: HostStatus::Connecting,
                         facts: None,
                         vms: Vec::new(),

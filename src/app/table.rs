@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 
 use super::state::{HostState, HostStatus, PoolState, State, View};
+use crate::app::capacity::{Capacity, host_capacity};
 use crate::model::units::bytes;
 use crate::model::{Vm, VmState};
 
@@ -67,7 +68,8 @@ pub const POOL_COLUMNS: [Column; 7] = [
     col("DRIVER", 7, Left),
     col("HOSTS UP", 8, Right),
     col("VMS RUN/ALL", 11, Right),
-    col("VCPU ALLOC", 10, Right),
+    // Counted by the allocation policy, with the defined figure in brackets when it differs.
+    col("VCPU ALLOC", 14, Right),
     col("MEMORY ALLOC", 18, Right),
     col("MODE", 4, Left),
 ];
@@ -103,22 +105,27 @@ pub fn columns(view: &View) -> &'static [Column] {
     }
 }
 
-/// vCPUs and memory allocated to defined VMs of a host.
+/// vCPUs and memory of a host's VMs that its allocation policy counts.
 pub fn host_allocation(host: &HostState) -> (u64, u64) {
-    host.vms.iter().fold((0, 0), |(cpu, mem), vm| {
-        (cpu + u64::from(vm.vcpus), mem + vm.memory_bytes)
-    })
+    crate::app::capacity::counted(&host.vms, host.allocation)
 }
 
-fn pool_totals(pool: &PoolState) -> (u64, u64, u64, u64) {
-    pool.hosts.iter().fold((0, 0, 0, 0), |acc, h| {
-        let (cpu, mem) = host_allocation(h);
-        let (cpus, memory) = h
-            .facts
-            .as_ref()
-            .map_or((0, 0), |f| (u64::from(f.cpus), f.memory_bytes));
-        (acc.0 + cpu, acc.1 + cpus, acc.2 + mem, acc.3 + memory)
-    })
+/// The pool's hosts that told their size, added up.
+fn pool_totals(pool: &PoolState) -> Capacity {
+    pool.hosts
+        .iter()
+        .filter_map(|h| host_capacity(h, pool.overcommit))
+        .fold(Capacity::default(), Capacity::sum)
+}
+
+/// `6/24`, and the defined vCPUs after it when they differ from what is counted: `6/24 (909)`.
+fn vcpu_alloc(c: &Capacity) -> String {
+    let counted = format!("{}/{}", c.vcpus_allocated, c.vcpus_physical);
+    if c.vcpus_defined == c.vcpus_allocated {
+        counted
+    } else {
+        format!("{counted} ({})", c.vcpus_defined)
+    }
 }
 
 /// The text of one cell.
@@ -135,7 +142,7 @@ pub fn cell(state: &State, row: RowId, column: usize) -> String {
 }
 
 fn pool_cell(pool: &PoolState, column: usize) -> String {
-    let (cpu, cpus, mem, memory) = pool_totals(pool);
+    let totals = pool_totals(pool);
     match column {
         0 => pool.name.clone(),
         1 => pool.driver.as_str().into(),
@@ -149,8 +156,12 @@ fn pool_cell(pool: &PoolState, column: usize) -> String {
             let running = vms.clone().filter(|v| v.state == VmState::Running).count();
             format!("{running}/{}", vms.count())
         }
-        4 => format!("{cpu}/{cpus}"),
-        5 => format!("{}/{}", bytes(mem), bytes(memory)),
+        4 => vcpu_alloc(&totals),
+        5 => format!(
+            "{}/{}",
+            bytes(totals.memory_allocated_bytes),
+            bytes(totals.memory_physical_bytes)
+        ),
         _ => {
             if pool.read_only {
                 "RO".into()

@@ -106,13 +106,19 @@ fn host_view(
                 ))
             });
             HostView {
-                room: room(host, None, Some(facts), &read.inventory.vms),
+                room: room(
+                    host,
+                    None,
+                    Some(facts),
+                    &read.inventory.vms,
+                    pool.allocation_for(host),
+                ),
                 images,
                 node_cpus: facts.numa.iter().map(|c| (c.id, c.cpus.clone())).collect(),
             }
         }
         Err(Skip::Failed(why) | Skip::Unsupported(why)) => HostView {
-            room: room(host, Some(why), None, &[]),
+            room: room(host, Some(why), None, &[], pool.allocation_for(host)),
             images: None,
             node_cpus: Vec::new(),
         },

@@ -58,7 +58,7 @@ fn host(name: &str, vms: &[&str], with_image: bool) -> HostView {
         Vec::new()
     };
     HostView {
-        room: room(name, None, Some(&facts), &vms),
+        room: room(name, None, Some(&facts), &vms, Default::default()),
         images: Some(Ok(images)),
         node_cpus: vec![(0, (0..8).collect())],
     }

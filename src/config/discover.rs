@@ -119,10 +119,12 @@ fn local_pool(name: &str, driver: Driver, uri: &str) -> PoolConfig {
             name: default_host_name(uri),
             uri: uri.into(),
             migration_uri: None,
+            allocation: None,
         }],
         read_only: false,
         theme: None,
         overcommit: Overcommit::default(),
+        allocation: Default::default(),
         incus: (driver == Driver::Incus).then(|| incus_config(uri.to_string())),
         compose: Default::default(),
     }

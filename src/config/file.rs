@@ -39,6 +39,8 @@ pub struct PoolFile {
     pub read_only: Option<bool>,
     pub theme: Option<String>,
     pub overcommit: Option<OvercommitFile>,
+    /// `running`, `running+autostart` (default) or `defined`: what counts as allocated.
+    pub allocation: Option<String>,
     /// The VM types this pool offers (default: every `[[vm_type]]`).
     pub vm_types: Option<Vec<String>>,
     #[serde(default)]
@@ -80,6 +82,8 @@ pub struct NamedHost {
     pub name: Option<String>,
     pub uri: String,
     pub migration_uri: Option<String>,
+    /// Overrides the pool's `allocation` for this host.
+    pub allocation: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,6 +1,7 @@
 //! Configuration: the file model (`file.rs`), validation into [`Config`] (`validate.rs`), and
 //! where files live plus what to do when there is none (`discover.rs`).
 
+mod allocation;
 mod compose;
 mod confirm;
 mod discover;
@@ -9,6 +10,7 @@ mod incus_remote;
 mod limits;
 mod validate;
 
+pub use allocation::Allocation;
 pub use compose::ComposeSettings;
 pub use discover::{ConfigSource, Paths, discover_local, load};
 pub use validate::parse_config;
@@ -44,6 +46,8 @@ pub struct PoolConfig {
     pub read_only: bool,
     pub theme: Option<String>,
     pub overcommit: Overcommit,
+    /// Which VMs count against capacity, where a host does not say otherwise.
+    pub allocation: Allocation,
     /// How to reach an Incus server; None for libvirt pools.
     pub incus: Option<IncusConfig>,
     /// What new VMs are made of and where they may go.
@@ -72,6 +76,24 @@ pub struct HostConfig {
     /// Where migration data to this host goes (`tcp://10.0.0.2`), when libvirt should not
     /// pick the address itself.
     pub migration_uri: Option<String>,
+    /// This host's own `allocation`, overriding the pool's.
+    pub allocation: Option<Allocation>,
+}
+
+impl PoolConfig {
+    /// The allocation policy that holds for `host`: its own, else the pool's.
+    pub fn allocation_of(&self, host: &HostConfig) -> Allocation {
+        host.allocation.unwrap_or(self.allocation)
+    }
+
+    /// The policy for the host named `name`; the pool's for hosts not in the config (Incus
+    /// cluster members, found once connected).
+    pub fn allocation_for(&self, name: &str) -> Allocation {
+        self.hosts
+            .iter()
+            .find(|h| h.name == name)
+            .map_or(self.allocation, |h| self.allocation_of(h))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

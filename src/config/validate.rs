@@ -155,6 +155,7 @@ fn validate_pool(mut pool: PoolFile) -> Result<PoolConfig, String> {
                 name: default_host_name(&incus.url),
                 uri: incus.url.clone(),
                 migration_uri: None,
+                allocation: None,
             };
             (vec![host], Some(incus))
         }
@@ -166,7 +167,9 @@ fn validate_pool(mut pool: PoolFile) -> Result<PoolConfig, String> {
         let memory = o.memory.unwrap_or(defaults.memory);
         limits::overcommit(&name, cpu, memory).map(|()| Overcommit { cpu, memory })
     })?;
+    let allocation = super::allocation::pool_allocation(&name, pool.allocation.as_deref())?;
     Ok(PoolConfig {
+        allocation,
         name,
         driver,
         hosts,
@@ -191,9 +194,9 @@ fn libvirt_hosts(
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for entry in hosts {
-        let (name, uri, migration_uri) = match entry.into_inner() {
-            HostEntry::Uri(uri) => (None, uri, None),
-            HostEntry::Named(host) => (host.name, host.uri, host.migration_uri),
+        let (name, uri, migration_uri, allocation) = match entry.into_inner() {
+            HostEntry::Uri(uri) => (None, uri, None, None),
+            HostEntry::Named(host) => (host.name, host.uri, host.migration_uri, host.allocation),
         };
         if !uri.contains(':') {
             return Err(format!("pool '{pool}': '{uri}' is not a libvirt URI"));
@@ -204,10 +207,12 @@ fn libvirt_hosts(
                 "pool '{pool}': two hosts are named '{name}'; give each a name = \"…\""
             ));
         }
+        let allocation = super::allocation::host_allocation(pool, &name, allocation)?;
         out.push(HostConfig {
             name,
             uri,
             migration_uri,
+            allocation,
         });
     }
     Ok(out)

@@ -253,6 +253,10 @@ pub struct VmPlacement {
     pub memory_nodes: Vec<u32>,
     /// Its memory is backed by hugepages (which are never overcommitted).
     pub hugepages: bool,
+    /// Where its emulator and I/O threads are pinned: shown, never where the guest runs.
+    pub emulator_cpus: Vec<u32>,
+    /// Its resource partition (cgroup slice), e.g. `/machine/rt`.
+    pub partition: Option<String>,
 }
 
 impl VmPlacement {

@@ -2,7 +2,7 @@
 
 /// Formats bytes with binary prefixes, e.g. `1.5 GiB`.
 pub fn bytes(n: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    const UNITS: [&str; 7] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
     let mut value = n as f64;
     let mut unit = 0;
     while value >= 1024.0 && unit < UNITS.len() - 1 {
@@ -11,7 +11,8 @@ pub fn bytes(n: u64) -> String {
     }
     if unit == 0 {
         format!("{n} B")
-    } else if value >= 100.0 || value.fract() < 0.05 {
+    } else if value >= 100.0 || value.fract() < 0.05 || value.fract() >= 0.95 {
+        // 15.97 rounds to a whole 16 too: `16 EiB`, not `16.0 EiB`.
         format!("{value:.0} {}", UNITS[unit])
     } else {
         format!("{value:.1} {}", UNITS[unit])

@@ -1,5 +1,5 @@
 //! Room with overcommit (MAAS semantics): a host offers its physical CPUs and memory times the
-//! pool's ratios, and what its VMs are given counts against that whether they run or not.
+//! pool's ratios, and what the VMs its allocation policy counts are given counts against that.
 //! Capacity is rounded down, as the host view does (`app::capacity`), so both agree.
 
 use super::types::{HostRoom, VmRequest};
@@ -38,10 +38,11 @@ impl<'a> Room<'a> {
             .saturating_sub(self.host.vcpus_allocated);
         if u64::from(vm.vcpus) > vcpus_free {
             reasons.push(format!(
-                "no room after overcommit: needs {}, {vcpus_free} free of {} × {}",
+                "no room after overcommit: needs {}, {vcpus_free} free of {} × {} ({})",
                 vcpus(vm.vcpus),
                 self.host.cpus,
-                ratio(self.overcommit.cpu)
+                ratio(self.overcommit.cpu),
+                self.policy()
             ));
         }
         // Hugepages are set aside whole and never overcommitted, so a hugepage-backed VM is
@@ -56,11 +57,12 @@ impl<'a> Room<'a> {
             }
         } else if vm.memory_bytes > self.memory_free() {
             reasons.push(format!(
-                "no room after overcommit: needs {}, {} free of {} × {}",
+                "no room after overcommit: needs {}, {} free of {} × {} ({})",
                 bytes(vm.memory_bytes),
                 bytes(self.memory_free()),
                 bytes(self.host.memory_bytes),
-                ratio(self.overcommit.memory)
+                ratio(self.overcommit.memory),
+                self.policy()
             ));
         }
         reasons
@@ -82,6 +84,12 @@ impl<'a> Room<'a> {
                     .saturating_add(u64::from(vm.vcpus)),
             ),
         }
+    }
+
+    /// The policy that decided what is taken, for refusals: an admin who sees "0 free" on a
+    /// host of stopped VMs learns it is `allocation = "defined"` that counts them.
+    fn policy(&self) -> String {
+        format!("allocation = \"{}\"", self.host.allocation.as_str())
     }
 
     fn memory_free(&self) -> u64 {

@@ -44,9 +44,11 @@ pub struct HostRoom {
     pub cpus: u32,
     /// Physical memory.
     pub memory_bytes: u64,
-    /// vCPUs of the VMs defined on the host, running or not.
+    /// Which VMs the two figures below count (named in refusals).
+    pub allocation: crate::config::Allocation,
+    /// vCPUs of the VMs on the host that the allocation policy counts.
     pub vcpus_allocated: u64,
-    /// Memory of the VMs defined on the host, running or not, hugepage-backed included.
+    /// Memory of the VMs the policy counts, hugepage-backed included.
     pub memory_allocated_bytes: u64,
     pub hugepage_free_bytes: u64,
     pub nodes: Vec<NodeRoom>,

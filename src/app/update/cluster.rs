@@ -139,6 +139,7 @@ impl HostState {
             name: name.to_string(),
             uri: endpoint.uri.clone(),
             migration_uri: None,
+            allocation: endpoint.allocation,
             status: HostStatus::Connecting,
             facts: None,
             vms: Vec::new(),

@@ -133,6 +133,8 @@ pub fn placement(instance: &Instance) -> Option<VmPlacement> {
         cpus,
         memory_nodes,
         hugepages,
+        emulator_cpus: Vec::new(),
+        partition: None,
     })
 }
 

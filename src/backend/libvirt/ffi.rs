@@ -214,9 +214,14 @@ pub fn vcpu_affinity(dom: &Domain, vcpus: u32, host_cpus: u32) -> Option<Vec<u32
     Some(cpus)
 }
 
-/// Free pages of each size (KiB) on cells `0..cells`, from `virNodeGetFreePages`: one row per
-/// cell, one count per size; None when the host does not say.
-pub fn free_pages(conn: &Connect, sizes_kib: &[u32], cells: usize) -> Option<Vec<Vec<u64>>> {
+/// Free pages of each size (KiB) on cells `start..start + cells` (by NUMA node id), from
+/// `virNodeGetFreePages`: one row per cell, one count per size; None when the host does not say.
+pub fn free_pages(
+    conn: &Connect,
+    sizes_kib: &[u32],
+    start: u32,
+    cells: usize,
+) -> Option<Vec<Vec<u64>>> {
     if sizes_kib.is_empty() || cells == 0 {
         return None;
     }
@@ -228,7 +233,7 @@ pub fn free_pages(conn: &Connect, sizes_kib: &[u32], cells: usize) -> Option<Vec
             conn.as_ptr(),
             sizes.len() as u32,
             sizes.as_mut_ptr(),
-            0,
+            i32::try_from(start).ok()?,
             cells as u32,
             counts.as_mut_ptr(),
             0,

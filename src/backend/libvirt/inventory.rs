@@ -10,9 +10,9 @@ use virt::sys;
 use super::ffi::{
     StatsRecord, all_domain_stats, domain_info, free_pages, online_cpus, stamp_of, vcpu_affinity,
 };
-use super::xml::{
-    hugepage_backed, parse_capabilities, parse_devices, parse_placement, parse_stamp,
-};
+use super::numa;
+use super::placement_xml::parse_placement;
+use super::xml::{hugepage_backed, parse_capabilities, parse_devices, parse_stamp};
 use crate::model::{
     HostFacts, HostInventory, NumaCell, StoragePool, Vm, VmDetails, VmPlacement, VmSample, VmState,
 };
@@ -37,14 +37,7 @@ pub fn snapshot(conn: &Connect) -> Result<HostInventory, String> {
 fn host_facts(conn: &Connect) -> Result<HostFacts, String> {
     let node = conn.node_info().map_err(err)?;
     let (cpu_model, mut numa) = parse_capabilities(&conn.capabilities().map_err(err)?)?;
-    if !numa.is_empty()
-        && let Ok(free) = conn.cells_free_memory(0, numa.len() as i32)
-    {
-        for (cell, bytes) in numa.iter_mut().zip(free) {
-            cell.free_bytes = Some(bytes);
-        }
-    }
-    count_free_hugepages(conn, &mut numa);
+    fill_live_numa(conn, &mut numa);
     if let Some(online) = online_cpus(conn) {
         for cell in &mut numa {
             cell.offline_cpus = cell
@@ -64,32 +57,25 @@ fn host_facts(conn: &Connect) -> Result<HostFacts, String> {
         },
         cpus: node.cpus,
         mhz: node.mhz,
-        memory_bytes: node.memory * 1024,
+        memory_bytes: node.memory.saturating_mul(1024),
         numa,
         storage: storage_pools(conn),
         hypervisor: hypervisor_version(conn),
     })
 }
 
-/// Fills in how many hugepages of each size are free on each cell.
-fn count_free_hugepages(conn: &Connect, numa: &mut [NumaCell]) {
-    let mut sizes: Vec<u32> = numa
-        .iter()
-        .flat_map(|c| c.pages.iter().filter(|p| p.is_huge()))
-        .filter_map(|p| u32::try_from(p.size_kib).ok())
-        .collect();
-    sizes.sort_unstable();
-    sizes.dedup();
-    let Some(free) = free_pages(conn, &sizes, numa.len()) else {
-        return;
-    };
-    for (cell, counts) in numa.iter_mut().zip(free) {
-        for page in cell.pages.iter_mut() {
-            if let Some(i) = sizes.iter().position(|s| u64::from(*s) == page.size_kib) {
-                page.free = counts.get(i).copied();
-            }
-        }
-    }
+/// Fills in each cell's free memory and free hugepages, asked for by the cell's own id as
+/// `virsh freecell --cellno N` and `virsh freepages --cellno N` do: ids may be sparse (a
+/// POWER8's 0, 1, 16, 17), so the n-th cell of the capabilities is not cell n.
+pub fn fill_live_numa(conn: &Connect, numa: &mut [NumaCell]) {
+    numa::fill_by_id(
+        numa,
+        |id| {
+            let cell = i32::try_from(id).ok()?;
+            conn.cells_free_memory(cell, 1).ok()?.first().copied()
+        },
+        |id, sizes| free_pages(conn, sizes, id, 1)?.into_iter().next(),
+    );
 }
 
 fn hypervisor_version(conn: &Connect) -> String {
@@ -154,7 +140,7 @@ fn with_size_from_info(conn: &Connect, mut vm: Vm) -> Vm {
         .and_then(|dom| domain_info(&dom));
     if let Ok(info) = info {
         vm.vcpus = info.nrVirtCpu.into();
-        vm.memory_bytes = info.maxMem * 1024;
+        vm.memory_bytes = info.maxMem.saturating_mul(1024);
     }
     vm
 }
@@ -169,7 +155,7 @@ fn vm_from_record(record: &StatsRecord, autostart: bool, persistent: bool) -> Vm
             .u64("balloon.maximum")
             .or_else(|| record.u64("balloon.current"))
             .unwrap_or(0)
-            * 1024,
+            .saturating_mul(1024),
         autostart,
         persistent,
         stamp: record
@@ -193,7 +179,7 @@ pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
         uuid: uuid.to_string(),
         state: VmState::from_libvirt(info.state.into()),
         vcpus: info.nrVirtCpu.into(),
-        memory_bytes: info.maxMem * 1024,
+        memory_bytes: info.maxMem.saturating_mul(1024),
         autostart: dom.autostart().unwrap_or(false),
         persistent: dom.is_persistent().unwrap_or(false),
         // SAFETY: `dom` outlives the call.
@@ -235,7 +221,8 @@ pub fn placement(conn: &Connect) -> Vec<VmPlacement> {
         .iter()
         .filter_map(|dom| {
             let xml = dom.xml_desc(0).ok()?;
-            let (mut cpus, memory_nodes) = parse_placement(&xml);
+            let placed = parse_placement(&xml);
+            let mut cpus = placed.cpus;
             if cpus.is_empty() && dom.is_active().unwrap_or(false) {
                 let vcpus = domain_info(dom).map_or(0, |i| u32::from(i.nrVirtCpu));
                 cpus = vcpu_affinity(dom, vcpus, host_cpus)
@@ -245,8 +232,10 @@ pub fn placement(conn: &Connect) -> Vec<VmPlacement> {
             Some(VmPlacement {
                 uuid: dom.uuid_string().ok()?,
                 cpus,
-                memory_nodes,
+                memory_nodes: placed.memory_nodes,
                 hugepages: hugepage_backed(&xml),
+                emulator_cpus: placed.emulator_cpus,
+                partition: placed.partition,
             })
         })
         .collect()
@@ -283,7 +272,7 @@ impl CpuSampler {
                 VmSample {
                     uuid: r.uuid.clone(),
                     cpu_percent,
-                    memory_used_bytes: r.u64("balloon.rss").map(|kib| kib * 1024),
+                    memory_used_bytes: r.u64("balloon.rss").map(|kib| kib.saturating_mul(1024)),
                 }
             })
             .collect();

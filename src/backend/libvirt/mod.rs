@@ -14,6 +14,8 @@ mod init;
 mod inventory;
 mod jobs;
 mod migrate;
+mod numa;
+mod placement_xml;
 mod power;
 mod snapshot;
 mod usage;

@@ -34,7 +34,7 @@ fn parse_cell(cell: Node) -> NumaCell {
         .attribute("id")
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let memory_bytes = child(cell, "memory").map_or(0, |m| kib_text(m) * 1024);
+    let memory_bytes = child(cell, "memory").map_or(0, |m| kib_text(m).saturating_mul(1024));
     let pages = cell
         .children()
         .filter(|n| n.has_tag_name("pages"))
@@ -71,7 +71,7 @@ fn kib_text(node: Node) -> u64 {
     node.text().and_then(|t| t.trim().parse().ok()).unwrap_or(0)
 }
 
-fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+pub(super) fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
     node.children().find(|n| n.has_tag_name(name))
 }
 
@@ -169,44 +169,6 @@ fn parse_nic(nic: Node) -> Nic {
     }
 }
 
-/// Host CPUs a domain's vCPUs and emulator threads are pinned to (`<vcpupin>`,
-/// `<emulatorpin>`, else `<vcpu cpuset>`) and the NUMA nodes its memory is bound to
-/// (`<numatune>`: `<memory nodeset>` and each guest node's `<memnode nodeset>`); empty where
-/// it floats.
-pub fn parse_placement(xml: &str) -> (Vec<u32>, Vec<u32>) {
-    let Ok(doc) = Document::parse(xml) else {
-        return (Vec::new(), Vec::new());
-    };
-    let root = doc.root_element();
-    let pins: Vec<u32> = child(root, "cputune")
-        .map(|t| {
-            t.children()
-                .filter(|n| n.has_tag_name("vcpupin") || n.has_tag_name("emulatorpin"))
-                .filter_map(|n| n.attribute("cpuset"))
-                .flat_map(parse_cpuset)
-                .collect()
-        })
-        .unwrap_or_default();
-    let cpus = if pins.is_empty() {
-        child(root, "vcpu")
-            .and_then(|v| v.attribute("cpuset"))
-            .map(parse_cpuset)
-            .unwrap_or_default()
-    } else {
-        pins
-    };
-    let nodes = child(root, "numatune")
-        .map(|t| {
-            t.children()
-                .filter(|n| n.has_tag_name("memory") || n.has_tag_name("memnode"))
-                .filter_map(|n| n.attribute("nodeset"))
-                .flat_map(parse_cpuset)
-                .collect()
-        })
-        .unwrap_or_default();
-    (dedup(cpus), dedup(nodes))
-}
-
 /// `<memoryBacking><hugepages/>`: the domain's memory comes from hugepages.
 pub fn hugepage_backed(xml: &str) -> bool {
     Document::parse(xml).is_ok_and(|doc| {
@@ -214,7 +176,7 @@ pub fn hugepage_backed(xml: &str) -> bool {
     })
 }
 
-fn dedup(mut list: Vec<u32>) -> Vec<u32> {
+pub(super) fn dedup(mut list: Vec<u32>) -> Vec<u32> {
     list.sort_unstable();
     list.dedup();
     list
@@ -247,20 +209,6 @@ mod tests {
     #[test]
     fn reads_pinning() {
         assert_eq!(parse_cpuset("0-3,^2,8"), [0, 1, 3, 8]);
-        let xml = "<domain><vcpu cpuset='4-5'>2</vcpu><cputune><vcpupin vcpu='0' cpuset='0'/><vcpupin vcpu='1' cpuset='1'/></cputune>\
-                   <numatune><memory mode='strict' nodeset='0'/></numatune></domain>";
-        assert_eq!(parse_placement(xml), (vec![0, 1], vec![0]));
-        assert_eq!(
-            parse_placement("<domain><vcpu cpuset='4-5'>2</vcpu></domain>"),
-            (vec![4, 5], vec![])
-        );
-        assert_eq!(
-            parse_placement("<domain><vcpu>2</vcpu></domain>"),
-            (vec![], vec![])
-        );
-        let emulator = "<domain><cputune><vcpupin vcpu='0' cpuset='2'/><emulatorpin cpuset='9'/></cputune>\
-            <numatune><memnode cellid='0' mode='strict' nodeset='1'/></numatune></domain>";
-        assert_eq!(parse_placement(emulator), (vec![2, 9], vec![1]));
         assert!(hugepage_backed(
             "<domain><memoryBacking><hugepages><page size='2048'/></hugepages></memoryBacking></domain>"
         ));

@@ -124,8 +124,8 @@ fn why_none_summarises_every_host() {
         decision.why_none.as_deref(),
         Some(
             "no host fits: lab1: host down: maintenance; \
-             lab2: no room after overcommit: needs 4 vCPUs, 2 free of 2 × 1.0 \
-             and no room after overcommit: needs 8 GiB, 4 GiB free of 4 GiB × 1.0"
+             lab2: no room after overcommit: needs 4 vCPUs, 2 free of 2 × 1.0 (allocation = \"running+autostart\") \
+             and no room after overcommit: needs 8 GiB, 4 GiB free of 4 GiB × 1.0 (allocation = \"running+autostart\")"
         )
     );
 }

@@ -38,7 +38,7 @@ fn pool_with_full(names: &[&str]) -> Vec<HostRoom> {
         .collect()
 }
 
-const FULL: &str = "no room after overcommit: needs 2 vCPUs, 0 free of 16 × 1.0";
+const FULL: &str = "no room after overcommit: needs 2 vCPUs, 0 free of 16 × 1.0 (allocation = \"running+autostart\")";
 
 fn group(name: &str, policy: Policy, enforcement: Enforcement, hosts: &[&str]) -> PlacementGroup {
     PlacementGroup {
@@ -82,7 +82,7 @@ fn hard_anti_affinity_rejects_hosts_holding_members() {
         Some(
             "no host fits: h1: hard anti-affinity: holds web-0 of group web; \
              h2: hard anti-affinity: holds web-1 of group web; h3: no room after overcommit: \
-             needs 2 vCPUs, 0 free of 16 × 1.0"
+             needs 2 vCPUs, 0 free of 16 × 1.0 (allocation = \"running+autostart\")"
         )
     );
 }

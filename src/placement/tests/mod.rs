@@ -29,6 +29,7 @@ fn host(name: &str, cpus: u32, memory_gib: u64) -> HostRoom {
         lacks: None,
         cpus,
         memory_bytes: memory_gib * GIB,
+        allocation: Default::default(),
         vcpus_allocated: 0,
         memory_allocated_bytes: 0,
         hugepage_free_bytes: 0,

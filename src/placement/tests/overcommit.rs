@@ -15,7 +15,9 @@ fn fits_at_cpu_ratio_2_but_not_at_1() {
     assert_eq!(at_1.chosen, None);
     assert_eq!(
         verdict(&at_1, "lab1").reasons,
-        ["no room after overcommit: needs 4 vCPUs, 2 free of 16 × 1.0"]
+        [
+            "no room after overcommit: needs 4 vCPUs, 2 free of 16 × 1.0 (allocation = \"running+autostart\")"
+        ]
     );
 
     let at_2 = place(&pool, ratios(2.0, 1.0), &[], &request);
@@ -35,7 +37,9 @@ fn fits_at_memory_ratio_2_but_not_at_1() {
     let at_1 = place(&pool, ratios(4.0, 1.0), &[], &request);
     assert_eq!(
         verdict(&at_1, "lab1").reasons,
-        ["no room after overcommit: needs 8 GiB, 3 GiB free of 64 GiB × 1.0"]
+        [
+            "no room after overcommit: needs 8 GiB, 3 GiB free of 64 GiB × 1.0 (allocation = \"running+autostart\")"
+        ]
     );
 
     let at_2 = place(&pool, ratios(4.0, 2.0), &[], &request);
@@ -56,7 +60,9 @@ fn memory_ratio_below_1_shrinks_capacity() {
     let over = place(&pool, ratios(1.0, 0.5), &[], &vm("v", 2, 9));
     assert_eq!(
         verdict(&over, "lab1").reasons,
-        ["no room after overcommit: needs 9 GiB, 8 GiB free of 64 GiB × 0.5"]
+        [
+            "no room after overcommit: needs 9 GiB, 8 GiB free of 64 GiB × 0.5 (allocation = \"running+autostart\")"
+        ]
     );
 }
 
@@ -71,7 +77,9 @@ fn fractional_cpu_capacity_rounds_down() {
     let five = place(&pool, ratios(1.5, 1.0), &[], &vm("v", 5, 1));
     assert_eq!(
         verdict(&five, "lab1").reasons,
-        ["no room after overcommit: needs 5 vCPUs, 4 free of 3 × 1.5"]
+        [
+            "no room after overcommit: needs 5 vCPUs, 4 free of 3 × 1.5 (allocation = \"running+autostart\")"
+        ]
     );
 }
 
@@ -87,8 +95,8 @@ fn over_allocated_host_reports_both_shortfalls() {
     assert_eq!(
         verdict(&decision, "lab1").reasons,
         [
-            "no room after overcommit: needs 1 vCPU, 0 free of 8 × 1.0",
-            "no room after overcommit: needs 1 GiB, 0 B free of 32 GiB × 1.0",
+            "no room after overcommit: needs 1 vCPU, 0 free of 8 × 1.0 (allocation = \"running+autostart\")",
+            "no room after overcommit: needs 1 GiB, 0 B free of 32 GiB × 1.0 (allocation = \"running+autostart\")",
         ]
     );
 }

@@ -71,7 +71,9 @@ fn each_vm_sees_the_room_the_ones_before_took() {
     assert_eq!(chosen(&decisions), [Some("lab1"), Some("lab1"), None]);
     assert_eq!(
         verdict(&decisions[2], "lab1").reasons,
-        ["no room after overcommit: needs 4 vCPUs, 0 free of 8 × 1.0"]
+        [
+            "no room after overcommit: needs 4 vCPUs, 0 free of 8 × 1.0 (allocation = \"running+autostart\")"
+        ]
     );
 }
 

@@ -29,8 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize) {
     ])];
     lines.extend(capacity_lines(
         &summary.capacity,
-        pool_state.overcommit.cpu,
-        pool_state.overcommit.memory,
+        pool_state.overcommit,
         theme,
     ));
     lines.extend(fit_lines(&summary, theme));
@@ -103,11 +102,8 @@ fn room_lines<'a>(summary: &PoolSummary, theme: &Theme) -> Vec<Line<'a>> {
         lines.push(dim("no host is up", theme));
     }
     for room in &summary.by_room {
-        let memory = if room.free_memory_bytes < 0 {
-            format!("-{}", bytes(room.free_memory_bytes.unsigned_abs()))
-        } else {
-            bytes(room.free_memory_bytes.unsigned_abs())
-        };
+        let memory = signed(room.free_memory_bytes, bytes);
+        let vcpus = signed(room.free_vcpus, |n| n.to_string());
         let style = if room.free_vcpus < 0 || room.free_memory_bytes < 0 {
             theme.style("status_error")
         } else {
@@ -116,7 +112,7 @@ fn room_lines<'a>(summary: &PoolSummary, theme: &Theme) -> Vec<Line<'a>> {
         lines.push(Line::from(Span::styled(
             format!(
                 "  {:<10}{:>12}{:>14}{:>6}",
-                room.host, room.free_vcpus, memory, room.vms
+                room.host, vcpus, memory, room.vms
             ),
             style,
         )));
@@ -168,4 +164,15 @@ fn down_lines<'a>(summary: &PoolSummary, theme: &Theme) -> Vec<Line<'a>> {
         ]));
     }
     lines
+}
+
+/// A free figure that may be negative: `over 3 GiB` rather than a minus sign, and never a
+/// wrapped number (beyond u64 it reads as the largest u64, which is still "over").
+fn signed(value: i128, unit: fn(u64) -> String) -> String {
+    let size = u64::try_from(value.unsigned_abs()).unwrap_or(u64::MAX);
+    if value < 0 {
+        format!("over {}", unit(size))
+    } else {
+        unit(size)
+    }
 }

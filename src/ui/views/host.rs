@@ -7,11 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::app::State;
-use crate::app::capacity::{Capacity, hugepage_bytes};
+use crate::app::capacity::{Capacity, host_capacity, hugepage_bytes, sized};
 use crate::app::state::HostState;
 use crate::app::table::host_status_text;
 use crate::model::units::{bytes, percent};
-use crate::model::{HostFacts, NumaCell, StorageVolume};
+use crate::model::{HostFacts, StorageVolume};
 use crate::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: usize) {
@@ -32,18 +32,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
             theme.style("dim"),
         ))),
         Some(facts) => {
-            let memory_ratio = pool_state.overcommit.memory;
-            let huge = hugepage_bytes(&host_state.vms, &host_state.placement);
-            let capacity = Capacity::of(facts, &host_state.vms, pool_state.overcommit)
-                .with_hugepage_backed(huge, memory_ratio);
+            let huge = hugepage_bytes(
+                &host_state.vms,
+                &host_state.placement,
+                host_state.allocation,
+            );
+            let capacity = host_capacity(host_state, pool_state.overcommit).unwrap_or_default();
             lines.extend(facts_lines(facts, theme));
             lines.extend(load_lines(host_state, facts, theme));
-            lines.extend(capacity_lines(
-                &capacity,
-                pool_state.overcommit.cpu,
-                memory_ratio,
-                theme,
-            ));
+            lines.extend(capacity_lines(&capacity, pool_state.overcommit, theme));
             if huge > 0 {
                 // Under the memory gauge, before the blank line that ends the section.
                 let at = lines.len() - 1;
@@ -58,9 +55,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
                     )),
                 );
             }
-            lines.extend(numa_lines(
+            lines.extend(super::numa_cards::numa_lines(
+                host_state,
                 &facts.numa,
-                &placed_vms(host_state, &facts.numa),
                 theme,
             ));
             lines.extend(storage_lines(facts, theme));
@@ -101,24 +98,31 @@ fn facts_lines<'a>(facts: &HostFacts, theme: &Theme) -> Vec<Line<'a>> {
 
 /// `[██████░░░░]  60% `, coloured by how full it is. It comes before the figures so it stays
 /// visible on narrow terminals.
-fn gauge<'a>(used: f64, whole: f64, theme: &Theme) -> Span<'a> {
+pub(super) fn gauge<'a>(used: f64, whole: f64, theme: &Theme) -> Span<'a> {
     const WIDTH: usize = 10;
     let pct = percent(used, whole);
     let filled = ((pct / 100.0) * WIDTH as f64)
         .round()
         .clamp(0.0, WIDTH as f64) as usize;
+    // Past 999 % the figure says nothing more than "over" (an 8 EiB domain is 10¹⁰ %).
+    let shown = if pct >= 1000.0 {
+        "over ".to_string()
+    } else {
+        format!("{pct:>4.0}%")
+    };
     let bar = format!(
-        "[{}{}] {pct:>4.0}% ",
+        "[{}{}] {shown:>5} ",
         "█".repeat(filled),
         "░".repeat(WIDTH - filled)
     );
     Span::styled(bar, theme.gauge(pct))
 }
 
+/// The gauges measure what placement counts; under each, what runs and what is defined when
+/// those differ, so a pool of stopped templates reads as what it is.
 pub(super) fn capacity_lines<'a>(
     c: &Capacity,
-    cpu_ratio: f64,
-    memory_ratio: f64,
+    overcommit: crate::config::Overcommit,
     theme: &Theme,
 ) -> Vec<Line<'a>> {
     let warn = |exceeded: bool| {
@@ -129,37 +133,49 @@ pub(super) fn capacity_lines<'a>(
         }
     };
     let label = |text: &str| Span::styled(format!("  {text:<8}"), theme.style("text"));
-    vec![
+    let mut lines = vec![
         Line::from(Span::styled(
-            "Capacity: allocated to defined VMs of physical × pool ratio",
+            format!("Capacity of physical × pool ratio · {}", c.policy_text()),
             theme.style("header"),
         )),
         Line::from(vec![
             label("vCPUs"),
             gauge(c.vcpus_allocated as f64, c.vcpus_capacity as f64, theme),
             Span::raw(format!(
-                "{} of {} × {cpu_ratio} = {}",
-                c.vcpus_allocated, c.vcpus_physical, c.vcpus_capacity
+                "{} / {} ({} × {})",
+                sized(c.vcpus_allocated, |n| n.to_string()),
+                c.vcpus_capacity,
+                c.vcpus_physical,
+                overcommit.cpu
             )),
             warn(c.cpu_exceeded()),
         ]),
-        Line::from(vec![
-            label("memory"),
-            gauge(
-                c.memory_allocated_bytes as f64,
-                c.memory_capacity_bytes as f64,
-                theme,
-            ),
-            Span::raw(format!(
-                "{} of {} × {memory_ratio} = {}",
-                bytes(c.memory_allocated_bytes),
-                bytes(c.memory_physical_bytes),
-                bytes(c.memory_capacity_bytes)
-            )),
-            warn(c.memory_exceeded()),
-        ]),
-        Line::default(),
-    ]
+    ];
+    lines.extend(beside(c.vcpus_running_defined(), theme));
+    lines.push(Line::from(vec![
+        label("memory"),
+        gauge(
+            c.memory_allocated_bytes as f64,
+            c.memory_capacity_bytes as f64,
+            theme,
+        ),
+        Span::raw(format!(
+            "{} / {} ({} × {})",
+            sized(c.memory_allocated_bytes, bytes),
+            bytes(c.memory_capacity_bytes),
+            bytes(c.memory_physical_bytes),
+            overcommit.memory
+        )),
+        warn(c.memory_exceeded()),
+    ]));
+    lines.extend(beside(c.memory_running_defined(), theme));
+    lines.push(Line::default());
+    lines
+}
+
+/// The running and defined figures under a gauge, lined up with its figures.
+fn beside<'a>(text: Option<String>, theme: &Theme) -> Option<Line<'a>> {
+    text.map(|t| Line::from(Span::styled(format!("{:28}{t}", ""), theme.style("dim"))))
 }
 
 /// `0-3,8` for a CPU list.
@@ -179,83 +195,6 @@ pub fn cpu_ranges(cpus: &[u32]) -> String {
         i += 1;
     }
     parts.join(",")
-}
-
-/// Per NUMA node, the VMs pinned there (by vCPU or memory), `!` marking those that span nodes.
-fn placed_vms(host: &HostState, cells: &[NumaCell]) -> Vec<Vec<String>> {
-    cells
-        .iter()
-        .map(|cell| {
-            host.placement
-                .iter()
-                .filter_map(|p| {
-                    let nodes = p.nodes(cells);
-                    let vm = host.vms.iter().find(|v| v.uuid == p.uuid)?;
-                    let spans = if nodes.len() > 1 {
-                        " (spans nodes!)"
-                    } else {
-                        ""
-                    };
-                    nodes
-                        .contains(&cell.id)
-                        .then(|| format!("{}{spans}", vm.name))
-                })
-                .collect()
-        })
-        .collect()
-}
-
-fn numa_lines<'a>(cells: &[NumaCell], placed: &[Vec<String>], theme: &Theme) -> Vec<Line<'a>> {
-    let mut lines = vec![Line::from(Span::styled(
-        format!("NUMA nodes ({})", cells.len()),
-        theme.style("header"),
-    ))];
-    for (index, cell) in cells.iter().enumerate() {
-        let free = cell.free_bytes.unwrap_or(0);
-        let used = cell.memory_bytes.saturating_sub(free);
-        lines.push(Line::from(vec![
-            Span::styled(format!("  node {:<3}", cell.id), theme.style("title")),
-            gauge(used as f64, cell.memory_bytes as f64, theme),
-            Span::raw(format!(
-                "memory {} of {} used · CPUs {}",
-                bytes(used),
-                bytes(cell.memory_bytes),
-                cpu_ranges(&cell.cpus)
-            )),
-        ]));
-        lines.push(Line::from(Span::styled(
-            format!("            {}", cpu_states(cell)),
-            theme.style("dim"),
-        )));
-        let pages: Vec<String> = cell
-            .pages
-            .iter()
-            .filter(|p| p.is_huge())
-            .map(|p| {
-                let free = p.free.map_or(String::new(), |f| format!(" ({f} free)"));
-                format!("{} × {}{free}", bytes(p.size_kib * 1024), p.total)
-            })
-            .collect();
-        let pages = if pages.is_empty() {
-            "none".to_string()
-        } else {
-            pages.join(", ")
-        };
-        lines.push(Line::from(Span::styled(
-            format!("            hugepages {pages}"),
-            theme.style("dim"),
-        )));
-        let pinned = match placed.get(index) {
-            Some(vms) if !vms.is_empty() => vms.join(", "),
-            _ => "none pinned here".to_string(),
-        };
-        lines.push(Line::from(Span::styled(
-            format!("            VMs {pinned}"),
-            theme.style("dim"),
-        )));
-    }
-    lines.push(Line::default());
-    lines
 }
 
 fn storage_lines<'a>(facts: &HostFacts, theme: &Theme) -> Vec<Line<'a>> {
@@ -287,25 +226,6 @@ fn storage_lines<'a>(facts: &HostFacts, theme: &Theme) -> Vec<Line<'a>> {
         ]));
     }
     lines
-}
-
-/// `offline none · isolated 6-7`, or that the host does not say which are isolated.
-fn cpu_states(cell: &NumaCell) -> String {
-    let list = |cpus: &[u32]| {
-        if cpus.is_empty() {
-            "none".to_string()
-        } else {
-            cpu_ranges(cpus)
-        }
-    };
-    let isolated = cell
-        .isolated_cpus
-        .as_deref()
-        .map_or("not reported".to_string(), list);
-    format!(
-        "CPUs offline {} · isolated {isolated}",
-        list(&cell.offline_cpus)
-    )
 }
 
 /// `3 GiB of 20 GiB`; some storage (Incus on a directory) does not measure its volumes.

@@ -9,5 +9,6 @@ pub mod help;
 pub mod host;
 pub mod images;
 pub mod list;
+mod numa_cards;
 pub mod ops;
 pub mod vm;

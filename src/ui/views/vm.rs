@@ -125,7 +125,13 @@ fn summary_lines<'a>(
         ),
         field(
             theme,
-            "memory used",
+            // libvirt reports the QEMU process's resident memory, not what the guest uses
+            // (a 128 MiB guest shows 200+ MiB); Incus reports the instance's own use.
+            if vm.kind.is_none() {
+                "QEMU RSS"
+            } else {
+                "memory used"
+            },
             vm.memory_used_bytes.map_or("—".into(), bytes),
         ),
         field(theme, "autostart", yes_no(vm.autostart)),

@@ -7,7 +7,13 @@ use virt::storage_vol::StorageVol;
 
 use super::*;
 use crate::backend::libvirt::ffi::stamp_of;
-use crate::backend::libvirt::xml::{hugepage_backed, parse_devices, parse_placement, parse_stamp};
+use crate::backend::libvirt::xml::{hugepage_backed, parse_devices, parse_stamp};
+
+/// vCPU CPUs and memory nodes, as the older tuple reader gave them.
+fn parse_placement(xml: &str) -> (Vec<u32>, Vec<u32>) {
+    let placed = crate::backend::libvirt::placement_xml::parse_placement(xml);
+    (placed.cpus, placed.memory_nodes)
+}
 
 const CPUS: [u32; 5] = [8, 9, 10, 11, 15];
 
