@@ -16,6 +16,7 @@ mod jobs;
 mod migrate;
 mod power;
 mod snapshot;
+mod ssh;
 mod usage;
 mod volumes;
 mod worker;
