@@ -18,14 +18,16 @@ enum Input {
     Console(ConsoleEvent),
 }
 
-/// Attaches to `vm`'s console; returns a message for the user when it ends.
+/// Attaches to `vm`'s console until the admin detaches (`Ok`); any other end of the console
+/// (host lost, stream error, taken over, guest gone) is an error with its reason, so scripts
+/// and the shell's exit status can tell the two apart.
 pub fn attach(
     config: &Config,
     keymap: &Keymap,
     pool: Option<&str>,
     vm: &str,
     watch_only: bool,
-) -> Result<String, String> {
+) -> Result<(), String> {
     let (p, h, uuid) = find_vm(config, pool, vm)?;
     let pool_cfg = &config.pools[p];
     let host = &pool_cfg.hosts[h];
@@ -74,16 +76,17 @@ pub fn attach(
     );
     let _raw = RawMode::enter()?;
     spawn_stdin(tx);
-    Ok(pump(&rx, &registry, &escapes, watch_only))
+    pump(&rx, &registry, &escapes, watch_only)
 }
 
-/// Copies guest output to the terminal and keys to the guest until a detach or the end.
+/// Copies guest output to the terminal and keys to the guest until a detach (`Ok`) or the
+/// console's end (`Err` with the reason).
 fn pump(
     rx: &Receiver<Input>,
     registry: &ConsoleRegistry,
     escapes: &Escapes,
     watch_only: bool,
-) -> String {
+) -> Result<(), String> {
     let mut filter = EscapeFilter::default();
     let mut out = std::io::stdout();
     while let Ok(input) = rx.recv() {
@@ -93,21 +96,19 @@ fn pump(
                 let _ = out.flush();
             }
             Input::Console(ConsoleEvent::Closed(reason) | ConsoleEvent::Failed(reason)) => {
-                return reason;
+                return Err(reason);
             }
             Input::Console(_) => {}
             Input::Keys(bytes) => match filter.feed(&bytes, escapes) {
-                Filtered::Detach => return "detached".into(),
+                Filtered::Detach => return Ok(()),
                 Filtered::Send(bytes) if !watch_only && !bytes.is_empty() => {
-                    if let Err(e) = registry.send(0, &bytes) {
-                        return e;
-                    }
+                    registry.send(0, &bytes)?;
                 }
                 Filtered::Send(_) => {}
             },
         }
     }
-    "the console ended".into()
+    Err("the console ended".into())
 }
 
 fn spawn_stdin(tx: Sender<Input>) {

@@ -19,5 +19,6 @@ pub mod placement;
 pub mod startup;
 pub mod term;
 pub mod theme;
+pub mod toml_place;
 pub mod tui;
 pub mod ui;

@@ -61,12 +61,13 @@ fn main() -> ExitCode {
         )),
         Some(Command::Console { pool, watch, vm }) => {
             match vmdeck::attach::attach(&config, &keymap, pool.as_deref(), &vm, watch) {
-                Ok(end) => {
-                    eprintln!("\r\nvmdeck: {end}");
+                Ok(()) => {
+                    eprintln!("\r\nvmdeck: detached");
                     ExitCode::SUCCESS
                 }
+                // The guest's output may have left the cursor mid-line.
                 Err(e) => {
-                    eprintln!("vmdeck: {e}");
+                    eprintln!("\r\nvmdeck: {e}");
                     ExitCode::from(1)
                 }
             }

@@ -17,10 +17,7 @@ pub fn load_keymap(config_dir: &Path, warnings: &mut Vec<String>) -> Keymap {
         Ok(text) => match Keymap::parse(&text) {
             Ok(user) => builtin.overlay(user),
             Err(e) => {
-                warnings.push(format!(
-                    "{}: {e} — using the default keymap",
-                    path.display()
-                ));
+                warnings.push(format!("{}:{e} — using the default keymap", path.display()));
                 builtin
             }
         },
@@ -66,13 +63,15 @@ pub fn load_themes(config_dir: &Path, global_name: &str, warnings: &mut Vec<Stri
 }
 
 fn read_theme(path: &Path, warnings: &mut Vec<String>) -> Option<Theme> {
+    // A read error has no place in the file: ` reason` after `path:`, a parse error
+    // `LINE:COLUMN: reason`.
     let parsed = std::fs::read_to_string(path)
-        .map_err(|e| e.to_string())
+        .map_err(|e| format!(" {e}"))
         .and_then(|text| Theme::parse(&text));
     match parsed {
         Ok(theme) => Some(theme),
         Err(e) => {
-            warnings.push(format!("{}: {e} — ignored", path.display()));
+            warnings.push(format!("{}:{e} — ignored", path.display()));
             None
         }
     }

@@ -248,3 +248,37 @@ fn a_nul_in_a_uri_and_a_huge_interval_never_reach_a_host() {
         assert!(!stderr.contains("panicked"), "{file}: {stderr}");
     }
 }
+
+/// Each file in `tests/fixtures/{keymap,theme}_invalid/`, put in the config dir as
+/// `keymap.toml` / `theme.toml`, is reported by `check` at the place its first line names
+/// (`# expect: LINE:COLUMN: words`).
+#[test]
+fn every_invalid_keymap_and_theme_is_reported_at_its_line_and_column() {
+    for (fixtures, name) in [
+        ("tests/fixtures/keymap_invalid", "keymap.toml"),
+        ("tests/fixtures/theme_invalid", "theme.toml"),
+    ] {
+        for fixture in std::fs::read_dir(fixtures).unwrap() {
+            let fixture = fixture.unwrap().path();
+            let text = std::fs::read_to_string(&fixture).unwrap();
+            let (place, words) = text
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("# expect: "))
+                .and_then(|rest| rest.split_once(": "))
+                .unwrap_or_else(|| panic!("{fixture:?}: no '# expect: LINE:COLUMN: words'"));
+            let home = tempfile::tempdir().unwrap();
+            let dir = home.path().join("config/vmdeck");
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(name), &text).unwrap();
+            let out = vmdeck(home.path())
+                .args(["--config", "tests/fixtures/valid.toml", "check"])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{fixture:?}: {stderr}");
+            let at = format!("{}:{place}: {words}", dir.join(name).display());
+            assert!(stderr.contains(&at), "{fixture:?}: expected {at}: {stderr}");
+        }
+    }
+}

@@ -10,6 +10,9 @@ pub use chord::Chord;
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
+use toml::Spanned;
+
+use crate::toml_place;
 
 /// The keymap shipped with vmdeck.
 pub const DEFAULT_KEYMAP: &str = include_str!("../../keymaps/default.toml");
@@ -36,9 +39,9 @@ impl Binding {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BindingFile {
-    on: OneOrMany,
+    on: Spanned<OneOrMany>,
     /// An action's name, or a `:` command line with its arguments.
-    run: String,
+    run: Spanned<String>,
     desc: String,
 }
 
@@ -69,6 +72,34 @@ struct ContextFile {
     keymap: Vec<BindingFile>,
 }
 
+/// One binding of the file, its errors located at the `run` or `on` value.
+fn binding(b: BindingFile, text: &str) -> Result<Binding, String> {
+    let (action, command) =
+        parse_run(b.run.get_ref()).map_err(|e| toml_place::at(text, b.run.span().start, &e))?;
+    let at_on = b.on.span().start;
+    let keys = match b.on.into_inner() {
+        OneOrMany::One(k) => vec![k],
+        OneOrMany::Many(ks) => ks,
+    };
+    let mut binding = Binding {
+        keys: Vec::new(),
+        sequences: Vec::new(),
+        action,
+        command,
+        desc: b.desc,
+    };
+    for key in &keys {
+        match Chord::parse(key) {
+            Ok(chord) => binding.keys.push(chord),
+            Err(e) => match Chord::parse_sequence(key) {
+                Ok(seq) if seq.len() > 1 => binding.sequences.push(seq),
+                _ => return Err(toml_place::at(text, at_on, &e)),
+            },
+        }
+    }
+    Ok(binding)
+}
+
 /// Bindings per context.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
@@ -81,38 +112,16 @@ impl Keymap {
         Keymap::parse(DEFAULT_KEYMAP).unwrap_or_else(|e| panic!("keymaps/default.toml: {e}"))
     }
 
+    /// A keymap from TOML; errors are `LINE:COLUMN: reason`.
     pub fn parse(text: &str) -> Result<Keymap, String> {
         let file: BTreeMap<Context, ContextFile> =
-            toml::from_str(text).map_err(|e| e.to_string())?;
+            toml::from_str(text).map_err(|e| toml_place::toml_error(text, &e))?;
         let mut contexts = BTreeMap::new();
         for (context, ctx) in file {
             let bindings = ctx
                 .keymap
                 .into_iter()
-                .map(|b| {
-                    let keys = match b.on {
-                        OneOrMany::One(k) => vec![k],
-                        OneOrMany::Many(ks) => ks,
-                    };
-                    let (action, command) = parse_run(&b.run)?;
-                    let mut binding = Binding {
-                        keys: Vec::new(),
-                        sequences: Vec::new(),
-                        action,
-                        command,
-                        desc: b.desc,
-                    };
-                    for key in &keys {
-                        match Chord::parse(key) {
-                            Ok(chord) => binding.keys.push(chord),
-                            Err(e) => match Chord::parse_sequence(key) {
-                                Ok(seq) if seq.len() > 1 => binding.sequences.push(seq),
-                                _ => return Err(e),
-                            },
-                        }
-                    }
-                    Ok(binding)
-                })
+                .map(|b| binding(b, text))
                 .collect::<Result<Vec<_>, String>>()?;
             contexts.insert(context, bindings);
         }
@@ -235,7 +244,7 @@ mod tests {
             "[table]\nkeymap = [{ on = \"<Nope>\", run = \"quit\", desc = \"d\" }]\n",
         )
         .unwrap_err();
-        assert!(err.contains("<Nope>"), "{err}");
+        assert!(err.starts_with("2:18: ") && err.contains("<Nope>"), "{err}");
         assert!(
             Keymap::parse("[table]\nkeymap = [{ on = \"q\", run = \"fly\", desc = \"d\" }]\n")
                 .is_err()

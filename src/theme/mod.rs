@@ -6,8 +6,10 @@ use std::str::FromStr;
 
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::model::VmState;
+use crate::toml_place;
 
 /// Themes shipped with vmdeck, by name.
 pub const BUILTIN_THEMES: [(&str, &str); 2] = [
@@ -30,7 +32,7 @@ struct StyleFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ThemeFile {
-    styles: BTreeMap<String, StyleFile>,
+    styles: BTreeMap<Spanned<String>, StyleFile>,
 }
 
 /// The semantic style names a theme sets.
@@ -73,18 +75,22 @@ impl Theme {
         Theme::parse(BUILTIN_THEMES[0].1).unwrap_or_else(|e| panic!("themes/default.toml: {e}"))
     }
 
-    /// A theme from TOML; names it does not set fall back to the default theme.
+    /// A theme from TOML; names it does not set fall back to the default theme. Errors are
+    /// `LINE:COLUMN: reason`, at the style's name.
     pub fn parse(text: &str) -> Result<Theme, String> {
-        let file: ThemeFile = toml::from_str(text).map_err(|e| e.to_string())?;
+        let file: ThemeFile = toml::from_str(text).map_err(|e| toml_place::toml_error(text, &e))?;
         let mut styles = BTreeMap::new();
         for (name, style) in file.styles {
-            if !STYLE_NAMES.contains(&name.as_str()) {
-                return Err(format!(
-                    "unknown style '{name}' (known: {})",
+            let located = |reason: String| toml_place::at(text, name.span().start, &reason);
+            if !STYLE_NAMES.contains(&name.get_ref().as_str()) {
+                return Err(located(format!(
+                    "unknown style '{}' (known: {})",
+                    name.get_ref(),
                     STYLE_NAMES.join(", ")
-                ));
+                )));
             }
-            styles.insert(name, to_style(&style)?);
+            let style = to_style(&style).map_err(located)?;
+            styles.insert(name.into_inner(), style);
         }
         Ok(Theme { styles })
     }
@@ -180,7 +186,7 @@ mod tests {
         assert!(
             Theme::parse("[styles]\ntext = { fg = \"reddish\" }\n")
                 .unwrap_err()
-                .contains("reddish")
+                .starts_with("2:1: 'reddish' is not a colour")
         );
     }
 

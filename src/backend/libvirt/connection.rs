@@ -8,6 +8,8 @@ use std::sync::Mutex;
 
 use virt::connect::Connect;
 
+use super::ssh;
+
 /// The raw pointers of the read-only connections open now. libvirt has no call that says
 /// whether a connection is read-only, and the pointer is what every caller already holds.
 static READ_ONLY: Mutex<Vec<usize>> = Mutex::new(Vec::new());
@@ -27,17 +29,26 @@ impl Deref for Conn {
     }
 }
 
-/// Opens `uri`, read-only when `read_only`.
+/// Opens `uri`, read-only when `read_only`; ssh never gets the terminal (`ssh::without_tty`).
 pub fn open(uri: &str, read_only: bool) -> Result<Conn, String> {
-    let opened = if read_only {
-        Connect::open_read_only(Some(uri))
-    } else {
-        Connect::open(Some(uri))
-    };
-    let conn = opened.map_err(|e| e.message().to_string())?;
+    let conn = open_raw(uri, read_only)?;
     keep_alive(&conn);
     let mark = read_only.then(|| Mark::new(&conn));
     Ok(Conn { _mark: mark, conn })
+}
+
+/// Opens `uri` without the terminal for ssh, its failure in one sentence when ssh said why.
+pub fn open_raw(uri: &str, read_only: bool) -> Result<Connect, String> {
+    let safe = ssh::without_tty(uri);
+    let opened = if read_only {
+        Connect::open_read_only(Some(&safe))
+    } else {
+        Connect::open(Some(&safe))
+    };
+    opened.map_err(|e| {
+        tracing::info!("{uri}: {}", e.message());
+        ssh::explain(uri, e.message())
+    })
 }
 
 /// A probe every `KEEPALIVE_SECS`; after `KEEPALIVE_COUNT` unanswered ones libvirt closes the
@@ -106,6 +117,25 @@ mod tests {
             refused.message().contains("read only access"),
             "{}",
             refused.message()
+        );
+    }
+
+    #[test]
+    fn an_ssh_failure_reaches_the_caller_as_one_sentence() {
+        // Through the real ssh program, as libvirt runs it; port 1 has no listener.
+        if std::process::Command::new("ssh")
+            .arg("-V")
+            .output()
+            .is_err()
+        {
+            return;
+        }
+        let Err(reason) = open("qemu+ssh://nobody@127.0.0.1:1/session", true) else {
+            panic!("nothing listens on port 1");
+        };
+        assert_eq!(
+            reason,
+            "ssh could not reach 127.0.0.1: nothing listens on its ssh port"
         );
     }
 }

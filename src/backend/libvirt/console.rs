@@ -112,11 +112,11 @@ fn console_connection(ro: &Connect) -> Result<Connect, OpenError> {
     let uri = ro
         .uri()
         .map_err(|e| OpenError::Failed(e.message().to_string()))?;
-    Connect::open(Some(&uri)).map_err(|e| {
+    // The URI libvirt reports may have lost the no_tty vmdeck added: open_raw adds it again.
+    super::connection::open_raw(&uri, false).map_err(|e| {
         OpenError::Failed(format!(
             "a console needs a read-write libvirt connection, even watch-only, and the host \
-             refused one: {}",
-            e.message()
+             refused one: {e}"
         ))
     })
 }

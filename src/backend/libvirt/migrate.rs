@@ -11,6 +11,7 @@ use virt::domain::{Domain, MigrateParameters};
 use virt::sys;
 
 use super::ffi::last_error;
+use super::ssh;
 use super::worker::WorkerInput;
 use crate::backend::{MigrationTarget, OpId};
 use crate::model::action::{MigrateOptions, MigrationProgress};
@@ -80,7 +81,8 @@ fn migrate(
         options.max_downtime_ms,
     );
     let result = dom
-        .migrate_to_uri3(Some(&dest.uri), params, flags(options))
+        // The source daemon opens this URI: no ssh prompt there either.
+        .migrate_to_uri3(Some(&ssh::without_tty(&dest.uri)), params, flags(options))
         .map_err(|e| e.message().to_string());
     running.store(false, Ordering::SeqCst);
     if let Some(poller) = poller {

@@ -18,6 +18,7 @@ mod numa;
 mod placement_xml;
 mod power;
 mod snapshot;
+mod ssh;
 mod usage;
 mod volumes;
 mod worker;
