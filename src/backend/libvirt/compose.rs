@@ -57,17 +57,22 @@ pub fn compose(conn: &Connect, spec: &ComposeSpec, note: &dyn Fn(String)) -> Res
     if conn.lookup_domain_by_name(&spec.name).is_ok() {
         return Err(format!("a VM named {} exists already", spec.name));
     }
+    // The volumes are journaled too: when the host dies part-way, they go at its next connect.
+    let uri = conn.uri().map_err(message)?;
+    let mut journal = super::clone::Journaled::begin(conn, &uri, &spec.name);
     let mut made = Vec::new();
-    let result = build(conn, spec, storage, note, &mut made);
-    if let Err(e) = result {
-        let undone = undo(made);
-        return Err(if undone.is_empty() {
-            e
-        } else {
-            format!("{e} (removed what was made: {})", undone.join(", "))
-        });
-    }
-    Ok(())
+    let Err(e) = build(conn, spec, storage, note, (&mut made, &mut journal)) else {
+        journal.keep();
+        return Ok(());
+    };
+    let undone = undo(made);
+    // What `undo` could not reach stays in the journal for the next connect.
+    let _ = journal.undo();
+    Err(if undone.is_empty() {
+        e
+    } else {
+        format!("{e} (removed what was made: {})", undone.join(", "))
+    })
 }
 
 fn build(
@@ -75,20 +80,16 @@ fn build(
     spec: &ComposeSpec,
     storage: &LibvirtStorage,
     note: &dyn Fn(String),
-    made: &mut Vec<Made>,
+    (made, journal): (&mut Vec<Made>, &mut super::clone::Journaled),
 ) -> Result<(), String> {
     note(format!("finding image {}", spec.image));
     let (image_vol, image) = images::find(conn, &storage.image_pool, &spec.image)?;
     let disks = images::storage_pool(conn, &storage.disk_pool, "disk_pool")?;
     let root_name = format!("{}.qcow2", spec.name);
     let seed_name = format!("{}-cidata.img", spec.name);
+    // Noted before they exist; one that exists already is someone else's and refused.
     for name in [&root_name, &seed_name] {
-        if disks.lookup_storage_vol_by_name(name).is_ok() {
-            return Err(format!(
-                "a volume {name} exists already in storage pool '{}'; it is left alone",
-                storage.disk_pool
-            ));
-        }
+        journal.will_make(&disks, name)?;
     }
     let capacity = spec.vm_type.disk_bytes.max(image.size_bytes);
     note(if spec.vm_type.full_copy {

@@ -242,7 +242,9 @@ impl Session {
     ) -> Ended {
         // What a clone cut short by this host's death (or vmdeck's) left behind goes first.
         if !settings.read_only {
-            for removed in clone::cleanup_pending(&self.conn, uri) {
+            // Keyed as the clone wrote it: the URI as libvirt names this connection.
+            let uri = self.conn.uri().unwrap_or_else(|_| uri.to_string());
+            for removed in clone::cleanup_pending(&self.conn, &uri) {
                 sink(HostEvent::Notice(removed));
             }
         }

@@ -31,6 +31,8 @@ use crate::model::action::{CloneMode, MigrationProgress};
 use crate::model::names::check_vm_name;
 use crate::model::{Disk, Driver};
 pub use cleanup::cleanup_pending;
+/// What a multi-step operation made, journaled so that a host dying part-way loses nothing.
+pub(super) use made::Made as Journaled;
 use made::Made;
 use rewrite::{NewDisk, Plan};
 use volumes::SourceVol;
