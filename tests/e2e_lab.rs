@@ -83,7 +83,7 @@ fn drill_down_to_a_vm_with_its_disks_and_xml() {
         screen.contains("lab2-db") && screen.contains("medium"),
         "{screen}"
     );
-    tui.send("x");
+    tui.send("v");
     tui.wait_text("<domain type='qemu'");
     tui.send("\x1b");
     tui.send("\x1b");

@@ -104,7 +104,7 @@ fn vm_detail() {
 fn vm_xml() {
     let mut s = state();
     open_db(&mut s);
-    key(&mut s, KeyCode::Char('x'));
+    key(&mut s, KeyCode::Char('v'));
     insta::assert_snapshot!(draw(&s, 60, 8));
 }
 

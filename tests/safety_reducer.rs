@@ -330,3 +330,24 @@ fn every_operation_kind_ends_with_exactly_one_result_when_a_backend_refuses() {
         assert!(again.is_empty(), "{ask}: {again:?}");
     }
 }
+
+#[test]
+fn x_aborts_in_the_vm_view_too() {
+    let mut s = state();
+    let inventory = vmdeck::model::HostInventory {
+        facts: common::facts("kvm2"),
+        vms: vec![],
+    };
+    host(&mut s, 0, 1, HostEvent::Connected(inventory));
+    keys(&mut s, ":migrate kvm2<Enter>y");
+    let migrate = s.ops.list[0].id;
+    keys(&mut s, ":vm api-1<Enter>");
+    let aborted = ops(&keys(&mut s, "x"));
+    assert!(
+        matches!(aborted.as_slice(), [(uuid, OpKind::Abort { of })] if uuid == "uuid-api-1" && *of == migrate),
+        "{aborted:?}"
+    );
+    // The XML is `v` there.
+    keys(&mut s, "v");
+    assert!(s.screen().show_xml);
+}
