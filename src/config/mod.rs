@@ -9,6 +9,7 @@ mod file;
 mod incus_remote;
 mod limits;
 mod validate;
+mod vm_types;
 
 pub use allocation::Allocation;
 pub use compose::ComposeSettings;

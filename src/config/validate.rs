@@ -7,10 +7,11 @@ use std::path::PathBuf;
 use toml::Spanned;
 
 use super::compose::compose_settings;
-use super::file::{ConfigFile, HostEntry, PoolFile, SizeValue, VmTypeFile};
-use super::{Config, HostConfig, IncusConfig, Overcommit, PoolConfig, VmType};
+use super::file::{ConfigFile, HostEntry, PoolFile};
+use super::vm_types::validate_vm_types;
+use super::{Config, HostConfig, IncusConfig, Overcommit, PoolConfig};
 use super::{incus_remote, limits};
-use crate::model::{Driver, units};
+use crate::model::Driver;
 
 /// A config that can't be used, located in its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -312,86 +313,6 @@ fn local_hostname() -> String {
         .ok()
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "localhost".into())
-}
-
-fn validate_vm_types(types: &[Spanned<VmTypeFile>]) -> Result<Vec<VmType>, (usize, String)> {
-    let mut names = HashSet::new();
-    let mut out = Vec::new();
-    for spanned in types {
-        let offset = spanned.span().start;
-        let vm_type = validate_vm_type(spanned.get_ref())
-            .and_then(|t| limits::vm_type(&t).map(|()| t))
-            .map_err(|r| (offset, r))?;
-        if !names.insert(vm_type.name.clone()) {
-            return Err((
-                offset,
-                format!("vm_type '{}' is defined twice", vm_type.name),
-            ));
-        }
-        out.push(vm_type);
-    }
-    Ok(out)
-}
-
-fn validate_vm_type(t: &VmTypeFile) -> Result<VmType, String> {
-    let name = t.name.clone().ok_or("a [[vm_type]] needs a name")?;
-    let vcpus = t.vcpus.ok_or(format!("vm_type '{name}' needs vcpus"))?;
-    if vcpus == 0 {
-        return Err(format!("vm_type '{name}': vcpus must be at least 1"));
-    }
-    let size = |value: &Option<SizeValue>, what: &str| -> Result<u64, String> {
-        match value {
-            None => Err(format!("vm_type '{name}' needs {what}")),
-            Some(SizeValue::Bytes(b)) => Ok(*b),
-            Some(SizeValue::Text(s)) => {
-                units::parse_bytes(s).map_err(|e| format!("vm_type '{name}' {what}: {e}"))
-            }
-        }
-    };
-    let single_numa_node = match t.numa.as_deref() {
-        None | Some("any") => false,
-        Some("single-node") => true,
-        Some(other) => {
-            return Err(format!(
-                "vm_type '{name}': numa = \"{other}\" (expected \"any\" or \"single-node\")"
-            ));
-        }
-    };
-    let hugepage_kib = match t.hugepages.as_deref() {
-        None => None,
-        Some("2M") => Some(2048),
-        Some("1G") => Some(1 << 20),
-        Some(other) => {
-            return Err(format!(
-                "vm_type '{name}': hugepages = \"{other}\" (expected \"2M\" or \"1G\")"
-            ));
-        }
-    };
-    let full_copy = match t.disk_copy.as_deref() {
-        None | Some("linked") => false,
-        Some("full") => true,
-        Some(other) => {
-            return Err(format!(
-                "vm_type '{name}': disk_copy = \"{other}\" (expected \"linked\" or \"full\")"
-            ));
-        }
-    };
-    if let Some(partition) = t.partition.as_deref().filter(|p| !p.starts_with('/')) {
-        return Err(format!(
-            "vm_type '{name}': partition = \"{partition}\" must be an absolute path such as \"/machine/rt\""
-        ));
-    }
-    Ok(VmType {
-        memory_bytes: size(&t.memory, "memory")?,
-        cpu_pinning: t.cpu_pinning.unwrap_or(false),
-        partition: t.partition.clone(),
-        full_copy,
-        disk_bytes: size(&t.disk, "disk")?,
-        name,
-        vcpus,
-        single_numa_node,
-        hugepage_kib,
-    })
 }
 
 #[cfg(test)]
