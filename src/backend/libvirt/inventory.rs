@@ -13,6 +13,7 @@ use super::ffi::{
 use super::numa;
 use super::placement_xml::parse_placement;
 use super::xml::{hugepage_backed, parse_capabilities, parse_devices, parse_stamp};
+use crate::model::live::LiveFigures;
 use crate::model::{
     HostFacts, HostInventory, NumaCell, StoragePool, Vm, VmDetails, VmPlacement, VmSample, VmState,
 };
@@ -61,6 +62,17 @@ fn host_facts(conn: &Connect) -> Result<HostFacts, String> {
         numa,
         storage: storage_pools(conn),
         hypervisor: hypervisor_version(conn),
+    })
+}
+
+/// What the host view and dashboard read again while open: the same calls as at connect
+/// (free memory and pages asked per cell id, pool info), stamped with when they were made.
+pub fn live_figures(conn: &Connect) -> Result<LiveFigures, String> {
+    let facts = host_facts(conn)?;
+    Ok(LiveFigures {
+        numa: facts.numa,
+        storage: facts.storage,
+        taken_at: std::time::SystemTime::now(),
     })
 }
 

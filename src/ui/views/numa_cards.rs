@@ -15,10 +15,11 @@ use crate::theme::Theme;
 const SHOWN: usize = 6;
 
 pub fn numa_lines<'a>(host: &HostState, cells: &[NumaCell], theme: &Theme) -> Vec<Line<'a>> {
-    let mut lines = vec![Line::from(Span::styled(
+    let mut lines = vec![super::storage::titled(
         format!("NUMA nodes ({})", cells.len()),
-        theme.style("header"),
-    ))];
+        host,
+        theme,
+    )];
     let dim = |text: String| {
         Line::from(Span::styled(
             format!("            {text}"),
