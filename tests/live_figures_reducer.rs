@@ -108,7 +108,12 @@ fn figures_older_than_two_intervals_show_their_age() {
     host(&mut s, 0, 0, samples(10));
     assert_eq!(s.pools[0].hosts[0].live.age, FigureAge::Fresh);
     // The read failed: the old figures stay, and grow old.
-    host(&mut s, 0, 0, HostEvent::LiveFigures(Err("timed out".into())));
+    host(
+        &mut s,
+        0,
+        0,
+        HostEvent::LiveFigures(Err("timed out".into())),
+    );
     host(&mut s, 0, 0, samples(130));
     let age = s.pools[0].hosts[0].live.age;
     assert_eq!(age, FigureAge::Old { secs: 130 });

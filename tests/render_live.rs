@@ -28,7 +28,12 @@ fn samples(secs: u64) -> HostEvent {
 fn three_minutes_old() -> State {
     let mut s = state();
     host(&mut s, 0, 0, samples(0));
-    host(&mut s, 0, 0, HostEvent::LiveFigures(Err("timed out".into())));
+    host(
+        &mut s,
+        0,
+        0,
+        HostEvent::LiveFigures(Err("timed out".into())),
+    );
     host(&mut s, 0, 0, samples(185));
     s
 }
