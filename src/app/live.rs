@@ -166,3 +166,17 @@ fn advance(state: &mut State, at: SystemTime) {
 fn host_mut(state: &mut State, pool: usize, host: usize) -> Option<&mut Freshness> {
     Some(&mut state.pools.get_mut(pool)?.hosts.get_mut(host)?.live)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FigureAge;
+
+    #[test]
+    fn ages_read_in_seconds_minutes_and_hours() {
+        let old = |secs| FigureAge::Old { secs }.label();
+        assert_eq!(old(11).as_deref(), Some("as of 11 s ago"));
+        assert_eq!(old(185).as_deref(), Some("as of 3 min ago"));
+        assert_eq!(old(3 * 3600).as_deref(), Some("as of 3 h ago"));
+        assert_eq!(FigureAge::Fresh.label(), None);
+    }
+}
