@@ -13,7 +13,6 @@ use super::ffi::{
 use super::numa;
 use super::placement_xml::parse_placement;
 use super::xml::{hugepage_backed, parse_capabilities, parse_devices, parse_stamp};
-use crate::model::live::LiveFigures;
 use crate::model::{
     HostFacts, HostInventory, NumaCell, StoragePool, Vm, VmDetails, VmPlacement, VmSample, VmState,
 };
@@ -35,7 +34,7 @@ pub fn snapshot(conn: &Connect) -> Result<HostInventory, String> {
     })
 }
 
-fn host_facts(conn: &Connect) -> Result<HostFacts, String> {
+pub(super) fn host_facts(conn: &Connect) -> Result<HostFacts, String> {
     let node = conn.node_info().map_err(err)?;
     let (cpu_model, mut numa) = parse_capabilities(&conn.capabilities().map_err(err)?)?;
     fill_live_numa(conn, &mut numa);
@@ -62,17 +61,6 @@ fn host_facts(conn: &Connect) -> Result<HostFacts, String> {
         numa,
         storage: storage_pools(conn),
         hypervisor: hypervisor_version(conn),
-    })
-}
-
-/// What the host view and dashboard read again while open: the same calls as at connect
-/// (free memory and pages asked per cell id, pool info), stamped with when they were made.
-pub fn live_figures(conn: &Connect) -> Result<LiveFigures, String> {
-    let facts = host_facts(conn)?;
-    Ok(LiveFigures {
-        numa: facts.numa,
-        storage: facts.storage,
-        taken_at: std::time::SystemTime::now(),
     })
 }
 

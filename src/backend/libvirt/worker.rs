@@ -310,7 +310,7 @@ impl Session {
                 sink(HostEvent::Volumes(super::volumes::volumes(&self.conn)));
             }
             WorkerInput::Command(HostCommand::LoadLiveFigures) => {
-                sink(HostEvent::LiveFigures(super::inventory::live_figures(
+                sink(HostEvent::LiveFigures(super::numa::live_figures(
                     &self.conn,
                 )));
             }
