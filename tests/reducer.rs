@@ -412,12 +412,13 @@ fn an_incus_clusters_members_become_the_pools_hosts() {
 #[test]
 fn samples_build_short_histories_for_vms_and_their_host() {
     let mut s = state();
-    let sample = |cpu: f64| {
-        HostEvent::Samples(vec![vmdeck::model::VmSample {
+    let sample = |cpu: f64| HostEvent::Samples {
+        samples: vec![vmdeck::model::VmSample {
             uuid: "uuid-api-1".into(),
             cpu_percent: Some(cpu),
             memory_used_bytes: Some(1 << 30),
-        }])
+        }],
+        taken_at: std::time::UNIX_EPOCH,
     };
     host(&mut s, 0, 0, sample(50.0));
     host(&mut s, 0, 0, sample(25.0));

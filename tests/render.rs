@@ -246,7 +246,9 @@ fn vm_detail_with_sparklines() {
             cpu_percent: Some(cpu),
             memory_used_bytes: Some(4 << 30),
         };
-        host(&mut s, 0, 0, HostEvent::Samples(vec![sample]));
+        let taken_at = std::time::UNIX_EPOCH;
+        let samples = vec![sample];
+        host(&mut s, 0, 0, HostEvent::Samples { samples, taken_at });
     }
     open_db(&mut s);
     insta::assert_snapshot!(draw(&s, 90, 36));

@@ -200,6 +200,7 @@ mod tests {
             history: Default::default(),
             load: Default::default(),
             images: None,
+            live: Default::default(),
         }
     }
 

@@ -10,6 +10,7 @@ mod filter;
 pub mod hints;
 pub mod history;
 pub mod layout;
+pub mod live;
 
 pub mod msg;
 pub mod ops;

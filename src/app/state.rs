@@ -54,6 +54,8 @@ pub struct HostState {
     pub load: History,
     /// The images new VMs can start from, once asked for (or why they can't be read).
     pub images: Option<Result<Vec<crate::model::compose::Image>, String>>,
+    /// How old its NUMA and storage figures are.
+    pub live: super::live::Freshness,
 }
 
 impl HostState {
@@ -278,6 +280,10 @@ pub struct State {
     /// The compose form, while its view is open.
     pub compose: Option<super::compose_form::ComposeForm>,
     pub vm_types: Vec<crate::config::VmType>,
+    /// The latest time a host message carried (`update` reads no clock); ages count from it.
+    pub now: std::time::SystemTime,
+    /// Seconds between stats samples: figures older than twice this show their age.
+    pub stats_interval_secs: u64,
     pub quit: bool,
 }
 
@@ -310,6 +316,7 @@ impl State {
                         history: HashMap::new(),
                         load: History::default(),
                         images: None,
+                        live: Default::default(),
                     })
                     .collect(),
                 cluster: false,
@@ -341,6 +348,8 @@ impl State {
             marked: BTreeSet::new(),
             unasked: config.unasked.clone(),
             vm_types: config.vm_types.clone(),
+            now: std::time::SystemTime::UNIX_EPOCH,
+            stats_interval_secs: config.stats_interval_secs,
             compose: None,
             quit: false,
         };

@@ -10,6 +10,7 @@ pub mod libvirt;
 use crate::config::{HostConfig, PoolConfig};
 use crate::model::action::MigrationProgress;
 use crate::model::compose::Image;
+use crate::model::live::LiveFigures;
 pub use crate::model::op::{MigrationTarget, OpId, OpKind};
 use crate::model::{
     Driver, HostInventory, MemberInventory, StorageVolume, Vm, VmDetails, VmPlacement, VmSample,
@@ -35,8 +36,14 @@ pub enum HostEvent {
     VmRemoved { uuid: String },
     /// Something worth a line in the status bar (a guest rebooted, …).
     Notice(String),
-    /// Live numbers from the periodic stats pass.
-    Samples(Vec<VmSample>),
+    /// Live numbers from the periodic stats pass, read at `taken_at` (the app's clock).
+    Samples {
+        samples: Vec<VmSample>,
+        taken_at: std::time::SystemTime,
+    },
+    /// The answer to `LoadLiveFigures`: the host's NUMA and storage figures, or why they
+    /// could not be read (the old ones stay, and grow old on screen).
+    LiveFigures(Result<LiveFigures, String>),
     /// A long operation's figures.
     OpProgress {
         op: OpId,
@@ -95,6 +102,9 @@ pub enum HostCommand {
     /// What the host view shows beyond the inventory: where each VM is pinned, and the
     /// storage volumes; answered with `Placement` and `Volumes`.
     LoadHostView,
+    /// NUMA free memory and hugepages and storage pool use, read again; answered with
+    /// `LiveFigures`.
+    LoadLiveFigures,
     /// Skip the rest of the back-off and try to connect now.
     ReconnectNow,
     Shutdown,
@@ -124,6 +134,7 @@ pub fn answer_while_down(command: HostCommand, sink: &EventSink) {
             result: Err(down()),
         }),
         HostCommand::LoadImages { .. } => sink(HostEvent::Images(Err(down()))),
+        HostCommand::LoadLiveFigures => sink(HostEvent::LiveFigures(Err(down()))),
         other => {
             if let Some(op) = other.op() {
                 sink(HostEvent::OpFinished {

@@ -24,7 +24,7 @@ pub fn on_pool_event(state: &mut State, pool: usize, event: HostEvent) -> Vec<Ef
             remove_elsewhere(state, pool, host, &vm.uuid);
             apply(state, pool, host, HostEvent::VmUpdated(vm))
         }
-        HostEvent::VmRemoved { .. } | HostEvent::Samples(_) => (0..hosts)
+        HostEvent::VmRemoved { .. } | HostEvent::Samples { .. } => (0..hosts)
             .flat_map(|h| apply(state, pool, h, event.clone()))
             .collect(),
         // Each member gets the volumes that live on it (a standalone server: all).
@@ -149,6 +149,7 @@ impl HostState {
             history: Default::default(),
             load: Default::default(),
             images: None,
+            live: Default::default(),
         }
     }
 }

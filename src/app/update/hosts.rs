@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::set_status;
+use crate::app::live;
 use crate::app::msg::Effect;
 use crate::app::state::{HostState, HostStatus, Level, State, View};
 use crate::backend::HostEvent;
@@ -20,6 +21,7 @@ pub fn on_host_event(state: &mut State, pool: usize, host: usize, event: HostEve
     };
     follow_moved_vms(state, pool);
     fill_compose_image(state, pool);
+    crate::app::live::refresh_ages(state);
     effects
 }
 
@@ -91,6 +93,8 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
             host_state.facts = Some(inventory.facts);
             host_state.vms = inventory.vms;
             host_state.details.clear();
+            // New figures from the snapshot; the next sample gives their time.
+            host_state.live = Default::default();
             if was_down {
                 set_status(state, Level::Info, format!("{host_name} is back"));
             }
@@ -100,6 +104,8 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
             retry_in_secs,
         } => {
             let was_up = host_state.is_up();
+            // A read asked of the lost connection will not be answered.
+            host_state.live.in_flight = false;
             host_state.status = HostStatus::Down {
                 reason: reason.clone(),
                 retry_in_secs,
@@ -115,7 +121,11 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
         HostEvent::Unsupported(reason) => host_state.status = HostStatus::Unsupported(reason),
         HostEvent::VmUpdated(vm) => upsert_vm(&mut host_state.vms, vm),
         HostEvent::VmRemoved { uuid } => host_state.vms.retain(|v| v.uuid != uuid),
-        HostEvent::Samples(samples) => apply_samples(host_state, samples),
+        HostEvent::Samples { samples, taken_at } => {
+            apply_samples(host_state, samples);
+            return live::on_samples(state, pool, host, taken_at);
+        }
+        HostEvent::LiveFigures(result) => live::on_figures(state, pool, host, result),
         HostEvent::Details { uuid, result } => {
             host_state.details.insert(uuid, result);
         }

@@ -108,8 +108,12 @@ pub fn toggle_xml(state: &mut State) {
     screen.scroll = 0;
 }
 
-/// `r`: retry the selected host (or the host of the selected VM) now.
+/// `r`: retry the selected host (or the host of the selected VM) now; in a host view or a
+/// dashboard, read its hosts' live figures again.
 pub fn reconnect(state: &mut State) -> Vec<Effect> {
+    if let Some(effects) = crate::app::live::refresh_now(state) {
+        return effects;
+    }
     let target = match (selected_row(state), &state.screen().view) {
         (Some(RowId::Host(p, h) | RowId::Vm(p, h, _)), _) => Some((p, h)),
         (_, View::Vm { pool, host, .. }) => Some((*pool, *host)),

@@ -332,9 +332,10 @@ impl Session {
             sink(again.inventory.into_event());
         }
         let instances = all_instances(&self.client).await?;
-        sink(HostEvent::Samples(
-            self.sampler.sample(&instances, &self.cpus),
-        ));
+        sink(HostEvent::Samples {
+            samples: self.sampler.sample(&instances, &self.cpus),
+            taken_at: std::time::SystemTime::now(),
+        });
         Ok(())
     }
 
@@ -384,6 +385,10 @@ impl Session {
                 };
                 sink(HostEvent::Details { uuid, result });
             }
+            // Incus figures stay as read at connect (they show their age on screen).
+            Input::Command(HostCommand::LoadLiveFigures) => sink(HostEvent::LiveFigures(Err(
+                "Incus figures are read at connect".into(),
+            ))),
             Input::Command(HostCommand::LoadHostView) => {
                 let instances = all_instances(&self.client).await?;
                 let placed = instances.iter().filter_map(convert::placement).collect();

@@ -34,7 +34,7 @@ pub fn snapshot(conn: &Connect) -> Result<HostInventory, String> {
     })
 }
 
-fn host_facts(conn: &Connect) -> Result<HostFacts, String> {
+pub(super) fn host_facts(conn: &Connect) -> Result<HostFacts, String> {
     let node = conn.node_info().map_err(err)?;
     let (cpu_model, mut numa) = parse_capabilities(&conn.capabilities().map_err(err)?)?;
     fill_live_numa(conn, &mut numa);

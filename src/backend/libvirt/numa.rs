@@ -3,6 +3,7 @@
 //! is asked for by its own id — never by its position in the capabilities.
 
 use crate::model::NumaCell;
+use crate::model::live::LiveFigures;
 
 /// Fills each cell's free memory (`free_memory(id)`, bytes) and free hugepages
 /// (`free_pages(id, sizes)`, one count per size in KiB); a cell the host says nothing about
@@ -32,6 +33,17 @@ pub fn fill_by_id(
                 .and_then(|i| counts.as_ref()?.get(i).copied());
         }
     }
+}
+
+/// What the host view and dashboard read again while open: the same calls as at connect
+/// (free memory and pages asked per cell id, pool info), stamped with when they were made.
+pub fn live_figures(conn: &virt::connect::Connect) -> Result<LiveFigures, String> {
+    let facts = super::inventory::host_facts(conn)?;
+    Ok(LiveFigures {
+        numa: facts.numa,
+        storage: facts.storage,
+        taken_at: std::time::SystemTime::now(),
+    })
 }
 
 #[cfg(test)]

@@ -261,7 +261,10 @@ impl Session {
         loop {
             if Instant::now() >= next_sample {
                 match sampler.sample(&self.conn) {
-                    Ok(samples) => sink(HostEvent::Samples(samples)),
+                    Ok(samples) => sink(HostEvent::Samples {
+                        samples,
+                        taken_at: std::time::SystemTime::now(),
+                    }),
                     Err(e) if !self.alive() => return Ended::Lost(e),
                     Err(_) => {}
                 }
@@ -305,6 +308,11 @@ impl Session {
             WorkerInput::Command(HostCommand::LoadHostView) => {
                 sink(HostEvent::Placement(placement(&self.conn)));
                 sink(HostEvent::Volumes(super::volumes::volumes(&self.conn)));
+            }
+            WorkerInput::Command(HostCommand::LoadLiveFigures) => {
+                sink(HostEvent::LiveFigures(super::numa::live_figures(
+                    &self.conn,
+                )));
             }
             // ReconnectNow means nothing while connected; mutating commands went to run_op.
             WorkerInput::Command(_) => {}

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::host::capacity_lines;
 use crate::app::State;
 use crate::app::dashboard::{PoolSummary, summarize};
+use crate::app::state::PoolState;
 use crate::model::units::bytes;
 use crate::theme::Theme;
 
@@ -27,6 +28,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize) {
             summary.vms_running
         )),
     ])];
+    lines.extend(age_line(pool_state, theme));
     lines.extend(capacity_lines(
         &summary.capacity,
         pool_state.overcommit,
@@ -46,6 +48,21 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize) {
             .scroll((state.screen().scroll, 0)),
         area,
     );
+}
+
+/// The hosts whose NUMA and storage figures are old or stale, so no one trusts them as live.
+fn age_line<'a>(pool: &PoolState, theme: &Theme) -> Option<Line<'a>> {
+    let old: Vec<String> = pool
+        .hosts
+        .iter()
+        .filter_map(|h| Some(format!("{} {}", h.name, h.live.age.label()?)))
+        .collect();
+    (!old.is_empty()).then(|| {
+        Line::from(Span::styled(
+            format!("figures: {}", old.join(" · ")),
+            theme.style("status_warn"),
+        ))
+    })
 }
 
 fn header<'a>(text: String, theme: &Theme) -> Line<'a> {

@@ -10,8 +10,8 @@ use crate::app::State;
 use crate::app::capacity::{Capacity, host_capacity, hugepage_bytes, sized};
 use crate::app::state::HostState;
 use crate::app::table::host_status_text;
+use crate::model::HostFacts;
 use crate::model::units::{bytes, percent};
-use crate::model::{HostFacts, StorageVolume};
 use crate::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: usize) {
@@ -60,8 +60,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
                 &facts.numa,
                 theme,
             ));
-            lines.extend(storage_lines(facts, theme));
-            lines.extend(volume_lines(&host_state.volumes, theme));
+            lines.extend(super::storage::storage_lines(host_state, facts, theme));
+            lines.extend(super::storage::volume_lines(&host_state.volumes, theme));
         }
     }
     let block = Block::default()
@@ -195,107 +195,6 @@ pub fn cpu_ranges(cpus: &[u32]) -> String {
         i += 1;
     }
     parts.join(",")
-}
-
-fn storage_lines<'a>(facts: &HostFacts, theme: &Theme) -> Vec<Line<'a>> {
-    let mut lines = vec![Line::from(Span::styled(
-        format!("Storage pools ({})", facts.storage.len()),
-        theme.style("header"),
-    ))];
-    if facts.storage.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "  none (or no storage driver)",
-            theme.style("dim"),
-        )));
-    }
-    for pool in &facts.storage {
-        let state = if pool.active { "" } else { " (inactive)" };
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {:<8}", pool.name), theme.style("text")),
-            gauge(
-                pool.allocation_bytes as f64,
-                pool.capacity_bytes as f64,
-                theme,
-            ),
-            Span::raw(format!(
-                "{} of {} used, {} free{state}",
-                bytes(pool.allocation_bytes),
-                bytes(pool.capacity_bytes),
-                bytes(pool.available_bytes)
-            )),
-        ]));
-    }
-    lines
-}
-
-/// `3 GiB of 20 GiB`; some storage (Incus on a directory) does not measure its volumes.
-fn volume_size(volume: &StorageVolume) -> String {
-    if volume.capacity_bytes == 0 && volume.allocation_bytes == 0 {
-        return "size not reported".into();
-    }
-    format!(
-        "{} of {}",
-        bytes(volume.allocation_bytes),
-        bytes(volume.capacity_bytes)
-    )
-}
-
-/// `/a/b/web.qcow2` → `web.qcow2`.
-fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
-}
-
-/// One line per volume: size, format, the VMs on it, its backing chain, and how many volumes
-/// are based on it (an image or a linked clone's base).
-fn volume_lines<'a>(volumes: &[StorageVolume], theme: &Theme) -> Vec<Line<'a>> {
-    let mut lines = vec![Line::from(Span::styled(
-        format!("Volumes ({})", volumes.len()),
-        theme.style("header"),
-    ))];
-    if volumes.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "  none (or not read yet)",
-            theme.style("dim"),
-        )));
-    }
-    for volume in volumes {
-        let bases = volumes
-            .iter()
-            .filter(|v| v.backing.first() == Some(&volume.path))
-            .count();
-        let mut spans = vec![
-            Span::styled(
-                format!("  {}/{:<24} ", volume.pool, volume.name),
-                theme.style("text"),
-            ),
-            Span::raw(format!(
-                "{:<10} {:<22}  ",
-                volume.format,
-                volume_size(volume)
-            )),
-        ];
-        let users = if volume.used_by.is_empty() {
-            "unused".to_string()
-        } else {
-            volume.used_by.join(", ")
-        };
-        spans.push(Span::raw(users));
-        if !volume.backing.is_empty() {
-            let chain: Vec<&str> = volume.backing.iter().map(|p| file_name(p)).collect();
-            spans.push(Span::styled(
-                format!("  ← {}", chain.join(" ← ")),
-                theme.style("dim"),
-            ));
-        }
-        if bases > 0 {
-            spans.push(Span::styled(
-                format!("  base of {bases}"),
-                theme.style("title"),
-            ));
-        }
-        lines.push(Line::from(spans));
-    }
-    lines
 }
 
 /// The guests' CPU and memory over the last minutes, once there are samples.

@@ -11,4 +11,5 @@ pub mod images;
 pub mod list;
 mod numa_cards;
 pub mod ops;
+mod storage;
 pub mod vm;

@@ -15,10 +15,11 @@ use crate::theme::Theme;
 const SHOWN: usize = 6;
 
 pub fn numa_lines<'a>(host: &HostState, cells: &[NumaCell], theme: &Theme) -> Vec<Line<'a>> {
-    let mut lines = vec![Line::from(Span::styled(
+    let mut lines = vec![super::storage::titled(
         format!("NUMA nodes ({})", cells.len()),
-        theme.style("header"),
-    ))];
+        host,
+        theme,
+    )];
     let dim = |text: String| {
         Line::from(Span::styled(
             format!("            {text}"),
@@ -59,10 +60,13 @@ fn memory_line<'a>(cell: &NumaCell, theme: &Theme) -> Line<'a> {
             Line::from(vec![
                 head,
                 gauge(used as f64, cell.memory_bytes as f64, theme),
+                // Free as libvirt's freecell says it, to the MiB: what changes first when
+                // guests start behind vmdeck's back.
                 Span::raw(format!(
-                    "memory {} of {} used · {cpus}",
+                    "memory {} / {}, {} free · {cpus}",
                     bytes(used),
-                    bytes(cell.memory_bytes)
+                    bytes(cell.memory_bytes),
+                    bytes(free)
                 )),
             ])
         }
