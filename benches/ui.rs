@@ -38,6 +38,7 @@ fn vm(host: usize, i: usize) -> Vm {
         },
         cpu_percent: Some((i % 100) as f64),
         memory_used_bytes: None,
+        guest_used_bytes: None,
         kind: None,
         location: None,
     }

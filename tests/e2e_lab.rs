@@ -83,6 +83,15 @@ fn drill_down_to_a_vm_with_its_disks_and_xml() {
         screen.contains("lab2-db") && screen.contains("medium"),
         "{screen}"
     );
+    // The lab guests' balloons report statistics: the guest's own use beside QEMU's RSS.
+    tui.wait_for(
+        "the guest's own memory use",
+        Duration::from_secs(30),
+        |_| {
+            tui.line_with("guest used")
+                .is_some_and(|l| l.contains("MiB") || l.contains("KiB"))
+        },
+    );
     tui.send("v");
     tui.wait_text("<domain type='qemu'");
     tui.send("\x1b");

@@ -416,6 +416,7 @@ fn samples_build_short_histories_for_vms_and_their_host() {
         samples: vec![vmdeck::model::VmSample {
             uuid: "uuid-api-1".into(),
             cpu_percent: Some(cpu),
+            guest_used_bytes: None,
             memory_used_bytes: Some(1 << 30),
         }],
         taken_at: std::time::UNIX_EPOCH,

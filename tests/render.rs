@@ -244,6 +244,7 @@ fn vm_detail_with_sparklines() {
         let sample = vmdeck::model::VmSample {
             uuid: "uuid-db-1".into(),
             cpu_percent: Some(cpu),
+            guest_used_bytes: None,
             memory_used_bytes: Some(4 << 30),
         };
         let taken_at = std::time::UNIX_EPOCH;

@@ -175,6 +175,7 @@ mod tests {
             persistent: true,
             stamp: VmStamp::default(),
             cpu_percent: Some(cpu),
+            guest_used_bytes: None,
             memory_used_bytes: Some(gib << 29),
             kind: None,
             location: None,

@@ -169,6 +169,7 @@ mod tests {
             persistent: true,
             stamp: VmStamp::default(),
             cpu_percent: None,
+            guest_used_bytes: None,
             memory_used_bytes: None,
             kind: None,
             location: None,

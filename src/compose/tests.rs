@@ -47,6 +47,7 @@ fn host(name: &str, vms: &[&str], with_image: bool) -> HostView {
             persistent: true,
             stamp: VmStamp::default(),
             cpu_percent: None,
+            guest_used_bytes: None,
             memory_used_bytes: None,
             kind: None,
             location: None,

@@ -103,6 +103,9 @@ pub struct Vm {
     pub cpu_percent: Option<f64>,
     /// Memory the guest process uses (RSS), when the hypervisor reports it.
     pub memory_used_bytes: Option<u64>,
+    /// What the guest itself says it uses (libvirt: the balloon driver's available minus
+    /// unused memory), when its balloon reports statistics.
+    pub guest_used_bytes: Option<u64>,
     /// Incus: "container" or "virtual-machine"; None for libvirt, where every VM is a VM.
     pub kind: Option<String>,
     /// Incus cluster: the member the instance is on; None elsewhere.
@@ -281,4 +284,5 @@ pub struct VmSample {
     pub uuid: String,
     pub cpu_percent: Option<f64>,
     pub memory_used_bytes: Option<u64>,
+    pub guest_used_bytes: Option<u64>,
 }

@@ -57,6 +57,7 @@ pub fn vm(name: &str, state: VmState, vcpus: u32, mem_mib: u64, vm_type: &str) -
         } else {
             None
         },
+        guest_used_bytes: None,
         memory_used_bytes: None,
         kind: None,
         location: None,

@@ -15,6 +15,7 @@ fn vm(vcpus: u32, gib: u64) -> Vm {
         persistent: true,
         stamp: VmStamp::default(),
         cpu_percent: None,
+        guest_used_bytes: None,
         memory_used_bytes: None,
         kind: None,
         location: None,

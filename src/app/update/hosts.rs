@@ -156,6 +156,7 @@ pub fn upsert_vm(vms: &mut Vec<Vm>, mut vm: Vm) {
         if vm.state.is_active() {
             vm.cpu_percent = old.cpu_percent;
             vm.memory_used_bytes = old.memory_used_bytes;
+            vm.guest_used_bytes = old.guest_used_bytes;
         }
         *old = vm;
         vms.sort_by(|a, b| a.name.cmp(&b.name));
@@ -175,6 +176,7 @@ fn apply_samples(host: &mut HostState, samples: Vec<VmSample>) {
         let sample = by_uuid.get(&vm.uuid);
         vm.cpu_percent = sample.and_then(|s| s.cpu_percent);
         vm.memory_used_bytes = sample.and_then(|s| s.memory_used_bytes);
+        vm.guest_used_bytes = sample.and_then(|s| s.guest_used_bytes);
         let Some(sample) = sample else { continue };
         let history = host.history.entry(vm.uuid.clone()).or_default();
         if let Some(cpu) = sample.cpu_percent {

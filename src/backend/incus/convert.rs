@@ -61,6 +61,7 @@ pub fn vm(instance: &Instance) -> Vm {
             clone_of: key("user.vmdeck.clone-of"),
         },
         cpu_percent: None,
+        guest_used_bytes: None,
         memory_used_bytes: state
             .filter(|_| vm_state.is_active())
             .map(|s| s.memory.usage),

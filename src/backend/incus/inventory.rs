@@ -246,6 +246,7 @@ impl CpuSampler {
                 VmSample {
                     uuid: vm.uuid,
                     cpu_percent,
+                    guest_used_bytes: None,
                     memory_used_bytes: vm.memory_used_bytes,
                 }
             })

@@ -164,6 +164,7 @@ fn vm_from_record(record: &StatsRecord, autostart: bool, persistent: bool) -> Vm
             .map(parse_stamp)
             .unwrap_or_default(),
         cpu_percent: None,
+        guest_used_bytes: None,
         memory_used_bytes: None,
         kind: None,
         location: None,
@@ -188,6 +189,7 @@ pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
             .map(parse_stamp)
             .unwrap_or_default(),
         cpu_percent: None,
+        guest_used_bytes: None,
         memory_used_bytes: None,
         kind: None,
         location: None,
@@ -272,12 +274,42 @@ impl CpuSampler {
                 VmSample {
                     uuid: r.uuid.clone(),
                     cpu_percent,
+                    guest_used_bytes: guest_used(r),
                     memory_used_bytes: r.u64("balloon.rss").map(|kib| kib.saturating_mul(1024)),
                 }
             })
             .collect();
         self.last = next;
         Ok(samples)
+    }
+}
+
+/// The guest's own memory use, from its balloon's statistics (KiB): what it could use minus
+/// what it leaves unused. Without a balloon stats period there are none.
+fn guest_used(record: &super::ffi::StatsRecord) -> Option<u64> {
+    let available = record.u64("balloon.available")?;
+    let unused = record.u64("balloon.unused")?;
+    Some(available.saturating_sub(unused).saturating_mul(1024))
+}
+
+#[cfg(test)]
+mod guest_use {
+    use super::super::ffi::{Param, StatsRecord};
+
+    #[test]
+    fn guest_use_is_available_minus_unused_when_the_balloon_says() {
+        let record = |pairs: &[(&str, u64)]| StatsRecord {
+            name: "g".into(),
+            uuid: "u".into(),
+            params: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), Param::UInt(*v)))
+                .collect(),
+            stamp_xml: None,
+        };
+        let stats = record(&[("balloon.available", 94800), ("balloon.unused", 66572)]);
+        assert_eq!(super::guest_used(&stats), Some((94800 - 66572) * 1024));
+        assert_eq!(super::guest_used(&record(&[("balloon.rss", 1)])), None);
     }
 }
 

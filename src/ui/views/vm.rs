@@ -142,6 +142,14 @@ fn summary_lines<'a>(
         field(theme, "image", or_dash(&stamp.image)),
         field(theme, "clone of", or_dash(&stamp.clone_of)),
     ];
+    // What a libvirt guest itself reports through its balloon (when its stats period is
+    // set), beside QEMU's RSS.
+    if vm.kind.is_none() {
+        let used = vm
+            .guest_used_bytes
+            .map_or("— (no balloon stats)".into(), bytes);
+        lines.insert(9, field(theme, "guest used", used));
+    }
     // Incus pools mix containers and virtual machines; libvirt has only VMs.
     if let Some(kind) = &vm.kind {
         lines.insert(1, field(theme, "kind", kind.clone()));
