@@ -1,0 +1,149 @@
+//! End-to-end on the lab with many stopped domains (as `LAB_VMS=300` makes): under the
+//! default `allocation = "running+autostart"` they hold nothing, so a VM can still be
+//! composed and migrated, and `vmdeck capacity` shows both figures; with
+//! `allocation = "defined"` the same requests are refused, naming the policy. The domains
+//! are this test's own (`fig<pid>-…`, diskless) and are undefined at the end.
+
+mod pty;
+
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use pty::{Tui, lab_config, lab_ctl};
+
+/// Stopped domains per host, on lab2 and lab3 (each host has 2 CPUs × 4 = 8 vCPUs of room).
+const PER_HOST: usize = 150;
+
+/// Undefines the domains again, whatever happened.
+struct Stopped(Vec<(String, Vec<String>)>);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        for (uri, names) in &self.0 {
+            let script: Vec<String> = names.iter().map(|n| format!("undefine {n}")).collect();
+            let _ = Command::new("virsh")
+                .args(["-c", uri, &script.join(" ; ")])
+                .output();
+        }
+    }
+}
+
+/// Defines `PER_HOST` shut-off, diskless 1-vCPU domains on host `n`, in one virsh run.
+fn define_stopped(n: u32, dir: &std::path::Path) -> (String, Vec<String>) {
+    let uri = lab_ctl(&["uri", &n.to_string()]);
+    let mut names = Vec::new();
+    let mut script = Vec::new();
+    for i in 0..PER_HOST {
+        let name = format!("fig{}-{n}-{i:03}", std::process::id());
+        let file = dir.join(format!("{name}.xml"));
+        let xml = format!(
+            "<domain type='qemu'><name>{name}</name><memory unit='MiB'>16</memory>\
+             <vcpu>1</vcpu><os><type>hvm</type></os></domain>"
+        );
+        std::fs::write(&file, xml).unwrap();
+        script.push(format!("define {}", file.display()));
+        names.push(name);
+    }
+    let out = Command::new("virsh")
+        .args(["-c", &uri, &script.join(" ; ")])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (uri, names)
+}
+
+fn vmdeck(config: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vmdeck"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// The lab config with pool `lab` counting every defined domain.
+fn counting_defined(lab: &std::path::Path, dir: &std::path::Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(lab).unwrap();
+    let text = text.replacen(
+        "name = \"lab\"\n",
+        "name = \"lab\"\nallocation = \"defined\"\n",
+        1,
+    );
+    let path = dir.join("defined.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn many_stopped_domains_hold_nothing_unless_the_policy_counts_them() {
+    let Some(lab) = lab_config() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let _stopped = Stopped(vec![
+        define_stopped(2, dir.path()),
+        define_stopped(3, dir.path()),
+    ]);
+
+    // The export: few running, hundreds defined, placement counting running+autostart.
+    let out = vmdeck(&lab, &["capacity", "--pool", "lab", "--output", "json"]);
+    let hosts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lab2 = hosts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["name"] == "lab2")
+        .unwrap();
+    assert_eq!(lab2["allocation"], "running+autostart");
+    assert!(
+        lab2["vcpus_defined"].as_u64().unwrap() >= PER_HOST as u64,
+        "{lab2}"
+    );
+    assert!(lab2["vcpus_running"].as_u64().unwrap() < 8, "{lab2}");
+
+    // Composing on a host full of stopped domains is planned (no --yes: nothing is made).
+    let plan = [
+        "compose", "--pool", "lab", "figc", "--type", "small", "--image",
+    ];
+    let mut args: Vec<&str> = plan.to_vec();
+    args.extend(["lab-busybox", "--host", "lab2"]);
+    let out = vmdeck(&lab, &args);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // `M` finds a destination among them.
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 200, 40);
+    tui.wait_text("lab1-web");
+    tui.send("/lab1-web\r");
+    tui.wait_for("lab1-web listed", Duration::from_secs(20), |_| {
+        tui.line_with("│lab1-web ").is_some()
+    });
+    tui.send("M");
+    tui.wait_text("lab2 ✓");
+    tui.send("\x1b");
+
+    // Counting every defined domain, the same requests are refused and say why.
+    let defined = counting_defined(&lab, dir.path());
+    let out = vmdeck(&defined, &args);
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("allocation = \"defined\""), "{said}");
+    let mut tui = Tui::spawn(&["--config", defined.to_str().unwrap()], 200, 40);
+    tui.wait_text("lab1-web");
+    tui.send("/lab1-web\r");
+    tui.wait_for("lab1-web listed", Duration::from_secs(20), |_| {
+        tui.line_with("│lab1-web ").is_some()
+    });
+    tui.send("M");
+    let screen = tui.wait_text("lab2 ✗");
+    assert!(screen.contains("allocation = \"defined\""), "{screen}");
+}
