@@ -129,12 +129,14 @@ pub fn refresh_ages(state: &mut State) {
     }
 }
 
-/// Asks for one host's figures unless a read is already on its way; libvirt hosts that are
-/// up only (Incus figures stay as read at connect).
+/// Asks for one host's figures unless a read is already on its way; hosts that are up, libvirt
+/// hosts and standalone Incus servers (a cluster's members keep the figures read with the
+/// cluster, shown with their age).
 fn request(state: &mut State, pool: usize, host: usize) -> Option<Effect> {
-    let libvirt = state.pools.get(pool)?.driver == Driver::Libvirt;
+    let pool_state = state.pools.get(pool)?;
+    let asked = pool_state.driver == Driver::Libvirt || !pool_state.cluster;
     let host_state = state.pools.get_mut(pool)?.hosts.get_mut(host)?;
-    if !libvirt || !host_state.is_up() || host_state.live.in_flight {
+    if !asked || !host_state.is_up() || host_state.live.in_flight {
         return None;
     }
     host_state.live.in_flight = true;

@@ -120,6 +120,17 @@ async fn facts(
     })
 }
 
+/// A standalone server's NUMA free memory and pages and its storage use, read again for a
+/// host view or dashboard that is open.
+pub async fn live_figures(client: &Client) -> Result<crate::model::live::LiveFigures, String> {
+    let resources: Resources = client.get("/1.0/resources").await?;
+    Ok(crate::model::live::LiveFigures {
+        numa: convert::numa_cells(&resources),
+        storage: storage_pools(client, "").await,
+        taken_at: std::time::SystemTime::now(),
+    })
+}
+
 /// Every instance with its state, in one call.
 pub async fn all_instances(client: &Client) -> Result<Vec<Instance>, String> {
     let path = format!("/1.0/instances?recursion=2&{}", client.project_query());

@@ -386,8 +386,18 @@ impl Session {
                 sink(HostEvent::Details { uuid, result });
             }
             // Incus figures stay as read at connect (they show their age on screen).
+            // A cluster's members share this supervisor; their figures stay as read when the
+            // cluster was (the app asks standalone servers only).
+            Input::Command(HostCommand::LoadLiveFigures) if self.members.is_empty() => {
+                let client = self.client.clone();
+                let news = self.news_tx.clone();
+                tokio::spawn(async move {
+                    let figures = inventory::live_figures(&client).await;
+                    let _ = news.send(HostEvent::LiveFigures(figures));
+                });
+            }
             Input::Command(HostCommand::LoadLiveFigures) => sink(HostEvent::LiveFigures(Err(
-                "Incus figures are read at connect".into(),
+                "a cluster's figures are read with the cluster".into(),
             ))),
             Input::Command(HostCommand::LoadHostView) => {
                 let instances = all_instances(&self.client).await?;
