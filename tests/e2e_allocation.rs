@@ -122,7 +122,10 @@ fn many_stopped_domains_hold_nothing_unless_the_policy_counts_them() {
 
     // `M` finds a destination among them.
     let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 200, 40);
-    tui.wait_text("lab1-web");
+    // Hosts with hundreds of domains take a moment to connect: M is judged once all are up.
+    tui.wait_for("every host up", Duration::from_secs(90), |s| {
+        s.contains("hosts 6/6 up")
+    });
     tui.send("/lab1-web\r");
     tui.wait_for("lab1-web listed", Duration::from_secs(20), |_| {
         tui.line_with("│lab1-web ").is_some()
@@ -138,7 +141,10 @@ fn many_stopped_domains_hold_nothing_unless_the_policy_counts_them() {
     assert!(!out.status.success(), "{said}");
     assert!(said.contains("allocation = \"defined\""), "{said}");
     let mut tui = Tui::spawn(&["--config", defined.to_str().unwrap()], 200, 40);
-    tui.wait_text("lab1-web");
+    // Hosts with hundreds of domains take a moment to connect: M is judged once all are up.
+    tui.wait_for("every host up", Duration::from_secs(90), |s| {
+        s.contains("hosts 6/6 up")
+    });
     tui.send("/lab1-web\r");
     tui.wait_for("lab1-web listed", Duration::from_secs(20), |_| {
         tui.line_with("│lab1-web ").is_some()
