@@ -228,8 +228,10 @@ lab_incus_start() {
       lab_die "an incusd runs that the lab did not start; stop it first"
     fi
     # setsid: a Ctrl-C in the terminal or a CI step's process-group kill must not reach it;
-    # stdio to files so that it never holds the caller's pipes open.
-    setsid "$INCUSD" --group root --logfile /var/log/incus/incusd.log \
+    # stdio to files so that it never holds the caller's pipes open; cwd / so that removing
+    # the checkout it was started from never leaves it in a deleted folder (its rsync of
+    # snapshots then fails with "getcwd(): No such file or directory").
+    (cd / && exec setsid "$INCUSD" --group root --logfile /var/log/incus/incusd.log) \
       </dev/null >>"$LAB_LOG_DIR/incusd.out" 2>&1 &
     echo $! >"$INCUS_PIDFILE"
   fi
@@ -270,8 +272,8 @@ lab_member_launch() {
   local n=$1
   mkdir -p "$LAB_RUN_DIR" "$LAB_LOG_DIR" "$(cluster_dir "$n")"
   lab_member_running "$n" && return 0
-  INCUS_DIR=$(cluster_dir "$n") setsid "$INCUSD" --group root \
-    --logfile "$LAB_LOG_DIR/incusd-node$n.log" </dev/null >>"$LAB_LOG_DIR/incusd-node$n.out" 2>&1 &
+  (cd / && INCUS_DIR=$(cluster_dir "$n") exec setsid "$INCUSD" --group root \
+    --logfile "$LAB_LOG_DIR/incusd-node$n.log") </dev/null >>"$LAB_LOG_DIR/incusd-node$n.out" 2>&1 &
   echo $! >"$(cluster_pidfile "$n")"
 }
 
