@@ -86,6 +86,21 @@ fn counting_defined(lab: &std::path::Path, dir: &std::path::Path) -> std::path::
     path
 }
 
+/// vmdeck on `config` with lab1-web selected and `M` pressed: every host's verdict shown.
+fn migrate_hosts_of_lab1_web(config: &std::path::Path) -> Tui {
+    let mut tui = Tui::spawn(&["--config", config.to_str().unwrap()], 200, 40);
+    // Hosts with hundreds of domains take a moment to connect: M is judged once all are up.
+    tui.wait_for("every host up", Duration::from_secs(90), |s| {
+        s.contains("hosts 6/6 up")
+    });
+    tui.send("/lab1-web\r");
+    tui.wait_for("lab1-web listed", Duration::from_secs(20), |_| {
+        tui.line_with("│lab1-web ").is_some()
+    });
+    tui.send("M");
+    tui
+}
+
 #[test]
 fn many_stopped_domains_hold_nothing_unless_the_policy_counts_them() {
     let Some(lab) = lab_config() else { return };
@@ -121,18 +136,8 @@ fn many_stopped_domains_hold_nothing_unless_the_policy_counts_them() {
     assert!(out.status.success(), "{}", text(&out));
 
     // `M` finds a destination among them.
-    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 200, 40);
-    // Hosts with hundreds of domains take a moment to connect: M is judged once all are up.
-    tui.wait_for("every host up", Duration::from_secs(90), |s| {
-        s.contains("hosts 6/6 up")
-    });
-    tui.send("/lab1-web\r");
-    tui.wait_for("lab1-web listed", Duration::from_secs(20), |_| {
-        tui.line_with("│lab1-web ").is_some()
-    });
-    tui.send("M");
+    let tui = migrate_hosts_of_lab1_web(&lab);
     tui.wait_text("lab2 ✓");
-    tui.send("\x1b");
 
     // Counting every defined domain, the same requests are refused and say why.
     let defined = counting_defined(&lab, dir.path());
@@ -140,16 +145,7 @@ fn many_stopped_domains_hold_nothing_unless_the_policy_counts_them() {
     let said = text(&out);
     assert!(!out.status.success(), "{said}");
     assert!(said.contains("allocation = \"defined\""), "{said}");
-    let mut tui = Tui::spawn(&["--config", defined.to_str().unwrap()], 200, 40);
-    // Hosts with hundreds of domains take a moment to connect: M is judged once all are up.
-    tui.wait_for("every host up", Duration::from_secs(90), |s| {
-        s.contains("hosts 6/6 up")
-    });
-    tui.send("/lab1-web\r");
-    tui.wait_for("lab1-web listed", Duration::from_secs(20), |_| {
-        tui.line_with("│lab1-web ").is_some()
-    });
-    tui.send("M");
+    let tui = migrate_hosts_of_lab1_web(&defined);
     let screen = tui.wait_text("lab2 ✗");
     assert!(screen.contains("allocation = \"defined\""), "{screen}");
 }

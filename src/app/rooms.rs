@@ -144,7 +144,7 @@ fn free_huge(pages: &[Pages]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{VmStamp, VmState};
+    use crate::model::VmState;
 
     fn cell(id: u32, cpus: std::ops::Range<u32>, offline: std::ops::Range<u32>) -> NumaCell {
         NumaCell {
@@ -165,14 +165,8 @@ mod tests {
             state,
             vcpus: 8,
             memory_bytes: 1 << 30,
-            autostart: false,
             persistent: true,
-            stamp: VmStamp::default(),
-            cpu_percent: None,
-            guest_used_bytes: None,
-            memory_used_bytes: None,
-            kind: None,
-            location: None,
+            ..Vm::default()
         }
     }
 

@@ -6,7 +6,7 @@ use super::{ComposeArgs, plan};
 use crate::app::rooms::room;
 use crate::config::{ComposeSettings, Overcommit, VmType};
 use crate::model::compose::Image;
-use crate::model::{Driver, HostFacts, Vm, VmStamp, VmState};
+use crate::model::{Driver, HostFacts, Vm, VmState};
 use crate::placement::{Enforcement, PlacementGroup, Policy};
 
 fn small() -> VmType {
@@ -43,14 +43,8 @@ fn host(name: &str, vms: &[&str], with_image: bool) -> HostView {
             state: VmState::Running,
             vcpus: 1,
             memory_bytes: 1 << 30,
-            autostart: false,
             persistent: true,
-            stamp: VmStamp::default(),
-            cpu_percent: None,
-            guest_used_bytes: None,
-            memory_used_bytes: None,
-            kind: None,
-            location: None,
+            ..Vm::default()
         })
         .collect();
     let images = if with_image {

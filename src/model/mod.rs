@@ -27,7 +27,7 @@ impl Driver {
 }
 
 /// The run state of a VM, normalised across libvirt and Incus.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum VmState {
     Running,
@@ -40,6 +40,7 @@ pub enum VmState {
     /// libvirt: the paused destination half of a live migration (the VM itself still runs
     /// on its source), so it is not taken for a second copy.
     Incoming,
+    #[default]
     Unknown,
 }
 
@@ -89,7 +90,7 @@ pub struct VmStamp {
 }
 
 /// One VM as the inventory knows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Vm {
     pub name: String,
     pub uuid: String,

@@ -2,7 +2,7 @@
 use super::*;
 use crate::app::capacity::free_text;
 use crate::config::Allocation;
-use crate::model::{VmStamp, VmState};
+use crate::model::VmState;
 
 fn vm(vcpus: u32, gib: u64) -> Vm {
     Vm {
@@ -11,14 +11,8 @@ fn vm(vcpus: u32, gib: u64) -> Vm {
         state: VmState::Shutoff,
         vcpus,
         memory_bytes: gib << 30,
-        autostart: false,
         persistent: true,
-        stamp: VmStamp::default(),
-        cpu_percent: None,
-        guest_used_bytes: None,
-        memory_used_bytes: None,
-        kind: None,
-        location: None,
+        ..Vm::default()
     }
 }
 

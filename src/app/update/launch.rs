@@ -58,11 +58,17 @@ pub fn finished(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<
         return abort_answered(state, op, of, result);
     }
     let aborted = entry.abort_requested;
-    let result = result.map_err(|raw| (super::explain::sentence(entry, &raw, aborted), raw));
-    if let (Err((_, raw)), Some(entry)) = (&result, state.ops.get_mut(op)) {
-        entry.detail = Some(raw.clone());
-    }
-    let result = result.map_err(|(sentence, _)| sentence);
+    // The hypervisor's words become a sentence; its own text stays in the details.
+    let result = match result {
+        Ok(()) => Ok(()),
+        Err(raw) => {
+            let sentence = super::explain::sentence(entry, &raw, aborted);
+            if let Some(entry) = state.ops.get_mut(op) {
+                entry.detail = Some(raw);
+            }
+            Err(sentence)
+        }
+    };
     let mut effects = settle(state, op, result.clone());
     if aborted && let Some(abort) = pending_abort(state, op) {
         let outcome = match result {
