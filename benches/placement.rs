@@ -23,6 +23,7 @@ fn host(i: usize) -> HostRoom {
         allocation: Default::default(),
         vcpus_allocated: (VMS_PER_HOST * 2) as u64,
         memory_allocated_bytes: (VMS_PER_HOST as u64) * 4 * GIB + (i as u64 % 7) * GIB,
+        hugepage_allocated_bytes: 0,
         hugepage_free_bytes: 0,
         nodes: (0..2)
             .map(|id| NodeRoom {

@@ -1,6 +1,7 @@
 //! End-to-end on the lab with many stopped domains (as `LAB_VMS=300` makes): under the
 //! default `allocation = "running+autostart"` they hold nothing, so a VM can still be
-//! composed and migrated, and `vmdeck capacity` shows both figures; with
+//! composed (headless, and for real from the dashboard's form) and migrated, and the
+//! dashboard and `vmdeck capacity` show the same two figures; with
 //! `allocation = "defined"` the same requests are refused, naming the policy. The domains
 //! are this test's own (`fig<pid>-…`, diskless) and are undefined at the end.
 
@@ -101,6 +102,67 @@ fn migrate_hosts_of_lab1_web(config: &std::path::Path) -> Tui {
     tui
 }
 
+/// The pool's vCPUs as `vmdeck capacity` counts them: (running, defined).
+fn pool_vcpus(hosts: &serde_json::Value) -> (u64, u64) {
+    let sum = |key: &str| {
+        let hosts = hosts.as_array().unwrap().iter();
+        hosts.map(|h| h[key].as_u64().unwrap()).sum()
+    };
+    (sum("vcpus_running"), sum("vcpus_defined"))
+}
+
+/// Removes the composed VM (with its disk and seed) from lab2, whatever happened.
+struct Composed(&'static str);
+
+impl Drop for Composed {
+    fn drop(&mut self) {
+        let uri = lab_ctl(&["uri", "2"]);
+        let _ = Command::new("virsh")
+            .args(["-c", &uri, "destroy", self.0])
+            .output();
+        let _ = Command::new("virsh")
+            .args(["-c", &uri, "undefine", self.0, "--remove-all-storage"])
+            .output();
+    }
+}
+
+fn compose_on_lab2_from_the_dashboard(lab: &std::path::Path, hosts: &serde_json::Value) {
+    let name = "fig-composed";
+    let _composed = Composed(name);
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 200, 48);
+    tui.wait_for("every host up", Duration::from_secs(90), |s| {
+        s.contains("hosts 6/6 up")
+    });
+    tui.send(":dashboard lab\r");
+    let (running, defined) = pool_vcpus(hosts);
+    let figures = format!("{running} running · {defined} defined");
+    let screen = tui.wait_for(&figures, Duration::from_secs(20), |s| s.contains(&figures));
+    assert!(
+        screen.contains("placement counts running+autostart"),
+        "{screen}"
+    );
+
+    tui.send(&format!(
+        ":compose {name} --type small --image lab-busybox --host lab2\r"
+    ));
+    let ready = format!("ready: {name} → lab2");
+    tui.wait_for(&ready, Duration::from_secs(60), |s| s.contains(&ready));
+    tui.send("\x13");
+    tui.wait_text(&format!("Compose 1 VM ({name} → lab2)? [y/N]"));
+    tui.send("y");
+    tui.send(&format!(":vms lab\r/{name}\r"));
+    tui.wait_for(
+        "the composed VM running on lab2",
+        Duration::from_secs(120),
+        |s| {
+            s.lines().any(|l| {
+                l.contains(&format!("│{name} ")) && l.contains("running") && l.contains("lab2")
+            })
+        },
+    );
+    tui.send("q");
+}
+
 #[test]
 fn many_stopped_domains_hold_nothing_unless_the_policy_counts_them() {
     let Some(lab) = lab_config() else { return };
@@ -138,6 +200,10 @@ fn many_stopped_domains_hold_nothing_unless_the_policy_counts_them() {
     // `M` finds a destination among them.
     let tui = migrate_hosts_of_lab1_web(&lab);
     tui.wait_text("lab2 ✓");
+    drop(tui);
+
+    // The dashboard shows the export's figures, and its compose form makes a VM on lab2.
+    compose_on_lab2_from_the_dashboard(&lab, &hosts);
 
     // Counting every defined domain, the same requests are refused and say why.
     let defined = counting_defined(&lab, dir.path());

@@ -47,3 +47,25 @@ fn node_0_free_memory_follows_a_guest_started_behind_vmdecks_back() {
     );
     assert!(after.contains("NUMA nodes"), "{after}");
 }
+
+/// A member of the Incus cluster is read again too: its host view never says its figures are
+/// old (they would be "as of 15 s ago" after three 5 s samples if they stayed as at connect).
+#[test]
+fn an_incus_cluster_members_figures_stay_fresh_while_its_view_is_open() {
+    let Some(lab) = lab_config() else { return };
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 140, 40);
+    // The cluster's members are known once every host is up.
+    tui.wait_for("every host up", Duration::from_secs(60), |s| {
+        s.contains("hosts 6/6 up")
+    });
+    tui.send(":host node2\r");
+    let screen = tui.wait_for("node2's NUMA nodes", Duration::from_secs(30), |s| {
+        s.contains("node2") && s.contains("NUMA nodes")
+    });
+    let aged = tui.poll_for(Duration::from_secs(25), |s| s.contains("as of "));
+    assert!(
+        aged.is_err(),
+        "figures went old:\n{}",
+        aged.unwrap_or(screen)
+    );
+}

@@ -32,7 +32,7 @@ fn asks_live(effects: &[Effect]) -> usize {
                 Effect::Host {
                     pool: 0,
                     host: 0,
-                    command: HostCommand::LoadLiveFigures
+                    command: HostCommand::LoadLiveFigures { member: None }
                 }
             )
         })
@@ -136,4 +136,57 @@ fn figures_of_a_host_that_went_down_are_stale() {
     assert_eq!(age, FigureAge::Stale);
     assert_eq!(age.label().as_deref(), Some("stale"));
     assert!(!s.pools[0].hosts[0].live.in_flight);
+}
+
+#[test]
+fn an_incus_cluster_member_is_asked_for_by_name_and_gets_its_own_figures() {
+    use vmdeck::model::{HostInventory, MemberInventory};
+    let mut s = state();
+    let member = |name: &str| MemberInventory {
+        name: name.into(),
+        down: None,
+        inventory: HostInventory {
+            facts: facts(name),
+            vms: Vec::new(),
+        },
+    };
+    host(
+        &mut s,
+        1,
+        0,
+        HostEvent::Members(vec![member("node1"), member("node2")]),
+    );
+    command(&mut s, "host node2");
+
+    // The cluster's samples come as the endpoint's; the member on screen is asked for.
+    let effects = host(&mut s, 1, 0, samples(0));
+    let asked: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Host {
+                pool: 1,
+                host,
+                command: HostCommand::LoadLiveFigures { member },
+            } => Some((*host, member.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked, [(1, Some("node2".to_string()))]);
+
+    // The answer names its member, and only that member's figures change.
+    let mut f = facts("node2");
+    f.numa[0].free_bytes = Some(3 << 30);
+    let answer = HostEvent::MemberFigures {
+        member: "node2".into(),
+        result: Ok(LiveFigures {
+            numa: f.numa,
+            storage: f.storage,
+            taken_at: at(1),
+        }),
+    };
+    host(&mut s, 1, 0, answer);
+    let free = |h: usize| s.pools[1].hosts[h].facts.as_ref().unwrap().numa[0].free_bytes;
+    assert_eq!(free(1), Some(3 << 30));
+    assert_ne!(free(0), Some(3 << 30));
+    assert!(!s.pools[1].hosts[1].live.in_flight);
 }

@@ -129,18 +129,22 @@ pub fn refresh_ages(state: &mut State) {
     }
 }
 
-/// Asks for one host's figures unless a read is already on its way; hosts that are up, libvirt
-/// hosts and standalone Incus servers (a cluster's members keep the figures read with the
-/// cluster, shown with their age).
+/// Asks for one host's figures unless it is not up or a read is already on its way. A member
+/// of an Incus cluster is named: the cluster's one supervisor reads every member.
 fn request(state: &mut State, pool: usize, host: usize) -> Option<Effect> {
-    let pool_state = state.pools.get(pool)?;
-    let asked = pool_state.driver == Driver::Libvirt || !pool_state.cluster;
-    let host_state = state.pools.get_mut(pool)?.hosts.get_mut(host)?;
-    if !asked || !host_state.is_up() || host_state.live.in_flight {
+    let pool_state = state.pools.get_mut(pool)?;
+    let clustered = pool_state.driver == Driver::Incus && pool_state.cluster;
+    let host_state = pool_state.hosts.get_mut(host)?;
+    if !host_state.is_up() || host_state.live.in_flight {
         return None;
     }
     host_state.live.in_flight = true;
-    Some(host_effect(pool, host, HostCommand::LoadLiveFigures))
+    let member = clustered.then(|| host_state.name.clone());
+    Some(host_effect(
+        pool,
+        host,
+        HostCommand::LoadLiveFigures { member },
+    ))
 }
 
 fn host_effect(pool: usize, host: usize, command: HostCommand) -> Effect {

@@ -1,7 +1,7 @@
 //! From what vmdeck knows of a pool to what the placement engine is asked: each host's room
 //! and the VM to place. Shared by the dashboard, the compose preview and `vmdeck compose`.
 
-use crate::app::capacity::counted;
+use crate::app::capacity::{counted, hugepage_bytes};
 use crate::app::state::{HostState, HostStatus};
 use crate::config::{Allocation, VmType};
 use crate::model::{HostFacts, NumaCell, Pages, Vm, VmPlacement};
@@ -38,6 +38,7 @@ pub fn host_room(host: &HostState) -> HostRoom {
         &host.vms,
         host.allocation,
     );
+    room.hugepage_allocated_bytes = hugepage_bytes(&host.vms, &host.placement, host.allocation);
     if let Some(facts) = &host.facts {
         take_pinned(
             &mut room,
@@ -94,6 +95,8 @@ pub fn room(
         allocation,
         vcpus_allocated,
         memory_allocated_bytes,
+        // The caller knows the placement that says which VMs are hugepage-backed.
+        hugepage_allocated_bytes: 0,
         hugepage_free_bytes: facts
             .numa
             .iter()

@@ -44,6 +44,11 @@ pub enum HostEvent {
     /// The answer to `LoadLiveFigures`: the host's NUMA and storage figures, or why they
     /// could not be read (the old ones stay, and grow old on screen).
     LiveFigures(Result<LiveFigures, String>),
+    /// `LiveFigures` of one member of an Incus cluster.
+    MemberFigures {
+        member: String,
+        result: Result<LiveFigures, String>,
+    },
     /// A long operation's figures.
     OpProgress {
         op: OpId,
@@ -103,8 +108,11 @@ pub enum HostCommand {
     /// storage volumes; answered with `Placement` and `Volumes`.
     LoadHostView,
     /// NUMA free memory and hugepages and storage pool use, read again; answered with
-    /// `LiveFigures`.
-    LoadLiveFigures,
+    /// `LiveFigures`, or for a member of an Incus cluster (named, since the cluster's one
+    /// supervisor serves them all) with `MemberFigures`.
+    LoadLiveFigures {
+        member: Option<String>,
+    },
     /// Skip the rest of the back-off and try to connect now.
     ReconnectNow,
     Shutdown,
@@ -134,7 +142,13 @@ pub fn answer_while_down(command: HostCommand, sink: &EventSink) {
             result: Err(down()),
         }),
         HostCommand::LoadImages { .. } => sink(HostEvent::Images(Err(down()))),
-        HostCommand::LoadLiveFigures => sink(HostEvent::LiveFigures(Err(down()))),
+        HostCommand::LoadLiveFigures { member: None } => sink(HostEvent::LiveFigures(Err(down()))),
+        HostCommand::LoadLiveFigures {
+            member: Some(member),
+        } => sink(HostEvent::MemberFigures {
+            member,
+            result: Err(down()),
+        }),
         other => {
             if let Some(op) = other.op() {
                 sink(HostEvent::OpFinished {

@@ -26,7 +26,11 @@ impl<'a> Room<'a> {
             host,
             overcommit,
             vcpus_capacity: (f64::from(host.cpus) * overcommit.cpu).floor() as u64,
-            memory_capacity: (host.memory_bytes as f64 * overcommit.memory).floor() as u64,
+            memory_capacity: memory_capacity(
+                host.memory_bytes,
+                host.hugepage_allocated_bytes,
+                overcommit.memory,
+            ),
         }
     }
 
@@ -96,6 +100,20 @@ impl<'a> Room<'a> {
         self.memory_capacity
             .saturating_sub(self.host.memory_allocated_bytes)
     }
+}
+
+/// The memory a host offers after overcommit when `hugepage_bytes` of what it holds is
+/// hugepage-backed: those bytes once, plus the rest of physical memory × the ratio. Hugepages
+/// are carved out of physical memory, so more of them than the host has (a stale or absurd
+/// definition) count as all of it, never as extra capacity. The host view and placement both
+/// use this, so they agree.
+pub fn memory_capacity(physical_bytes: u64, hugepage_bytes: u64, ratio: f64) -> u64 {
+    let huge = hugepage_bytes.min(physical_bytes);
+    huge.saturating_add(scaled(physical_bytes - huge, ratio))
+}
+
+fn scaled(value: u64, ratio: f64) -> u64 {
+    (value as f64 * ratio).floor() as u64
 }
 
 fn share_left(capacity: u64, used: u64) -> f64 {

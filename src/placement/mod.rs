@@ -18,6 +18,7 @@ mod verdict;
 #[cfg(test)]
 mod tests;
 
+pub use capacity::memory_capacity;
 pub use set::place_set;
 pub use types::{
     Decision, Enforcement, HostRoom, NodeRoom, NumaFit, PlacedVm, PlacementGroup, Policy, Verdict,

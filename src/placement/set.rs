@@ -32,6 +32,9 @@ fn charge(host: &mut HostRoom, vm: &VmRequest, node: Option<u32>) {
     host.memory_allocated_bytes = host.memory_allocated_bytes.saturating_add(vm.memory_bytes);
     if vm.hugepages {
         host.hugepage_free_bytes = host.hugepage_free_bytes.saturating_sub(vm.memory_bytes);
+        host.hugepage_allocated_bytes = host
+            .hugepage_allocated_bytes
+            .saturating_add(vm.memory_bytes);
     }
     // Only a `SingleNode` VM has a node; where the kernel puts an unpinned VM is unknown, so
     // no node is charged for it.

@@ -50,6 +50,9 @@ pub struct HostRoom {
     pub vcpus_allocated: u64,
     /// Memory of the VMs the policy counts, hugepage-backed included.
     pub memory_allocated_bytes: u64,
+    /// The hugepage-backed part of `memory_allocated_bytes`: set aside whole, so it is never
+    /// overcommitted and the memory ratio applies to the rest of physical memory only.
+    pub hugepage_allocated_bytes: u64,
     pub hugepage_free_bytes: u64,
     pub nodes: Vec<NodeRoom>,
     pub vms: Vec<PlacedVm>,

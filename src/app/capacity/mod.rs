@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::app::state::HostState;
 use crate::config::{Allocation, Overcommit};
 use crate::model::{HostFacts, Vm, VmPlacement};
+use crate::placement::memory_capacity;
 
 /// The memory of the VMs the policy counts whose placement says hugepages back them.
 pub fn hugepage_bytes(vms: &[Vm], placement: &[VmPlacement], allocation: Allocation) -> u64 {
@@ -105,14 +106,14 @@ impl Capacity {
     }
 
     /// With `hugepage_bytes` of the allocated memory backed by hugepages, which are never
-    /// overcommitted: capacity is those bytes plus the rest of physical memory × the ratio.
-    /// Hugepages are carved out of physical memory, so more of them than the host has (a
-    /// stale or absurd definition) count as all of it, never as extra capacity.
+    /// overcommitted (`placement::memory_capacity`, which placement uses too).
     pub fn with_hugepage_backed(self, hugepage_bytes: u64, memory_ratio: f64) -> Capacity {
-        let huge = hugepage_bytes.min(self.memory_physical_bytes);
-        let rest = self.memory_physical_bytes - huge;
         Capacity {
-            memory_capacity_bytes: huge.saturating_add(scaled(rest, memory_ratio)),
+            memory_capacity_bytes: memory_capacity(
+                self.memory_physical_bytes,
+                hugepage_bytes,
+                memory_ratio,
+            ),
             ..self
         }
     }

@@ -43,6 +43,13 @@ pub fn on_pool_event(state: &mut State, pool: usize, event: HostEvent) -> Vec<Ef
             let host = host_holding(state, pool, uuid).unwrap_or(0);
             apply(state, pool, host, event)
         }
+        HostEvent::MemberFigures { member, result } => {
+            let hosts = &state.pools[pool].hosts;
+            match hosts.iter().position(|h| h.name == member) {
+                Some(host) => apply(state, pool, host, HostEvent::LiveFigures(result)),
+                None => Vec::new(),
+            }
+        }
         other => apply(state, pool, 0, other),
     }
 }

@@ -135,7 +135,7 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
         HostEvent::OpProgress { op, progress } => super::migrate::progress(state, op, progress),
         HostEvent::OpNote { op, text } => super::migrate::note(state, op, text),
         // Pool-wide; `on_host_event` hands it to the cluster module before it gets here.
-        HostEvent::Members(_) => {}
+        HostEvent::Members(_) | HostEvent::MemberFigures { .. } => {}
         HostEvent::OpFinished { op, result } => return super::launch::finished(state, op, result),
         HostEvent::JobFound { uuid, job } => {
             return super::recovery::adopt(state, pool, host, uuid, job);

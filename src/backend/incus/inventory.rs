@@ -120,13 +120,17 @@ async fn facts(
     })
 }
 
-/// A standalone server's NUMA free memory and pages and its storage use, read again for a
-/// host view or dashboard that is open.
-pub async fn live_figures(client: &Client) -> Result<crate::model::live::LiveFigures, String> {
-    let resources: Resources = client.get("/1.0/resources").await?;
+/// A server's (or a cluster member's) NUMA free memory and pages and its storage use, read
+/// again for a host view or dashboard that is open.
+pub async fn live_figures(
+    client: &Client,
+    member: Option<&str>,
+) -> Result<crate::model::live::LiveFigures, String> {
+    let target = member.map_or(String::new(), |m| format!("?target={m}"));
+    let resources: Resources = client.get(&format!("/1.0/resources{target}")).await?;
     Ok(crate::model::live::LiveFigures {
         numa: convert::numa_cells(&resources),
-        storage: storage_pools(client, "").await,
+        storage: storage_pools(client, &target).await,
         taken_at: std::time::SystemTime::now(),
     })
 }

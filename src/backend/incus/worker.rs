@@ -385,20 +385,19 @@ impl Session {
                 };
                 sink(HostEvent::Details { uuid, result });
             }
-            // Incus figures stay as read at connect (they show their age on screen).
-            // A cluster's members share this supervisor; their figures stay as read when the
-            // cluster was (the app asks standalone servers only).
-            Input::Command(HostCommand::LoadLiveFigures) if self.members.is_empty() => {
+            // A cluster's members share this supervisor: each is asked for by name, and read
+            // through the endpoint with `?target=`.
+            Input::Command(HostCommand::LoadLiveFigures { member }) => {
                 let client = self.client.clone();
                 let news = self.news_tx.clone();
                 tokio::spawn(async move {
-                    let figures = inventory::live_figures(&client).await;
-                    let _ = news.send(HostEvent::LiveFigures(figures));
+                    let result = inventory::live_figures(&client, member.as_deref()).await;
+                    let _ = news.send(match member {
+                        Some(member) => HostEvent::MemberFigures { member, result },
+                        None => HostEvent::LiveFigures(result),
+                    });
                 });
             }
-            Input::Command(HostCommand::LoadLiveFigures) => sink(HostEvent::LiveFigures(Err(
-                "a cluster's figures are read with the cluster".into(),
-            ))),
             Input::Command(HostCommand::LoadHostView) => {
                 let instances = all_instances(&self.client).await?;
                 let placed = instances.iter().filter_map(convert::placement).collect();

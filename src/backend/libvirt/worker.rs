@@ -309,7 +309,7 @@ impl Session {
                 sink(HostEvent::Placement(placement(&self.conn)));
                 sink(HostEvent::Volumes(super::volumes::volumes(&self.conn)));
             }
-            WorkerInput::Command(HostCommand::LoadLiveFigures) => {
+            WorkerInput::Command(HostCommand::LoadLiveFigures { .. }) => {
                 sink(HostEvent::LiveFigures(super::numa::live_figures(
                     &self.conn,
                 )));

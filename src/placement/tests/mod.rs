@@ -32,6 +32,7 @@ fn host(name: &str, cpus: u32, memory_gib: u64) -> HostRoom {
         allocation: Default::default(),
         vcpus_allocated: 0,
         memory_allocated_bytes: 0,
+        hugepage_allocated_bytes: 0,
         hugepage_free_bytes: 0,
         nodes: Vec::new(),
         vms: Vec::new(),

@@ -151,3 +151,33 @@ fn hugepage_vm_is_measured_against_free_pages_whatever_the_memory_ratio() {
         ["not enough hugepages: needs 20 GiB, 16 GiB free (hugepages are never overcommitted)"]
     );
 }
+
+#[test]
+fn hugepage_backed_memory_is_not_overcommitted_for_the_others() {
+    // 64 GiB, 32 of them held by hugepage-backed VMs, 90 GiB given in all, ratio 2: only the
+    // other 32 GiB overcommit (to 64), so 32 + 64 − 90 = 6 GiB are left, not 128 − 90 = 38.
+    let pool = [HostRoom {
+        memory_allocated_bytes: 90 * GIB,
+        hugepage_allocated_bytes: 32 * GIB,
+        ..host("lab1", 16, 64)
+    }];
+
+    let refused = place(&pool, ratios(4.0, 2.0), &[], &vm("v", 2, 16));
+    assert_eq!(
+        verdict(&refused, "lab1").reasons,
+        [
+            "no room after overcommit: needs 16 GiB, 6 GiB free of 64 GiB × 2.0 (allocation = \"running+autostart\")"
+        ]
+    );
+    let fits = place(&pool, ratios(4.0, 2.0), &[], &vm("v", 2, 6));
+    assert_eq!(fits.chosen.as_deref(), Some("lab1"));
+}
+
+#[test]
+fn the_host_view_and_placement_count_hugepages_alike() {
+    use crate::placement::memory_capacity;
+    assert_eq!(memory_capacity(64 * GIB, 32 * GIB, 2.0), 96 * GIB);
+    // More hugepage-backed memory than the host has is all of it, never extra.
+    assert_eq!(memory_capacity(64 * GIB, u64::MAX, 2.0), 64 * GIB);
+    assert_eq!(memory_capacity(64 * GIB, 0, 0.5), 32 * GIB);
+}
