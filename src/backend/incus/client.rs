@@ -32,6 +32,11 @@ enum Transport {
 }
 
 /// A connection to one Incus server. Cheap to clone.
+/// The longest any API call may take. Every call vmdeck makes answers at once (long work is an
+/// operation, waited on in 1 s steps), so a server silent this long is hung: its host is
+/// marked down with this reason rather than left "up" with a stuck sample.
+const CALL_TIMEOUT: Duration = Duration::from_secs(15);
+
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
@@ -45,7 +50,9 @@ pub struct Client {
 impl Client {
     pub fn new(config: &IncusConfig) -> Result<Client, String> {
         tls::ensure_crypto_provider();
-        let builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5));
+        let builder = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(CALL_TIMEOUT);
         let (http, base, transport) = if let Some(path) = config.url.strip_prefix("unix://") {
             let http = builder.unix_socket(path).build().map_err(describe)?;
             let transport = Transport::Unix(PathBuf::from(path));
@@ -220,6 +227,12 @@ async fn api_error(response: reqwest::Response) -> String {
 /// An error with its whole source chain: reqwest's own text ("error sending request") hides
 /// the reason an admin needs (refused connection, certificate mismatch, …).
 pub fn describe(error: impl std::error::Error + 'static) -> String {
+    if is_timeout(&error) {
+        return format!(
+            "not answering: no reply within {} s",
+            CALL_TIMEOUT.as_secs()
+        );
+    }
     // The refusal says all there is to say; the layers around it only repeat it in Debug form.
     if let Some(reason) = certificate_refusal(&error) {
         return reason;
@@ -256,6 +269,14 @@ fn certificate_refusal(cause: &(dyn std::error::Error + 'static)) -> Option<Stri
         }
         current = current.downcast_ref::<std::io::Error>()?.get_ref()?;
     }
+}
+
+/// Whether reqwest gave up waiting (the call timeout, not the connect one: that says
+/// "connect" in its own words).
+fn is_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
+    error
+        .downcast_ref::<reqwest::Error>()
+        .is_some_and(|e| e.is_timeout() && !e.is_connect())
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! `POST /1.0/instances/<n>/console` and its two websockets — control (JSON `window-resize`)
 //! and data (binary both ways).
 
+use std::time::{Duration, Instant};
+
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio_tungstenite::tungstenite::Message;
@@ -92,6 +94,12 @@ fn is_busy(reason: &str) -> bool {
     reason.contains("busy") || reason.contains("already")
 }
 
+/// How often a silent console is probed with a ping, and how long without any word from the
+/// server (data, pong) means it is gone: a stopped or hung incusd sends no close, and the pane
+/// must not go on saying "attached" while what is typed is lost.
+const PROBE_EVERY: Duration = Duration::from_secs(2);
+const SILENT_LIMIT: Duration = Duration::from_secs(4);
+
 /// Moves bytes until the guest side ends (Some(reason)) or the app detaches (None).
 async fn pump(
     mut control: Ws,
@@ -99,24 +107,40 @@ async fn pump(
     mut rx: UnboundedReceiver<Outgoing>,
     sink: &crate::backend::console::ConsoleSink,
 ) -> Option<String> {
+    let mut heard = Instant::now();
+    let mut probe = tokio::time::interval(PROBE_EVERY);
     loop {
         tokio::select! {
-            message = data.next() => match message {
-                Some(Ok(Message::Binary(bytes))) => sink(ConsoleEvent::Data(bytes.to_vec())),
-                Some(Ok(Message::Text(text))) => sink(ConsoleEvent::Data(text.as_bytes().to_vec())),
-                Some(Ok(Message::Close(_))) | None => return Some("the console ended".into()),
-                Some(Ok(_)) => {}
-                Some(Err(e)) => return Some(e.to_string()),
-            },
-            message = control.next() => match message {
-                Some(Ok(Message::Close(_))) | None => return Some("the console ended".into()),
-                Some(Err(e)) => return Some(e.to_string()),
-                Some(Ok(_)) => {}
-            },
+            message = data.next() => {
+                heard = Instant::now();
+                match message {
+                    Some(Ok(Message::Binary(bytes))) => sink(ConsoleEvent::Data(bytes.to_vec())),
+                    Some(Ok(Message::Text(text))) => {
+                        sink(ConsoleEvent::Data(text.as_bytes().to_vec()))
+                    }
+                    Some(Ok(Message::Close(_))) | None => return Some("the console ended".into()),
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => return Some(lost(&e)),
+                }
+            }
+            message = control.next() => {
+                heard = Instant::now();
+                match message {
+                    Some(Ok(Message::Close(_))) | None => return Some("the console ended".into()),
+                    Some(Err(e)) => return Some(lost(&e)),
+                    Some(Ok(_)) => {}
+                }
+            }
+            _ = probe.tick() => {
+                if heard.elapsed() > SILENT_LIMIT {
+                    return Some("the Incus server stopped answering".into());
+                }
+                let _ = control.send(Message::Ping(Vec::new().into())).await;
+            }
             outgoing = rx.recv() => match outgoing {
                 Some(Outgoing::Bytes(bytes)) => {
                     if let Err(e) = data.send(Message::Binary(bytes.into())).await {
-                        return Some(e.to_string());
+                        return Some(lost(&e));
                     }
                 }
                 Some(Outgoing::Resize { cols, rows }) => {
@@ -131,6 +155,12 @@ async fn pump(
             },
         }
     }
+}
+
+/// A websocket that failed under the console: the server went away (stopped, restarted,
+/// lost); the library's words follow for whoever digs.
+fn lost(error: &tokio_tungstenite::tungstenite::Error) -> String {
+    format!("the Incus server was lost ({error})")
 }
 
 /// Incus wants the sizes as strings.
