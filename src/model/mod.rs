@@ -2,6 +2,7 @@
 
 pub mod action;
 pub mod compose;
+pub mod devices;
 pub mod live;
 pub mod names;
 pub mod op;

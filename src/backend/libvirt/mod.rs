@@ -7,6 +7,7 @@ mod compose_xml;
 mod connection;
 mod console;
 mod delete;
+pub mod devices;
 mod events;
 mod ffi;
 pub mod images;
