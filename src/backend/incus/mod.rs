@@ -9,6 +9,7 @@ mod compose;
 mod console;
 mod convert;
 mod copy;
+pub mod devices;
 mod found;
 mod inventory;
 mod tls;
