@@ -128,16 +128,21 @@ mod tests {
     #[test]
     fn destinations_of_ssh_uris() {
         let d = Destination::of("qemu+ssh://root@kvm2:2222/system?no_tty=1");
-        assert_eq!((d.login(), d.port_option()), ("root@kvm2".into(), "-p 2222 ".into()));
+        assert_eq!(
+            (d.login(), d.port_option()),
+            ("root@kvm2".into(), "-p 2222 ".into())
+        );
         let d = Destination::of("qemu+ssh:///system");
-        assert_eq!((d.login(), d.port_option()), ("localhost".into(), String::new()));
+        assert_eq!(
+            (d.login(), d.port_option()),
+            ("localhost".into(), String::new())
+        );
     }
 
     #[test]
     fn libvirt_ssh_command_lines_are_matched_to_their_destination() {
-        let line = args(
-            "ssh -p 2222 -l labh1 -T -e none -o BatchMode=yes -- 127.0.0.1 sh -c 'nc -U /s'",
-        );
+        let line =
+            args("ssh -p 2222 -l labh1 -T -e none -o BatchMode=yes -- 127.0.0.1 sh -c 'nc -U /s'");
         assert!(is_transport(&line));
         let to = |uri| Destination::of(uri).is_target_of(&line);
         assert!(to("qemu+ssh://labh1@127.0.0.1:2222/session"));
