@@ -84,8 +84,8 @@ fn open_within<T: Send + 'static>(
         Err(RecvTimeoutError::Timeout) => {
             ssh_procs::end(ssh_procs::children_to(&dest).difference(&before));
             Err(format!(
-                "no answer over ssh from {} within {} s (the connection is accepted, then \
-                 nothing answers)",
+                "no answer over ssh from {} within {} s: the connection hangs (a firewall \
+                 that drops it, or a server that accepts it and never speaks)",
                 dest.login(),
                 deadline.as_secs_f32()
             ))
@@ -207,8 +207,8 @@ mod tests {
         let reason = open_within(ssh, Duration::from_millis(200), slow).unwrap_err();
         assert_eq!(
             reason,
-            "no answer over ssh from root@kvm2 within 0.2 s (the connection is accepted, \
-             then nothing answers)"
+            "no answer over ssh from root@kvm2 within 0.2 s: the connection hangs (a \
+             firewall that drops it, or a server that accepts it and never speaks)"
         );
         let fast = open_within(ssh, Duration::from_secs(5), || Ok(7));
         assert_eq!(fast, Ok(7));
