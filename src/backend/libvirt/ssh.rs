@@ -48,7 +48,7 @@ fn has_param(uri: &str, name: &str) -> bool {
 }
 
 /// How long opening an ssh connection may take before vmdeck gives up on it.
-pub const CONNECT_DEADLINE: Duration = Duration::from_secs(10);
+const CONNECT_DEADLINE: Duration = Duration::from_secs(10);
 
 /// Runs `open`, which opens `uri`; for the ssh transport within `CONNECT_DEADLINE`: then the
 /// ssh processes started for it meanwhile are ended (which makes libvirt's call return in its
