@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Small controls over a running vmdeck lab, for end-to-end tests and people:
 #   ctl.sh uri N          print the libvirt URI of host labN
+#   ctl.sh ssh-uri N      print the URI of host labN through the lab's sshd (qemu+ssh)
 #   ctl.sh host-stop N    stop labN's libvirtd only: its guests keep running, connections drop
 #   ctl.sh host-start N   start labN's libvirtd again (it reconnects to its guests); idempotent
 #   ctl.sh host-kill N    like host-stop, but SIGKILL: a crashed daemon (stale socket left)
@@ -8,8 +9,10 @@
 #   ctl.sh incus-start    start incusd again; idempotent
 #   ctl.sh member-stop N  stop Incus cluster member nodeN's daemon only (it goes offline)
 #   ctl.sh member-start N start cluster member nodeN again; idempotent
+#   ctl.sh sshd-stop      stop the lab's sshd (lab-ssh hosts go down; local URIs keep working)
+#   ctl.sh sshd-start     start it again; idempotent
 #   ctl.sh status         what runs (exit 1 when something of the lab is down)
-#   ctl.sh config         print the path of the lab's vmdeck.toml
+#   ctl.sh config         print the path of the lab's vmdeck.toml (ssh-config: vmdeck-ssh.toml)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,7 +20,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
 
 usage() {
-  sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+  sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
   exit 2
 }
 
@@ -66,6 +69,12 @@ status() {
       bad=1
     fi
   done
+  if lab_sshd_running && lab_sshd_answers; then
+    printf 'sshd  up    pid %-7s 127.0.0.1:%s\n' "$(cat "$LAB_SSHD_PIDFILE")" "$LAB_SSH_PORT"
+  else
+    printf 'sshd  down  127.0.0.1:%s\n' "$LAB_SSH_PORT"
+    bad=1
+  fi
   return "$bad"
 }
 
@@ -78,13 +87,14 @@ incus_stop() {
 cmd=${1:-}
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  uri | host-stop | host-start | host-kill)
+  uri | ssh-uri | host-stop | host-start | host-kill)
     # (an assignment, so that a bad host number stops the script under set -e)
     n=$(host_arg "${1:-}")
     ;;
 esac
 case "$cmd" in
   uri) lab_uri "$n" && echo ;;
+  ssh-uri) lab_ssh_uri "$n" && echo ;;
   host-stop) need_root && lab_host_stop "$n" ;;
   host-kill) need_root && kill_pidfile "$(lab_pidfile "$n")" libvirtd 0 KILL ;;
   host-start) need_root && lab_host_setup "$n" && lab_host_start "$n" ;;
@@ -92,7 +102,10 @@ case "$cmd" in
   incus-start) need_root && lab_incus_start ;;
   member-stop) need_root && lab_member_stop "$(member_arg "${1:-}")" ;;
   member-start) need_root && lab_member_start "$(member_arg "${1:-}")" ;;
+  sshd-stop) need_root && lab_sshd_stop ;;
+  sshd-start) need_root && lab_sshd_setup && lab_sshd_start ;;
   status) status ;;
   config) echo "$LAB_DIR/vmdeck.toml" ;;
+  ssh-config) echo "$LAB_DIR/vmdeck-ssh.toml" ;;
   *) usage ;;
 esac

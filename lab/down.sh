@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops what lab/up.sh started, by pid file: the guests of the three libvirt hosts, their
-# libvirtd daemons, the Incus containers and incusd, the Incus cluster's members. Keeps everything on disk (domain
+# libvirtd daemons, the Incus containers and incusd, the Incus cluster's members, the lab's sshd. Keeps everything on disk (domain
 # definitions, storage pools, the Incus state and the cached image under $LAB_DIR/image), so
 # the next lab/up.sh is quick. To reset the lab completely: down.sh, then remove $LAB_DIR and
 # /var/lib/incus.
@@ -35,6 +35,8 @@ done
 rc=0
 for p in "${pids[@]}"; do wait "$p" || rc=1; done
 
+lab_sshd_stop
+lab_log "sshd stopped"
 lab_incus_stop
 lab_log "incus stopped"
 # Members in reverse: node1 holds the cluster database.

@@ -298,3 +298,131 @@ lab_member_shutdown() {
   fi
   lab_member_stop "$1"
 }
+
+# ---------------------------------------------------------------------------------------------
+# SSH: an sshd of the lab's own on 127.0.0.1:$LAB_SSH_PORT in front of the three libvirt hosts,
+# so that vmdeck meets `qemu+ssh://` as admins use it (pool lab-ssh in $LAB_DIR/vmdeck-ssh.toml).
+# Everything it uses lives in $LAB_SSH_DIR: its host key and sshd_config, the lab's client key,
+# known_hosts and ssh_config, and the `ssh` wrapper that URIs name with `command=` (libvirt's
+# ssh transport has no parameter for known_hosts or ssh options, and root's ~/.ssh stays
+# untouched).
+
+LAB_SSH_PORT=2222
+LAB_SSH_DIR=$LAB_DIR/ssh
+LAB_SSHD_PIDFILE=$LAB_RUN_DIR/sshd.pid
+SSHD=/usr/sbin/sshd
+
+# lab_ssh_uri N — host N through the lab's sshd. proxy=netcat: the remote side runs
+# `nc -U <socket>`, which honours socket= and never starts a daemon (virt-ssh-helper would
+# connect to qemu:///session of the login, which has no XDG_RUNTIME_DIR here, and spawn one).
+lab_ssh_uri() {
+  printf 'qemu+ssh://%s@127.0.0.1:%s/session?socket=%s&proxy=netcat&command=%s/ssh' \
+    "$(lab_user "$1")" "$LAB_SSH_PORT" "$(lab_sock "$1")" "$LAB_SSH_DIR"
+}
+
+# The client key of local user USER: each user that opens lab-ssh URIs has its own copy, mode
+# 0600 as ssh demands — root (vmdeck, virsh) and labhN (the source daemon of a peer-to-peer
+# migration opens the destination's URI itself).
+lab_ssh_client_key() { printf '%s/client/%s/id_ed25519' "$LAB_SSH_DIR" "$1"; }
+
+# lab_sshd_setup — keys, configs and authorised keys (cheap; safe to repeat).
+lab_sshd_setup() {
+  local n user home key
+  install -d -m 755 "$LAB_SSH_DIR" "$LAB_SSH_DIR/client"
+  [ -s "$LAB_SSH_DIR/ssh_host_ed25519_key" ] ||
+    ssh-keygen -q -t ed25519 -N '' -C "vmdeck-lab-host" -f "$LAB_SSH_DIR/ssh_host_ed25519_key"
+  [ -s "$LAB_SSH_DIR/id_ed25519" ] ||
+    ssh-keygen -q -t ed25519 -N '' -C "vmdeck-lab-client" -f "$LAB_SSH_DIR/id_ed25519"
+  chmod 600 "$LAB_SSH_DIR/ssh_host_ed25519_key" "$LAB_SSH_DIR/id_ed25519"
+  local users=(root)
+  for n in "${LAB_HOST_IDS[@]}"; do users+=("$(lab_user "$n")"); done
+  for user in "${users[@]}"; do
+    key=$(lab_ssh_client_key "$user")
+    install -d -o "$user" -m 700 "$(dirname "$key")"
+    install -o "$user" -m 600 "$LAB_SSH_DIR/id_ed25519" "$key"
+  done
+  printf '[127.0.0.1]:%s %s\n' "$LAB_SSH_PORT" \
+    "$(cut -d' ' -f1,2 "$LAB_SSH_DIR/ssh_host_ed25519_key.pub")" | lab_write_as root "$LAB_SSH_DIR/known_hosts"
+  lab_ssh_client_config | lab_write_as root "$LAB_SSH_DIR/ssh_config"
+  lab_write_as root "$LAB_SSH_DIR/ssh" <<SH
+#!/bin/sh
+# Written by vmdeck lab/lib.sh: ssh with the lab's client options (URIs name it in command=).
+exec /usr/bin/ssh -F $LAB_SSH_DIR/ssh_config "\$@"
+SH
+  chmod 755 "$LAB_SSH_DIR/ssh"
+  lab_sshd_config | lab_write_as root "$LAB_SSH_DIR/sshd_config"
+  for n in "${LAB_HOST_IDS[@]}"; do
+    user=$(lab_user "$n")
+    home=$(lab_home "$n")
+    # Without PAM, sshd refuses accounts whose password is locked ('!', as useradd leaves
+    # it) even for keys; '*' means no password, not locked.
+    [ "$(getent shadow "$user" | cut -d: -f2)" != '!' ] || usermod -p '*' "$user"
+    install -d -o "$user" -g "$user" -m 700 "$home/.ssh"
+    lab_write_as "$user" "$home/.ssh/authorized_keys" <"$LAB_SSH_DIR/id_ed25519.pub"
+  done
+}
+
+# The client side: only the lab's key and the lab's known_hosts, host keys strictly checked.
+# No ConnectTimeout on purpose: like most admins' configs, so vmdeck's own deadline is what
+# ends a connection to a host that never answers.
+lab_ssh_client_config() {
+  cat <<CONF
+# Written by vmdeck lab/lib.sh — ssh options for the lab's hosts (used by $LAB_SSH_DIR/ssh).
+Host *
+  IdentityFile $LAB_SSH_DIR/client/%u/id_ed25519
+  IdentitiesOnly yes
+  UserKnownHostsFile $LAB_SSH_DIR/known_hosts
+  GlobalKnownHostsFile /dev/null
+  StrictHostKeyChecking yes
+  PasswordAuthentication no
+  KbdInteractiveAuthentication no
+CONF
+}
+
+lab_sshd_config() {
+  cat <<CONF
+# Written by vmdeck lab/lib.sh — the lab's sshd: loopback only, keys only, no PAM, no TTY.
+Port $LAB_SSH_PORT
+ListenAddress 127.0.0.1
+HostKey $LAB_SSH_DIR/ssh_host_ed25519_key
+PidFile $LAB_SSHD_PIDFILE
+UsePAM no
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin no
+AllowUsers $(for n in "${LAB_HOST_IDS[@]}"; do printf '%s ' "$(lab_user "$n")"; done)
+AuthorizedKeysFile .ssh/authorized_keys
+PermitTTY no
+X11Forwarding no
+AllowTcpForwarding no
+AllowAgentForwarding no
+PrintMotd no
+PrintLastLog no
+LogLevel VERBOSE
+CONF
+}
+
+lab_sshd_running() { pid_alive "$LAB_SSHD_PIDFILE" sshd; }
+lab_sshd_answers() {
+  "$LAB_SSH_DIR/ssh" -o BatchMode=yes -o ConnectTimeout=5 -p "$LAB_SSH_PORT" \
+    "$(lab_user "${LAB_HOST_IDS[0]}")@127.0.0.1" true </dev/null >/dev/null 2>&1
+}
+
+# lab_sshd_start — starts the lab's sshd unless it runs; waits until a login works.
+lab_sshd_start() {
+  mkdir -p "$LAB_RUN_DIR" "$LAB_LOG_DIR"
+  # sshd's privilege separation directory (systemd would create it; there is none here).
+  install -d -m 755 /run/sshd
+  if ! lab_sshd_running; then
+    quietly "$SSHD" -t -f "$LAB_SSH_DIR/sshd_config" || lab_die "the lab's sshd_config is invalid"
+    # sshd daemonises itself (setsid, stdio to /dev/null) and writes the pid file; -E keeps
+    # its log in the lab. cwd /: see lab_incus_start.
+    (cd / && "$SSHD" -f "$LAB_SSH_DIR/sshd_config" -E "$LAB_LOG_DIR/sshd.log") </dev/null \
+      >>"$LAB_LOG_DIR/sshd.out" 2>&1 || lab_die "sshd did not start (see $LAB_LOG_DIR/sshd.log)"
+  fi
+  wait_for 10 lab_sshd_answers ||
+    lab_die "no login through the lab's sshd on 127.0.0.1:$LAB_SSH_PORT (see $LAB_LOG_DIR/sshd.log)"
+}
+
+lab_sshd_stop() { kill_pidfile "$LAB_SSHD_PIDFILE" sshd 10; }

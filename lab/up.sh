@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings the vmdeck lab up, or checks that it is up: three libvirt hosts (session daemons of
-# users labh1..3) with seed guests, one Incus server with busybox containers, and
-# $LAB_DIR/vmdeck.toml describing them. Idempotent: a second run only verifies.
+# users labh1..3) with seed guests, one Incus server with busybox containers, an sshd on
+# 127.0.0.1 in front of the libvirt hosts, $LAB_DIR/vmdeck.toml describing them and
+# $LAB_DIR/vmdeck-ssh.toml reaching the libvirt hosts over SSH. Idempotent: a second run only verifies.
 # Env: LAB_DIR (default /var/tmp/vmdeck-lab), LAB_VMS=N extra shut-off domains per host.
 # Exits 0 only when every host answers and every seed is in its state.
 set -euo pipefail
@@ -23,7 +24,7 @@ preflight() {
   [ "$(id -u)" -eq 0 ] || lab_die "run as root (creates users, starts incusd)"
   local c missing=""
   for c in virsh incus qemu-system-x86_64 qemu-img busybox cpio grub-mkrescue xorriso \
-    "$LIBVIRTD" "$INCUSD"; do
+    "$LIBVIRTD" "$INCUSD" "$SSHD" ssh-keygen nc; do
     command -v "$c" >/dev/null 2>&1 || missing="$missing $c"
   done
   if [ -n "$missing" ]; then
@@ -398,6 +399,41 @@ TOML
   if cmp -s "$tmp" "$f"; then rm -f "$tmp"; else chmod 644 "$tmp" && mv "$tmp" "$f"; fi
 }
 
+# The same libvirt hosts over SSH, in a file of their own: in vmdeck.toml each guest would be
+# listed twice (once per pool), which the tests reading the lab's list do not expect.
+write_ssh_config() {
+  local f=$LAB_DIR/vmdeck-ssh.toml tmp n
+  tmp=$(mktemp)
+  {
+    echo "# Written by lab/up.sh — the lab's libvirt hosts over SSH (sshd on 127.0.0.1:$LAB_SSH_PORT)."
+    echo '[[pool]]'
+    echo 'name = "lab-ssh"'
+    echo 'driver = "libvirt"'
+    echo 'hosts = ['
+    for n in "${LAB_HOST_IDS[@]}"; do
+      printf '  { name = "lab%s", uri = "%s", migration_uri = "tcp://127.0.0.1" },\n' "$n" "$(lab_ssh_uri "$n")"
+    done
+    echo ']'
+    cat <<'TOML'
+virt_type = "qemu"
+image_pool = "images"
+
+[[vm_type]]
+name = "small"
+vcpus = 1
+memory = "128MiB"
+disk = "1GiB"
+
+[[vm_type]]
+name = "medium"
+vcpus = 2
+memory = "256MiB"
+disk = "2GiB"
+TOML
+  } >"$tmp"
+  if cmp -s "$tmp" "$f"; then rm -f "$tmp"; else chmod 644 "$tmp" && mv "$tmp" "$f"; fi
+}
+
 # The exit status: every host answers, every seed is where and how it should be, incus answers.
 verify() {
   local n seed suffix want name state bad=0 c
@@ -413,6 +449,10 @@ verify() {
       state=$(dom_state "$n" "$name" 2>/dev/null || echo missing)
       [ "$state" = "${want/-/ }" ] || { lab_log "FAIL: $name is $state, not $want"; bad=1; }
     done
+  done
+  for n in "${LAB_HOST_IDS[@]}"; do
+    virsh -q -c "$(lab_ssh_uri "$n")" version </dev/null >/dev/null 2>&1 ||
+      { lab_log "FAIL: lab$n does not answer over SSH ($(lab_ssh_uri "$n"))"; bad=1; }
   done
   for c in c1:RUNNING c2:RUNNING c3:STOPPED; do
     state=$(incus list --format csv -c s "^${c%%:*}\$" </dev/null) || state=unknown
@@ -439,7 +479,10 @@ summary() {
     "$(incus list --format csv -c ns </dev/null | tr '\n' ' ')"
   printf '  incus cluster %s  %s\n' "unix://$(cluster_socket 1)" \
     "$(cluster_incus 1 list --format csv -c nsL | tr '\n' ' ')"
-  echo "  config: $LAB_DIR/vmdeck.toml    console: virsh -c \"$(lab_uri 1)\" console lab1-web"
+  printf '  sshd  127.0.0.1:%s  pid %s  e.g. %s\n' "$LAB_SSH_PORT" "$(cat "$LAB_SSHD_PIDFILE")" \
+    "$(lab_ssh_uri 1)"
+  echo "  config: $LAB_DIR/vmdeck.toml (over SSH: $LAB_DIR/vmdeck-ssh.toml)"
+  echo "  console: virsh -c \"$(lab_uri 1)\" console lab1-web"
 }
 
 preflight
@@ -465,6 +508,9 @@ for n in "${LAB_HOST_IDS[@]}"; do
 done
 setup_incus
 setup_cluster
+lab_sshd_setup
+lab_sshd_start
 write_config
+write_ssh_config
 verify || lab_die "the lab is not in the expected state (logs: $LAB_LOG_DIR, $LAB_DIR/hosts/*)"
 summary

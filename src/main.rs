@@ -12,6 +12,13 @@ use vmdeck::config::{self, Paths};
 use vmdeck::{headless, startup, tui};
 
 fn main() -> ExitCode {
+    let code = run();
+    // Whatever ended the run: no ssh that libvirt started for vmdeck outlives it.
+    vmdeck::backend::libvirt::end_ssh_children();
+    code
+}
+
+fn run() -> ExitCode {
     let cli = Cli::parse();
     headless::set_timeout(std::time::Duration::from_secs(cli.timeout));
     let paths = Paths::from_env();

@@ -20,6 +20,7 @@ mod placement_xml;
 mod power;
 mod snapshot;
 mod ssh;
+mod ssh_procs;
 mod usage;
 mod volumes;
 mod worker;
@@ -27,6 +28,7 @@ mod worker;
 mod worker_panic_tests;
 mod xml;
 
+pub use ssh::end_children as end_ssh_children;
 pub use worker::{HostHandle, spawn_host};
 
 use crate::model::HostInventory;

@@ -4,8 +4,17 @@
 //! no escape character), so ssh fails instead of asking, and its failures are turned into one
 //! sentence an admin can act on. `+libssh`/`+libssh2` run in-process and can only ask
 //! through an auth callback, which vmdeck never passes: they need no rewrite.
+//!
+//! The ssh processes are libvirt's children in vmdeck's process: an open that hangs (a server
+//! that accepts and never speaks; ssh has no timeout of its own by default) is ended after
+//! `CONNECT_DEADLINE` by ending its ssh, and vmdeck ends the ssh processes it still has when
+//! it exits (`end_children`), so none outlives it.
 
 use std::borrow::Cow;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
+
+use super::ssh_procs::{self, Destination};
 
 /// `uri` with `no_tty=1` added when it uses the ssh transport and does not set `no_tty`
 /// itself (an admin who sets `no_tty=0` on purpose keeps it).
@@ -38,12 +47,65 @@ fn has_param(uri: &str, name: &str) -> bool {
         .any(|pair| pair.split('=').next() == Some(name))
 }
 
+/// How long opening an ssh connection may take before vmdeck gives up on it.
+const CONNECT_DEADLINE: Duration = Duration::from_secs(10);
+
+/// Runs `open`, which opens `uri`; for the ssh transport within `CONNECT_DEADLINE`: then the
+/// ssh processes started for it meanwhile are ended (which makes libvirt's call return in its
+/// thread) and the reason is one sentence.
+pub fn open_within_deadline<T: Send + 'static>(
+    uri: &str,
+    open: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    open_within(uri, CONNECT_DEADLINE, open)
+}
+
+fn open_within<T: Send + 'static>(
+    uri: &str,
+    deadline: Duration,
+    open: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    if transport(uri) != Some("ssh") {
+        return open();
+    }
+    let dest = Destination::of(uri);
+    let before = ssh_procs::children_to(&dest);
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name(format!("ssh open {}", dest.login()))
+        .spawn(move || {
+            // A late success is dropped with the channel, which closes the connection.
+            let _ = tx.send(open());
+        })
+        .map_err(|e| format!("cannot start a thread to open {uri}: {e}"))?;
+    match rx.recv_timeout(deadline) {
+        Ok(opened) => opened,
+        Err(RecvTimeoutError::Disconnected) => Err(format!("opening {uri} failed")),
+        Err(RecvTimeoutError::Timeout) => {
+            ssh_procs::end(ssh_procs::children_to(&dest).difference(&before));
+            Err(format!(
+                "no answer over ssh from {} within {} s: the connection hangs (a firewall \
+                 that drops it, or a server that accepts it and never speaks)",
+                dest.login(),
+                deadline.as_secs_f32()
+            ))
+        }
+    }
+}
+
+/// Ends the ssh processes libvirt started for vmdeck (at exit: one waiting on a server that
+/// never answers would otherwise outlive vmdeck).
+pub fn end_children() {
+    ssh_procs::end(&ssh_procs::children());
+}
+
 /// One sentence for a failed connection to `uri` when ssh said why; `message` otherwise.
 pub fn explain(uri: &str, message: &str) -> String {
     if transport(uri) != Some("ssh") {
         return message.to_string();
     }
-    let (login, host, port) = destination(uri);
+    let dest = Destination::of(uri);
+    let (login, host, port) = (dest.login(), &dest.host, dest.port_option());
     if message.contains("Host key verification failed") {
         format!(
             "host key for {host} is not in ~/.ssh/known_hosts (or does not match it) — run \
@@ -64,25 +126,6 @@ pub fn explain(uri: &str, message: &str) -> String {
     } else {
         message.to_string()
     }
-}
-
-/// (login, host, port option) of an ssh URI such as `qemu+ssh://root@kvm2:2222/system` →
-/// (`root@kvm2`, `kvm2`, `-p 2222 `).
-fn destination(uri: &str) -> (String, String, String) {
-    let rest = uri.split_once("://").map_or(uri, |(_, rest)| rest);
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let (user, host_port) = match authority.rsplit_once('@') {
-        Some((user, host_port)) => (Some(user), host_port),
-        None => (None, authority),
-    };
-    let (host, port) = match host_port.rsplit_once(':') {
-        Some((host, port)) if !host.is_empty() => (host, Some(port)),
-        _ => (host_port, None),
-    };
-    let host = if host.is_empty() { "localhost" } else { host };
-    let port = port.map(|p| format!("-p {p} ")).unwrap_or_default();
-    let login = user.map_or(host.to_string(), |user| format!("{user}@{host}"));
-    (login, host.to_string(), port)
 }
 
 #[cfg(test)]
@@ -152,6 +195,26 @@ mod tests {
             "ssh: connect to host kvm2 port 22: Connection timed out",
         );
         assert_eq!(slow, "ssh could not reach kvm2: the connection timed out");
+    }
+
+    #[test]
+    fn an_ssh_open_that_hangs_ends_at_the_deadline_with_a_reason() {
+        let slow = || {
+            std::thread::sleep(Duration::from_secs(5));
+            Ok(())
+        };
+        let ssh = "qemu+ssh://root@kvm2:2222/system";
+        let reason = open_within(ssh, Duration::from_millis(200), slow).unwrap_err();
+        assert_eq!(
+            reason,
+            "no answer over ssh from root@kvm2 within 0.2 s: the connection hangs (a \
+             firewall that drops it, or a server that accepts it and never speaks)"
+        );
+        let fast = open_within(ssh, Duration::from_secs(5), || Ok(7));
+        assert_eq!(fast, Ok(7));
+        // Other transports have no deadline here (there is no process to end).
+        let local = open_within("qemu:///system", Duration::ZERO, || Ok(1));
+        assert_eq!(local, Ok(1));
     }
 
     #[test]
