@@ -63,3 +63,30 @@ fn list_names_a_silent_host_and_finishes_within_the_timeout() {
         assert!(stdout.contains("lab1-web"), "{stdout}");
     }
 }
+
+/// In the UI, the silent host shows down with the reason after the 10 s connect deadline
+/// (not "connecting…" for ever), the screen stays whole, and `q` quits at once.
+#[test]
+fn the_ui_marks_a_silent_host_not_answering_and_quits_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = silent_socket(dir.path());
+    let config = dir.path().join("vmdeck.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[pool]]\nname = \"hang\"\nhosts = [{{ name = \"silent\", uri = \"qemu+unix:///session?socket={}\" }}]\n",
+            socket.display()
+        ),
+    )
+    .unwrap();
+    let mut tui = pty::Tui::spawn(&["--config", config.to_str().unwrap()], 160, 30);
+    let screen = tui.wait_for("the host down", Duration::from_secs(30), |s| {
+        s.contains("not answering: no reply to connect within 10 s")
+    });
+    assert!(screen.contains("hosts 0/1 up"), "{screen}");
+    let asked = Instant::now();
+    tui.send("q");
+    let exited = tui.wait_exit(Duration::from_secs(5));
+    assert!(exited.is_some(), "q did not quit:\n{}", tui.screen());
+    assert!(asked.elapsed() < Duration::from_secs(5));
+}

@@ -37,11 +37,11 @@ pub fn open(uri: &str, read_only: bool) -> Result<Conn, String> {
     Ok(Conn { _mark: mark, conn })
 }
 
-/// Opens `uri` without the terminal for ssh and within ssh's connect deadline, its failure
-/// in one sentence when ssh said why.
+/// Opens `uri` without the terminal for ssh and within the connect deadline, its failure in
+/// one sentence when ssh said why.
 pub fn open_raw(uri: &str, read_only: bool) -> Result<Connect, String> {
     let owned = uri.to_string();
-    ssh::open_within_deadline(uri, move || {
+    super::deadline::open_within_deadline(uri, move || {
         let uri = owned;
         let safe = ssh::without_tty(&uri);
         let opened = if read_only {

@@ -6,6 +6,7 @@ mod compose;
 mod compose_xml;
 mod connection;
 mod console;
+mod deadline;
 mod delete;
 pub mod devices;
 mod events;

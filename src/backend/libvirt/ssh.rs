@@ -7,12 +7,10 @@
 //!
 //! The ssh processes are libvirt's children in vmdeck's process: an open that hangs (a server
 //! that accepts and never speaks; ssh has no timeout of its own by default) is ended after
-//! `CONNECT_DEADLINE` by ending its ssh, and vmdeck ends the ssh processes it still has when
+//! the connect deadline (`deadline.rs`) by ending its ssh, and vmdeck ends the ssh processes it still has when
 //! it exits (`end_children`), so none outlives it.
 
 use std::borrow::Cow;
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Duration;
 
 use super::ssh_procs::{self, Destination};
 
@@ -47,49 +45,34 @@ fn has_param(uri: &str, name: &str) -> bool {
         .any(|pair| pair.split('=').next() == Some(name))
 }
 
-/// How long opening an ssh connection may take before vmdeck gives up on it.
-const CONNECT_DEADLINE: Duration = Duration::from_secs(10);
-
-/// Runs `open`, which opens `uri`; for the ssh transport within `CONNECT_DEADLINE`: then the
-/// ssh processes started for it meanwhile are ended (which makes libvirt's call return in its
-/// thread) and the reason is one sentence.
-pub fn open_within_deadline<T: Send + 'static>(
-    uri: &str,
-    open: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
-    open_within(uri, CONNECT_DEADLINE, open)
+/// The ssh processes of an open being watched: those started for its destination after the
+/// watch began are the open's own.
+pub struct HungOpen {
+    dest: Option<(Destination, std::collections::BTreeSet<i32>)>,
 }
 
-fn open_within<T: Send + 'static>(
-    uri: &str,
-    deadline: Duration,
-    open: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
-    if transport(uri) != Some("ssh") {
-        return open();
+impl HungOpen {
+    /// Starts watching an open of `uri`; nothing to watch for other transports.
+    pub fn watch(uri: &str) -> HungOpen {
+        let dest = (transport(uri) == Some("ssh")).then(|| {
+            let dest = Destination::of(uri);
+            let before = ssh_procs::children_to(&dest);
+            (dest, before)
+        });
+        HungOpen { dest }
     }
-    let dest = Destination::of(uri);
-    let before = ssh_procs::children_to(&dest);
-    let (tx, rx) = mpsc::channel();
-    std::thread::Builder::new()
-        .name(format!("ssh open {}", dest.login()))
-        .spawn(move || {
-            // A late success is dropped with the channel, which closes the connection.
-            let _ = tx.send(open());
-        })
-        .map_err(|e| format!("cannot start a thread to open {uri}: {e}"))?;
-    match rx.recv_timeout(deadline) {
-        Ok(opened) => opened,
-        Err(RecvTimeoutError::Disconnected) => Err(format!("opening {uri} failed")),
-        Err(RecvTimeoutError::Timeout) => {
-            ssh_procs::end(ssh_procs::children_to(&dest).difference(&before));
-            Err(format!(
-                "no answer over ssh from {} within {} s: the connection hangs (a firewall \
-                 that drops it, or a server that accepts it and never speaks)",
-                dest.login(),
-                deadline.as_secs_f32()
-            ))
-        }
+
+    /// The open passed its deadline: for ssh, ends its ssh processes (libvirt's call then
+    /// returns) and says why in one sentence; None for other transports.
+    pub fn end(self, deadline: std::time::Duration) -> Option<String> {
+        let (dest, before) = self.dest?;
+        ssh_procs::end(ssh_procs::children_to(&dest).difference(&before));
+        Some(format!(
+            "no answer over ssh from {} within {} s: the connection hangs (a firewall that \
+             drops it, or a server that accepts it and never speaks)",
+            dest.login(),
+            deadline.as_secs_f32()
+        ))
     }
 }
 
@@ -195,26 +178,6 @@ mod tests {
             "ssh: connect to host kvm2 port 22: Connection timed out",
         );
         assert_eq!(slow, "ssh could not reach kvm2: the connection timed out");
-    }
-
-    #[test]
-    fn an_ssh_open_that_hangs_ends_at_the_deadline_with_a_reason() {
-        let slow = || {
-            std::thread::sleep(Duration::from_secs(5));
-            Ok(())
-        };
-        let ssh = "qemu+ssh://root@kvm2:2222/system";
-        let reason = open_within(ssh, Duration::from_millis(200), slow).unwrap_err();
-        assert_eq!(
-            reason,
-            "no answer over ssh from root@kvm2 within 0.2 s: the connection hangs (a \
-             firewall that drops it, or a server that accepts it and never speaks)"
-        );
-        let fast = open_within(ssh, Duration::from_secs(5), || Ok(7));
-        assert_eq!(fast, Ok(7));
-        // Other transports have no deadline here (there is no process to end).
-        let local = open_within("qemu:///system", Duration::ZERO, || Ok(1));
-        assert_eq!(local, Ok(1));
     }
 
     #[test]
