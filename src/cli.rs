@@ -20,7 +20,8 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
-    /// Theme name: default, light, or a file name (without .toml) in the config dir's themes/.
+    /// Theme name: default, light, high-contrast, mono, or a file name (without .toml) in the
+    /// config dir's themes/. NO_COLOR set: always mono.
     #[arg(long, global = true)]
     pub theme: Option<String>,
 

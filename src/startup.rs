@@ -27,6 +27,9 @@ pub fn load_keymap(config_dir: &Path, warnings: &mut Vec<String>) -> Keymap {
 /// Every theme by name (shipped ones and `themes/*.toml` in the config dir, each on top of
 /// the default), and the global one (`global_name`, then `theme.toml` on top).
 pub fn load_themes(config_dir: &Path, global_name: &str, warnings: &mut Vec<String>) -> Themes {
+    if crate::theme::no_color() {
+        return no_colour_themes();
+    }
     let mut by_name: HashMap<String, Theme> = BUILTIN_THEMES
         .iter()
         .filter_map(|(name, _)| Some((name.to_string(), Theme::named_builtin(name)?)))
@@ -60,6 +63,15 @@ pub fn load_themes(config_dir: &Path, global_name: &str, warnings: &mut Vec<Stri
         global = global.overlay(theme);
     }
     Themes { global, by_name }
+}
+
+/// `NO_COLOR`: the colourless theme everywhere. No theme is known by name, so a pool that
+/// names one gets the global, colourless one too.
+fn no_colour_themes() -> Themes {
+    Themes {
+        global: Theme::named_builtin(crate::theme::MONO).unwrap_or_else(Theme::builtin),
+        by_name: HashMap::new(),
+    }
 }
 
 fn read_theme(path: &Path, warnings: &mut Vec<String>) -> Option<Theme> {

@@ -12,10 +12,23 @@ use crate::model::VmState;
 use crate::toml_place;
 
 /// Themes shipped with vmdeck, by name.
-pub const BUILTIN_THEMES: [(&str, &str); 2] = [
+pub const BUILTIN_THEMES: [(&str, &str); 4] = [
     ("default", include_str!("../../themes/default.toml")),
     ("light", include_str!("../../themes/light.toml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.toml"),
+    ),
+    ("mono", include_str!("../../themes/mono.toml")),
 ];
+
+/// The theme of no colours, which `NO_COLOR` (https://no-color.org) asks for.
+pub const MONO: &str = "mono";
+
+/// Whether the environment asks for no colour: `NO_COLOR` set to anything but "".
+pub fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -161,6 +174,9 @@ fn to_style(file: &StyleFile) -> Result<Style, String> {
     }
     Ok(style)
 }
+
+#[cfg(test)]
+mod contrast;
 
 #[cfg(test)]
 mod tests {

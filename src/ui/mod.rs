@@ -12,6 +12,12 @@ use crate::app::state::View;
 
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, state: &State) {
+    // The theme's own background under everything, so a theme reads the same on any
+    // terminal background.
+    let all = frame.area();
+    frame
+        .buffer_mut()
+        .set_style(all, state.theme().style("text"));
     let [header, _, status, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),

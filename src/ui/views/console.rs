@@ -48,6 +48,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             height: 1,
         };
         frame.render_widget(Clear, line);
+        // Clear leaves the terminal's colours: the theme's background goes back on.
+        frame
+            .buffer_mut()
+            .set_style(line, state.theme().style("text"));
         frame.render_widget(
             Paragraph::new(Span::styled(message, theme.style("status_warn"))),
             line,

@@ -44,6 +44,10 @@ pub fn render(frame: &mut Frame, input: Rect, state: &State) {
         .border_style(theme.style("border_focus"))
         .title(Span::styled(" Tab completes ", theme.style("title")));
     frame.render_widget(Clear, area);
+    // Clear leaves the terminal's colours: the theme's background goes back on.
+    frame
+        .buffer_mut()
+        .set_style(area, state.theme().style("text"));
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 

@@ -71,5 +71,9 @@ pub fn render(frame: &mut Frame, status: Rect, state: &State) {
         .border_style(theme.style("status_warn"))
         .title(Span::styled(title, theme.style("title")));
     frame.render_widget(Clear, area);
+    // Clear leaves the terminal's colours: the theme's background goes back on.
+    frame
+        .buffer_mut()
+        .set_style(area, state.theme().style("text"));
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
