@@ -73,6 +73,7 @@ fn open_db(s: &mut State) {
             kind: "network".into(),
             source: "default".into(),
             model: "virtio".into(),
+            vlan: Some(120),
         }],
         xml: "<domain type='qemu'>\n  <name>db-1</name>\n</domain>".into(),
         snapshots: vec![

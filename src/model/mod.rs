@@ -225,8 +225,11 @@ pub struct Disk {
 pub struct Nic {
     pub mac: String,
     pub kind: String,
+    /// The libvirt network, host bridge or device (Incus: network or parent) it is on.
     pub source: String,
     pub model: String,
+    /// Its VLAN tag, when it has one.
+    pub vlan: Option<u32>,
 }
 
 /// A snapshot of a VM.

@@ -318,6 +318,7 @@ pub fn details(instance: &Instance) -> VmDetails {
             kind: get(d, "nictype"),
             source: get(d, "network").max(get(d, "parent")),
             model: name.to_string(),
+            vlan: d.get("vlan").and_then(|v| v.parse().ok()),
         })
         .collect();
     VmDetails {

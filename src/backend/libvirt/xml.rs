@@ -166,6 +166,10 @@ fn parse_nic(nic: Node) -> Nic {
             .and_then(|m| m.attribute("type"))
             .unwrap_or("")
             .into(),
+        vlan: child(nic, "vlan")
+            .and_then(|v| child(v, "tag"))
+            .and_then(|t| t.attribute("id"))
+            .and_then(|id| id.parse().ok()),
     }
 }
 
@@ -252,7 +256,7 @@ mod tests {
         let xml = r#"<domain><devices>
 <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/i/c.qcow2'/>
 <backingStore type='file'><source file='/i/base.qcow2'/><backingStore/></backingStore><target dev='vda'/></disk>
-<interface type='network'><mac address='52:54:00:aa:bb:cc'/><source network='default'/><model type='virtio'/></interface>
+<interface type='network'><mac address='52:54:00:aa:bb:cc'/><source network='default'/><model type='virtio'/><vlan><tag id='120'/></vlan></interface>
 </devices></domain>"#;
         let (disks, nics) = parse_devices(xml).unwrap();
         assert_eq!(disks[0].target, "vda");
@@ -260,5 +264,6 @@ mod tests {
         assert_eq!(disks[0].backing, ["/i/base.qcow2"]);
         assert_eq!(nics[0].mac, "52:54:00:aa:bb:cc");
         assert_eq!(nics[0].source, "default");
+        assert_eq!(nics[0].vlan, Some(120));
     }
 }
