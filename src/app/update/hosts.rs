@@ -120,7 +120,14 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
         }
         HostEvent::Unsupported(reason) => host_state.status = HostStatus::Unsupported(reason),
         HostEvent::VmUpdated(vm) => upsert_vm(&mut host_state.vms, vm),
-        HostEvent::VmRemoved { uuid } => host_state.vms.retain(|v| v.uuid != uuid),
+        HostEvent::VmRemoved { uuid } => {
+            let name = host_state.vms.iter().find(|v| v.uuid == uuid);
+            let name = name.map(|v| v.name.clone());
+            host_state.vms.retain(|v| v.uuid != uuid);
+            if let Some(name) = name {
+                super::nav::vm_gone(state, &uuid, &name, &host_name);
+            }
+        }
         HostEvent::Samples { samples, taken_at } => {
             apply_samples(host_state, samples);
             return live::on_samples(state, pool, host, taken_at);

@@ -6,8 +6,12 @@ use crate::app::state::{Level, Screen, State, View};
 use crate::app::table::{RowId, columns};
 use crate::backend::HostCommand;
 
+/// Shows `view` on top; one already on the stack is returned to, so the breadcrumb never
+/// says `dashboard › dashboard`.
 pub fn push(state: &mut State, view: View) {
-    state.nav.push(Screen::new(view));
+    if !return_to(state, &view) {
+        state.nav.push(Screen::new(view));
+    }
     refresh_rows(state);
 }
 
@@ -21,11 +25,46 @@ pub fn back(state: &mut State) {
     state.nav.pop();
 }
 
-/// Replaces the stack with the pools list and, on top, `view`.
+/// Replaces the stack with the pools list and, on top, `view` — or, when `view` is on the
+/// stack already, returns to it (with its selection and filter as they were).
 pub fn jump(state: &mut State, view: View) {
-    state.nav.clear();
-    if view != View::Pools {
+    if view == View::Pools {
+        state.nav.clear();
+    } else if !return_to(state, &view) {
+        state.nav.clear();
         state.nav.push(Screen::new(view));
+    }
+}
+
+/// Drops the screens above `view` when it is on the stack; whether it was.
+fn return_to(state: &mut State, view: &View) -> bool {
+    match state.nav.iter().position(|s| &s.view == view) {
+        Some(at) => {
+            state.nav.truncate(at + 1);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The VM `uuid` (named `name`, on `host`) is gone from its host: a view of it that is on top
+/// goes back to where it was opened from, and the status line says why — unless vmdeck is
+/// moving it, when the view stays to follow the move.
+pub fn vm_gone(state: &mut State, uuid: &str, name: &str, host: &str) {
+    let on_top = matches!(&state.screen().view, View::Vm { uuid: u, .. } if u == uuid);
+    let moving = state.ops.list.iter().any(|op| {
+        op.target.uuid == uuid
+            && op.status == crate::app::ops::OpStatus::Running
+            && matches!(op.kind, crate::model::op::OpKind::Migrate { .. })
+    });
+    if on_top && !moving {
+        state.nav.pop();
+        refresh_rows(state);
+        set_status(
+            state,
+            Level::Warn,
+            format!("{name} is gone from {host} (deleted or undefined)"),
+        );
     }
 }
 

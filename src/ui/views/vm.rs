@@ -205,7 +205,9 @@ fn device_lines<'a>(details: Option<&Result<VmDetails, String>>, theme: &Theme) 
         lines.push(Line::from(Span::styled("  none", theme.style("dim"))));
     }
     for nic in &details.nics {
-        let vlan = nic.vlan.map_or(String::new(), |tag| format!("  VLAN {tag}"));
+        let vlan = nic
+            .vlan
+            .map_or(String::new(), |tag| format!("  VLAN {tag}"));
         lines.push(Line::from(format!(
             "  {:<18} {:<10} {:<12} {}{vlan}",
             nic.mac, nic.kind, nic.source, nic.model
