@@ -199,3 +199,48 @@ fn the_hints_are_derived_for_what_has_focus() {
     key(&mut s, KeyCode::Char(':'));
     assert_eq!(s.derived.hints, hints(&s), "the input line's");
 }
+
+/// The rows as a derivation from scratch gives them.
+fn from_scratch(s: &State) -> Vec<vmdeck::app::table::RowId> {
+    let screen = s.screen();
+    vmdeck::app::table::visible_rows(s, &screen.view, &screen.table)
+}
+
+#[test]
+fn a_vm_updated_in_place_moves_only_its_row_to_where_a_full_derivation_puts_it() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('s')); // by STATE
+    let changes = [
+        ("api-1", VmState::Paused),
+        ("spare-1", VmState::Running),
+        ("db-1", VmState::Shutoff),
+        ("api-1", VmState::Running),
+    ];
+    for (reverse, filter) in [(false, ""), (true, ""), (true, "1"), (false, "!db")] {
+        if reverse {
+            key(&mut s, KeyCode::Char('S'));
+        }
+        if !filter.is_empty() {
+            key(&mut s, KeyCode::Char('/'));
+            typed(&mut s, filter);
+            key(&mut s, KeyCode::Enter);
+        }
+        for (name, vm_state) in changes {
+            let ordered_again = s.row_cache.inventory;
+            let event = HostEvent::VmUpdated(vm(name, vm_state, 1, 512, "small"));
+            host(&mut s, 0, 0, event);
+            assert_eq!(
+                s.row_cache.inventory, ordered_again,
+                "in place: no re-order"
+            );
+            assert_eq!(s.rows, from_scratch(&s), "{name} {vm_state:?} /{filter}");
+        }
+        assert!(matches!(
+            s.screen().view,
+            vmdeck::app::state::View::Vms { .. }
+        ));
+        if !filter.is_empty() {
+            key(&mut s, KeyCode::Esc);
+        }
+    }
+}

@@ -220,12 +220,12 @@ pub fn limit(value: u64, none: &str, show: impl Fn(u64) -> String) -> String {
 
 /// A comparable key for sorting by a column.
 #[derive(Debug, PartialEq, PartialOrd)]
-enum SortKey {
+pub(crate) enum SortKey {
     Number(f64),
     Text(String),
 }
 
-fn sort_key(state: &State, row: RowId, column: usize) -> SortKey {
+pub(crate) fn sort_key(state: &State, row: RowId, column: usize) -> SortKey {
     let number = |n: u64| SortKey::Number(n as f64);
     match row {
         RowId::Vm(p, h, v) => {

@@ -168,17 +168,20 @@ pub fn upsert_vm(vms: &mut Vec<Vm>, mut vm: Vm) {
 
 /// Live numbers onto the host's VMs and into their histories (and the host's).
 fn apply_samples(host: &mut HostState, samples: Vec<VmSample>) {
-    let by_uuid: HashMap<String, VmSample> =
-        samples.into_iter().map(|s| (s.uuid.clone(), s)).collect();
+    let by_uuid: HashMap<&str, &VmSample> = samples.iter().map(|s| (s.uuid.as_str(), s)).collect();
     let (mut cpu_used, mut memory_used) = (0.0, 0.0);
     let cpus = host.facts.as_ref().map_or(1, |f| f.cpus.max(1));
     for vm in &mut host.vms {
-        let sample = by_uuid.get(&vm.uuid);
+        let sample = by_uuid.get(vm.uuid.as_str());
         vm.cpu_percent = sample.and_then(|s| s.cpu_percent);
         vm.memory_used_bytes = sample.and_then(|s| s.memory_used_bytes);
         vm.guest_used_bytes = sample.and_then(|s| s.guest_used_bytes);
         let Some(sample) = sample else { continue };
-        let history = host.history.entry(vm.uuid.clone()).or_default();
+        // Known VMs (all but the first sample) cost no copy of their UUID.
+        let history = match host.history.get_mut(&vm.uuid) {
+            Some(history) => history,
+            None => host.history.entry(vm.uuid.clone()).or_default(),
+        };
         if let Some(cpu) = sample.cpu_percent {
             history.cpu_percent.push(cpu);
             // A VM's % is of its own vCPUs (of the host's, for a container without a
@@ -192,7 +195,11 @@ fn apply_samples(host: &mut HostState, samples: Vec<VmSample>) {
         }
     }
     // Samples of a pool-wide supervisor reach every host; only those with VMs sampled count.
-    if host.vms.iter().any(|v| by_uuid.contains_key(&v.uuid)) {
+    if host
+        .vms
+        .iter()
+        .any(|v| by_uuid.contains_key(v.uuid.as_str()))
+    {
         host.load.cpu_percent.push(cpu_used / f64::from(cpus));
         host.load.memory_bytes.push(memory_used);
     }

@@ -10,7 +10,7 @@ use crate::app::state::{State, StatusLine, View};
 use crate::app::table::{RowId, VM_CPU_COLUMN, cell};
 use crate::backend::HostEvent;
 use crate::backend::console::ConsoleEvent;
-use crate::model::Vm;
+use crate::model::{Driver, Vm};
 
 /// The top screen's state a message may change.
 #[derive(PartialEq)]
@@ -150,19 +150,40 @@ impl Watch {
 
 /// Before a message is applied: the inventory it changes invalidates the rows' order. A
 /// sample changes it only for a VM list sorted by CPU %.
+/// An update of a VM that keeps its place (same host, same name) moves only its own row.
 pub fn note_inventory(state: &mut State, msg: &Msg) {
-    let Msg::Host { event, .. } = msg else {
+    let Msg::Host { pool, host, event } = msg else {
         return;
     };
     let sorted_by_live = matches!(state.screen().view, View::Vms { .. })
         && state.screen().table.sort_column == VM_CPU_COLUMN;
     let moves_rows = match event {
         HostEvent::Samples { .. } => sorted_by_live,
+        HostEvent::VmUpdated(vm) => match in_place(state, *pool, *host, vm) {
+            Some(index) => {
+                state.row_cache.vm_changed(RowId::Vm(*pool, *host, index));
+                false
+            }
+            None => true,
+        },
         event => changes_inventory(event),
     };
     if moves_rows {
         state.row_cache.inventory_changed();
     }
+}
+
+/// Where the updated VM is now, if the update leaves it there: a libvirt host's VM of the
+/// same name (an Incus pool's event may move it to another member).
+fn in_place(state: &State, pool: usize, host: usize, vm: &Vm) -> Option<usize> {
+    let pool_state = state.pools.get(pool)?;
+    if pool_state.driver != Driver::Libvirt {
+        return None;
+    }
+    let vms = &pool_state.hosts.get(host)?.vms;
+    vms.iter()
+        .position(|v| v.uuid == vm.uuid)
+        .filter(|at| vms[*at].name == vm.name)
 }
 
 /// Host events that add, remove or change hosts or VMs (or what their rows show). The others
