@@ -67,10 +67,17 @@ fn ctrl_close_bracket_returns_to_the_list_during_a_console_flood() {
     let then = flood_reached(&tui.screen());
     tui.wait_for("the flood still running", LONG, |s| flood_reached(s) > then);
 
-    // Back in the console, ^C ends the flood and the shell answers.
-    tui.send(&format!("\x1b/{GUEST}\r"));
+    // Back in the console, ^C ends the flood and the shell answers. (Esc on its own: with
+    // the `/` in the same read it would be Alt-/.)
+    tui.send("\x1b");
+    tui.send(&format!("/{GUEST}\r"));
+    tui.wait_for("the guest listed", LONG, |s| {
+        s.contains(&format!("[1] /{GUEST}"))
+    });
     tui.send("c");
-    tui.wait_text("detach: C-]");
+    tui.wait_for("its console focused", LONG, |s| {
+        s.contains(&format!("│ {GUEST} @")) && s.contains("detach: C-]")
+    });
     tui.send("\x03");
     tui.send("\recho flood-stopped-$((4+4))\r");
     tui.wait_text("flood-stopped-8");
