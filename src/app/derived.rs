@@ -56,12 +56,12 @@ pub fn refresh(state: &mut State, changed: &mut Dirty, sampled: Option<usize>) {
                 }
             }
         }
-        View::Host { pool, host } => {
-            if inputs_changed || state.derived.host_capacity(pool, host).is_none() {
-                let pool_state = &state.pools[pool];
-                let capacity = host_capacity(&pool_state.hosts[host], pool_state.overcommit);
-                state.derived.host_capacity = Some(((pool, host), capacity));
-            }
+        View::Host { pool, host }
+            if inputs_changed || state.derived.host_capacity(pool, host).is_none() =>
+        {
+            let pool_state = &state.pools[pool];
+            let capacity = host_capacity(&pool_state.hosts[host], pool_state.overcommit);
+            state.derived.host_capacity = Some(((pool, host), capacity));
         }
         View::Compose { .. } if inputs_changed || state.derived.compose_plan.is_none() => {
             let plan = state

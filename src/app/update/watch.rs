@@ -44,7 +44,7 @@ enum Figures {
     /// A list: the rows shown, and the CPU % as drawn of those of the sampled pool.
     Rows(Vec<(RowId, Option<String>)>),
     /// A VM of the sampled pool: its live numbers and their history.
-    Vm(Option<(Vm, Option<History>)>),
+    Vm(Option<Box<(Vm, Option<History>)>>),
     /// A host view: its guests' load (when of the sampled pool) and its figures' age.
     Host(Option<History>, Option<FigureAge>),
     /// A dashboard: the age of its hosts' figures (its summary is compared when derived).
@@ -53,13 +53,14 @@ enum Figures {
 }
 
 impl Figures {
-    fn of(state: &State, sampled: usize) -> Figures {
+    /// `host` is the sampled host (None: the sample is for the whole pool, as Incus's are).
+    fn of(state: &State, sampled: usize, host: Option<usize>) -> Figures {
         match &state.screen().view {
             view if view.is_table() => {
                 let start = state.screen().table.offset.min(state.rows.len());
                 let end = (start + state.page_rows).min(state.rows.len());
                 let shown = state.rows[start..end].iter().map(|row| match row {
-                    RowId::Vm(p, ..) if *p == sampled => {
+                    RowId::Vm(p, h, _) if *p == sampled && host.is_none_or(|s| s == *h) => {
                         (*row, Some(cell(state, *row, VM_CPU_COLUMN)))
                     }
                     _ => (*row, None),
@@ -69,7 +70,7 @@ impl Figures {
             View::Vm { pool, host, uuid } if *pool == sampled => {
                 let vm = state.vm(*pool, *host, uuid).cloned();
                 let history = state.host(*pool, *host).and_then(|h| h.history.get(uuid));
-                Figures::Vm(vm.map(|vm| (vm, history.cloned())))
+                Figures::Vm(vm.map(|vm| Box::new((vm, history.cloned()))))
             }
             View::Host { pool, host } => {
                 let host_state = state.host(*pool, *host);
@@ -95,8 +96,9 @@ pub struct Watch {
     seen: Seen,
     /// What the message itself changes, whatever the screens show.
     changed: Dirty,
-    /// A stats sample: its pool and the figures on screen before it.
-    sample: Option<(usize, Figures)>,
+    /// A stats sample: its pool, its host (None: pool-wide) and the figures on screen
+    /// before it.
+    sample: Option<(usize, Option<usize>, Figures)>,
 }
 
 impl Watch {
@@ -104,9 +106,17 @@ impl Watch {
         let (changed, sample) = match msg {
             Msg::Host {
                 pool,
+                host,
                 event: HostEvent::Samples { .. },
-                ..
-            } => (Dirty::default(), Some((*pool, Figures::of(state, *pool)))),
+            } => {
+                let pool_wide = state
+                    .pools
+                    .get(*pool)
+                    .is_some_and(|p| p.driver == Driver::Incus);
+                let host = (!pool_wide).then_some(*host);
+                let figures = Figures::of(state, *pool, host);
+                (Dirty::default(), Some((*pool, host, figures)))
+            }
             Msg::Host { event, .. } if changes_inventory(event) => (inventory(), None),
             // Output is marked by the console code, and only for the console on screen.
             Msg::Console {
@@ -126,7 +136,7 @@ impl Watch {
 
     /// The sampled pool, for a stats sample.
     pub fn sampled(&self) -> Option<usize> {
-        self.sample.as_ref().map(|(pool, _)| *pool)
+        self.sample.as_ref().map(|(pool, ..)| *pool)
     }
 
     /// What the message changed (also merged into `state.dirty`).
@@ -141,8 +151,8 @@ impl Watch {
             changed.status |= now.status != self.seen.status;
             changed.inventory |= now.inventory != self.seen.inventory;
         }
-        if let Some((pool, figures)) = self.sample {
-            changed.screen |= Figures::of(state, pool) != figures;
+        if let Some((pool, host, figures)) = self.sample {
+            changed.screen |= Figures::of(state, pool, host) != figures;
         }
         changed
     }
