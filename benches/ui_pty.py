@@ -9,6 +9,9 @@
   keys  [--vms 10000]      filter keystrokes and PgDn on one libvirt `test:///` host with VMS
                            domains (a generated node XML): time from writing the key until the
                            frame it causes is written (the end of the burst of output).
+  escape [--guest lab3-db]  `Ctrl-]` during a console flood of a lab guest (20 000-line
+                           `seq` runs and a 1 MB line): time from the key until the list's
+                           hints are written, the flood still running.
 
 Results and the machine go in benches/README.md. Run from the repository; needs the lab for
 `idle` (`bash lab/up.sh`) and a release build (`cargo build --release`).
@@ -201,6 +204,45 @@ def keys(args):
     summary(f"filter keystroke, {args.vms} VMs", typed)
 
 
+FLOODS = {
+    "short lines": "seq 1 400000",
+    "one 1 MB line": "head -c 1000000 /dev/zero | tr '\\0' x",
+}
+
+
+def escape(args):
+    for name, command in FLOODS.items():
+        with tempfile.TemporaryDirectory() as home:
+            config = f"{home}/vmdeck.toml"
+            lab_config(config)
+            tui = Pty(["--config", config], home)
+            tui.wait_for(rb"hosts 3/3 up")
+            tui.quiet(1)
+            tui.key(f"/{args.guest}\r".encode())
+            tui.key(b"c")
+            time.sleep(3)
+            os.write(tui.master, b"y")  # should another client hold it
+            tui.key(b"\r", gap=0.5)
+            os.write(tui.master, f"{command}\r".encode())
+            time.sleep(args.after)
+            mark = tui.size()
+            sent = time.monotonic()
+            os.write(tui.master, b"\x1d")
+            while True:
+                with tui.lock:
+                    if b"c attach" in tui.out[mark:]:
+                        break
+                time.sleep(0.001)
+            took = time.monotonic() - sent
+            os.write(tui.master, b"c")
+            time.sleep(0.5)
+            os.write(tui.master, b"\x03")
+            time.sleep(1)
+            os.write(tui.master, b"\x1d")
+            tui.stop()
+        print(f"Ctrl-] during a flood of {name}: {took * 1000:.0f} ms until the list's hints")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -213,8 +255,11 @@ def main():
     p.add_argument("--vms", type=int, default=10000)
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--settle", type=float, default=3)
+    p = sub.add_parser("escape")
+    p.add_argument("--guest", default="lab3-db")
+    p.add_argument("--after", type=float, default=1.5, help="seconds into the flood")
     args = parser.parse_args()
-    {"idle": idle, "keys": keys}[args.what](args)
+    {"idle": idle, "keys": keys, "escape": escape}[args.what](args)
 
 
 if __name__ == "__main__":
