@@ -244,3 +244,19 @@ fn a_vm_updated_in_place_moves_only_its_row_to_where_a_full_derivation_puts_it()
         }
     }
 }
+
+#[test]
+fn a_removed_vm_leaves_no_history_behind() {
+    let mut s = state();
+    sample(&mut s, 0, 12.0);
+    assert!(s.pools[0].hosts[0].history.contains_key("uuid-api-1"));
+    let uuid = "uuid-api-1".to_string();
+    host(&mut s, 0, 0, HostEvent::VmRemoved { uuid });
+    assert!(!s.pools[0].hosts[0].history.contains_key("uuid-api-1"));
+    // A new inventory without db-1 drops its history too.
+    let vms = vec![vm("spare-1", VmState::Shutoff, 1, 1024, "small")];
+    let facts = common::facts("kvm1");
+    let inventory = vmdeck::model::HostInventory { facts, vms };
+    host(&mut s, 0, 0, HostEvent::Connected(inventory));
+    assert!(s.pools[0].hosts[0].history.is_empty());
+}

@@ -92,6 +92,7 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
             host_state.status = HostStatus::Up;
             host_state.facts = Some(inventory.facts);
             host_state.vms = inventory.vms;
+            prune_history(host_state);
             host_state.details.clear();
             // New figures from the snapshot; the next sample gives their time.
             host_state.live = Default::default();
@@ -120,7 +121,10 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
         }
         HostEvent::Unsupported(reason) => host_state.status = HostStatus::Unsupported(reason),
         HostEvent::VmUpdated(vm) => upsert_vm(&mut host_state.vms, vm),
-        HostEvent::VmRemoved { uuid } => host_state.vms.retain(|v| v.uuid != uuid),
+        HostEvent::VmRemoved { uuid } => {
+            host_state.vms.retain(|v| v.uuid != uuid);
+            host_state.history.remove(&uuid);
+        }
         HostEvent::Samples { samples, taken_at } => {
             apply_samples(host_state, samples);
             return live::on_samples(state, pool, host, taken_at);
@@ -203,7 +207,11 @@ fn apply_samples(host: &mut HostState, samples: Vec<VmSample>) {
         host.load.cpu_percent.push(cpu_used / f64::from(cpus));
         host.load.memory_bytes.push(memory_used);
     }
-    // A set of the VMs' UUIDs: one pass, not a scan of the VMs per history (10 000 VMs).
+}
+
+/// Drops the histories of VMs the host no longer has (after a new inventory): through a set
+/// of the VMs' UUIDs, not a scan of the VMs per history.
+fn prune_history(host: &mut HostState) {
     let present: HashSet<&str> = host.vms.iter().map(|v| v.uuid.as_str()).collect();
     host.history
         .retain(|uuid, _| present.contains(uuid.as_str()));
