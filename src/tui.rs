@@ -1,15 +1,16 @@
-//! The interactive app loop: terminal input, host supervisors and signals feed one channel;
-//! `update` applies each message; the screen is redrawn after each batch of messages (never on
-//! a timer); effects go to the host supervisors.
+//! The interactive app loop: terminal input has its own channel, host supervisors, consoles
+//! and signals feed another; `update` applies each message; the screen is redrawn only when
+//! `update` marked something dirty, at most once a `FRAME` (never on a timer); effects go to
+//! the host supervisors.
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use color_eyre::eyre::Result;
 use crossterm::event::{Event, EventStream, MouseEventKind};
 use futures_util::StreamExt;
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use crate::app::{Msg, State, update};
 use crate::backend::{EventSink, HostDriver, HostSettings, spawn_driver};
@@ -25,11 +26,12 @@ pub async fn run(
     log: Option<std::fs::File>,
     data_dir: &Path,
 ) -> Result<()> {
-    let (tx, mut rx) = unbounded_channel();
+    let (tx, rx) = unbounded_channel();
+    let (input_tx, input) = unbounded_channel();
     let hosts = spawn_hosts(config, &tx);
     let mut runner = Runner::new(hosts, tx.clone(), data_dir, config.console_log);
     let mut guard = TerminalGuard::enter(log.as_ref())?;
-    spawn_input(tx.clone());
+    spawn_input(input_tx);
     spawn_signals(tx.clone())?;
     let mut mouse = MouseCapture::default();
     let size = guard.terminal.size()?;
@@ -40,15 +42,20 @@ pub async fn run(
             height: size.height,
         },
     );
+    let mut queues = Queues { input, rx };
+    let mut next_frame = Instant::now();
     while !state.quit {
-        guard.terminal.draw(|frame| ui::render(frame, &state))?;
-        let Some(msg) = rx.recv().await else { break };
-        let mut effects = update(&mut state, msg);
-        // Apply everything already queued before the next frame: a burst of events costs one
-        // redraw, which matters over SSH.
-        while let Ok(msg) = rx.try_recv() {
-            effects.extend(update(&mut state, msg));
+        if state.dirty.any() && Instant::now() >= next_frame {
+            state.take_dirty();
+            guard.terminal.draw(|frame| ui::render(frame, &state))?;
+            next_frame = Instant::now() + FRAME;
         }
+        let due = state.dirty.any().then_some(next_frame);
+        let Some(msg) = queues.next(due).await else {
+            continue;
+        };
+        let mut effects = update(&mut state, msg);
+        queues.drain(&mut state, &mut effects);
         for effect in effects {
             runner.run(effect);
         }
@@ -57,6 +64,57 @@ pub async fn run(
     drop(guard);
     drop(runner);
     Ok(())
+}
+
+/// At most one frame per this: a flood of console output or host events costs some 60
+/// frames a second, not one per message (over SSH every byte counts).
+const FRAME: Duration = Duration::from_millis(16);
+
+/// How long queued messages are applied before a frame that is due is drawn.
+const BATCH: Duration = Duration::from_millis(8);
+
+/// The loop's two inputs: keys (and resizes, pastes) come first, so the escape key works
+/// during any flood of console output.
+struct Queues {
+    input: UnboundedReceiver<Msg>,
+    rx: UnboundedReceiver<Msg>,
+}
+
+impl Queues {
+    /// The next message, keys first; None when the frame due at `due` should be drawn (or
+    /// every sender is gone).
+    async fn next(&mut self, due: Option<Instant>) -> Option<Msg> {
+        let frame = async {
+            match due {
+                Some(at) => tokio::time::sleep_until(at.into()).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            biased;
+            Some(msg) = self.input.recv() => Some(msg),
+            Some(msg) = self.rx.recv() => Some(msg),
+            () = frame => None,
+        }
+    }
+
+    /// Applies what is already queued, for up to `BATCH`: a burst costs one frame. Keys are
+    /// taken before each other message, so they never wait behind a backlog.
+    fn drain(&mut self, state: &mut State, effects: &mut Vec<crate::app::Effect>) {
+        let until = Instant::now() + BATCH;
+        loop {
+            while let Ok(msg) = self.input.try_recv() {
+                effects.extend(update(state, msg));
+            }
+            if state.quit || Instant::now() >= until {
+                return;
+            }
+            match self.rx.try_recv() {
+                Ok(msg) => effects.extend(update(state, msg)),
+                Err(_) => return,
+            }
+        }
+    }
 }
 
 /// One supervisor per host, by pool and host index; each runs on its own thread, so a slow

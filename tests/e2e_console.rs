@@ -13,8 +13,7 @@ const LONG: Duration = Duration::from_secs(30);
 fn console_of(vm: &str, watch_only: bool) -> Option<Tui> {
     let lab = lab_config()?;
     let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 140, 48);
-    tui.wait_text(vm);
-    tui.send(&format!("/{vm}\r"));
+    show(&mut tui, vm);
     tui.send(if watch_only { "C" } else { "c" });
     // A vmdeck of an earlier test may hold the console for a moment after it was killed:
     // take it over if asked.
@@ -27,6 +26,14 @@ fn console_of(vm: &str, watch_only: bool) -> Option<Tui> {
         tui.wait_for("attached", LONG, attached);
     }
     Some(tui)
+}
+
+/// Filters the list down to `vm` and waits for its row: with the lab's bulk domains
+/// (`LAB_VMS`) it is not on the first screen.
+fn show(tui: &mut Tui, vm: &str) {
+    tui.wait_text("vms [");
+    tui.send(&format!("/{vm}\r"));
+    tui.wait_for("the guest listed", LONG, |s| s.contains(&format!("│{vm} ")));
 }
 
 /// Types a command into the focused console.
@@ -160,10 +167,7 @@ fn console_sessions_are_logged_with_private_permissions() {
     let dir = tempfile::tempdir().unwrap();
     let config = pty::lab_config_with(&lab, dir.path(), "console_log = true");
     let mut tui = Tui::spawn(&["--config", config.to_str().unwrap()], 140, 48);
-    // Filtered first: with many bulk domains (LAB_VMS) it is not on the first screen.
-    tui.wait_text("hosts 6/6 up");
-    tui.send("/lab3-db\r");
-    tui.wait_text("│lab3-db ");
+    show(&mut tui, "lab3-db");
     tui.send("c");
     tui.wait_text("attached");
     tui.send("\r");
@@ -193,8 +197,7 @@ fn asks_before_taking_a_console_over_from_another_client() {
     );
     holder.wait_text("Connected to lab1-web");
     let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 140, 48);
-    tui.wait_text("lab1-web");
-    tui.send("/lab1-web\r");
+    show(&mut tui, "lab1-web");
     tui.send("c");
     tui.wait_text("Take it over? [y/N]");
     tui.send("y");

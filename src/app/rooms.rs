@@ -1,6 +1,8 @@
 //! From what vmdeck knows of a pool to what the placement engine is asked: each host's room
 //! and the VM to place. Shared by the dashboard, the compose preview and `vmdeck compose`.
 
+use std::collections::HashSet;
+
 use crate::app::capacity::{counted, hugepage_bytes};
 use crate::app::state::{HostState, HostStatus};
 use crate::config::{Allocation, VmType};
@@ -60,16 +62,23 @@ fn take_pinned(
     placement: &[VmPlacement],
     allocation: Allocation,
 ) {
-    let counted: Vec<&VmPlacement> = placement
+    let counts: HashSet<&str> = vms
         .iter()
-        .filter(|p| vms.iter().any(|v| v.uuid == p.uuid && allocation.counts(v)))
+        .filter(|v| allocation.counts(v))
+        .map(|v| v.uuid.as_str())
+        .collect();
+    // The CPUs any counted VM is pinned to, once, instead of a scan per CPU.
+    let pinned_cpus: HashSet<u32> = placement
+        .iter()
+        .filter(|p| counts.contains(p.uuid.as_str()))
+        .flat_map(|p| p.cpus.iter().copied())
         .collect();
     for (node, cell) in room.nodes.iter_mut().zip(cells) {
         let pinned = cell
             .cpus
             .iter()
             .filter(|cpu| !cell.offline_cpus.contains(cpu))
-            .filter(|cpu| counted.iter().any(|p| p.cpus.contains(cpu)))
+            .filter(|cpu| pinned_cpus.contains(cpu))
             .count();
         node.free_cpus = node.free_cpus.saturating_sub(pinned as u32);
     }

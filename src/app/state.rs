@@ -8,8 +8,11 @@ use crate::model::{Driver, HostFacts, Vm, VmDetails};
 use crate::theme::Theme;
 
 use super::console::Consoles;
+use super::derived::Derived;
+use super::dirty::Dirty;
 use super::history::History;
 use super::ops::{Ops, Target};
+use super::rows::RowCache;
 use super::table::{RowId, TableNav};
 
 /// Whether a host can be used right now.
@@ -256,8 +259,14 @@ pub struct State {
     pub base: Screen,
     /// Screens opened on top of `base`.
     pub nav: Vec<Screen>,
-    /// Visible rows of the top screen, filtered and sorted; rebuilt by `update`.
+    /// Visible rows of the top screen, filtered and sorted; derived by `update` when their
+    /// inputs change (see `RowCache`).
     pub rows: Vec<RowId>,
+    pub row_cache: RowCache,
+    /// What the views show that takes work to compute, kept up to date by `update`.
+    pub derived: Derived,
+    /// What changed since the last frame.
+    pub dirty: Dirty,
     pub input: Option<InputLine>,
     pub status: Option<StatusLine>,
     pub keymap: Keymap,
@@ -331,6 +340,9 @@ impl State {
                 host: None,
             })],
             rows: Vec::new(),
+            row_cache: RowCache::default(),
+            derived: Derived::default(),
+            dirty: Dirty::ALL,
             input: None,
             status: None,
             keymap,
@@ -354,7 +366,15 @@ impl State {
             quit: false,
         };
         super::update::refresh_rows(&mut state);
+        let mut all = Dirty::ALL;
+        super::derived::refresh(&mut state, &mut all, None);
         state
+    }
+
+    /// What changed since the last frame, clearing it: the app loop draws when this says
+    /// anything changed. (The one change made outside `update`: the frame was drawn.)
+    pub fn take_dirty(&mut self) -> Dirty {
+        std::mem::take(&mut self.dirty)
     }
 
     pub fn screen(&self) -> &Screen {

@@ -97,6 +97,9 @@ pub const VM_COLUMNS: [Column; 8] = [
     col("CPU%", 5, Right),
 ];
 
+/// The VM list's live column: a list sorted by it moves with each stats sample.
+pub const VM_CPU_COLUMN: usize = 7;
+
 pub fn columns(view: &View) -> &'static [Column] {
     match view {
         View::Pools => &POOL_COLUMNS,
@@ -142,7 +145,6 @@ pub fn cell(state: &State, row: RowId, column: usize) -> String {
 }
 
 fn pool_cell(pool: &PoolState, column: usize) -> String {
-    let totals = pool_totals(pool);
     match column {
         0 => pool.name.clone(),
         1 => pool.driver.as_str().into(),
@@ -156,12 +158,15 @@ fn pool_cell(pool: &PoolState, column: usize) -> String {
             let running = vms.clone().filter(|v| v.state == VmState::Running).count();
             format!("{running}/{}", vms.count())
         }
-        4 => vcpu_alloc(&totals),
-        5 => format!(
-            "{}/{}",
-            bytes(totals.memory_allocated_bytes),
-            bytes(totals.memory_physical_bytes)
-        ),
+        4 => vcpu_alloc(&pool_totals(pool)),
+        5 => {
+            let totals = pool_totals(pool);
+            format!(
+                "{}/{}",
+                bytes(totals.memory_allocated_bytes),
+                bytes(totals.memory_physical_bytes)
+            )
+        }
         _ => {
             if pool.read_only {
                 "RO".into()
@@ -215,12 +220,12 @@ pub fn limit(value: u64, none: &str, show: impl Fn(u64) -> String) -> String {
 
 /// A comparable key for sorting by a column.
 #[derive(Debug, PartialEq, PartialOrd)]
-enum SortKey {
+pub(crate) enum SortKey {
     Number(f64),
     Text(String),
 }
 
-fn sort_key(state: &State, row: RowId, column: usize) -> SortKey {
+pub(crate) fn sort_key(state: &State, row: RowId, column: usize) -> SortKey {
     let number = |n: u64| SortKey::Number(n as f64);
     match row {
         RowId::Vm(p, h, v) => {
@@ -229,7 +234,7 @@ fn sort_key(state: &State, row: RowId, column: usize) -> SortKey {
                 1 => number(vm.state as u64),
                 4 => number(vm.vcpus.into()),
                 5 => number(vm.memory_bytes),
-                7 => SortKey::Number(vm.cpu_percent.unwrap_or(-1.0)),
+                VM_CPU_COLUMN => SortKey::Number(vm.cpu_percent.unwrap_or(-1.0)),
                 _ => SortKey::Text(cell(state, row, column)),
             }
         }
@@ -248,7 +253,7 @@ fn sort_key(state: &State, row: RowId, column: usize) -> SortKey {
 }
 
 /// The text the filter matches against.
-fn haystack(state: &State, row: RowId) -> String {
+pub(crate) fn haystack(state: &State, row: RowId) -> String {
     match row {
         RowId::Pool(p) => state.pools[p].name.clone(),
         RowId::Host(p, h) => {
@@ -277,7 +282,7 @@ fn haystack(state: &State, row: RowId) -> String {
 }
 
 /// Every row a view lists, before filtering.
-fn all_rows(state: &State, view: &View) -> Vec<RowId> {
+pub(crate) fn all_rows(state: &State, view: &View) -> Vec<RowId> {
     let pools = state.pools.iter().enumerate();
     match view {
         View::Pools => (0..state.pools.len()).map(RowId::Pool).collect(),
@@ -313,18 +318,23 @@ pub fn visible_rows(state: &State, view: &View, nav: &TableNav) -> Vec<RowId> {
         let mut filter = super::filter::Filter::new(&nav.filter);
         rows.retain(|row| filter.matches(&haystack(state, *row)));
     }
-    let column = nav.sort_column;
+    sorted(state, rows, nav.sort_column, nav.sort_descending)
+}
+
+/// `rows` sorted by `column` (stable: equal keys keep their order), each key computed once.
+pub(crate) fn sorted(
+    state: &State,
+    rows: Vec<RowId>,
+    column: usize,
+    descending: bool,
+) -> Vec<RowId> {
     let mut keyed: Vec<(SortKey, RowId)> = rows
         .into_iter()
         .map(|r| (sort_key(state, r, column), r))
         .collect();
     keyed.sort_by(|a, b| {
         let order = a.0.partial_cmp(&b.0).unwrap_or(Ordering::Equal);
-        if nav.sort_descending {
-            order.reverse()
-        } else {
-            order
-        }
+        if descending { order.reverse() } else { order }
     });
     keyed.into_iter().map(|(_, r)| r).collect()
 }

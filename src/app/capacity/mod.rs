@@ -8,6 +8,8 @@ mod text;
 
 pub use text::{free_text, running_defined_text, sized};
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use crate::app::state::HostState;
@@ -17,9 +19,14 @@ use crate::placement::memory_capacity;
 
 /// The memory of the VMs the policy counts whose placement says hugepages back them.
 pub fn hugepage_bytes(vms: &[Vm], placement: &[VmPlacement], allocation: Allocation) -> u64 {
+    let on_hugepages: HashSet<&str> = placement
+        .iter()
+        .filter(|p| p.hugepages)
+        .map(|p| p.uuid.as_str())
+        .collect();
     vms.iter()
         .filter(|vm| allocation.counts(vm))
-        .filter(|vm| placement.iter().any(|p| p.uuid == vm.uuid && p.hugepages))
+        .filter(|vm| on_hugepages.contains(vm.uuid.as_str()))
         .fold(0, |sum, vm| sum.saturating_add(vm.memory_bytes))
 }
 

@@ -75,6 +75,7 @@ fn remove_elsewhere(state: &mut State, pool: usize, home: usize, uuid: &str) {
     for (index, host) in state.pools[pool].hosts.iter_mut().enumerate() {
         if index != home {
             host.vms.retain(|v| v.uuid != uuid);
+            host.history.remove(uuid);
         }
     }
 }

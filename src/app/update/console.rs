@@ -148,7 +148,13 @@ pub fn on_event(state: &mut State, id: ConsoleId, event: ConsoleEvent) -> Vec<Ef
         }
         ConsoleEvent::Data(bytes) => {
             let replies = tab.screen.feed(&bytes);
-            if !replies.is_empty() && !tab.watch_only {
+            let watch_only = tab.watch_only;
+            // Output of a console not on screen draws nothing (and no output rebuilds rows).
+            let consoles = &state.consoles;
+            if consoles.visible && consoles.active == index {
+                state.dirty.console = true;
+            }
+            if !replies.is_empty() && !watch_only {
                 return vec![Effect::ConsoleSend { id, bytes: replies }];
             }
         }

@@ -1,6 +1,6 @@
 //! Host events from the backends applied to the inventory.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::set_status;
 use crate::app::live;
@@ -92,6 +92,7 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
             host_state.status = HostStatus::Up;
             host_state.facts = Some(inventory.facts);
             host_state.vms = inventory.vms;
+            prune_history(host_state);
             host_state.details.clear();
             // New figures from the snapshot; the next sample gives their time.
             host_state.live = Default::default();
@@ -124,6 +125,7 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
             let name = host_state.vms.iter().find(|v| v.uuid == uuid);
             let name = name.map(|v| v.name.clone());
             host_state.vms.retain(|v| v.uuid != uuid);
+            host_state.history.remove(&uuid);
             if let Some(name) = name {
                 super::nav::vm_gone(state, &uuid, &name, &host_name);
             }
@@ -175,17 +177,20 @@ pub fn upsert_vm(vms: &mut Vec<Vm>, mut vm: Vm) {
 
 /// Live numbers onto the host's VMs and into their histories (and the host's).
 fn apply_samples(host: &mut HostState, samples: Vec<VmSample>) {
-    let by_uuid: HashMap<String, VmSample> =
-        samples.into_iter().map(|s| (s.uuid.clone(), s)).collect();
+    let by_uuid: HashMap<&str, &VmSample> = samples.iter().map(|s| (s.uuid.as_str(), s)).collect();
     let (mut cpu_used, mut memory_used) = (0.0, 0.0);
     let cpus = host.facts.as_ref().map_or(1, |f| f.cpus.max(1));
     for vm in &mut host.vms {
-        let sample = by_uuid.get(&vm.uuid);
+        let sample = by_uuid.get(vm.uuid.as_str());
         vm.cpu_percent = sample.and_then(|s| s.cpu_percent);
         vm.memory_used_bytes = sample.and_then(|s| s.memory_used_bytes);
         vm.guest_used_bytes = sample.and_then(|s| s.guest_used_bytes);
         let Some(sample) = sample else { continue };
-        let history = host.history.entry(vm.uuid.clone()).or_default();
+        // Known VMs (all but the first sample) cost no copy of their UUID.
+        let history = match host.history.get_mut(&vm.uuid) {
+            Some(history) => history,
+            None => host.history.entry(vm.uuid.clone()).or_default(),
+        };
         if let Some(cpu) = sample.cpu_percent {
             history.cpu_percent.push(cpu);
             // A VM's % is of its own vCPUs (of the host's, for a container without a
@@ -199,10 +204,20 @@ fn apply_samples(host: &mut HostState, samples: Vec<VmSample>) {
         }
     }
     // Samples of a pool-wide supervisor reach every host; only those with VMs sampled count.
-    if host.vms.iter().any(|v| by_uuid.contains_key(&v.uuid)) {
+    if host
+        .vms
+        .iter()
+        .any(|v| by_uuid.contains_key(v.uuid.as_str()))
+    {
         host.load.cpu_percent.push(cpu_used / f64::from(cpus));
         host.load.memory_bytes.push(memory_used);
     }
+}
+
+/// Drops the histories of VMs the host no longer has (after a new inventory): through a set
+/// of the VMs' UUIDs, not a scan of the VMs per history.
+fn prune_history(host: &mut HostState) {
+    let present: HashSet<&str> = host.vms.iter().map(|v| v.uuid.as_str()).collect();
     host.history
-        .retain(|uuid, _| host.vms.iter().any(|v| &v.uuid == uuid));
+        .retain(|uuid, _| present.contains(uuid.as_str()));
 }

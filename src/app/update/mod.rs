@@ -28,14 +28,26 @@ pub use keys::{context as focus_context, view_context};
 mod nav;
 mod scale;
 mod snapshots;
+mod watch;
 
 use super::layout;
 use super::msg::{Effect, Msg};
 use super::state::{Level, State, StatusLine};
-use super::table::visible_rows;
 
 /// Applies one message and returns the effects it asks for.
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let watch = watch::Watch::before(state, &msg);
+    watch::note_inventory(state, &msg);
+    let effects = apply(state, msg);
+    refresh_rows(state);
+    let sampled = watch.sampled();
+    let mut changed = watch.after(state);
+    super::derived::refresh(state, &mut changed, sampled);
+    state.dirty.merge(changed);
+    effects
+}
+
+fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
     let quitting = state.quit;
     let signal = match msg {
         Msg::Terminate { signal } => Some(signal),
@@ -100,19 +112,14 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         });
         effects.extend(recovery::unfinished(state, &stopped));
     }
-    refresh_rows(state);
     effects
 }
 
-/// Rebuilds the visible rows of the top screen and keeps the selection in range and on screen.
+/// Brings the visible rows of the top screen up to date (deriving them only if their inputs
+/// changed) and keeps the selection in range and on screen.
 pub fn refresh_rows(state: &mut State) {
     state.page_rows = list_rows(state);
-    let screen = state.screen();
-    state.rows = if screen.view.is_table() {
-        visible_rows(state, &screen.view, &screen.table)
-    } else {
-        Vec::new()
-    };
+    super::rows::derive(state);
     let rows = state.rows.len();
     let page = state.page_rows;
     let nav = &mut state.screen_mut().table;

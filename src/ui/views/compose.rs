@@ -58,9 +58,21 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         .borders(Borders::ALL)
         .border_style(theme.style("border"))
         .title(Span::styled(" placement preview ", theme.style("title")));
-    let lines = match placement(state, form) {
-        Ok(plan) => plan_lines(&plan, theme),
-        Err(e) => vec![Line::from(Span::styled(e, theme.style("status_error")))],
+    // Derived by `update`; computed here only for a state no message has reached yet.
+    let computed;
+    let plan = match &state.derived.compose_plan {
+        Some(plan) => plan,
+        None => {
+            computed = placement(state, form);
+            &computed
+        }
+    };
+    let lines = match plan {
+        Ok(plan) => plan_lines(plan, theme),
+        Err(e) => vec![Line::from(Span::styled(
+            e.clone(),
+            theme.style("status_error"),
+        ))],
     };
     frame.render_widget(
         Paragraph::new(lines)

@@ -16,7 +16,15 @@ use crate::theme::Theme;
 pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize) {
     let theme = state.theme();
     let pool_state = &state.pools[pool];
-    let summary = summarize(pool_state, &state.vm_types);
+    // Derived by `update`; computed here only for a state no message has reached yet.
+    let computed;
+    let summary = match state.derived.dashboard(pool) {
+        Some(summary) => summary,
+        None => {
+            computed = summarize(pool_state, &state.vm_types);
+            &computed
+        }
+    };
     let mut lines = vec![Line::from(vec![
         Span::styled(format!("{} ", pool_state.name), theme.style("title")),
         Span::raw(format!(
@@ -34,10 +42,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize) {
         pool_state.overcommit,
         theme,
     ));
-    lines.extend(fit_lines(&summary, theme));
-    lines.extend(room_lines(&summary, theme));
-    lines.extend(consumer_lines(&summary, theme));
-    lines.extend(down_lines(&summary, theme));
+    lines.extend(fit_lines(summary, theme));
+    lines.extend(room_lines(summary, theme));
+    lines.extend(consumer_lines(summary, theme));
+    lines.extend(down_lines(summary, theme));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("border_focus"))

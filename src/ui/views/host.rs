@@ -37,7 +37,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
                 &host_state.placement,
                 host_state.allocation,
             );
-            let capacity = host_capacity(host_state, pool_state.overcommit).unwrap_or_default();
+            // Derived by `update`; computed here only for a state no message has reached yet.
+            let capacity = state
+                .derived
+                .host_capacity(pool, host)
+                .unwrap_or_else(|| host_capacity(host_state, pool_state.overcommit))
+                .unwrap_or_default();
             lines.extend(facts_lines(facts, theme));
             lines.extend(load_lines(host_state, facts, theme));
             lines.extend(capacity_lines(&capacity, pool_state.overcommit, theme));

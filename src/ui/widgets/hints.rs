@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::app::State;
-use crate::app::hints::{Hint, hints};
+use crate::app::hints::Hint;
 use crate::app::update::focus_context;
 use crate::keymap::Context;
 
@@ -25,7 +25,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         );
         return;
     }
-    let hints = hints(state);
+    let hints = &state.derived.hints;
     // Help comes last but is always shown: room for it is kept first.
     let (help, rest) = match hints.split_last() {
         Some((last, rest)) if last.key == "?" => (Some(last), rest),

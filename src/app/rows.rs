@@ -1,0 +1,167 @@
+//! The rows of the list on screen, derived only when their inputs change: the order when the
+//! view, its sort or the inventory changed; the filter's pick when the filter changed too.
+//! An update of one VM in a VM list moves its one row. Nothing is derived for a console
+//! chunk, a key that moves the selection, or a stats sample (unless the list is sorted by a
+//! live figure).
+
+use std::cmp::Ordering;
+
+use super::filter::Filter;
+use super::state::{State, View};
+use super::table::{RowId, SortKey, all_rows, haystack, sort_key, sorted};
+
+/// What a list's order is derived from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct OrderInputs {
+    view: View,
+    column: usize,
+    descending: bool,
+    inventory: u64,
+}
+
+/// The derived order of the list on screen and what it was derived from.
+#[derive(Debug, Default)]
+pub struct RowCache {
+    /// Bumped by `update` whenever hosts or VMs are added, removed or changed in a way that
+    /// moves other rows (or, for a list sorted by a live figure, a sample).
+    pub inventory: u64,
+    /// How many times the visible rows were derived (tests count them).
+    pub derivations: u64,
+    /// VMs updated in place since the last derivation: only their rows move.
+    moved: Vec<RowId>,
+    ordered_for: Option<OrderInputs>,
+    /// Every row of the view, in order.
+    ordered: Vec<RowId>,
+    /// The filter text of each row of `ordered`, built on the first filter after a re-order.
+    haystacks: Option<Vec<String>>,
+    /// Whether each row of `ordered` passes `filtered_for`.
+    matched: Vec<bool>,
+    filtered_for: Option<String>,
+}
+
+impl RowCache {
+    /// The inventory changed: the next derivation orders the rows again.
+    pub fn inventory_changed(&mut self) {
+        self.inventory += 1;
+    }
+
+    /// One VM changed where it is (same host, same index): its row alone moves.
+    pub fn vm_changed(&mut self, row: RowId) {
+        self.moved.push(row);
+    }
+}
+
+/// Brings `state.rows` up to date with the top screen, doing only the work its changed
+/// inputs need.
+pub fn derive(state: &mut State) {
+    let screen = state.screen();
+    if !screen.view.is_table() {
+        state.rows.clear();
+        state.row_cache.filtered_for = None;
+        return;
+    }
+    let inputs = OrderInputs {
+        view: screen.view.clone(),
+        column: screen.table.sort_column,
+        descending: screen.table.sort_descending,
+        inventory: state.row_cache.inventory,
+    };
+    let moved = std::mem::take(&mut state.row_cache.moved);
+    let vm_list = matches!(inputs.view, View::Vms { .. });
+    // In the pools and hosts lists a VM changes totals: those few rows are ordered again.
+    let reorder =
+        state.row_cache.ordered_for.as_ref() != Some(&inputs) || (!moved.is_empty() && !vm_list);
+    let filter = state.screen().table.filter.clone();
+    let refilter = state.row_cache.filtered_for.as_ref() != Some(&filter);
+    if !reorder && !refilter && moved.is_empty() {
+        return;
+    }
+    if reorder {
+        let rows = all_rows(state, &inputs.view);
+        let ordered = sorted(state, rows, inputs.column, inputs.descending);
+        let cache = &mut state.row_cache;
+        cache.ordered = ordered;
+        cache.haystacks = None;
+        cache.ordered_for = Some(inputs);
+    } else {
+        for row in moved {
+            reposition(state, row, &inputs, &filter);
+        }
+    }
+    if reorder || refilter {
+        match_all(state, &filter);
+        state.row_cache.filtered_for = Some(filter);
+    }
+    let cache = &state.row_cache;
+    let picked = cache.ordered.iter().zip(&cache.matched);
+    state.rows = picked.filter(|(_, m)| **m).map(|(r, _)| *r).collect();
+    state.row_cache.derivations += 1;
+}
+
+/// Whether each ordered row passes the filter (all do without one).
+fn match_all(state: &mut State, filter: &str) {
+    if filter.is_empty() {
+        state.row_cache.matched = vec![true; state.row_cache.ordered.len()];
+        return;
+    }
+    if state.row_cache.haystacks.is_none() {
+        let cache = &state.row_cache;
+        let texts = cache.ordered.iter().map(|r| haystack(state, *r)).collect();
+        state.row_cache.haystacks = Some(texts);
+    }
+    let mut pattern = Filter::new(filter);
+    let texts = state.row_cache.haystacks.as_deref().unwrap_or_default();
+    state.row_cache.matched = texts.iter().map(|t| pattern.matches(t)).collect();
+}
+
+/// Takes `row` out of the order and puts it back where its new key says, with its filter
+/// text and match, comparing with O(log n) other rows.
+fn reposition(state: &mut State, row: RowId, inputs: &OrderInputs, filter: &str) {
+    let Some(at) = state.row_cache.ordered.iter().position(|r| *r == row) else {
+        return;
+    };
+    let cache = &mut state.row_cache;
+    cache.ordered.remove(at);
+    cache.matched.remove(at);
+    if let Some(texts) = cache.haystacks.as_mut() {
+        texts.remove(at);
+    }
+    let key = sort_key(state, row, inputs.column);
+    let cache = &state.row_cache;
+    let to = cache.ordered.partition_point(|other| {
+        let other_key = sort_key(state, *other, inputs.column);
+        goes_before((&other_key, *other), (&key, row), inputs.descending)
+    });
+    // Filter texts exist whenever a filter is applied (`match_all` built them).
+    let text = cache.haystacks.is_some().then(|| haystack(state, row));
+    let matched = match &text {
+        Some(text) if !filter.is_empty() => Filter::new(filter).matches(text),
+        _ => true,
+    };
+    let cache = &mut state.row_cache;
+    cache.ordered.insert(to, row);
+    cache.matched.insert(to, matched);
+    if let (Some(texts), Some(text)) = (cache.haystacks.as_mut(), text) {
+        texts.insert(to, text);
+    }
+}
+
+/// The order `table::sorted` gives: by key (reversed when descending), equal keys in the
+/// order the view lists its rows (pool, host, VM).
+fn goes_before(a: (&SortKey, RowId), b: (&SortKey, RowId), descending: bool) -> bool {
+    let by_key = a.0.partial_cmp(b.0).unwrap_or(Ordering::Equal);
+    let by_key = if descending { by_key.reverse() } else { by_key };
+    match by_key {
+        Ordering::Less => true,
+        Ordering::Greater => false,
+        Ordering::Equal => listed_at(a.1) < listed_at(b.1),
+    }
+}
+
+fn listed_at(row: RowId) -> (usize, usize, usize) {
+    match row {
+        RowId::Pool(p) => (p, 0, 0),
+        RowId::Host(p, h) => (p, h, 0),
+        RowId::Vm(p, h, v) => (p, h, v),
+    }
+}
