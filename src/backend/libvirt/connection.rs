@@ -32,7 +32,9 @@ impl Deref for Conn {
 /// Opens `uri`, read-only when `read_only`; ssh never gets the terminal (`ssh::without_tty`).
 pub fn open(uri: &str, read_only: bool) -> Result<Conn, String> {
     let conn = open_raw(uri, read_only)?;
-    keep_alive(&conn);
+    // Its round trip overlaps whatever the caller asks next.
+    let probe = conn.clone();
+    drop(super::fanout::spawn(move || keep_alive(&probe)));
     let mark = read_only.then(|| Mark::new(&conn));
     Ok(Conn { _mark: mark, conn })
 }

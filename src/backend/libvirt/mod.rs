@@ -7,7 +7,10 @@ mod compose_xml;
 mod connection;
 mod console;
 mod delete;
+mod domain_xml;
+mod domains;
 mod events;
+mod fanout;
 mod ffi;
 pub mod images;
 mod init;
@@ -17,6 +20,7 @@ mod migrate;
 mod numa;
 mod placement_xml;
 mod power;
+mod sampler;
 mod snapshot;
 mod ssh;
 mod usage;
@@ -28,25 +32,20 @@ mod xml;
 
 pub use worker::{HostHandle, spawn_host};
 
-use crate::model::HostInventory;
 use crate::model::compose::{ComposeSpec, Image};
+use crate::model::{HostInventory, VmPlacement};
 
-/// One bulk inventory of the host at `uri`, for headless commands; over a read-only
+/// One bulk inventory of the host at `uri` over one connection, for headless commands; with
+/// `with_placement` also where each domain is placed, from the same reads. Over a read-only
 /// connection when `read_only`, as for every read below.
-pub fn inventory_once(uri: &str, read_only: bool) -> Result<HostInventory, String> {
-    init::ensure_event_loop()?;
-    let conn = connection::open(uri, read_only)?;
-    inventory::snapshot(&conn)
-}
-
-/// Where each domain of the host is placed, for headless reports.
-pub fn placement_once(
+pub fn inventory_once(
     uri: &str,
     read_only: bool,
-) -> Result<Vec<crate::model::VmPlacement>, String> {
+    with_placement: bool,
+) -> Result<(HostInventory, Vec<VmPlacement>), String> {
     init::ensure_event_loop()?;
     let conn = connection::open(uri, read_only)?;
-    Ok(inventory::placement(&conn))
+    inventory::read(&conn, with_placement)
 }
 
 /// The images of the host's `image_pool`, for headless commands.
