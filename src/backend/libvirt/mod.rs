@@ -44,6 +44,7 @@ pub fn inventory_once(
     with_placement: bool,
 ) -> Result<(HostInventory, Vec<VmPlacement>), String> {
     init::ensure_event_loop()?;
+    let _inline = fanout::InlineHere::new(connection::in_process(uri));
     let conn = connection::open(uri, read_only)?;
     inventory::read(&conn, with_placement)
 }

@@ -123,6 +123,7 @@ fn supervise(
         sink(HostEvent::Unsupported(format!("libvirt event loop: {e}")));
         return;
     }
+    let _inline = super::fanout::InlineHere::new(connection::in_process(uri));
     let mut backoff = Backoff::new();
     let mut generation = 0;
     loop {
