@@ -52,7 +52,7 @@ print(" ".join(f"{h}={n}" for h, n in sorted(per_host.items())))' "$rpc_log"
 : >/tmp/fleet-rtt-list.ms
 : >/tmp/fleet-rtt-virsh.ms
 for _ in $(seq "$RUNS"); do
-  read -r ms rss _threads < <(first_screen "$config" 3 "$vms" lab1-bulk-0000 small)
+  read -r ms rss _threads _cpu < <(first_screen "$config" 3 "$vms" lab1-bulk-0000 small)
   echo "$ms" >>/tmp/fleet-rtt-screen.ms
   timed run_list >>/tmp/fleet-rtt-list.ms
   timed run_virsh >>/tmp/fleet-rtt-virsh.ms

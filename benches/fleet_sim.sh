@@ -35,5 +35,5 @@ for ((h = 0; h < HOSTS; h++)); do
 done
 /usr/bin/time -o /tmp/fleet-sim.time -f "%e %U %S %M" virsh -q "${opens[*]}" >/dev/null
 report "virsh: open every host, nothing else"
-read -r ms rss threads < <(first_screen "$config" "$HOSTS" $((HOSTS * VMS)) h0000-vm-000 small)
-echo "vmdeck first screen: $ms ms, RSS $((rss / 1024)) MB, $threads threads"
+read -r ms rss threads cpu < <(first_screen "$config" "$HOSTS" $((HOSTS * VMS)) h0000-vm-000 small)
+echo "vmdeck first screen: $ms ms ($cpu ms CPU), RSS $((rss / 1024)) MB, $threads threads"
