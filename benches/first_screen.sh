@@ -19,6 +19,19 @@ screen_ready() {
     grep -q "^│$4 .* $5 " <<<"$screen"
 }
 
+# end_program SESSION — closes the session and makes sure its program is gone: a program
+# swamped by a thousand hosts can take minutes to act on the hang-up tmux sends.
+end_program() {
+  local pid
+  pid=$(tmux display-message -p -t "$1" '#{pane_pid}' 2>/dev/null) || true
+  tmux kill-session -t "$1" 2>/dev/null || true
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    sleep 1
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+}
+
 first_screen() {
   local config=$1 hosts=$2 vms=$3 row=$4 word=$5 session="vmdeck-bench-$$" start end pid
   local deadline=$(($(now_ms) + ${FIRST_SCREEN_TIMEOUT:-60} * 1000))
@@ -27,7 +40,7 @@ first_screen() {
   until screen_ready "$session" "$hosts" "$vms" "$row" "$word"; do
     if [ "$(now_ms)" -gt "$deadline" ]; then
       tmux capture-pane -p -t "$session" >&2
-      tmux kill-session -t "$session"
+      end_program "$session"
       echo "timeout 0 0 0"
       return 1
     fi
@@ -38,5 +51,5 @@ first_screen() {
   local cpu_ms
   cpu_ms=$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$pid/stat")
   echo "$((end - start)) $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status") $(ls "/proc/$pid/task" | wc -l) $cpu_ms"
-  tmux kill-session -t "$session"
+  end_program "$session"
 }

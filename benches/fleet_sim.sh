@@ -21,13 +21,13 @@ config=$(python3 lab/fleet.py --hosts "$HOSTS" --vms "$VMS" --dir "$DIR")
 echo "$(date -u +%F), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $HOSTS hosts x $VMS domains"
 
 report() { # report LABEL — reads /usr/bin/time's "%e %U %S %M" from /tmp/fleet-sim.time
-  read -r wall user sys rss </tmp/fleet-sim.time
+  read -r wall user sys rss < <(tail -1 /tmp/fleet-sim.time)
   awk -v l="$1" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss" \
     'BEGIN { printf "%-34s %6.2f s wall, %6.2f s CPU, %4d MB peak RSS\n", l, w, u + s, r / 1024 }'
 }
 
-listed=$(/usr/bin/time -o /tmp/fleet-sim.time -f "%e %U %S %M" \
-  "$VMDECK" --config "$config" list --output json | grep -c '"uuid"')
+listed=$( (/usr/bin/time -o /tmp/fleet-sim.time -f "%e %U %S %M" \
+  "$VMDECK" --config "$config" list --output json 2>/dev/null || true) | grep -c '"uuid"' || true)
 report "vmdeck list ($listed VMs)"
 opens=()
 for ((h = 0; h < HOSTS; h++)); do
