@@ -1,5 +1,6 @@
 //! `vmdeck capacity`: hosts, NUMA nodes and storage with the same figures the host view shows.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use serde::Serialize;
@@ -59,12 +60,16 @@ fn report(
         pool.allocation_for(&name),
     );
     let facts = inventory.facts;
+    let names: HashMap<&str, &str> = inventory
+        .vms
+        .iter()
+        .map(|v| (v.uuid.as_str(), v.name.as_str()))
+        .collect();
     let vms_on = |node: u32| -> Vec<String> {
         placement
             .iter()
             .filter(|p| p.nodes(&facts.numa).contains(&node))
-            .filter_map(|p| inventory.vms.iter().find(|v| v.uuid == p.uuid))
-            .map(|v| v.name.clone())
+            .filter_map(|p| names.get(p.uuid.as_str()).map(|name| name.to_string()))
             .collect()
     };
     HostReport {

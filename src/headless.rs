@@ -214,13 +214,9 @@ fn read_host(
     }
 }
 
+/// One connection per host, whatever the command reads of it.
 fn read_libvirt(uri: &str, with_placement: bool, read_only: bool) -> Result<HostRead, String> {
-    let inventory = libvirt::inventory_once(uri, read_only)?;
-    let placement = if with_placement {
-        libvirt::placement_once(uri, read_only)?
-    } else {
-        Vec::new()
-    };
+    let (inventory, placement) = libvirt::inventory_once(uri, read_only, with_placement)?;
     Ok(HostRead {
         inventory,
         placement,

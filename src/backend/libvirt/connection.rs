@@ -4,7 +4,7 @@
 //! a console) asks `is_read_only` first.
 
 use std::ops::Deref;
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, PoisonError};
 
 use virt::connect::Connect;
 
@@ -32,14 +32,56 @@ impl Deref for Conn {
 /// Opens `uri`, read-only when `read_only`; ssh never gets the terminal (`ssh::without_tty`).
 pub fn open(uri: &str, read_only: bool) -> Result<Conn, String> {
     let conn = open_raw(uri, read_only)?;
-    keep_alive(&conn);
+    // Its round trip overlaps whatever the caller asks next.
+    let probe = conn.clone();
+    drop(super::fanout::spawn(move || keep_alive(&probe)));
     let mark = read_only.then(|| Mark::new(&conn));
     Ok(Conn { _mark: mark, conn })
+}
+
+/// Whether the driver of `uri` runs inside this process (`test:///FILE`, `qemu:///embed`):
+/// its calls then cost this machine's CPU, not a round trip.
+pub fn in_process(uri: &str) -> bool {
+    let (scheme, rest) = uri.split_once("://").unwrap_or((uri, ""));
+    let local = rest.starts_with('/') && !scheme.contains('+');
+    local && (scheme == "test" || rest.starts_with("/embed"))
+}
+
+/// Opening an in-process driver is CPU work (the test driver parses its whole file: 10 ms for
+/// 20 domains); 1,000 of them at once on two cores only fight over the allocator and hold
+/// every parse's memory at once (peak RSS 436 MB), so at most two per CPU open at once.
+static IN_PROCESS_OPENS: Mutex<usize> = Mutex::new(0);
+static OPEN_DONE: Condvar = Condvar::new();
+
+struct OpenPermit;
+
+impl OpenPermit {
+    fn take() -> OpenPermit {
+        let most = 2 * std::thread::available_parallelism().map_or(2, |n| n.get());
+        let mut open = IN_PROCESS_OPENS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        while *open >= most {
+            open = OPEN_DONE.wait(open).unwrap_or_else(PoisonError::into_inner);
+        }
+        *open += 1;
+        OpenPermit
+    }
+}
+
+impl Drop for OpenPermit {
+    fn drop(&mut self) {
+        *IN_PROCESS_OPENS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) -= 1;
+        OPEN_DONE.notify_one();
+    }
 }
 
 /// Opens `uri` without the terminal for ssh and within the connect deadline, its failure in
 /// one sentence when ssh said why.
 pub fn open_raw(uri: &str, read_only: bool) -> Result<Connect, String> {
+    let _permit = in_process(uri).then(OpenPermit::take);
     let owned = uri.to_string();
     super::deadline::open_within_deadline(uri, move || {
         let uri = owned;
@@ -123,6 +165,19 @@ mod tests {
             "{}",
             refused.message()
         );
+    }
+
+    #[test]
+    fn only_drivers_inside_this_process_count_as_in_process() {
+        assert!(in_process("test:///default"));
+        assert!(in_process("test:///var/tmp/fleet/h0001.xml"));
+        assert!(in_process("qemu:///embed?root=/tmp/x"));
+        assert!(!in_process("qemu:///system"));
+        assert!(!in_process(
+            "qemu+unix:///session?socket=/home/labh1/run/libvirt/libvirt-sock"
+        ));
+        assert!(!in_process("test+unix:///default"));
+        assert!(!in_process("qemu+ssh://root@h1/system"));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::sync::mpsc::Sender;
 use virt::connect::Connect;
 use virt::sys;
 
+use super::fanout;
 use super::ffi::{domain_name, domain_uuid, last_error};
 use super::worker::WorkerInput;
 
@@ -55,6 +56,9 @@ pub struct Registration {
 unsafe impl Send for Registration {}
 
 impl Registration {
+    /// Registers the lifecycle and reboot events and the close callback, the three calls side
+    /// by side (one round trip, not three). Whatever did register is deregistered again when
+    /// one fails.
     pub fn register(
         conn: &Connect,
         tx: Sender<WorkerInput>,
@@ -66,56 +70,87 @@ impl Registration {
             callback_ids: Vec::new(),
             close_registered: false,
         };
-        let reboot: GenericCallback = reboot_cb;
         // SAFETY: libvirt calls each callback with the signature of its event id; the generic
         // type is how the C API takes them (VIR_DOMAIN_EVENT_CALLBACK).
-        let lifecycle_generic =
+        let lifecycle =
             unsafe { std::mem::transmute::<LifecycleCallback, GenericCallback>(lifecycle_cb) };
-        for (id, cb) in [
-            (sys::VIR_DOMAIN_EVENT_ID_LIFECYCLE, lifecycle_generic),
-            (sys::VIR_DOMAIN_EVENT_ID_REBOOT, reboot),
-        ] {
-            let opaque = Box::into_raw(Box::new(Opaque {
-                tx: tx.clone(),
-                generation,
-            }))
-            .cast();
-            // SAFETY: valid connection; libvirt owns `opaque` and frees it with free_opaque.
-            let cb_id = unsafe {
-                sys::virConnectDomainEventRegisterAny(
-                    conn.as_ptr(),
-                    std::ptr::null_mut(),
-                    id as c_int,
-                    Some(cb),
-                    opaque,
-                    Some(free_opaque),
-                )
-            };
-            if cb_id < 0 {
-                // SAFETY: registration failed, so libvirt did not take ownership.
-                unsafe { free_opaque(opaque) };
-                return Err(last_error());
-            }
-            registration.callback_ids.push(cb_id);
-        }
-        let opaque = Box::into_raw(Box::new(Opaque { tx, generation })).cast();
-        // SAFETY: as above, for the close callback.
-        let rc = unsafe {
-            sys::virConnectRegisterCloseCallback(
-                conn.as_ptr(),
-                Some(close_cb),
-                opaque,
-                Some(free_opaque),
-            )
+        let events = [
+            (sys::VIR_DOMAIN_EVENT_ID_LIFECYCLE, lifecycle),
+            (
+                sys::VIR_DOMAIN_EVENT_ID_REBOOT,
+                reboot_cb as GenericCallback,
+            ),
+        ]
+        .map(|(id, cb)| {
+            let (conn, tx) = (conn.clone(), tx.clone());
+            fanout::spawn(move || register_domain_event(&conn, id as c_int, cb, tx, generation))
+        });
+        let close = {
+            let conn = conn.clone();
+            fanout::spawn(move || register_close(&conn, tx, generation))
         };
-        if rc < 0 {
-            // SAFETY: not registered, so still ours.
-            unsafe { free_opaque(opaque) };
-            return Err(last_error());
+        let mut failed = None;
+        for registered in events.map(fanout::Task::join) {
+            match registered {
+                Ok(id) => registration.callback_ids.push(id),
+                Err(e) => failed = Some(e),
+            }
         }
-        registration.close_registered = true;
-        Ok(registration)
+        match close.join() {
+            Ok(()) => registration.close_registered = true,
+            Err(e) => failed = Some(e),
+        }
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(registration),
+        }
     }
+}
+
+fn register_domain_event(
+    conn: &Connect,
+    id: c_int,
+    cb: GenericCallback,
+    tx: Sender<WorkerInput>,
+    generation: u64,
+) -> Result<c_int, String> {
+    let opaque = Box::into_raw(Box::new(Opaque { tx, generation })).cast();
+    // SAFETY: valid connection; libvirt owns `opaque` and frees it with free_opaque.
+    let cb_id = unsafe {
+        sys::virConnectDomainEventRegisterAny(
+            conn.as_ptr(),
+            std::ptr::null_mut(),
+            id,
+            Some(cb),
+            opaque,
+            Some(free_opaque),
+        )
+    };
+    if cb_id < 0 {
+        // SAFETY: registration failed, so libvirt did not take ownership.
+        unsafe { free_opaque(opaque) };
+        return Err(last_error());
+    }
+    Ok(cb_id)
+}
+
+fn register_close(conn: &Connect, tx: Sender<WorkerInput>, generation: u64) -> Result<(), String> {
+    let opaque = Box::into_raw(Box::new(Opaque { tx, generation })).cast();
+    // SAFETY: as above, for the close callback.
+    let rc = unsafe {
+        sys::virConnectRegisterCloseCallback(
+            conn.as_ptr(),
+            Some(close_cb),
+            opaque,
+            Some(free_opaque),
+        )
+    };
+    if rc < 0 {
+        // SAFETY: not registered, so still ours.
+        unsafe { free_opaque(opaque) };
+        return Err(last_error());
+    }
+    Ok(())
 }
 
 impl Drop for Registration {

@@ -37,8 +37,8 @@ pub struct StatsRecord {
     pub name: String,
     pub uuid: String,
     pub params: HashMap<String, Param>,
-    /// The raw vmdeck `<metadata>` element, when asked for and present.
-    pub stamp_xml: Option<String>,
+    /// The domain itself, when asked for: a reference of its own, for further calls.
+    pub dom: Option<Domain>,
 }
 
 impl StatsRecord {
@@ -47,13 +47,12 @@ impl StatsRecord {
     }
 }
 
-/// All domains' stats in one call; with `with_stamp`, also each domain's vmdeck metadata
-/// (one extra call per domain: libvirt has no bulk call for metadata).
+/// All domains' stats in one call; with `with_domains`, each record keeps its domain.
 pub fn all_domain_stats(
     conn: &Connect,
     stats: u32,
     flags: u32,
-    with_stamp: bool,
+    with_domains: bool,
 ) -> Result<Vec<StatsRecord>, String> {
     let mut records: *mut sys::virDomainStatsRecordPtr = std::ptr::null_mut();
     // NOWAIT: a domain whose QEMU does not answer (stopped, hung) is skipped for what needs
@@ -73,16 +72,23 @@ pub fn all_domain_stats(
             name: domain_name(record.dom),
             uuid: domain_uuid(record.dom),
             params: read_params(record.params, record.nparams),
-            stamp_xml: if with_stamp {
-                stamp_of(record.dom)
-            } else {
-                None
-            },
+            dom: with_domains.then(|| own_domain(record.dom)).flatten(),
         });
     }
     // SAFETY: frees exactly the list libvirt gave us; the domains inside go with it.
     unsafe { sys::virDomainStatsRecordListFree(records) };
     Ok(out)
+}
+
+/// A `Domain` with a reference of its own to `dom`, which stays valid after the list that
+/// held it is freed.
+fn own_domain(dom: sys::virDomainPtr) -> Option<Domain> {
+    // SAFETY: `dom` is a valid domain of a live stats record.
+    if unsafe { sys::virDomainRef(dom) } < 0 {
+        return None;
+    }
+    // SAFETY: the reference just taken becomes the Domain's; it is freed when that drops.
+    Some(unsafe { Domain::from_ptr(dom) })
 }
 
 pub fn read_params(params: sys::virTypedParameterPtr, count: i32) -> HashMap<String, Param> {
@@ -140,25 +146,26 @@ pub fn domain_uuid(dom: sys::virDomainPtr) -> String {
         .into_owned()
 }
 
-/// The domain's vmdeck metadata element, or None when it has none.
-pub fn stamp_of(dom: sys::virDomainPtr) -> Option<String> {
+/// The domain's vmdeck metadata element (`virDomainGetMetadata`), or None when it has none.
+/// Unlike an XML read it needs no domain job, so it answers while the domain's QEMU is hung;
+/// but a domain without a stamp makes the daemon log an error, so it is only the fallback.
+pub fn metadata_stamp(dom: &Domain) -> Option<String> {
     let uri = CString::new(STAMP_NAMESPACE).ok()?;
     // SAFETY: valid domain and C string; a non-null result is malloc'ed by libvirt.
     let xml = unsafe {
         sys::virDomainGetMetadata(
-            dom,
+            dom.as_ptr(),
             sys::VIR_DOMAIN_METADATA_ELEMENT as i32,
             uri.as_ptr(),
             0,
         )
     };
     if xml.is_null() {
-        // "no metadata" is the common case; clear it so it is not reported later.
-        // SAFETY: resets this thread's libvirt error.
+        // SAFETY: resets this thread's libvirt error: no stamp is not worth reporting.
         unsafe { sys::virResetLastError() };
         return None;
     }
-    // SAFETY: non-null C string we now own and free with libc's free.
+    // SAFETY: non-null C string we now own.
     let text = unsafe { CStr::from_ptr(xml) }
         .to_string_lossy()
         .into_owned();

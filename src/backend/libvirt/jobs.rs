@@ -16,7 +16,6 @@ use super::ffi::{Param, read_params};
 use super::worker::WorkerInput;
 use crate::backend::{FoundJob, OpId};
 use crate::model::action::MigrationProgress;
-use crate::model::{Vm, VmState};
 
 /// One look at a domain's job.
 pub struct Job {
@@ -96,28 +95,28 @@ fn operation_words(operation: u64) -> &'static str {
     }
 }
 
-/// Every running job on the host's active domains, by domain uuid. The incoming side of a
-/// migration has no figures here; its source reports the job.
+/// Every running job on the host's active domains, by domain uuid, each domain asked side by
+/// side. The incoming side of a migration has no figures here; its source reports the job.
 pub fn found(conn: &Connect) -> Vec<(String, FoundJob)> {
     let Ok(domains) = conn.list_all_domains(sys::VIR_CONNECT_LIST_DOMAINS_ACTIVE) else {
         return Vec::new();
     };
-    domains
-        .iter()
-        .filter_map(|dom| {
-            let job = look(dom, false).filter(Job::running)?;
-            let uuid = dom.uuid_string().ok()?;
-            let figures = (job.progress.total_bytes > 0).then_some(job.progress);
-            let what = operation_words(job.operation).to_string();
-            Some((
-                uuid,
-                FoundJob {
-                    what,
-                    progress: figures,
-                },
-            ))
-        })
-        .collect()
+    super::fanout::map(domains, |dom| {
+        let job = look(&dom, false).filter(Job::running)?;
+        let uuid = dom.uuid_string().ok()?;
+        let figures = (job.progress.total_bytes > 0).then_some(job.progress);
+        let what = operation_words(job.operation).to_string();
+        Some((
+            uuid,
+            FoundJob {
+                what,
+                progress: figures,
+            },
+        ))
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Watches the job on `uuid` in its own thread: figures twice a second, then one result.
@@ -201,16 +200,4 @@ fn paused_for_migration(dom: &Domain) -> bool {
     rc == 0
         && state as u32 == sys::VIR_DOMAIN_PAUSED
         && reason as u32 == sys::VIR_DOMAIN_PAUSED_MIGRATION
-}
-
-/// A paused VM that is the incoming half of a migration is shown as such (only paused
-/// domains cost the extra calls).
-pub fn mark_incoming(conn: &Connect, mut vm: Vm) -> Vm {
-    if vm.state == VmState::Paused
-        && let Ok(dom) = conn.lookup_domain_by_uuid_string(&vm.uuid)
-        && is_incoming(&dom)
-    {
-        vm.state = VmState::Incoming;
-    }
-    vm
 }

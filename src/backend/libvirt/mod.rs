@@ -9,7 +9,10 @@ mod console;
 mod deadline;
 mod delete;
 pub mod devices;
+mod domain_xml;
+mod domains;
 mod events;
+mod fanout;
 mod ffi;
 pub mod images;
 mod init;
@@ -19,6 +22,7 @@ mod migrate;
 mod numa;
 mod placement_xml;
 mod power;
+mod sampler;
 mod snapshot;
 mod ssh;
 mod ssh_procs;
@@ -32,25 +36,21 @@ mod xml;
 pub use ssh::end_children as end_ssh_children;
 pub use worker::{HostHandle, spawn_host};
 
-use crate::model::HostInventory;
 use crate::model::compose::{ComposeSpec, Image};
+use crate::model::{HostInventory, VmPlacement};
 
-/// One bulk inventory of the host at `uri`, for headless commands; over a read-only
+/// One bulk inventory of the host at `uri` over one connection, for headless commands; with
+/// `with_placement` also where each domain is placed, from the same reads. Over a read-only
 /// connection when `read_only`, as for every read below.
-pub fn inventory_once(uri: &str, read_only: bool) -> Result<HostInventory, String> {
-    init::ensure_event_loop()?;
-    let conn = connection::open(uri, read_only)?;
-    inventory::snapshot(&conn)
-}
-
-/// Where each domain of the host is placed, for headless reports.
-pub fn placement_once(
+pub fn inventory_once(
     uri: &str,
     read_only: bool,
-) -> Result<Vec<crate::model::VmPlacement>, String> {
+    with_placement: bool,
+) -> Result<(HostInventory, Vec<VmPlacement>), String> {
     init::ensure_event_loop()?;
+    let _inline = fanout::InlineHere::new(connection::in_process(uri));
     let conn = connection::open(uri, read_only)?;
-    Ok(inventory::placement(&conn))
+    inventory::read(&conn, with_placement)
 }
 
 /// The images of the host's `image_pool`, for headless commands.

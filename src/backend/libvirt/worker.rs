@@ -10,11 +10,13 @@ use super::clone;
 use super::connection::{self, Conn};
 use super::console::{self, OpenError};
 use super::delete::delete;
+use super::domains::{one_vm, placement};
 use super::events::{EVENT_UNDEFINED, LibvirtEvent, Registration, close_reason};
 use super::init::ensure_event_loop;
-use super::inventory::{CpuSampler, details, one_vm, placement, snapshot};
+use super::inventory::{details, snapshot};
 use super::migrate;
 use super::power::power;
+use super::sampler::CpuSampler;
 use super::snapshot;
 use crate::backend::backoff::Backoff;
 use crate::backend::console::{ConsoleEvent, ConsoleRequest};
@@ -121,6 +123,7 @@ fn supervise(
         sink(HostEvent::Unsupported(format!("libvirt event loop: {e}")));
         return;
     }
+    let _inline = super::fanout::InlineHere::new(connection::in_process(uri));
     let mut backoff = Backoff::new();
     let mut generation = 0;
     loop {

@@ -1,9 +1,9 @@
-//! Reading libvirt XML: host capabilities (CPU model, NUMA cells), vmdeck's stamp, and a
-//! domain's disks and NICs.
+//! Reading libvirt XML: host capabilities (CPU model, NUMA cells) and a domain's disks and
+//! NICs (its stamp and size: `domain_xml`).
 
 use roxmltree::{Document, Node};
 
-use crate::model::{Disk, Nic, NumaCell, Pages, VmStamp};
+use crate::model::{Disk, Nic, NumaCell, Pages};
 
 /// CPU model and NUMA cells from `virConnectGetCapabilities`.
 pub fn parse_capabilities(xml: &str) -> Result<(String, Vec<NumaCell>), String> {
@@ -73,26 +73,6 @@ fn kib_text(node: Node) -> u64 {
 
 pub(super) fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
     node.children().find(|n| n.has_tag_name(name))
-}
-
-/// vmdeck's stamp from its metadata element, e.g. `<vmdeck:vm type="small" group="web"/>`.
-pub fn parse_stamp(xml: &str) -> VmStamp {
-    let Ok(doc) = Document::parse(xml) else {
-        return VmStamp::default();
-    };
-    let root = doc.root_element();
-    let attr = |name: &str| {
-        root.attribute(name)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
-    };
-    VmStamp {
-        vm_type: attr("type"),
-        group: attr("group"),
-        set: attr("set"),
-        image: attr("image"),
-        clone_of: attr("clone-of"),
-    }
 }
 
 /// Disks and NICs of a domain XML.
@@ -239,16 +219,6 @@ mod tests {
         assert_eq!(cells[0].memory_bytes, 2 << 30);
         assert_eq!(cells[0].pages, [Pages::new(4, 524288), Pages::new(2048, 0)]);
         assert_eq!(cells[1].cpus, [2]);
-    }
-
-    #[test]
-    fn reads_stamp() {
-        let stamp = parse_stamp(
-            r#"<vmdeck:vm xmlns:vmdeck="https://vmdeck.dev/xmlns/vm/1" type="small" group="web" set=""/>"#,
-        );
-        assert_eq!(stamp.vm_type.as_deref(), Some("small"));
-        assert_eq!(stamp.group.as_deref(), Some("web"));
-        assert_eq!(stamp.set, None);
     }
 
     #[test]

@@ -6,8 +6,8 @@ use virt::connect::Connect;
 use virt::storage_vol::StorageVol;
 
 use super::*;
-use crate::backend::libvirt::ffi::stamp_of;
-use crate::backend::libvirt::xml::{hugepage_backed, parse_devices, parse_stamp};
+use crate::backend::libvirt::domain_xml::parse_domain;
+use crate::backend::libvirt::xml::{hugepage_backed, parse_devices};
 
 /// vCPU CPUs and memory nodes, as the older tuple reader gave them.
 fn parse_placement(xml: &str) -> (Vec<u32>, Vec<u32>) {
@@ -193,10 +193,7 @@ fn a_node_without_cpus_still_binds_memory() {
 fn the_stamp_reads_back() {
     let stamp = stamp();
     let xml = domain_xml(&full("s", &stamp));
-    // The element as virDomainGetMetadata hands it over: it declares its own namespace.
-    let start = xml.find("<vmdeck:vm").unwrap();
-    let end = start + xml[start..].find("/>").unwrap() + 2;
-    assert_eq!(parse_stamp(&xml[start..end]), stamp);
+    assert_eq!(parse_domain(&xml).unwrap().stamp, stamp);
 }
 
 #[test]
@@ -281,9 +278,7 @@ fn libvirt_defines_the_domain() {
         let (disks, nics) = parse_devices(&stored).unwrap();
         assert_eq!(disks.len(), 2);
         assert_eq!(nics[0].source, "lab<net>");
-        // SAFETY: `dom` is a live domain for the whole call.
-        let metadata = stamp_of(unsafe { dom.as_ptr() }).unwrap();
-        assert_eq!(parse_stamp(&metadata), stamp);
+        assert_eq!(parse_domain(&stored).unwrap().stamp, stamp);
         dom.undefine().unwrap();
     }
     // Why the page has no nodeset: libvirt reads it as guest nodes, and the guest has
