@@ -238,6 +238,7 @@ pub fn placement(conn: &Connect) -> Vec<VmPlacement> {
                 hugepages: hugepage_backed(&xml),
                 emulator_cpus: placed.emulator_cpus,
                 partition: placed.partition,
+                tuning: placed.tuning,
             })
         })
         .collect()
