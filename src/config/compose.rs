@@ -22,6 +22,8 @@ pub struct ComposeSettings {
     pub virt_type: String,
     /// libvirt: the network of new VMs' NIC; None gives no NIC.
     pub network: Option<String>,
+    /// libvirt: the cgroup slices VMs run in, with the CPUs each allows.
+    pub partitions: Vec<super::Partition>,
 }
 
 impl Default for ComposeSettings {
@@ -33,6 +35,7 @@ impl Default for ComposeSettings {
             disk_pool: "default".into(),
             virt_type: "kvm".into(),
             network: None,
+            partitions: Vec::new(),
         }
     }
 }
@@ -45,6 +48,24 @@ impl ComposeSettings {
 
     pub fn group(&self, name: &str) -> Option<&PlacementGroup> {
         self.placement_groups.iter().find(|g| g.name == name)
+    }
+
+    pub fn partition(&self, name: &str) -> Option<&super::Partition> {
+        self.partitions.iter().find(|p| p.name == name)
+    }
+
+    /// The CPUs of `host` outside every slice the pool knows: where housekeeping (system
+    /// services, emulator threads of real-time VMs) runs.
+    pub fn housekeeping(&self, host: &str, cpus: &[u32]) -> Vec<u32> {
+        cpus.iter()
+            .copied()
+            .filter(|cpu| {
+                !self
+                    .partitions
+                    .iter()
+                    .any(|p| p.cpus_for(host).is_some_and(|set| set.contains(cpu)))
+            })
+            .collect()
     }
 }
 
@@ -86,6 +107,7 @@ pub(super) fn compose_settings(
         disk_pool: file.disk_pool.take().unwrap_or(defaults.disk_pool),
         virt_type,
         network: file.network.take(),
+        partitions: Vec::new(),
     })
 }
 

@@ -100,15 +100,17 @@ pub fn parse_cpu_list(text: &str) -> Result<Vec<u32>, String> {
     let mut cpus = Vec::new();
     for part in text.split(',').map(str::trim) {
         let number = |s: &str| {
-            s.trim()
-                .parse::<u32>()
-                .map_err(|_| format!("\"{text}\" is not a CPU list (expected e.g. \"4-15\" or \"2,3,8-9\")"))
+            s.trim().parse::<u32>().map_err(|_| {
+                format!("\"{text}\" is not a CPU list (expected e.g. \"4-15\" or \"2,3,8-9\")")
+            })
         };
         match part.split_once('-') {
             Some((a, b)) => {
                 let (a, b) = (number(a)?, number(b)?);
                 if a > b || b - a > 65_535 {
-                    return Err(format!("\"{text}\": the range {part} is backwards or too long"));
+                    return Err(format!(
+                        "\"{text}\": the range {part} is backwards or too long"
+                    ));
                 }
                 cpus.extend(a..=b);
             }

@@ -27,7 +27,10 @@ fn each_vcpu_by_its_pin_else_the_domain_cpuset() {
     let auto = "<domain><vcpu placement='auto'>4</vcpu><numatune><memory mode='strict' \
                 placement='auto'/></numatune></domain>";
     let auto = parse_placement(auto);
-    assert!(auto.cpus.is_empty() && auto.memory_nodes.is_empty(), "{auto:?}");
+    assert!(
+        auto.cpus.is_empty() && auto.memory_nodes.is_empty(),
+        "{auto:?}"
+    );
 }
 
 #[test]
@@ -70,7 +73,10 @@ fn seapath_guest_tuning_per_vcpu() {
     assert_eq!((tuning.pin_of(0), tuning.pin_of(1)), (&[4][..], &[5][..]));
     assert_eq!(tuning.realtime_vcpus(), [0, 1]);
     let sched = tuning.sched_of(1).unwrap();
-    assert_eq!((sched.scheduler.as_str(), sched.priority), ("fifo", Some(1)));
+    assert_eq!(
+        (sched.scheduler.as_str(), sched.priority),
+        ("fifo", Some(1))
+    );
     assert_eq!(tuning.emulatorpin.as_deref(), Some(&[2][..]));
     assert_eq!(tuning.memory_mode, None);
     assert_eq!(placed.partition.as_deref(), Some("/machine/rt"));

@@ -1,0 +1,254 @@
+//! Real-time settings: a pool's slices (`[[pool.partition]]`, the CPUs each cgroup slice
+//! allows, since libvirt does not report them) and a VM type's scheduler, emulator pinning
+//! and core isolation. Each error is at the key or table it is about.
+
+use std::collections::{BTreeMap, HashSet};
+
+use toml::Spanned;
+
+use super::file::{PartitionFile, VmTypeFile};
+use crate::model::tuning::parse_cpu_list;
+
+/// A cgroup slice VMs may run in, with the CPUs it allows on the pool's hosts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partition {
+    /// The partition path, as in `<resource><partition>` (`/machine/rt`).
+    pub name: String,
+    /// Its CPUs on hosts that have no line of their own.
+    pub cpus: Option<Vec<u32>>,
+    /// Hosts whose slice allows other CPUs, by host name.
+    pub hosts: BTreeMap<String, Vec<u32>>,
+}
+
+impl Partition {
+    /// The CPUs the slice allows on `host`; None when the config does not say.
+    pub fn cpus_for(&self, host: &str) -> Option<&[u32]> {
+        self.hosts
+            .get(host)
+            .or(self.cpus.as_ref())
+            .map(Vec::as_slice)
+    }
+}
+
+/// A real-time vCPU scheduling policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheduler {
+    Fifo,
+    Rr,
+}
+
+impl Scheduler {
+    /// As libvirt's `<vcpusched scheduler=…>` writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheduler::Fifo => "fifo",
+            Scheduler::Rr => "rr",
+        }
+    }
+}
+
+/// Where a real-time VM's emulator threads run.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Emulator {
+    /// On the host's CPUs outside every slice of the pool.
+    #[default]
+    Housekeeping,
+    /// On these CPUs.
+    Cpus(Vec<u32>),
+}
+
+/// What a VM type asks for its vCPUs beyond a count.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RtSettings {
+    pub scheduler: Option<Scheduler>,
+    /// 1 to 99; SEAPATH's default is 1.
+    pub priority: u32,
+    pub emulator: Emulator,
+    /// Each vCPU alone on a physical core, its hyperthread siblings left idle.
+    pub isolate_core: bool,
+}
+
+impl RtSettings {
+    /// Whether placement must give each vCPU a whole core of its own.
+    pub fn needs_cores(&self) -> bool {
+        self.scheduler.is_some() || self.isolate_core
+    }
+}
+
+type Located = (Option<usize>, String);
+
+fn at<T>(spanned: &Spanned<T>, reason: String) -> Located {
+    (Some(spanned.span().start), reason)
+}
+
+/// The real-time keys of the VM type `name`; an error carries the offset of its key (None:
+/// the table itself).
+pub(super) fn rt_settings(name: &str, t: &VmTypeFile) -> Result<RtSettings, Located> {
+    let scheduler = match &t.vcpusched {
+        None => None,
+        Some(s) => Some(match s.get_ref().as_str() {
+            "fifo" => Scheduler::Fifo,
+            "rr" => Scheduler::Rr,
+            other => {
+                return Err(at(
+                    s,
+                    format!(
+                        "vm_type '{name}': vcpusched = \"{other}\" (expected \"fifo\" or \"rr\")"
+                    ),
+                ));
+            }
+        }),
+    };
+    let isolate_core = match &t.isolate {
+        None => false,
+        Some(s) if s.get_ref() == "core" => true,
+        Some(s) => {
+            let other = s.get_ref();
+            return Err(at(
+                s,
+                format!("vm_type '{name}': isolate = \"{other}\" (expected \"core\")"),
+            ));
+        }
+    };
+    let priority = match &t.priority {
+        None => 1,
+        Some(p) if scheduler.is_none() => {
+            return Err(at(
+                p,
+                format!("vm_type '{name}': priority needs vcpusched = \"fifo\" or \"rr\""),
+            ));
+        }
+        Some(p) => match u32::try_from(*p.get_ref()) {
+            Ok(value @ 1..=99) => value,
+            _ => {
+                return Err(at(
+                    p,
+                    format!(
+                        "vm_type '{name}': priority = {} is out of range (1 to 99)",
+                        p.get_ref()
+                    ),
+                ));
+            }
+        },
+    };
+    let emulator = match &t.emulator {
+        None => Emulator::Housekeeping,
+        Some(e) if scheduler.is_none() && !isolate_core => {
+            return Err(at(
+                e,
+                format!("vm_type '{name}': emulator goes with vcpusched or isolate"),
+            ));
+        }
+        Some(e) if e.get_ref() == "housekeeping" => Emulator::Housekeeping,
+        Some(e) => Emulator::Cpus(parse_cpu_list(e.get_ref()).map_err(|why| {
+            at(
+                e,
+                format!("vm_type '{name}': emulator = {why}, or \"housekeeping\""),
+            )
+        })?),
+    };
+    let settings = RtSettings {
+        scheduler,
+        priority,
+        emulator,
+        isolate_core,
+    };
+    if settings.needs_cores() && t.partition.is_none() {
+        let key = t.vcpusched.as_ref().or(t.isolate.as_ref());
+        return Err((
+            key.map(|k| k.span().start),
+            format!(
+                "vm_type '{name}': a real-time type needs partition = \"/machine/rt\" (the slice whose CPUs its vCPUs get)"
+            ),
+        ));
+    }
+    Ok(settings)
+}
+
+/// A pool's `[[pool.partition]]` tables; `hosts` names the pool's hosts (empty for Incus,
+/// which has no slices and refuses them). Errors carry the offset of the table or key.
+pub(super) fn partitions(
+    pool: &str,
+    hosts: Option<&[&str]>,
+    files: &[Spanned<PartitionFile>],
+) -> Result<Vec<Partition>, (usize, String)> {
+    let mut names = HashSet::new();
+    let mut out = Vec::new();
+    for spanned in files {
+        let table = spanned.span().start;
+        let Some(hosts) = hosts else {
+            return Err((
+                table,
+                format!(
+                    "pool '{pool}': partitions are a libvirt setting; this pool's driver is incus"
+                ),
+            ));
+        };
+        let partition = partition(pool, hosts, spanned.get_ref())
+            .map_err(|(offset, why)| (offset.unwrap_or(table), why))?;
+        if !names.insert(partition.name.clone()) {
+            return Err((
+                table,
+                format!(
+                    "pool '{pool}': partition '{}' is defined twice",
+                    partition.name
+                ),
+            ));
+        }
+        out.push(partition);
+    }
+    Ok(out)
+}
+
+fn partition(pool: &str, hosts: &[&str], file: &PartitionFile) -> Result<Partition, Located> {
+    let name = file.name.clone().ok_or((
+        None,
+        format!("pool '{pool}': a [[pool.partition]] needs a name"),
+    ))?;
+    if !name.starts_with('/') || name.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err((
+            None,
+            format!(
+                "pool '{pool}': partition name \"{}\" must be a path such as \"/machine/rt\"",
+                name.escape_debug()
+            ),
+        ));
+    }
+    let list = |value: &Spanned<String>, what: &str| {
+        parse_cpu_list(value.get_ref()).map_err(|why| {
+            at(
+                value,
+                format!("pool '{pool}', partition '{name}': {what} = {why}"),
+            )
+        })
+    };
+    let cpus = file.cpus.as_ref().map(|c| list(c, "cpus")).transpose()?;
+    let mut per_host = BTreeMap::new();
+    for (host, value) in file.hosts.iter().flat_map(|h| h.get_ref()) {
+        if !hosts.contains(&host.as_str()) {
+            return Err(at(
+                value,
+                format!("pool '{pool}', partition '{name}': '{host}' is not a host of the pool"),
+            ));
+        }
+        per_host.insert(host.clone(), list(value, host)?);
+    }
+    if cpus.is_none() {
+        if let Some(missing) = hosts.iter().find(|h| !per_host.contains_key(**h)) {
+            return Err((
+                None,
+                format!(
+                    "pool '{pool}', partition '{name}' needs cpus = \"…\" (host '{missing}' has no line in hosts)"
+                ),
+            ));
+        }
+    }
+    Ok(Partition {
+        name,
+        cpus,
+        hosts: per_host,
+    })
+}
+
+#[cfg(test)]
+mod tests;
