@@ -53,20 +53,6 @@ impl ComposeSettings {
     pub fn partition(&self, name: &str) -> Option<&super::Partition> {
         self.partitions.iter().find(|p| p.name == name)
     }
-
-    /// The CPUs of `host` outside every slice the pool knows: where housekeeping (system
-    /// services, emulator threads of real-time VMs) runs.
-    pub fn housekeeping(&self, host: &str, cpus: &[u32]) -> Vec<u32> {
-        cpus.iter()
-            .copied()
-            .filter(|cpu| {
-                !self
-                    .partitions
-                    .iter()
-                    .any(|p| p.cpus_for(host).is_some_and(|set| set.contains(cpu)))
-            })
-            .collect()
-    }
 }
 
 /// Reads the compose keys of `file`, a pool named `pool` with `hosts` (empty for Incus,

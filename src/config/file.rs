@@ -71,14 +71,31 @@ pub struct PlacementGroupFile {
     pub hosts: Option<Vec<String>>,
 }
 
-/// `[[pool.partition]]`: a slice such as `/machine/rt` and the CPUs it allows, on every
-/// host (`cpus = "4-15"`) and where a host differs (`hosts = { lab1 = "2-3" }`).
+/// `[[pool.partition]]`: a slice such as `/machine/rt`, the CPUs it allows and those of them
+/// kept for housekeeping (emulator threads), on every host (`cpus = "4-15"`) and where a host
+/// differs (`hosts = { lab1 = "2-3" }` or `hosts = { lab1 = { cpus = "0-1", housekeeping = "0" } }`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartitionFile {
     pub name: Option<String>,
     pub cpus: Option<Spanned<String>>,
-    pub hosts: Option<Spanned<std::collections::BTreeMap<String, Spanned<String>>>>,
+    pub housekeeping: Option<Spanned<String>>,
+    pub hosts: Option<std::collections::BTreeMap<String, Spanned<HostSliceFile>>>,
+}
+
+/// One host's line of a partition: its CPUs, or a table with CPUs and housekeeping CPUs.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum HostSliceFile {
+    Cpus(String),
+    Table(HostSliceTable),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostSliceTable {
+    pub cpus: Option<String>,
+    pub housekeeping: Option<String>,
 }
 
 /// A libvirt host: a bare URI, or a table with a name.

@@ -15,7 +15,7 @@ mod vm_types;
 pub use allocation::Allocation;
 pub use compose::ComposeSettings;
 pub use discover::{ConfigSource, Paths, discover_local, load};
-pub use rt::{Emulator, Partition, RtSettings, Scheduler};
+pub use rt::{Emulator, Partition, RtSettings, Scheduler, SliceCpus};
 pub use validate::parse_config;
 
 use std::path::PathBuf;

@@ -6,8 +6,16 @@ use std::collections::{BTreeMap, HashSet};
 
 use toml::Spanned;
 
-use super::file::{PartitionFile, VmTypeFile};
-use crate::model::tuning::parse_cpu_list;
+use super::file::{HostSliceFile, PartitionFile, VmTypeFile};
+use crate::model::tuning::{cpu_list, parse_cpu_list};
+
+/// The CPUs a slice allows on a host, and those of them kept for housekeeping: the emulator
+/// threads of its real-time VMs, which must run inside the slice but off the vCPUs' cores.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SliceCpus {
+    pub cpus: Vec<u32>,
+    pub housekeeping: Vec<u32>,
+}
 
 /// A cgroup slice VMs may run in, with the CPUs it allows on the pool's hosts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,18 +23,20 @@ pub struct Partition {
     /// The partition path, as in `<resource><partition>` (`/machine/rt`).
     pub name: String,
     /// Its CPUs on hosts that have no line of their own.
-    pub cpus: Option<Vec<u32>>,
+    pub default: Option<SliceCpus>,
     /// Hosts whose slice allows other CPUs, by host name.
-    pub hosts: BTreeMap<String, Vec<u32>>,
+    pub hosts: BTreeMap<String, SliceCpus>,
 }
 
 impl Partition {
+    /// What the slice allows on `host`; None when the config does not say.
+    pub fn on(&self, host: &str) -> Option<&SliceCpus> {
+        self.hosts.get(host).or(self.default.as_ref())
+    }
+
     /// The CPUs the slice allows on `host`; None when the config does not say.
     pub fn cpus_for(&self, host: &str) -> Option<&[u32]> {
-        self.hosts
-            .get(host)
-            .or(self.cpus.as_ref())
-            .map(Vec::as_slice)
+        self.on(host).map(|s| s.cpus.as_slice())
     }
 }
 
@@ -50,7 +60,7 @@ impl Scheduler {
 /// Where a real-time VM's emulator threads run.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Emulator {
-    /// On the host's CPUs outside every slice of the pool.
+    /// On the housekeeping CPUs of its slice.
     #[default]
     Housekeeping,
     /// On these CPUs.
@@ -214,40 +224,89 @@ fn partition(pool: &str, hosts: &[&str], file: &PartitionFile) -> Result<Partiti
             ),
         ));
     }
-    let list = |value: &Spanned<String>, what: &str| {
-        parse_cpu_list(value.get_ref()).map_err(|why| {
-            at(
-                value,
-                format!("pool '{pool}', partition '{name}': {what} = {why}"),
-            )
-        })
+    let at_slice = format!("pool '{pool}', partition '{name}'");
+    let list = |value: &str, what: &str| {
+        parse_cpu_list(value).map_err(|why| format!("{at_slice}: {what} = {why}"))
     };
-    let cpus = file.cpus.as_ref().map(|c| list(c, "cpus")).transpose()?;
-    let mut per_host = BTreeMap::new();
-    for (host, value) in file.hosts.iter().flat_map(|h| h.get_ref()) {
-        if !hosts.contains(&host.as_str()) {
-            return Err(at(
-                value,
-                format!("pool '{pool}', partition '{name}': '{host}' is not a host of the pool"),
-            ));
-        }
-        per_host.insert(host.clone(), list(value, host)?);
+    let located = |value: &Spanned<String>, what: &str| {
+        list(value.get_ref(), what).map_err(|why| at(value, why))
+    };
+    let cpus = file.cpus.as_ref().map(|c| located(c, "cpus")).transpose()?;
+    let housekeeping = file
+        .housekeeping
+        .as_ref()
+        .map(|h| located(h, "housekeeping"))
+        .transpose()?
+        .unwrap_or_default();
+    let default = cpus.map(|cpus| SliceCpus {
+        cpus,
+        housekeeping: housekeeping.clone(),
+    });
+    if let Some(slice) = &default {
+        inside(&at_slice, slice)
+            .map_err(|why| (file.housekeeping.as_ref().map(|h| h.span().start), why))?;
     }
-    if cpus.is_none() {
+    let mut per_host = BTreeMap::new();
+    for (host, value) in file.hosts.iter().flatten() {
+        let located = |why: String| at(value, why);
+        if !hosts.contains(&host.as_str()) {
+            return Err(located(format!(
+                "{at_slice}: '{host}' is not a host of the pool"
+            )));
+        }
+        let (own_cpus, own_housekeeping) = match value.get_ref() {
+            HostSliceFile::Cpus(cpus) => (Some(cpus), None),
+            HostSliceFile::Table(table) => (table.cpus.as_ref(), table.housekeeping.as_ref()),
+        };
+        let cpus = match (own_cpus, &default) {
+            (Some(text), _) => list(text, host).map_err(located)?,
+            (None, Some(slice)) => slice.cpus.clone(),
+            (None, None) => {
+                return Err(located(format!(
+                    "{at_slice}: host '{host}' needs cpus = \"…\""
+                )));
+            }
+        };
+        let housekeeping = match own_housekeeping {
+            Some(text) => list(text, "housekeeping").map_err(located)?,
+            None => housekeeping.clone(),
+        };
+        let slice = SliceCpus { cpus, housekeeping };
+        inside(&format!("{at_slice} on {host}"), &slice).map_err(located)?;
+        per_host.insert(host.clone(), slice);
+    }
+    if default.is_none() {
         if let Some(missing) = hosts.iter().find(|h| !per_host.contains_key(**h)) {
             return Err((
                 None,
-                format!(
-                    "pool '{pool}', partition '{name}' needs cpus = \"…\" (host '{missing}' has no line in hosts)"
-                ),
+                format!("{at_slice} needs cpus = \"…\" (host '{missing}' has no line in hosts)"),
             ));
         }
     }
     Ok(Partition {
         name,
-        cpus,
+        default,
         hosts: per_host,
     })
+}
+
+/// Housekeeping CPUs are some of the slice's own: the emulator threads live in its cgroup.
+fn inside(at_slice: &str, slice: &SliceCpus) -> Result<(), String> {
+    let outside: Vec<u32> = slice
+        .housekeeping
+        .iter()
+        .copied()
+        .filter(|c| !slice.cpus.contains(c))
+        .collect();
+    if outside.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{at_slice}: housekeeping CPUs {} are not in the slice's cpus {} (the emulator threads run inside the slice)",
+            cpu_list(&outside),
+            cpu_list(&slice.cpus)
+        ))
+    }
 }
 
 #[cfg(test)]

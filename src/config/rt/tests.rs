@@ -8,17 +8,21 @@ const RT: &str = "[[vm_type]]\nname = \"rt\"\nvcpus = 2\nmemory = \"1GiB\"\ndisk
 #[test]
 fn slices_with_a_host_of_their_own() {
     let text = format!(
-        "{POOL}[[pool.partition]]\nname = \"/machine/rt\"\ncpus = \"4-7\"\nhosts = {{ h2 = \"2-3\" }}\n\
-         [[pool.partition]]\nname = \"/machine/nort\"\ncpus = \"8-9\"\n"
+        "{POOL}[[pool.partition]]\nname = \"/machine/rt\"\ncpus = \"4-7\"\nhousekeeping = \"4\"\n\
+         hosts = {{ h2 = {{ cpus = \"0-3\", housekeeping = \"0\" }} }}\n\
+         [[pool.partition]]\nname = \"/machine/nort\"\nhosts = {{ h1 = \"8-9\", h2 = \"8\" }}\n"
     );
     let config = parse_config(&text, "c.toml").unwrap();
     let compose = &config.pools[0].compose;
     let rt = compose.partition("/machine/rt").unwrap();
     assert_eq!(rt.cpus_for("h1"), Some(&[4, 5, 6, 7][..]));
-    assert_eq!(rt.cpus_for("h2"), Some(&[2, 3][..]));
+    assert_eq!(rt.on("h1").unwrap().housekeeping, [4]);
+    assert_eq!(rt.on("h2").unwrap().housekeeping, [0]);
+    assert_eq!(rt.cpus_for("h2"), Some(&[0, 1, 2, 3][..]));
+    let nort = compose.partition("/machine/nort").unwrap();
     assert_eq!(
-        compose.housekeeping("h1", &(0..12).collect::<Vec<_>>()),
-        [0, 1, 2, 3, 10, 11]
+        (nort.cpus_for("h2"), nort.cpus_for("h9")),
+        (Some(&[8][..]), None)
     );
 }
 
@@ -60,6 +64,12 @@ fn bad_values_name_their_line() {
         (format!("{POOL}[[pool.partition]]\nname = \"machine/rt\"\ncpus = \"4\"\n"), 4, "must be a path"),
         (format!("{POOL}[[pool.partition]]\ncpus = \"4\"\n"), 4, "needs a name"),
         (format!("{POOL}[[pool.partition]]\nname = \"/r\"\nhosts = {{ h1 = \"1\" }}\n"), 4, "host 'h2' has no line"),
+        (format!("{POOL}[[pool.partition]]\nname = \"/r\"\ncpus = \"1-3\"\nhousekeeping = \"0\"\n"), 7, "are not in the slice's cpus"),
+        (
+            format!("{POOL}[[pool.partition]]\nname = \"/r\"\ncpus = \"1-3\"\nhosts = {{ h2 = {{ cpus = \"1\", housekeeping = \"2\" }} }}\n"),
+            7,
+            "on h2: housekeeping CPUs 2",
+        ),
         (format!("{POOL}[[pool.partition]]\nname = \"/r\"\ncpus = \"1\"\nhosts = {{ h9 = \"1\" }}\n"), 7, "'h9' is not a host"),
         (
             format!("{POOL}[[pool.partition]]\nname = \"/r\"\ncpus = \"1\"\n[[pool.partition]]\nname = \"/r\"\ncpus = \"2\"\n"),
