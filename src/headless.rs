@@ -215,11 +215,10 @@ fn read_host(
 }
 
 fn read_libvirt(uri: &str, with_placement: bool, read_only: bool) -> Result<HostRead, String> {
-    let inventory = libvirt::inventory_once(uri, read_only)?;
-    let placement = if with_placement {
-        libvirt::placement_once(uri, read_only)?
+    let (inventory, placement) = if with_placement {
+        libvirt::placed_inventory_once(uri, read_only)?
     } else {
-        Vec::new()
+        (libvirt::inventory_once(uri, read_only)?, Vec::new())
     };
     Ok(HostRead {
         inventory,

@@ -60,6 +60,12 @@ impl Topology {
         cpus.iter().filter_map(|c| self.core_of(*c)).collect()
     }
 
+    /// Whether `cpus` holds every CPU of the host: a vCPU pinned there floats as freely as
+    /// an unpinned one (live XML shows such pins after `virsh vcpupin` or a migration).
+    pub fn is_everywhere(&self, cpus: &[u32]) -> bool {
+        !self.core_of.is_empty() && self.core_of.keys().all(|cpu| cpus.contains(cpu))
+    }
+
     /// The NUMA nodes holding `cpus`.
     pub fn nodes_of(&self, cpus: &[u32]) -> BTreeSet<u32> {
         self.cores_of(cpus)
@@ -103,6 +109,8 @@ mod tests {
         assert_ne!(topology.core_of(1), topology.core_of(0));
         assert_eq!(topology.cores_of(&[0, 4, 5]).len(), 2);
         assert_eq!(topology.nodes_of(&[5, 2]), BTreeSet::from([0, 1]));
+        assert!(topology.is_everywhere(&[0, 1, 2, 3, 4, 5, 9]));
+        assert!(!topology.is_everywhere(&[0, 1, 2, 3, 4]));
         let three = &topology.cores[topology.core_of(3).unwrap()];
         assert!(three.offline && three.threads == [3]);
     }

@@ -28,6 +28,14 @@ mod xml;
 
 pub use worker::{HostHandle, spawn_host};
 
+/// Real capabilities and domain XML read as the backend reads them, for tests of the pure
+/// modules (the real-time check, core-aware placement).
+#[cfg(test)]
+pub(crate) use {
+    placement_xml::parse_placement,
+    xml::{hugepage_backed, parse_capabilities},
+};
+
 use crate::model::HostInventory;
 use crate::model::compose::{ComposeSpec, Image};
 
@@ -39,14 +47,15 @@ pub fn inventory_once(uri: &str, read_only: bool) -> Result<HostInventory, Strin
     inventory::snapshot(&conn)
 }
 
-/// Where each domain of the host is placed, for headless reports.
-pub fn placement_once(
+/// The inventory of the host and where each domain is placed, over one connection, for
+/// headless reports (`vmdeck capacity`, `vmdeck rt-check`).
+pub fn placed_inventory_once(
     uri: &str,
     read_only: bool,
-) -> Result<Vec<crate::model::VmPlacement>, String> {
+) -> Result<(HostInventory, Vec<crate::model::VmPlacement>), String> {
     init::ensure_event_loop()?;
     let conn = connection::open(uri, read_only)?;
-    Ok(inventory::placement(&conn))
+    Ok((inventory::snapshot(&conn)?, inventory::placement(&conn)))
 }
 
 /// The images of the host's `image_pool`, for headless commands.
