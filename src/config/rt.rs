@@ -225,11 +225,8 @@ fn partition(pool: &str, hosts: &[&str], file: &PartitionFile) -> Result<Partiti
         ));
     }
     let at_slice = format!("pool '{pool}', partition '{name}'");
-    let list = |value: &str, what: &str| {
-        parse_cpu_list(value).map_err(|why| format!("{at_slice}: {what} = {why}"))
-    };
     let located = |value: &Spanned<String>, what: &str| {
-        list(value.get_ref(), what).map_err(|why| at(value, why))
+        cpus_of(&at_slice, value.get_ref(), what).map_err(|why| at(value, why))
     };
     let cpus = file.cpus.as_ref().map(|c| located(c, "cpus")).transpose()?;
     let housekeeping = file
@@ -243,9 +240,37 @@ fn partition(pool: &str, hosts: &[&str], file: &PartitionFile) -> Result<Partiti
         housekeeping: housekeeping.clone(),
     });
     if let Some(slice) = &default {
-        inside(&at_slice, slice)
-            .map_err(|why| (file.housekeeping.as_ref().map(|h| h.span().start), why))?;
+        let key = file.housekeeping.as_ref().map(|h| h.span().start);
+        inside(&at_slice, slice).map_err(|why| (key, why))?;
     }
+    let per_host = host_slices(&at_slice, hosts, file, default.as_ref(), &housekeeping)?;
+    let missing = hosts.iter().find(|h| !per_host.contains_key(**h));
+    if let (None, Some(missing)) = (&default, missing) {
+        return Err((
+            None,
+            format!("{at_slice} needs cpus = \"…\" (host '{missing}' has no line in hosts)"),
+        ));
+    }
+    Ok(Partition {
+        name,
+        default,
+        hosts: per_host,
+    })
+}
+
+fn cpus_of(at_slice: &str, value: &str, what: &str) -> Result<Vec<u32>, String> {
+    parse_cpu_list(value).map_err(|why| format!("{at_slice}: {what} = {why}"))
+}
+
+/// The `hosts = { … }` lines: each host's CPUs (else the slice's) and housekeeping CPUs
+/// (else the slice's).
+fn host_slices(
+    at_slice: &str,
+    hosts: &[&str],
+    file: &PartitionFile,
+    default: Option<&SliceCpus>,
+    housekeeping: &[u32],
+) -> Result<BTreeMap<String, SliceCpus>, Located> {
     let mut per_host = BTreeMap::new();
     for (host, value) in file.hosts.iter().flatten() {
         let located = |why: String| at(value, why);
@@ -258,8 +283,8 @@ fn partition(pool: &str, hosts: &[&str], file: &PartitionFile) -> Result<Partiti
             HostSliceFile::Cpus(cpus) => (Some(cpus), None),
             HostSliceFile::Table(table) => (table.cpus.as_ref(), table.housekeeping.as_ref()),
         };
-        let cpus = match (own_cpus, &default) {
-            (Some(text), _) => list(text, host).map_err(located)?,
+        let cpus = match (own_cpus, default) {
+            (Some(text), _) => cpus_of(at_slice, text, host).map_err(located)?,
             (None, Some(slice)) => slice.cpus.clone(),
             (None, None) => {
                 return Err(located(format!(
@@ -268,26 +293,14 @@ fn partition(pool: &str, hosts: &[&str], file: &PartitionFile) -> Result<Partiti
             }
         };
         let housekeeping = match own_housekeeping {
-            Some(text) => list(text, "housekeeping").map_err(located)?,
-            None => housekeeping.clone(),
+            Some(text) => cpus_of(at_slice, text, "housekeeping").map_err(located)?,
+            None => housekeeping.to_vec(),
         };
         let slice = SliceCpus { cpus, housekeeping };
         inside(&format!("{at_slice} on {host}"), &slice).map_err(located)?;
         per_host.insert(host.clone(), slice);
     }
-    if default.is_none() {
-        if let Some(missing) = hosts.iter().find(|h| !per_host.contains_key(**h)) {
-            return Err((
-                None,
-                format!("{at_slice} needs cpus = \"…\" (host '{missing}' has no line in hosts)"),
-            ));
-        }
-    }
-    Ok(Partition {
-        name,
-        default,
-        hosts: per_host,
-    })
+    Ok(per_host)
 }
 
 /// Housekeeping CPUs are some of the slice's own: the emulator threads live in its cgroup.
