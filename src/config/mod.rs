@@ -8,6 +8,7 @@ mod discover;
 mod file;
 mod incus_remote;
 mod limits;
+mod partition;
 mod rt;
 mod validate;
 mod vm_types;
@@ -15,7 +16,8 @@ mod vm_types;
 pub use allocation::Allocation;
 pub use compose::ComposeSettings;
 pub use discover::{ConfigSource, Paths, discover_local, load};
-pub use rt::{Emulator, Partition, RtSettings, Scheduler, SliceCpus};
+pub use partition::{Partition, SliceCpus};
+pub use rt::{Emulator, RtSettings, Scheduler};
 pub use validate::parse_config;
 
 use std::path::PathBuf;

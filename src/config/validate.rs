@@ -100,7 +100,7 @@ pub fn parse_config(text: &str, file: &str) -> Result<Config, ConfigError> {
         let mut pool = validate_pool(spanned.into_inner()).map_err(|r| error(Some(offset), r))?;
         let hosts: Vec<&str> = pool.hosts.iter().map(|h| h.name.as_str()).collect();
         let libvirt = (pool.driver == Driver::Libvirt).then_some(hosts.as_slice());
-        pool.compose.partitions = super::rt::partitions(&pool.name, libvirt, &partitions)
+        pool.compose.partitions = super::partition::partitions(&pool.name, libvirt, &partitions)
             .map_err(|(o, r)| error(Some(o), r))?;
         if !pool_names.insert(pool.name.clone()) {
             return Err(error(

@@ -10,6 +10,7 @@
 
 pub mod headless;
 mod rules;
+mod usage;
 
 #[cfg(test)]
 mod tests;
@@ -113,7 +114,7 @@ pub struct RtHost<'a> {
 /// The check of every VM of the host that runs in a slice or under a real-time scheduler,
 /// by VM name.
 pub fn check_host(host: &RtHost) -> Vec<VmCheck> {
-    let usage = rules::Usage::of(host);
+    let usage = usage::Usage::of(host);
     let mut checks: Vec<VmCheck> = host
         .placement
         .iter()
@@ -124,7 +125,7 @@ pub fn check_host(host: &RtHost) -> Vec<VmCheck> {
     checks
 }
 
-fn check_vm(host: &RtHost, usage: &rules::Usage, placed: &VmPlacement) -> VmCheck {
+fn check_vm(host: &RtHost, usage: &usage::Usage, placed: &VmPlacement) -> VmCheck {
     let vm = host.vms.iter().find(|v| v.uuid == placed.uuid);
     VmCheck {
         vm: vm.map_or_else(|| placed.uuid.clone(), |v| v.name.clone()),
