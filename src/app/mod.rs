@@ -15,6 +15,7 @@ pub mod live;
 pub mod msg;
 pub mod ops;
 pub mod rooms;
+pub mod rt;
 pub mod state;
 pub mod table;
 pub mod update;
