@@ -1,7 +1,7 @@
 //! End-to-end: real-time VMs on the lab. A VM composed from a real-time type gets the
 //! `<cputune>` the type asks for, inside its slice's CPUs, and `vmdeck rt-check` passes it; a
 //! VM defined behind vmdeck's back with a real-time scheduler and no emulatorpin is a
-//! violation (exit 1); a host that does not answer is named (exit 2).
+//! violation (exit 1) and on screen (`:rt`); a host that does not answer is named (exit 2).
 //!
 //! The lab's hosts are session libvirtd daemons on a 2-CPU machine (one node, no
 //! hyperthreads): the slice `/machine/rt` is CPUs 0-1 with CPU 0 for housekeeping, so a
@@ -15,8 +15,9 @@ mod pty;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Mutex;
+use std::time::Duration;
 
-use pty::{lab_config, lab_ctl, virsh};
+use pty::{Tui, lab_config, lab_ctl, virsh};
 
 /// The tests judge every VM of the lab's hosts: one at a time.
 static CHECKING: Mutex<()> = Mutex::new(());
@@ -236,6 +237,18 @@ fn a_vm_defined_behind_vmdecks_back_without_emulatorpin_is_a_violation() {
         line.contains("violation") && line.contains("without <emulatorpin>"),
         "{line}"
     );
+
+    // And on screen: `:rt` in the console.
+    let mut tui = Tui::spawn(&["--config", config.to_str().unwrap()], 160, 48);
+    tui.wait_text("hosts 3/3 up");
+    tui.send(":rt\r");
+    let screen = tui.wait_for("rt-e2e-bad's violation", Duration::from_secs(30), |s| {
+        s.lines()
+            .any(|l| l.contains("emulator-pinned") && l.contains("violation"))
+    });
+    assert!(screen.contains("rt-e2e-bad"), "{screen}");
+    assert!(screen.contains("without <emulatorpin>"), "{screen}");
+    tui.send(":q\r");
 }
 
 /// A host that does not answer is named, and the check is not called clean.
