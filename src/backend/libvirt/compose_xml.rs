@@ -206,29 +206,7 @@ pub fn raw_volume_xml(name: &str, bytes: u64) -> String {
 }
 
 /// libvirt's set syntax, compact: `[0, 1, 2, 3, 8]` → `0-3,8`.
-pub fn cpuset(cpus: &[u32]) -> String {
-    let mut sorted = cpus.to_vec();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let mut runs: Vec<(u32, u32)> = Vec::new();
-    for cpu in sorted {
-        match runs.last_mut() {
-            Some((_, end)) if *end + 1 == cpu => *end = cpu,
-            _ => runs.push((cpu, cpu)),
-        }
-    }
-    let parts: Vec<String> = runs
-        .into_iter()
-        .map(|(a, b)| {
-            if a == b {
-                a.to_string()
-            } else {
-                format!("{a}-{b}")
-            }
-        })
-        .collect();
-    parts.join(",")
-}
+pub use crate::model::tuning::cpu_list as cpuset;
 
 /// Text and attribute values (quoted either way) as XML.
 pub fn xml_escape(text: &str) -> String {
