@@ -72,6 +72,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Output::Table)]
         output: Output,
     },
+    /// Check SEAPATH's real-time rules for every VM in a slice or under a real-time vCPU
+    /// scheduler: exit 0 when all hold, 1 on a violation, 2 when a host could not be checked.
+    RtCheck {
+        /// Only this pool.
+        #[arg(long)]
+        pool: Option<String>,
+        #[arg(long, value_enum, default_value_t = Output::Table)]
+        output: Output,
+    },
     /// Validate the config, keymap and theme files and exit.
     Check,
     /// The audit log.

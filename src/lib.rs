@@ -16,6 +16,7 @@ pub mod headless;
 pub mod keymap;
 pub mod model;
 pub mod placement;
+pub mod rt;
 pub mod startup;
 pub mod term;
 pub mod theme;

@@ -88,6 +88,11 @@ fn run() -> ExitCode {
         Some(Command::List { pool, output }) => {
             exit_code(headless::list(&config, pool.as_deref(), output))
         }
+        Some(Command::RtCheck { pool, output }) => rt_exit_code(vmdeck::rt::headless::rt_check(
+            &config,
+            pool.as_deref(),
+            output,
+        )),
         None => {
             let mut state = State::new(&config, keymap, themes);
             // Files narrowed to 0600 are worth a word in the status line too.
@@ -173,6 +178,21 @@ fn exit_code(result: Result<bool, String>) -> ExitCode {
     match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("vmdeck: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `vmdeck rt-check`: 0 when every rule holds, 1 on a violation, 2 when a host could not be
+/// checked or nothing could be done.
+fn rt_exit_code(result: Result<vmdeck::rt::headless::Outcome, String>) -> ExitCode {
+    use vmdeck::rt::headless::Outcome;
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Violations) => ExitCode::from(1),
+        Ok(Outcome::Incomplete) => ExitCode::from(2),
         Err(e) => {
             eprintln!("vmdeck: {e}");
             ExitCode::from(2)

@@ -184,6 +184,7 @@ fn host_view(width: u16, height: u16) -> String {
         hugepages: uuid == "uuid-db-1",
         emulator_cpus: vec![],
         partition: None,
+        tuning: Default::default(),
     };
     let placement = vec![
         pinned("uuid-db-1", vec![0, 1]),

@@ -94,6 +94,7 @@ fn numa_cards(width: u16, height: u16) -> String {
         hugepages: false,
         emulator_cpus: emulator,
         partition: (name == "rt-1").then(|| "/machine/rt".to_string()),
+        tuning: Default::default(),
     };
     let mut placement: Vec<_> = (0..9)
         .map(|n| placed(&format!("n0-{n}"), vec![n % 6], vec![]))

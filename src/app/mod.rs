@@ -18,6 +18,7 @@ pub mod msg;
 pub mod ops;
 pub mod rooms;
 pub mod rows;
+pub mod rt;
 pub mod state;
 pub mod table;
 pub mod update;

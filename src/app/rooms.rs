@@ -167,6 +167,7 @@ mod tests {
             offline_cpus: offline.collect(),
             isolated_cpus: None,
             pages: Vec::new(),
+            siblings: Vec::new(),
         }
     }
 
@@ -203,6 +204,7 @@ mod tests {
             hugepages: false,
             emulator_cpus: Vec::new(),
             partition: None,
+            tuning: Default::default(),
         };
         // `run` holds 8 CPUs of node 16; the stopped `off` is pinned to node 17 but holds none.
         let placement = [pin("run", 40..48), pin("off", 80..88)];

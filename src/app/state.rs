@@ -123,6 +123,10 @@ pub enum View {
     Images {
         pool: usize,
     },
+    /// The real-time check of every libvirt host (of one pool).
+    Rt {
+        pool: Option<usize>,
+    },
 }
 
 impl View {
@@ -132,7 +136,7 @@ impl View {
 
     pub fn pool(&self) -> Option<usize> {
         match self {
-            View::Hosts { pool } | View::Vms { pool, .. } => *pool,
+            View::Hosts { pool } | View::Vms { pool, .. } | View::Rt { pool } => *pool,
             View::Vm { pool, .. }
             | View::Host { pool, .. }
             | View::Dashboard { pool }
@@ -293,6 +297,8 @@ pub struct State {
     pub now: std::time::SystemTime,
     /// Seconds between stats samples: figures older than twice this show their age.
     pub stats_interval_secs: u64,
+    /// The real-time check of each libvirt host, as of its last placement read.
+    pub rt: super::rt::RtChecks,
     pub quit: bool,
 }
 
@@ -363,6 +369,7 @@ impl State {
             now: std::time::SystemTime::UNIX_EPOCH,
             stats_interval_secs: config.stats_interval_secs,
             compose: None,
+            rt: Default::default(),
             quit: false,
         };
         super::update::refresh_rows(&mut state);

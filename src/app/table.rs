@@ -302,6 +302,7 @@ pub(crate) fn all_rows(state: &State, view: &View) -> Vec<RowId> {
             .collect(),
         View::Compose { .. }
         | View::Images { .. }
+        | View::Rt { .. }
         | View::Vm { .. }
         | View::Help
         | View::Ops

@@ -1,5 +1,5 @@
 //! What the admin asks for: `NAME --type T --image I [--count N] [--group G] [--host H]
-//! [--user-data FILE]`, from the command line or the `:compose` command.
+//! [--user-data FILE] [--no-start]`, from the command line or the `:compose` command.
 
 use std::path::PathBuf;
 
@@ -26,6 +26,9 @@ pub struct ComposeArgs {
     /// `{{name}}` in it becomes each VM's name.
     #[arg(long)]
     pub user_data: Option<PathBuf>,
+    /// Define the VMs without starting them.
+    #[arg(long)]
+    pub no_start: bool,
     /// The index of a set's first new VM: scaling a set up continues after its last one.
     #[arg(skip)]
     pub first_index: u32,
@@ -49,6 +52,7 @@ impl ComposeArgs {
                 "--group" => args.group = Some(value("--group")?),
                 "--host" => args.host = Some(value("--host")?),
                 "--user-data" => args.user_data = Some(PathBuf::from(value("--user-data")?)),
+                "--no-start" => args.no_start = true,
                 "--count" => {
                     let count = value("--count")?;
                     args.count = Some(

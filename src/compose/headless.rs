@@ -11,6 +11,8 @@ use crate::config::{Config, PoolConfig};
 use crate::headless::{HostRead, Skip, read_all, selected_pools};
 use crate::model::Driver;
 use crate::model::compose::{ComposeSpec, Image};
+use crate::model::tuning::cpu_list;
+use crate::placement::HostCores;
 
 /// Places (and with `yes` composes) what `args` asks for in `pool`. Ok(false) when a VM
 /// found no host or could not be made.
@@ -50,7 +52,8 @@ pub fn run_headless(
             continue;
         };
         match compose_one(pool, host, spec) {
-            Ok(()) => println!("{}: composed on {host} and started", vm.name),
+            Ok(()) if spec.start => println!("{}: composed on {host} and started", vm.name),
+            Ok(()) => println!("{}: composed on {host} (not started)", vm.name),
             Err(e) => {
                 all_made = false;
                 eprintln!("vmdeck: {}: {e}", vm.name);
@@ -62,7 +65,8 @@ pub fn run_headless(
 
 /// Every host of the pool with its room, images and NUMA nodes' CPUs.
 fn read_pool(pool: &PoolConfig, read_only: bool) -> PoolView<'_> {
-    let rows = read_all(&[pool], false, read_only);
+    // With placement: real-time types need to know which cores VMs are pinned to.
+    let rows = read_all(&[pool], true, read_only);
     let cluster = pool.driver == Driver::Incus
         && rows
             .iter()
@@ -115,12 +119,14 @@ fn host_view(
                 ),
                 images,
                 node_cpus: facts.numa.iter().map(|c| (c.id, c.cpus.clone())).collect(),
+                cores: HostCores::of(&facts.numa, &read.placement),
             }
         }
         Err(Skip::Failed(why) | Skip::Unsupported(why)) => HostView {
             room: room(host, Some(why), None, &[], pool.allocation_for(host)),
             images: None,
             node_cpus: Vec::new(),
+            cores: HostCores::default(),
         },
     }
 }
@@ -152,7 +158,7 @@ fn print_plan(plan: &Plan) -> std::io::Result<()> {
                     .numa_node
                     .as_ref()
                     .map_or(String::new(), |(n, _)| format!(" (NUMA node {n})"));
-                format!("→ {host}{node}")
+                format!("→ {host}{node}{}", cores_text(spec))
             }
             _ => "→ refused".to_string(),
         };
@@ -188,4 +194,16 @@ fn print_plan(plan: &Plan) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Where a real-time VM's vCPUs and emulator go: ` vCPUs on 5, 6; emulator on 4`.
+fn cores_text(spec: &ComposeSpec) -> String {
+    spec.cores.as_ref().map_or(String::new(), |cores| {
+        let vcpus: Vec<String> = cores.vcpus.iter().map(|c| cpu_list(c)).collect();
+        format!(
+            " vCPUs on {}; emulator on {}",
+            vcpus.join(", "),
+            cpu_list(&cores.emulator)
+        )
+    })
 }

@@ -5,6 +5,7 @@
 mod args;
 mod headless;
 mod plan;
+mod rt;
 
 pub use args::ComposeArgs;
 pub use headless::run_headless;

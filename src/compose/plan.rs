@@ -6,8 +6,9 @@ use super::user_data_for;
 use crate::cloudinit;
 use crate::config::{ComposeSettings, Overcommit, VmType};
 use crate::model::Driver;
+use crate::model::compose::CorePins;
 use crate::model::compose::{ComposeSpec, Image, LibvirtStorage};
-use crate::placement::{Decision, HostRoom, place_set};
+use crate::placement::{Decision, HostCores, HostRoom};
 
 /// A pool as compose sees it.
 pub struct PoolView<'a> {
@@ -20,11 +21,13 @@ pub struct PoolView<'a> {
     pub hosts: Vec<HostView>,
 }
 
-/// One host: its room, its images (None while not known), and each NUMA node's CPUs.
+/// One host: its room, its images (None while not known), each NUMA node's CPUs, and its
+/// cores with those VMs are pinned to (for real-time types).
 pub struct HostView {
     pub room: HostRoom,
     pub images: Option<Result<Vec<Image>, String>>,
     pub node_cpus: Vec<(u32, Vec<u32>)>,
+    pub cores: HostCores,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -89,23 +92,19 @@ pub fn plan(
         .iter()
         .map(|(name, _)| crate::app::rooms::request(&vm_type, name, args.group.as_deref()))
         .collect();
-    let decisions = place_set(
-        &rooms,
-        pool.overcommit,
-        &pool.settings.placement_groups,
-        &requests,
-    );
+    let decisions = super::rt::place(&pool, &vm_type, &rooms, &requests)?;
     let vms = names
         .into_iter()
         .zip(decisions)
-        .map(|((name, set), decision)| {
+        .map(|((name, set), (decision, cores))| {
             let spec = decision.chosen.as_ref().map(|host| {
                 let node = decision
                     .verdicts
                     .iter()
                     .find(|v| &v.host == host)
                     .and_then(|v| v.numa_node);
-                spec(&pool, host, node, (&name, set), args, &vm_type, user_data)
+                let placed = (node, cores);
+                spec(&pool, host, placed, (&name, set), args, &vm_type, user_data)
             });
             PlannedVm {
                 name,
@@ -199,7 +198,7 @@ fn mark(host: &HostView, image: &str, only: Option<&str>) -> HostRoom {
 fn spec(
     pool: &PoolView,
     host: &str,
-    node: Option<u32>,
+    (node, cores): (Option<u32>, Option<CorePins>),
     (name, set): (&str, Option<String>),
     args: &ComposeArgs,
     vm_type: &VmType,
@@ -210,7 +209,7 @@ fn spec(
         .iter()
         .find(|h| h.room.name == host)
         .and_then(|h| h.node_cpus.iter().find(|(id, _)| Some(*id) == node))
-        .map(|(_, cpus)| cpus.clone())
+        .map(|(_, cpus)| super::rt::inside_slice(pool, vm_type, host, cpus.clone()))
         .unwrap_or_default();
     ComposeSpec {
         name: name.to_string(),
@@ -227,5 +226,7 @@ fn spec(
             virt_type: pool.settings.virt_type.clone(),
             network: pool.settings.network.clone(),
         }),
+        cores,
+        start: !args.no_start,
     }
 }

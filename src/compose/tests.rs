@@ -56,6 +56,7 @@ fn host(name: &str, vms: &[&str], with_image: bool) -> HostView {
         room: room(name, None, Some(&facts), &vms, Default::default()),
         images: Some(Ok(images)),
         node_cpus: vec![(0, (0..8).collect())],
+        cores: Default::default(),
     }
 }
 

@@ -22,6 +22,8 @@ pub struct ComposeSettings {
     pub virt_type: String,
     /// libvirt: the network of new VMs' NIC; None gives no NIC.
     pub network: Option<String>,
+    /// libvirt: the cgroup slices VMs run in, with the CPUs each allows.
+    pub partitions: Vec<super::Partition>,
 }
 
 impl Default for ComposeSettings {
@@ -33,6 +35,7 @@ impl Default for ComposeSettings {
             disk_pool: "default".into(),
             virt_type: "kvm".into(),
             network: None,
+            partitions: Vec::new(),
         }
     }
 }
@@ -45,6 +48,10 @@ impl ComposeSettings {
 
     pub fn group(&self, name: &str) -> Option<&PlacementGroup> {
         self.placement_groups.iter().find(|g| g.name == name)
+    }
+
+    pub fn partition(&self, name: &str) -> Option<&super::Partition> {
+        self.partitions.iter().find(|p| p.name == name)
     }
 }
 
@@ -86,6 +93,7 @@ pub(super) fn compose_settings(
         disk_pool: file.disk_pool.take().unwrap_or(defaults.disk_pool),
         virt_type,
         network: file.network.take(),
+        partitions: Vec::new(),
     })
 }
 

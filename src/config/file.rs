@@ -45,6 +45,9 @@ pub struct PoolFile {
     pub vm_types: Option<Vec<String>>,
     #[serde(default)]
     pub placement_group: Vec<PlacementGroupFile>,
+    /// libvirt: the cgroup slices VMs run in, with the CPUs each allows.
+    #[serde(default)]
+    pub partition: Vec<Spanned<PartitionFile>>,
     /// libvirt: the storage pool whose volumes are the images VMs are composed from.
     pub image_pool: Option<String>,
     /// libvirt: the storage pool new VMs' disks are created in.
@@ -66,6 +69,33 @@ pub struct PlacementGroupFile {
     pub enforcement: Option<String>,
     /// The hosts of a host policy.
     pub hosts: Option<Vec<String>>,
+}
+
+/// `[[pool.partition]]`: a slice such as `/machine/rt`, the CPUs it allows and those of them
+/// kept for housekeeping (emulator threads), on every host (`cpus = "4-15"`) and where a host
+/// differs (`hosts = { lab1 = "2-3" }` or `hosts = { lab1 = { cpus = "0-1", housekeeping = "0" } }`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartitionFile {
+    pub name: Option<String>,
+    pub cpus: Option<Spanned<String>>,
+    pub housekeeping: Option<Spanned<String>>,
+    pub hosts: Option<std::collections::BTreeMap<String, Spanned<HostSliceFile>>>,
+}
+
+/// One host's line of a partition: its CPUs, or a table with CPUs and housekeeping CPUs.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum HostSliceFile {
+    Cpus(String),
+    Table(HostSliceTable),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostSliceTable {
+    pub cpus: Option<String>,
+    pub housekeeping: Option<String>,
 }
 
 /// A libvirt host: a bare URI, or a table with a name.
@@ -110,6 +140,14 @@ pub struct VmTypeFile {
     pub partition: Option<String>,
     /// The root disk: `"linked"` (default, a qcow2 overlay of the image) or `"full"` (a copy).
     pub disk_copy: Option<String>,
+    /// A real-time vCPU scheduler: `"fifo"` or `"rr"`.
+    pub vcpusched: Option<Spanned<String>>,
+    /// Its priority, 1 to 99 (default 1).
+    pub priority: Option<Spanned<i64>>,
+    /// Where the emulator threads go: `"housekeeping"` (default) or a CPU list.
+    pub emulator: Option<Spanned<String>>,
+    /// `"core"`: each vCPU alone on a physical core, its siblings left idle.
+    pub isolate: Option<Spanned<String>>,
 }
 
 /// A size written as `"128MiB"` or as a number of bytes.

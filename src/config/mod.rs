@@ -8,12 +8,16 @@ mod discover;
 mod file;
 mod incus_remote;
 mod limits;
+mod partition;
+mod rt;
 mod validate;
 mod vm_types;
 
 pub use allocation::Allocation;
 pub use compose::ComposeSettings;
 pub use discover::{ConfigSource, Paths, discover_local, load};
+pub use partition::{Partition, SliceCpus};
+pub use rt::{Emulator, RtSettings, Scheduler};
 pub use validate::parse_config;
 
 use std::path::PathBuf;
@@ -129,13 +133,15 @@ pub struct VmType {
     pub partition: Option<String>,
     /// Its root disk is a full copy of the image rather than a linked overlay.
     pub full_copy: bool,
+    /// Real-time vCPU scheduling, emulator pinning and core isolation.
+    pub rt: RtSettings,
 }
 
 impl VmType {
     /// Whether the type needs all its vCPUs and memory on one NUMA node: asked for, or
     /// implied by pinning (vCPUs pinned to one node's CPUs).
     pub fn needs_one_node(&self) -> bool {
-        self.single_numa_node || self.cpu_pinning
+        self.single_numa_node || self.cpu_pinning || self.rt.needs_cores()
     }
 }
 

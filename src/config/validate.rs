@@ -92,11 +92,16 @@ pub fn parse_config(text: &str, file: &str) -> Result<Config, ConfigError> {
     }
     let mut pool_names = HashSet::new();
     let mut pool_offsets = Vec::new();
-    for spanned in parsed.pool {
+    for mut spanned in parsed.pool {
         let offset = spanned.span().start;
         limits::pool_text(spanned.get_ref(), offset).map_err(|(o, r)| error(Some(o), r))?;
         pool_offsets.push(offset);
-        let pool = validate_pool(spanned.into_inner()).map_err(|r| error(Some(offset), r))?;
+        let partitions = std::mem::take(&mut spanned.get_mut().partition);
+        let mut pool = validate_pool(spanned.into_inner()).map_err(|r| error(Some(offset), r))?;
+        let hosts: Vec<&str> = pool.hosts.iter().map(|h| h.name.as_str()).collect();
+        let libvirt = (pool.driver == Driver::Libvirt).then_some(hosts.as_slice());
+        pool.compose.partitions = super::partition::partitions(&pool.name, libvirt, &partitions)
+            .map_err(|(o, r)| error(Some(o), r))?;
         if !pool_names.insert(pool.name.clone()) {
             return Err(error(
                 Some(offset),

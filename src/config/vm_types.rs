@@ -15,9 +15,11 @@ pub(super) fn validate_vm_types(
     let mut out = Vec::new();
     for spanned in types {
         let offset = spanned.span().start;
-        let vm_type = validate_vm_type(spanned.get_ref())
+        let mut vm_type = validate_vm_type(spanned.get_ref())
             .and_then(|t| limits::vm_type(&t).map(|()| t))
             .map_err(|r| (offset, r))?;
+        vm_type.rt = super::rt::rt_settings(&vm_type.name, spanned.get_ref())
+            .map_err(|(at, r)| (at.unwrap_or(offset), r))?;
         if !names.insert(vm_type.name.clone()) {
             return Err((
                 offset,
@@ -87,5 +89,6 @@ fn validate_vm_type(t: &VmTypeFile) -> Result<VmType, String> {
         vcpus,
         single_numa_node,
         hugepage_kib,
+        rt: Default::default(),
     })
 }

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::tuning::cpu_list;
 use crate::config::VmType;
 
 /// An image new VMs can be composed from: a libvirt volume of the pool's image pool, or an
@@ -48,6 +49,16 @@ pub struct LibvirtStorage {
     pub network: Option<String>,
 }
 
+/// Where core-aware placement put a real-time VM: its node, each vCPU's host CPUs (a core
+/// of its own), and its emulator's CPUs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorePins {
+    pub node: u32,
+    /// One entry per vCPU, in vCPU order.
+    pub vcpus: Vec<Vec<u32>>,
+    pub emulator: Vec<u32>,
+}
+
 /// One VM to compose on the host a placement chose.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComposeSpec {
@@ -65,6 +76,10 @@ pub struct ComposeSpec {
     pub member: Option<String>,
     /// libvirt: storage pools, domain type and network.
     pub storage: Option<LibvirtStorage>,
+    /// A real-time type's cores, chosen by core-aware placement.
+    pub cores: Option<CorePins>,
+    /// Start it once made; false only defines it.
+    pub start: bool,
 }
 
 impl ComposeSpec {
@@ -82,6 +97,14 @@ impl ComposeSpec {
         }
         if let Some((node, _)) = &self.numa_node {
             words.push(format!("numa-node={node}"));
+        }
+        if let Some(cores) = &self.cores {
+            let pins: Vec<String> = cores.vcpus.iter().map(|c| cpu_list(c)).collect();
+            words.push(format!("vcpupin={}", pins.join("/")));
+            words.push(format!("emulatorpin={}", cpu_list(&cores.emulator)));
+        }
+        if !self.start {
+            words.push("start=no".into());
         }
         words.join(" ")
     }

@@ -6,6 +6,8 @@ pub mod devices;
 pub mod live;
 pub mod names;
 pub mod op;
+pub mod topology;
+pub mod tuning;
 pub mod units;
 
 use serde::Serialize;
@@ -151,6 +153,9 @@ pub struct NumaCell {
     pub isolated_cpus: Option<Vec<u32>>,
     /// Page sizes in KiB with their count.
     pub pages: Vec<Pages>,
+    /// Its CPUs grouped by physical core (hyperthread siblings together); empty when the
+    /// host does not say, and then each CPU counts as a core of its own.
+    pub siblings: Vec<Vec<u32>>,
 }
 
 /// A storage pool of a host.
@@ -266,6 +271,9 @@ pub struct VmPlacement {
     pub emulator_cpus: Vec<u32>,
     /// Its resource partition (cgroup slice), e.g. `/machine/rt`.
     pub partition: Option<String>,
+    /// Per-vCPU pins, schedulers, the emulator's own pin and the memory mode, for the
+    /// real-time rules.
+    pub tuning: tuning::VmTuning,
 }
 
 impl VmPlacement {

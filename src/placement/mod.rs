@@ -5,12 +5,15 @@
 //! A host takes the VM when it is up, the VM fits in the capacity left after overcommit
 //! (hugepages never overcommitted), a `SingleNode` VM finds one NUMA node with room, and the
 //! VM's placement group does not reject the host. Among those, hosts the group prefers come
-//! first, then the one left with the most free room.
+//! first, then the one left with the most free room. A real-time VM also needs free whole
+//! cores in its slice on one node (`cores.rs`).
 
 mod capacity;
 mod choice;
+mod cores;
 mod groups;
 mod numa;
+mod rt_set;
 mod set;
 mod types;
 mod verdict;
@@ -19,6 +22,8 @@ mod verdict;
 mod tests;
 
 pub use capacity::memory_capacity;
+pub use cores::{CoreRequest, HostCores, pick_cores};
+pub use rt_set::place_set_on_cores;
 pub use set::place_set;
 pub use types::{
     Decision, Enforcement, HostRoom, NodeRoom, NumaFit, PlacedVm, PlacementGroup, Policy, Verdict,

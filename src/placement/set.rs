@@ -27,7 +27,7 @@ pub fn place_set(
     decisions
 }
 
-fn charge(host: &mut HostRoom, vm: &VmRequest, node: Option<u32>) {
+pub(super) fn charge(host: &mut HostRoom, vm: &VmRequest, node: Option<u32>) {
     host.vcpus_allocated = host.vcpus_allocated.saturating_add(u64::from(vm.vcpus));
     host.memory_allocated_bytes = host.memory_allocated_bytes.saturating_add(vm.memory_bytes);
     if vm.hugepages {

@@ -56,6 +56,7 @@ fn render_screen(frame: &mut Frame, area: Rect, state: &State) {
         View::Dashboard { pool } => views::dashboard::render(frame, area, state, *pool),
         View::Compose { .. } => views::compose::render(frame, area, state),
         View::Images { pool } => views::images::render(frame, area, state, *pool),
+        View::Rt { pool } => views::rt::render(frame, area, state, *pool),
         _ => views::list::render(frame, area, state),
     }
 }

@@ -80,6 +80,7 @@ pub fn facts(name: &str) -> HostFacts {
                 offline_cpus: vec![],
                 isolated_cpus: Some(vec![6, 7]),
                 pages: vec![vmdeck::model::Pages::new(4, 100)],
+                siblings: vec![],
             },
             NumaCell {
                 id: 1,
@@ -89,6 +90,7 @@ pub fn facts(name: &str) -> HostFacts {
                 offline_cpus: vec![15],
                 isolated_cpus: Some(vec![]),
                 pages: vec![vmdeck::model::Pages::new(4, 100)],
+                siblings: vec![],
             },
         ],
         storage: vec![StoragePool {

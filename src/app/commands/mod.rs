@@ -29,6 +29,7 @@ pub enum Cmd {
     Vm,
     Dashboard,
     Images,
+    Rt,
     Ops,
     Audit,
     Help,

@@ -74,6 +74,17 @@ pub const NAVIGATION: &[Command] = &[
             Scope::Anywhere,
         )
     },
+    Command {
+        args: POOL,
+        usage: "[POOL]",
+        ..plain(
+            Cmd::Rt,
+            "rt",
+            &["realtime"],
+            "the real-time check of VMs in a slice or under fifo/rr",
+            Scope::Anywhere,
+        )
+    },
     plain(
         Cmd::Ops,
         "ops",

@@ -25,6 +25,10 @@ pub fn pool_view(state: &State, pool: usize) -> PoolView<'_> {
                 .iter()
                 .flat_map(|f| f.numa.iter().map(|c| (c.id, c.cpus.clone())))
                 .collect(),
+            cores: crate::placement::HostCores::of(
+                host.facts.as_ref().map_or(&[], |f| &f.numa),
+                &host.placement,
+            ),
         })
         .collect();
     PoolView {

@@ -175,6 +175,7 @@ impl ComposeForm {
             host: self.host.clone(),
             user_data: None,
             first_index: 0,
+            no_start: false,
         })
     }
 }

@@ -30,6 +30,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         | Cmd::Vm
         | Cmd::Dashboard
         | Cmd::Images
+        | Cmd::Rt
         | Cmd::Ops
         | Cmd::Audit
         | Cmd::Help
@@ -74,6 +75,10 @@ fn navigate(state: &mut State, parsed: &Parsed) -> Vec<Effect> {
         Cmd::Vm => return goto_vm(state, &parsed.positionals[0]),
         Cmd::Dashboard => nav::dashboard(state, pool),
         Cmd::Images => return compose::images(state, pool),
+        Cmd::Rt => {
+            push(state, View::Rt { pool });
+            return crate::app::rt::reload(state, pool);
+        }
         Cmd::Ops => jump(state, View::Ops),
         Cmd::Audit => {
             jump(state, View::Audit);

@@ -76,7 +76,12 @@ fn open(state: &mut State, args: &ComposeArgs, user_data: Option<String>) -> Vec
             "read-only: the preview only, nothing is composed",
         );
     }
-    load_images(state, pool)
+    let mut effects = load_images(state, pool);
+    // Real-time types take whole cores: the preview must know which cores VMs hold now.
+    if !state.pools[pool].compose.partitions.is_empty() {
+        effects.extend(crate::app::rt::reload(state, Some(pool)));
+    }
+    effects
 }
 
 /// Asks the pool's hosts for their images (an Incus server answers for all its members).

@@ -138,7 +138,10 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
         HostEvent::Details { uuid, result } => {
             host_state.details.insert(uuid, result);
         }
-        HostEvent::Placement(placement) => host_state.placement = placement,
+        HostEvent::Placement(placement) => {
+            host_state.placement = placement;
+            crate::app::rt::refresh_host(state, pool, host);
+        }
         HostEvent::Volumes(volumes) => host_state.volumes = volumes,
         HostEvent::Images(images) => host_state.images = Some(images),
         HostEvent::OpProgress { op, progress } => super::migrate::progress(state, op, progress),

@@ -78,6 +78,9 @@ pub async fn compose(
     let path = format!("/1.0/instances?project={project}{target}");
     let started = client.post::<Operation>(&path, &body).await?;
     wait(client, &started.metadata, watch).await?;
+    if !spec.start {
+        return Ok(());
+    }
     watch.note("starting".to_string());
     let start = json!({ "action": "start", "timeout": 30 });
     let state = format!("/1.0/instances/{}/state?project={project}", spec.name);
@@ -177,6 +180,8 @@ mod tests {
             numa_node: None,
             member: None,
             storage: None,
+            cores: None,
+            start: true,
         }
     }
 

@@ -136,6 +136,7 @@ pub fn placement(instance: &Instance) -> Option<VmPlacement> {
         hugepages,
         emulator_cpus: Vec::new(),
         partition: None,
+        tuning: Default::default(),
     })
 }
 
@@ -170,6 +171,7 @@ pub fn numa_cells(resources: &Resources) -> Vec<NumaCell> {
         offline_cpus: Vec::new(),
         isolated_cpus: Some(Vec::new()),
         pages: Vec::new(),
+        siblings: Vec::new(),
     };
     let threads = resources
         .cpu
@@ -205,6 +207,20 @@ pub fn numa_cells(resources: &Resources) -> Vec<NumaCell> {
                 total: node.hugepages_total / page_size,
                 free: Some(node.hugepages_total.saturating_sub(node.hugepages_used) / page_size),
             }];
+        }
+    }
+    // A core's threads are its hyperthread siblings.
+    for core in resources.cpu.sockets.iter().flat_map(|s| &s.cores) {
+        if let Some(first) = core.threads.first() {
+            let threads = core
+                .threads
+                .iter()
+                .filter(|t| t.numa_node == first.numa_node)
+                .map(|t| t.id)
+                .collect();
+            if let Some(entry) = cells.get_mut(&first.numa_node) {
+                entry.siblings.push(threads);
+            }
         }
     }
     for cell in cells.values_mut() {

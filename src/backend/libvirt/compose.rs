@@ -12,7 +12,7 @@ use virt::storage_vol::StorageVol;
 use virt::stream::Stream;
 
 use super::compose_xml::{
-    DomainSpec, NumaPin, domain_xml, overlay_volume_xml, qcow2_volume_xml, raw_volume_xml,
+    CoreTune, DomainSpec, NumaPin, domain_xml, overlay_volume_xml, qcow2_volume_xml, raw_volume_xml,
 };
 use super::images;
 use super::worker::WorkerInput;
@@ -140,6 +140,14 @@ fn build(
             .as_ref()
             .filter(|_| spec.vm_type.needs_one_node())
             .map(|(node, cpus)| NumaPin { node: *node, cpus }),
+        cores: spec.cores.as_ref().map(|pins| CoreTune {
+            pins,
+            scheduler: spec
+                .vm_type
+                .rt
+                .scheduler
+                .map(|s| (s.as_str(), spec.vm_type.rt.priority)),
+        }),
         hugepage_kib: spec.vm_type.hugepage_kib,
         partition: spec.vm_type.partition.as_deref(),
         network: storage.network.as_deref(),
@@ -147,11 +155,29 @@ fn build(
     });
     let domain = conn.define_domain_xml(&xml).map_err(message)?;
     made.push(Made::Domain(domain.clone()));
+    if !spec.start {
+        return Ok(());
+    }
     note("starting".into());
-    domain
-        .create()
-        .map_err(|e| format!("defined but could not start: {}", message(e)))?;
+    domain.create().map_err(|e| start_error(spec, message(e)))?;
     Ok(())
+}
+
+/// Why the defined domain did not start; a real-time scheduler the host may not grant
+/// (no CAP_SYS_NICE, as for a session libvirtd) is named as such.
+fn start_error(spec: &ComposeSpec, why: String) -> String {
+    let scheduler = spec
+        .vm_type
+        .rt
+        .scheduler
+        .filter(|_| why.contains("scheduler") && why.contains("Operation not permitted"));
+    match scheduler {
+        Some(s) => format!(
+            "defined but could not start: {why} (the host refuses the {} vCPU scheduler: its libvirtd needs CAP_SYS_NICE, which a session daemon lacks)",
+            s.as_str()
+        ),
+        None => format!("defined but could not start: {why}"),
+    }
 }
 
 /// The root disk: a qcow2 overlay on the image, or a full copy when the type asks for one.

@@ -3,6 +3,10 @@
 //! one; every value that comes from config or the user is escaped, since names may hold
 //! `&`, `'` or `<`.
 
+mod cores;
+
+pub use cores::CoreTune;
+
 use super::ffi::STAMP_NAMESPACE;
 use crate::model::VmStamp;
 
@@ -29,6 +33,8 @@ pub struct DomainSpec<'a> {
     pub seed_disk: Option<&'a str>,
     /// Pin vCPUs, emulator threads and memory to one host NUMA node.
     pub numa_pin: Option<NumaPin<'a>>,
+    /// A real-time VM's cores, emulator CPUs and scheduler; replaces `numa_pin`.
+    pub cores: Option<CoreTune<'a>>,
     /// Back the memory with hugepages of this size (KiB).
     pub hugepage_kib: Option<u64>,
     /// A SEAPATH-style real-time slice, `<resource><partition>` (e.g. "/machine/rt").
@@ -52,7 +58,10 @@ pub fn domain_xml(spec: &DomainSpec) -> String {
         "  <vcpu placement='static'>{}</vcpu>\n",
         spec.vcpus
     ));
-    xml.push_str(&numa_tuning(spec));
+    match &spec.cores {
+        Some(cores) => xml.push_str(&cores::core_tuning(cores)),
+        None => xml.push_str(&numa_tuning(spec)),
+    }
     if let Some(kib) = spec.hugepage_kib {
         // No `nodeset` on the page: it names *guest* NUMA nodes, and this guest has only
         // the implicit node 0, so a host node's id there is refused; `<numatune>` already
@@ -197,29 +206,7 @@ pub fn raw_volume_xml(name: &str, bytes: u64) -> String {
 }
 
 /// libvirt's set syntax, compact: `[0, 1, 2, 3, 8]` → `0-3,8`.
-pub fn cpuset(cpus: &[u32]) -> String {
-    let mut sorted = cpus.to_vec();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let mut runs: Vec<(u32, u32)> = Vec::new();
-    for cpu in sorted {
-        match runs.last_mut() {
-            Some((_, end)) if *end + 1 == cpu => *end = cpu,
-            _ => runs.push((cpu, cpu)),
-        }
-    }
-    let parts: Vec<String> = runs
-        .into_iter()
-        .map(|(a, b)| {
-            if a == b {
-                a.to_string()
-            } else {
-                format!("{a}-{b}")
-            }
-        })
-        .collect();
-    parts.join(",")
-}
+pub use crate::model::tuning::cpu_list as cpuset;
 
 /// Text and attribute values (quoted either way) as XML.
 pub fn xml_escape(text: &str) -> String {

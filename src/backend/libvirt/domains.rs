@@ -176,6 +176,7 @@ fn placed(
         hugepages: hugepage_backed(xml),
         emulator_cpus: placed.emulator_cpus,
         partition: placed.partition,
+        tuning: placed.tuning,
     })
 }
 

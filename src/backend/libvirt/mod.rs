@@ -36,6 +36,14 @@ mod xml;
 pub use ssh::end_children as end_ssh_children;
 pub use worker::{HostHandle, spawn_host};
 
+/// Real capabilities and domain XML read as the backend reads them, for tests of the pure
+/// modules (the real-time check, core-aware placement).
+#[cfg(test)]
+pub(crate) use {
+    placement_xml::parse_placement,
+    xml::{hugepage_backed, parse_capabilities},
+};
+
 use crate::model::compose::{ComposeSpec, Image};
 use crate::model::{HostInventory, VmPlacement};
 

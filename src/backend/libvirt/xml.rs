@@ -47,15 +47,15 @@ fn parse_cell(cell: Node) -> NumaCell {
             Pages::new(size, count)
         })
         .collect();
-    let cpus = child(cell, "cpus")
-        .map(|c| {
-            c.children()
-                .filter(|n| n.has_tag_name("cpu"))
-                .filter_map(|n| n.attribute("id")?.parse().ok())
-                .collect()
-        })
+    let cpu_nodes: Vec<Node> = child(cell, "cpus")
+        .map(|c| c.children().filter(|n| n.has_tag_name("cpu")).collect())
         .unwrap_or_default();
+    let cpus = cpu_nodes
+        .iter()
+        .filter_map(|n| n.attribute("id")?.parse().ok())
+        .collect();
     NumaCell {
+        siblings: siblings(&cpu_nodes),
         id,
         cpus,
         memory_bytes,
@@ -65,6 +65,22 @@ fn parse_cell(cell: Node) -> NumaCell {
         isolated_cpus: None,
         pages,
     }
+}
+
+/// The cores of a cell from each CPU's `siblings` list (`0,4`): one group per distinct
+/// list, in order of first appearance. An offline CPU has no list; it stays out.
+fn siblings(cpus: &[Node]) -> Vec<Vec<u32>> {
+    let mut groups: Vec<Vec<u32>> = Vec::new();
+    for cpu in cpus {
+        let Some(list) = cpu.attribute("siblings") else {
+            continue;
+        };
+        let group = dedup(parse_cpuset(list));
+        if !group.is_empty() && !groups.contains(&group) {
+            groups.push(group);
+        }
+    }
+    groups
 }
 
 fn kib_text(node: Node) -> u64 {
@@ -235,5 +251,39 @@ mod tests {
         assert_eq!(nics[0].mac, "52:54:00:aa:bb:cc");
         assert_eq!(nics[0].source, "default");
         assert_eq!(nics[0].vlan, Some(120));
+    }
+}
+
+#[cfg(test)]
+mod topology {
+    use super::parse_capabilities;
+    use crate::model::topology::Topology;
+
+    /// libvirt's own test data for a two-node AMD host with hyperthreads.
+    #[test]
+    fn siblings_of_a_real_two_node_host() {
+        let xml = include_str!("../../../tests/fixtures/caps/amd-2node-smt.xml");
+        let (_, cells) = parse_capabilities(xml).unwrap();
+        assert_eq!(cells.len(), 2);
+        assert_eq!(cells[0].cpus.len(), 32);
+        assert_eq!(cells[0].siblings.len(), 16);
+        assert_eq!(cells[0].siblings[4], [4, 36]);
+        assert_eq!(cells[1].siblings[0], [16, 48]);
+        let topology = Topology::of(&cells);
+        assert_eq!(topology.cores.len(), 32);
+        assert_eq!(topology.core_of(36), topology.core_of(4));
+        assert_eq!(topology.cores[topology.core_of(48).unwrap()].node, 1);
+    }
+
+    /// An offline CPU is listed without a sibling list: it is a core of its own.
+    #[test]
+    fn an_offline_cpu_without_siblings() {
+        let xml = "<capabilities><host><topology><cells num='1'><cell id='0'><cpus num='3'>\
+                   <cpu id='0' socket_id='0' core_id='0' siblings='0,2'/><cpu id='1'/>\
+                   <cpu id='2' socket_id='0' core_id='0' siblings='0,2'/></cpus></cell>\
+                   </cells></topology></host></capabilities>";
+        let (_, cells) = parse_capabilities(xml).unwrap();
+        assert_eq!(cells[0].siblings, [vec![0, 2]]);
+        assert_eq!(Topology::of(&cells).cores.len(), 2);
     }
 }

@@ -4,6 +4,7 @@ use super::*;
 use crate::config::Overcommit;
 
 mod choice;
+mod cores;
 mod groups;
 mod numa;
 mod overcommit;

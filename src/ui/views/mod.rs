@@ -11,5 +11,6 @@ pub mod images;
 pub mod list;
 mod numa_cards;
 pub mod ops;
+pub mod rt;
 mod storage;
 pub mod vm;

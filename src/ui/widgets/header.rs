@@ -76,5 +76,7 @@ pub fn crumb(state: &State, view: &View) -> String {
         View::Dashboard { pool } => format!("{} dashboard", pool_name(*pool)),
         View::Compose { pool } => format!("{} compose", pool_name(*pool)),
         View::Images { pool } => format!("{} images", pool_name(*pool)),
+        View::Rt { pool: None } => "real-time check".into(),
+        View::Rt { pool: Some(p) } => format!("{} real-time check", pool_name(*p)),
     }
 }

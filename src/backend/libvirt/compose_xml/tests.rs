@@ -9,6 +9,8 @@ use super::*;
 use crate::backend::libvirt::domain_xml::parse_domain;
 use crate::backend::libvirt::xml::{hugepage_backed, parse_devices};
 
+mod cores;
+
 /// vCPU CPUs and memory nodes, as the older tuple reader gave them.
 fn parse_placement(xml: &str) -> (Vec<u32>, Vec<u32>) {
     let placed = crate::backend::libvirt::placement_xml::parse_placement(xml);
@@ -41,6 +43,7 @@ fn full<'a>(name: &'a str, stamp: &'a VmStamp) -> DomainSpec<'a> {
             node: 1,
             cpus: &CPUS,
         }),
+        cores: None,
         hugepage_kib: Some(2048),
         partition: Some("/machine/rt"),
         network: Some("lab<net>"),
