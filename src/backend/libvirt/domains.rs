@@ -110,19 +110,22 @@ fn read_each(records: &mut [StatsRecord], host_cpus: Option<u32>) -> Vec<DomainR
         .into_iter()
         .map(|task| task.join_unless_stalled(STALL))
         .collect();
-    let stuck: Vec<Domain> = reads
+    let stuck: Vec<(Domain, VmState)> = reads
         .iter()
         .zip(&doms)
         .filter(|(read, _)| read.is_none())
-        .filter_map(|(_, (dom, _))| dom.clone())
+        .filter_map(|(_, (dom, state))| Some((dom.clone()?, *state)))
         .collect();
-    let mut stamps = fanout::map(stuck, |dom| {
+    // A read stuck behind a job is often the incoming half of a migration: its state and
+    // job need no job of their own, so that is still told.
+    let mut stamps = fanout::map(stuck, |(dom, state)| {
         let stamp = metadata_stamp(&dom).as_deref().map(parse_stamp);
         DomainRead {
             facts: Some(DomainFacts {
                 stamp: stamp.unwrap_or_default(),
                 ..DomainFacts::default()
             }),
+            incoming: state == VmState::Paused && is_incoming(&dom),
             ..DomainRead::default()
         }
     })
