@@ -19,6 +19,8 @@ pub struct Derived {
     pub host_capacity: Option<((usize, usize), Option<Capacity>)>,
     /// The compose form's placement preview, while the form is open.
     pub compose_plan: Option<Result<Plan, String>>,
+    /// The second of `State::now` every host's figure age was last computed for.
+    pub ages_second: Option<u64>,
 }
 
 impl Derived {

@@ -5,7 +5,7 @@
 use std::time::{Duration, SystemTime};
 
 use crate::app::msg::Effect;
-use crate::app::state::{HostStatus, State, View};
+use crate::app::state::{HostState, HostStatus, State, View};
 use crate::backend::HostCommand;
 use crate::model::Driver;
 use crate::model::live::LiveFigures;
@@ -111,21 +111,38 @@ pub fn refresh_now(state: &mut State) -> Option<Vec<Effect>> {
     Some(effects)
 }
 
-/// Recomputes every host's `FigureAge` from `state.now` (after each host event).
-pub fn refresh_ages(state: &mut State) {
+/// Recomputes the `FigureAge` of the hosts an event of `pool`/`host` touched, and of every
+/// host once `state.now` reached a new second (ages count whole seconds): with 1 000 hosts
+/// sampled every 5 s, every host on every sample would be 200 000 a second.
+pub fn refresh_ages(state: &mut State, pool: usize, host: usize) {
+    let second = state
+        .now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let every = state.derived.ages_second != Some(second);
+    state.derived.ages_second = Some(second);
     let now = state.now;
     let limit = Duration::from_secs(state.stats_interval_secs.saturating_mul(2));
-    for host in state.pools.iter_mut().flat_map(|p| p.hosts.iter_mut()) {
-        host.live.age = match (&host.status, host.live.taken_at) {
-            (HostStatus::Down { .. }, _) if host.facts.is_some() => FigureAge::Stale,
-            (_, Some(at)) => match now.duration_since(at) {
-                Ok(age) if age > limit => FigureAge::Old {
-                    secs: age.as_secs(),
-                },
-                _ => FigureAge::Fresh,
+    for (p, pool_state) in state.pools.iter_mut().enumerate() {
+        let pool_wide = pool_state.driver == Driver::Incus;
+        for (h, host_state) in pool_state.hosts.iter_mut().enumerate() {
+            if every || (p == pool && (pool_wide || h == host)) {
+                host_state.live.age = age(host_state, now, limit);
+            }
+        }
+    }
+}
+
+fn age(host: &HostState, now: SystemTime, limit: Duration) -> FigureAge {
+    match (&host.status, host.live.taken_at) {
+        (HostStatus::Down { .. }, _) if host.facts.is_some() => FigureAge::Stale,
+        (_, Some(at)) => match now.duration_since(at) {
+            Ok(age) if age > limit => FigureAge::Old {
+                secs: age.as_secs(),
             },
             _ => FigureAge::Fresh,
-        };
+        },
+        _ => FigureAge::Fresh,
     }
 }
 

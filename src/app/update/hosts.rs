@@ -21,7 +21,7 @@ pub fn on_host_event(state: &mut State, pool: usize, host: usize, event: HostEve
     };
     follow_moved_vms(state, pool);
     fill_compose_image(state, pool);
-    crate::app::live::refresh_ages(state);
+    crate::app::live::refresh_ages(state, pool, host);
     effects
 }
 
