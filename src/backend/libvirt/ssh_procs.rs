@@ -161,9 +161,14 @@ mod tests {
             .spawn()
             .unwrap();
         let pid = child.id() as i32;
-        assert!(children().contains(&pid));
         let dest = Destination::of("qemu+ssh://h/system");
-        assert!(children_to(&dest).contains(&pid));
+        // Until the child has exec'd, /proc shows the parent's command line: wait for it.
+        let found = (0..100).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            children_to(&dest).contains(&pid)
+        });
+        assert!(found, "the child was never seen with its command line");
+        assert!(children().contains(&pid));
         end(&[pid]);
         let status = child.wait().unwrap();
         assert!(!status.success(), "ended by TERM");
