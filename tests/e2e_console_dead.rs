@@ -135,7 +135,7 @@ fn an_incus_console_and_server_that_hang_are_closed_and_marked_down() {
     tui.wait_for("attached", LONG, |s| {
         s.contains("c2 @") && s.contains("attached")
     });
-    let pid = incusd_pid();
+    let pid = incusd_pid(&lab);
     let _resume = Resume(pid);
     signal(pid, "-STOP");
     let stopped = Instant::now();
@@ -150,20 +150,14 @@ fn an_incus_console_and_server_that_hang_are_closed_and_marked_down() {
     });
 }
 
-/// The lab's standalone incusd (the cluster members' log to `incusd-nodeN.log`).
-fn incusd_pid() -> u32 {
-    let out = std::process::Command::new("pgrep")
-        .args(["-f", "incus/incusd "])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .filter_map(|l| l.trim().parse().ok())
-        .find(|pid: &u32| {
-            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-            !String::from_utf8_lossy(&cmdline).contains("incusd-node")
-        })
-        .expect("the lab's incusd runs")
+/// The lab's standalone incusd, from the lab's pid file (`incusd fork…` helpers of the
+/// containers run under the same program name, so the process list cannot tell them apart).
+fn incusd_pid(lab: &std::path::Path) -> u32 {
+    // The lab's config is `$LAB_DIR/vmdeck.toml`; its pid files are in `$LAB_DIR/run`.
+    let lab_dir = lab.parent().expect("the lab config is in the lab dir");
+    let path = lab_dir.join("run/incusd.pid");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.trim().parse().expect("a pid in the lab's incusd.pid")
 }
 
 fn signal(pid: u32, signal: &str) {
