@@ -7,7 +7,7 @@
 //! left to finish on its own and no new open of the same URI starts until it has: a host that
 //! hangs costs one thread, never one per retry.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::sync::Mutex;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
@@ -19,7 +19,7 @@ use super::ssh;
 pub const CONNECT_DEADLINE: Duration = Duration::from_secs(10);
 
 /// The URIs whose open is still waiting in a thread after its deadline passed.
-static STUCK: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+static STUCK: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
 
 /// Runs `open`, which opens `uri`, within `CONNECT_DEADLINE`.
 pub fn open_within_deadline<T: Send + 'static>(
@@ -74,15 +74,11 @@ fn hung(uri: &str, deadline: Duration) -> String {
 }
 
 fn is_stuck(uri: &str) -> bool {
-    STUCK
-        .lock()
-        .map(|s| s.as_ref().is_some_and(|set| set.contains(uri)))
-        .unwrap_or(false)
+    STUCK.lock().is_ok_and(|set| set.contains(uri))
 }
 
 fn mark_stuck(uri: &str, stuck: bool) {
     if let Ok(mut set) = STUCK.lock() {
-        let set = set.get_or_insert_with(HashSet::new);
         if stuck {
             set.insert(uri.to_string());
         } else {
