@@ -178,6 +178,7 @@ pub type EventSink = Box<dyn Fn(HostEvent) + Send>;
 pub struct HostSettings {
     pub stats_every: std::time::Duration,
     pub read_only: bool,
+    pub deadlines: crate::config::Deadlines,
 }
 
 /// Starts the supervisor of one host of `pool`; None (after an `Unsupported` event) for a

@@ -32,7 +32,7 @@ pub fn all_vms(
 ) -> Result<(Vec<Vm>, Vec<VmPlacement>), String> {
     let autostart = uuids_with(conn, sys::VIR_CONNECT_LIST_DOMAINS_AUTOSTART);
     let persistent = uuids_with(conn, sys::VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
-    let mut records = all_domain_stats(conn, INVENTORY_STATS, 0, true)?;
+    let mut records = bulk_stats(conn, INVENTORY_STATS)?;
     let reads = read_each(&mut records, host_cpus);
     let (autostart, persistent) = (autostart.join(), persistent.join());
     let mut placement = Vec::new();
@@ -60,13 +60,37 @@ pub fn all_vms(
 /// host: it floats.
 pub fn placement(conn: &Connect) -> Vec<VmPlacement> {
     let host_cpus = conn.node_info().map_or(0, |n| n.cpus);
-    let Ok(mut records) = all_domain_stats(conn, sys::VIR_DOMAIN_STATS_STATE, 0, true) else {
+    let Ok(mut records) = bulk_stats(conn, sys::VIR_DOMAIN_STATS_STATE) else {
         return Vec::new();
     };
     read_each(&mut records, Some(host_cpus))
         .into_iter()
         .filter_map(|read| read.placement)
         .collect()
+}
+
+/// Bulk stats calls made before the inventory gives up on them, when each is stuck.
+const STUCK_CALLS: usize = 3;
+/// A bulk stats call out this long is taken as stuck behind a guest: far longer than a
+/// slow WAN host takes to answer for thousands of domains.
+const STATS_STALL: Duration = Duration::from_secs(5);
+
+/// The bulk stats call (with domains), which a guest whose QEMU does not answer cannot hold
+/// (see `sampler`): a call out for `STATS_STALL` is left to finish on its own and made again, and
+/// the next skips that guest, whose job the first holds. Each stuck guest costs one call.
+fn bulk_stats(conn: &Connect, stats: u32) -> Result<Vec<StatsRecord>, String> {
+    for _ in 0..STUCK_CALLS {
+        let conn = conn.clone();
+        let call = fanout::spawn(move || all_domain_stats(&conn, stats, 0, true));
+        if let Some(result) = call.join_unless_stalled(STATS_STALL) {
+            return result;
+        }
+    }
+    Err(format!(
+        "not answering: {STUCK_CALLS} bulk stats calls in a row got no reply within {} s \
+         (guests whose QEMU does not answer, or a hung daemon)",
+        STATS_STALL.as_secs()
+    ))
 }
 
 /// UUIDs of the domains a list flag selects (autostart, persistent, …), in one call started

@@ -6,24 +6,18 @@
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
-use super::clone;
 use super::connection::{self, Conn};
 use super::console::{self, OpenError};
-use super::delete::delete;
 use super::domains::{one_vm, placement};
 use super::events::{EVENT_UNDEFINED, LibvirtEvent, Registration, close_reason};
 use super::init::ensure_event_loop;
 use super::inventory::{details, snapshot};
-use super::migrate;
-use super::power::power;
-use super::sampler::CpuSampler;
-use super::snapshot;
+use super::sampler::{PassResult, Sampling};
 use crate::backend::backoff::Backoff;
 use crate::backend::console::{ConsoleEvent, ConsoleRequest};
 use crate::backend::contain::{contain, failed_reason};
 use crate::backend::{
-    EventSink, HostCommand, HostDriver, HostEvent, HostSettings, OpId, OpKind, answer_while_down,
-    refuse_in_read_only,
+    EventSink, HostCommand, HostDriver, HostEvent, HostSettings, OpId, answer_while_down,
 };
 use crate::model::action::MigrationProgress;
 
@@ -46,6 +40,11 @@ pub enum WorkerInput {
     OpNote {
         op: OpId,
         text: String,
+    },
+    /// A stats pass came back, from the call pool (`sampler`).
+    Sampled {
+        generation: u64,
+        pass: PassResult,
     },
 }
 
@@ -129,7 +128,7 @@ fn supervise(
     loop {
         generation += 1;
         sink(HostEvent::Connecting);
-        let reason = match Session::open(uri, settings.read_only, tx.clone(), generation) {
+        let reason = match Session::open(uri, settings, tx.clone(), generation) {
             Ok(session) => {
                 backoff.reset();
                 match session.serve(uri, rx, sink, settings) {
@@ -171,8 +170,8 @@ fn wait_before_retry(rx: &Receiver<WorkerInput>, sink: &EventSink, delay: Durati
             Ok(WorkerInput::OpenConsole(request)) => {
                 (request.sink)(ConsoleEvent::Failed("the host is down".into()));
             }
-            // Callbacks of a connection that is already gone.
-            Ok(WorkerInput::Libvirt(_)) => {}
+            // Callbacks and stats passes of a connection that is already gone.
+            Ok(WorkerInput::Libvirt(_) | WorkerInput::Sampled { .. }) => {}
         }
     }
 }
@@ -192,6 +191,7 @@ struct Session {
     // Field order matters: callbacks are deregistered before the connection closes.
     _registration: Registration,
     conn: Conn,
+    deadlines: crate::config::Deadlines,
     generation: u64,
     /// The worker's own inbox, for migration threads.
     tx: Sender<WorkerInput>,
@@ -204,15 +204,16 @@ impl Session {
     /// Read-only pools get a read-only connection: libvirt itself then refuses any change.
     fn open(
         uri: &str,
-        read_only: bool,
+        settings: HostSettings,
         tx: Sender<WorkerInput>,
         generation: u64,
     ) -> Result<Session, String> {
-        let conn = connection::open(uri, read_only)?;
+        let conn = connection::open(uri, settings.read_only, settings.deadlines)?;
         let registration = Registration::register(&conn, tx.clone(), generation)?;
         Ok(Session {
             _registration: registration,
             conn,
+            deadlines: settings.deadlines,
             generation,
             tx,
             consoles: Default::default(),
@@ -247,7 +248,7 @@ impl Session {
         if !settings.read_only {
             // Keyed as the clone wrote it: the URI as libvirt names this connection.
             let uri = self.conn.uri().unwrap_or_else(|_| uri.to_string());
-            for removed in clone::cleanup_pending(&self.conn, &uri) {
+            for removed in super::clone::cleanup_pending(&self.conn, &uri) {
                 sink(HostEvent::Notice(removed));
             }
         }
@@ -259,18 +260,14 @@ impl Session {
         for (uuid, job) in super::jobs::found(&self.conn) {
             sink(HostEvent::JobFound { uuid, job });
         }
-        let mut sampler = CpuSampler::default();
+        let mut sampling = Sampling::default();
         let mut next_sample = Instant::now();
         loop {
             if Instant::now() >= next_sample {
-                match sampler.sample(&self.conn) {
-                    Ok(samples) => sink(HostEvent::Samples {
-                        samples,
-                        taken_at: std::time::SystemTime::now(),
-                    }),
-                    Err(e) if !self.alive() => return Ended::Lost(e),
-                    Err(_) => {}
-                }
+                let (tx, generation) = (self.tx.clone(), self.generation);
+                sampling.start(&self.conn, move |pass| {
+                    let _ = tx.send(WorkerInput::Sampled { generation, pass });
+                });
                 next_sample = Instant::now() + settings.stats_every;
             }
             let input = match rx.recv_timeout(next_sample.saturating_duration_since(Instant::now()))
@@ -279,17 +276,41 @@ impl Session {
                 Err(RecvTimeoutError::Timeout) => continue,
                 Err(RecvTimeoutError::Disconnected) => return Ended::Shutdown,
             };
-            if let Some(ended) = self.handle(input, sink, settings.read_only) {
+            let ended = match input {
+                WorkerInput::Sampled { generation, pass } if generation == self.generation => {
+                    self.on_sampled(sampling.finish(pass), sink)
+                }
+                WorkerInput::Sampled { .. } => None,
+                input => self.handle(input, sink, settings.read_only),
+            };
+            if let Some(ended) = ended {
                 return ended;
             }
         }
+    }
+
+    /// A stats pass's samples go to the app; a failed pass on a dead connection ends it.
+    fn on_sampled(
+        &self,
+        samples: Option<Result<Vec<crate::model::VmSample>, String>>,
+        sink: &EventSink,
+    ) -> Option<Ended> {
+        match samples? {
+            Ok(samples) => sink(HostEvent::Samples {
+                samples,
+                taken_at: std::time::SystemTime::now(),
+            }),
+            Err(e) if !self.alive() => return Some(Ended::Lost(e)),
+            Err(_) => {}
+        }
+        None
     }
 
     fn handle(&self, input: WorkerInput, sink: &EventSink, read_only: bool) -> Option<Ended> {
         match input {
             WorkerInput::Command(HostCommand::Shutdown) => return Some(Ended::Shutdown),
             WorkerInput::Command(command) if command.mutates() => {
-                self.run_op(command, sink, read_only)
+                super::ops::run(&self.conn, command, &self.tx, sink, read_only)
             }
             input @ (WorkerInput::Progress { .. }
             | WorkerInput::OpDone { .. }
@@ -319,6 +340,8 @@ impl Session {
             }
             // ReconnectNow means nothing while connected; mutating commands went to run_op.
             WorkerInput::Command(_) => {}
+            // `follow` owns the stats passes and takes their answers before this.
+            WorkerInput::Sampled { .. } => {}
             WorkerInput::Libvirt(LibvirtEvent::Closed { generation, reason }) => {
                 if generation == self.generation {
                     return Some(Ended::Lost(close_reason(reason).into()));
@@ -356,48 +379,15 @@ impl Session {
         None
     }
 
-    /// Carries out an operation, unless the pool is read-only; every path ends in exactly
-    /// one `OpFinished` (the long ones from their own threads).
-    fn run_op(&self, command: HostCommand, sink: &EventSink, read_only: bool) {
-        let HostCommand::Op { op, uuid, kind } = command else {
-            return;
-        };
-        // Watching changes nothing, so read-only pools watch too.
-        if let OpKind::Adopted { .. } = kind {
-            return super::jobs::watch(&self.conn, &uuid, op, self.tx.clone());
-        }
-        if let Err(refused) = refuse_in_read_only(read_only) {
-            return sink(HostEvent::OpFinished {
-                op,
-                result: Err(refused),
-            });
-        }
-        let result = match kind {
-            OpKind::Power(action) => power(&self.conn, &uuid, action),
-            OpKind::Snapshot(action) => snapshot::run(&self.conn, &uuid, &action),
-            OpKind::Delete {
-                with_storage,
-                force,
-            } => delete(&self.conn, &uuid, with_storage, force),
-            OpKind::Abort { .. } => migrate::abort(&self.conn, &uuid),
-            OpKind::Adopted { .. } => Ok(()),
-            OpKind::Clone(request) => {
-                let tx = self.tx.clone();
-                return clone::spawn(&self.conn, &uuid, request.name, request.mode, op, tx);
-            }
-            OpKind::Migrate { to, options, .. } => {
-                return migrate::spawn(&self.conn, &uuid, to, options, op, self.tx.clone());
-            }
-            OpKind::Compose(spec) => {
-                return super::compose::spawn(&self.conn, *spec, op, self.tx.clone());
-            }
-        };
-        sink(HostEvent::OpFinished { op, result });
-    }
-
     fn open_console(&self, request: ConsoleRequest) {
         let sink = request.sink.clone();
-        match console::open(&self.conn, &request.uuid, request.force, request.sink) {
+        match console::open(
+            &self.conn,
+            &request.uuid,
+            request.force,
+            request.sink,
+            self.deadlines,
+        ) {
             Ok(stream) => {
                 request.registry.insert(request.id, Box::new(stream));
                 self.consoles.borrow_mut().push(sink.clone());
