@@ -196,6 +196,12 @@ fn the_hints_are_derived_for_what_has_focus() {
     key(&mut s, KeyCode::Char('j'));
     key(&mut s, KeyCode::Char('c'));
     assert_eq!(s.derived.hints, hints(&s), "the console's hints");
+    let id = s.consoles.tabs[0].id;
+    let event = ConsoleEvent::Busy("held by virsh".into());
+    update(&mut s, Msg::Console { id, event });
+    assert!(s.confirm.is_some());
+    assert_eq!(s.derived.hints, hints(&s), "the question's");
+    key(&mut s, KeyCode::Char('n'));
     key(&mut s, KeyCode::Char(':'));
     assert_eq!(s.derived.hints, hints(&s), "the input line's");
 }
