@@ -266,3 +266,14 @@ fn a_removed_vm_leaves_no_history_behind() {
     host(&mut s, 0, 0, HostEvent::Connected(inventory));
     assert!(s.pools[0].hosts[0].history.is_empty());
 }
+
+#[test]
+fn a_vm_updated_while_another_screen_is_on_top_is_in_place_when_the_list_is_back() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('s')); // by STATE
+    key(&mut s, KeyCode::Enter); // api-1's view
+    let event = HostEvent::VmUpdated(vm("spare-1", VmState::Running, 1, 512, "small"));
+    host(&mut s, 0, 0, event);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.rows, from_scratch(&s));
+}
