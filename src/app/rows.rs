@@ -57,7 +57,13 @@ pub fn derive(state: &mut State) {
     let screen = state.screen();
     if !screen.view.is_table() {
         state.rows.clear();
-        state.row_cache.filtered_for = None;
+        let cache = &mut state.row_cache;
+        cache.filtered_for = None;
+        // Rows that moved meanwhile are ordered with the rest when a list is back.
+        if !cache.moved.is_empty() {
+            cache.moved.clear();
+            cache.ordered_for = None;
+        }
         return;
     }
     let inputs = OrderInputs {

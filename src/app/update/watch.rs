@@ -123,7 +123,8 @@ impl Watch {
                 event: ConsoleEvent::Data(_),
                 ..
             } => (Dirty::default(), None),
-            Msg::Console { .. } => (console(), None),
+            // Opened, closed, busy (a question): the pane's title, the status line, the hints.
+            Msg::Console { .. } => (console_state(), None),
             Msg::Resize { .. } => (Dirty::ALL, None),
             _ => (screen(), None),
         };
@@ -221,9 +222,10 @@ fn inventory() -> Dirty {
     }
 }
 
-fn console() -> Dirty {
+fn console_state() -> Dirty {
     Dirty {
         console: true,
+        screen: true,
         ..Dirty::default()
     }
 }
