@@ -18,13 +18,15 @@ fn err(e: virt::error::Error) -> String {
     e.message().to_string()
 }
 
-/// Everything about the host in bulk.
-pub fn snapshot(conn: &Connect) -> Result<HostInventory, String> {
-    read(conn, false).map(|(inventory, _)| inventory)
+/// Everything about the host in bulk, and where each domain's XML places it (what the
+/// real-time check reads), from the same reads.
+pub fn snapshot(conn: &Connect) -> Result<(HostInventory, Vec<VmPlacement>), String> {
+    read(conn, false)
 }
 
-/// The inventory, and with `with_placement` also where each domain is placed, from the same
-/// reads of the domains' XML (headless reports).
+/// The inventory and where each domain is placed, from the same reads of the domains' XML;
+/// with `with_placement` also where libvirt lets a running domain without pins run
+/// (headless reports).
 pub fn read(
     conn: &Connect,
     with_placement: bool,
@@ -178,7 +180,7 @@ mod test_driver {
     #[test]
     fn two_numa_cells_a_sized_domain_and_no_pinning() {
         let conn = Connect::open(Some("test:///default")).unwrap();
-        let inventory = snapshot(&conn).unwrap();
+        let (inventory, from_xml) = snapshot(&conn).unwrap();
         let cells = &inventory.facts.numa;
         assert_eq!(cells.len(), 2);
         assert_eq!(cells[0].cpus, (0..8).collect::<Vec<u32>>());
@@ -192,6 +194,9 @@ mod test_driver {
         let placed = placement(&conn);
         let floating = placed.iter().find(|p| p.uuid == test.uuid).unwrap();
         assert!(floating.cpus.is_empty(), "{floating:?}");
+        // The snapshot places every domain as its XML says, with no call of its own.
+        let as_xml_says = from_xml.iter().find(|p| p.uuid == test.uuid).unwrap();
+        assert_eq!(as_xml_says.tuning, floating.tuning);
         let (again, with_placement) = read(&conn, true).unwrap();
         assert!(again.vms.iter().any(|v| v.uuid == test.uuid));
         assert!(with_placement.iter().any(|p| p.uuid == test.uuid));
