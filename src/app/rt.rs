@@ -53,10 +53,22 @@ impl RtFlag {
 
 /// One host's checks, each checked VM's flag by UUID, and the CPUs its real-time vCPUs hold.
 #[derive(Debug, Clone, Default, PartialEq)]
-struct HostRt {
+pub struct HostRt {
     checks: Vec<VmCheck>,
     flags: HashMap<String, RtFlag>,
     cores: RtCores,
+}
+
+impl HostRt {
+    /// The flag of a VM in a slice or under a real-time scheduler; None for the others.
+    pub fn flag(&self, uuid: &str) -> Option<RtFlag> {
+        self.flags.get(uuid).copied()
+    }
+
+    /// What real-time vCPUs hold on the host.
+    pub fn cores(&self) -> &RtCores {
+        &self.cores
+    }
 }
 
 /// What real-time vCPUs hold on a host: the CPUs they are pinned to, and the other threads
@@ -112,12 +124,12 @@ impl RtChecks {
 
     /// The flag of a VM in a slice or under a real-time scheduler; None for the others.
     pub fn flag(&self, pool: usize, host: usize, uuid: &str) -> Option<RtFlag> {
-        self.by_host.get(&(pool, host))?.flags.get(uuid).copied()
+        self.host(pool, host)?.flag(uuid)
     }
 
-    /// What real-time vCPUs hold on the host.
-    pub fn cores(&self, pool: usize, host: usize) -> Option<&RtCores> {
-        self.by_host.get(&(pool, host)).map(|h| &h.cores)
+    /// One host's checks, flags and real-time cores, once judged.
+    pub fn host(&self, pool: usize, host: usize) -> Option<&HostRt> {
+        self.by_host.get(&(pool, host))
     }
 }
 
