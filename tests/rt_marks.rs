@@ -271,3 +271,26 @@ fn the_compose_preview_gives_the_cores_and_explains_the_host_without_them() {
         (vec![vec![2], vec![3]], vec![1])
     );
 }
+
+#[test]
+fn the_headless_help_says_what_no_start_is_for() {
+    let help = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_vmdeck"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(help(&["--help"]).contains("--no-start only defines them"));
+    let compose = help(&["compose", "--help"]);
+    let line = compose
+        .lines()
+        .find(|l| l.trim_start().starts_with("--no-start"))
+        .unwrap_or_else(|| panic!("{compose}"));
+    assert!(
+        line.contains("Define the VMs without starting them"),
+        "{line}"
+    );
+    assert!(compose.contains("fifo/rr"), "{compose}");
+}
