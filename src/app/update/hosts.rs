@@ -122,7 +122,7 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
         HostEvent::Unsupported(reason) => host_state.status = HostStatus::Unsupported(reason),
         HostEvent::VmUpdated(vm) => {
             upsert_vm(&mut host_state.vms, vm);
-            crate::app::rt::refresh_host(state, pool, host);
+            placement_changed(state, pool, host);
         }
         HostEvent::VmRemoved { uuid } => {
             let name = host_state.vms.iter().find(|v| v.uuid == uuid);
@@ -130,7 +130,7 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
             host_state.vms.retain(|v| v.uuid != uuid);
             host_state.placement.retain(|p| p.uuid != uuid);
             host_state.history.remove(&uuid);
-            crate::app::rt::refresh_host(state, pool, host);
+            placement_changed(state, pool, host);
             if let Some(name) = name {
                 super::nav::vm_gone(state, &uuid, &name, &host_name);
             }
@@ -175,7 +175,8 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
     Vec::new()
 }
 
-/// The host's real-time check is judged again; a VM's flag that changed changes its row.
+/// The host's real-time check is judged again; a VM's flag that changed changes its row
+/// (and may change other VMs' flags: a core they share).
 fn placement_changed(state: &mut State, pool: usize, host: usize) {
     if crate::app::rt::refresh_host(state, pool, host) {
         state.row_cache.inventory_changed();

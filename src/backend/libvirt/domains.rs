@@ -222,18 +222,17 @@ pub fn one_vm(conn: &Connect, uuid: &str) -> Result<(Vm, Option<VmPlacement>), S
         fanout::spawn(move || dom.xml_desc(0).ok())
     };
     let info = domain_info(&dom)?;
-    let xml = xml.join_unless_stalled(STALL);
-    let facts = xml
-        .as_ref()
-        .map(|xml| xml.as_deref().and_then(parse_domain));
     let mut state = VmState::from_libvirt(info.state.into());
-    let placement = match (xml.flatten(), facts.as_ref().and_then(Option::as_ref)) {
-        (Some(xml), Some(facts)) => placed(&dom, &xml, facts.vcpus, state, None),
-        _ => None,
-    };
-    let stamp = match facts {
-        Some(facts) => facts.map(|f| f.stamp),
-        None => metadata_stamp(&dom).as_deref().map(parse_stamp),
+    let (stamp, placement) = match xml.join_unless_stalled(STALL) {
+        Some(xml) => {
+            let facts = xml.as_deref().and_then(parse_domain);
+            let placement = match (xml.as_deref(), &facts) {
+                (Some(xml), Some(facts)) => placed(&dom, xml, facts.vcpus, state, None),
+                _ => None,
+            };
+            (facts.map(|f| f.stamp), placement)
+        }
+        None => (metadata_stamp(&dom).as_deref().map(parse_stamp), None),
     };
     if state == VmState::Paused && is_incoming(&dom) {
         state = VmState::Incoming;

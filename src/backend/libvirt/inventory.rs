@@ -201,4 +201,29 @@ mod test_driver {
         assert!(again.vms.iter().any(|v| v.uuid == test.uuid));
         assert!(with_placement.iter().any(|p| p.uuid == test.uuid));
     }
+
+    /// A real-time domain defined behind vmdeck's back: the snapshot and the read after its
+    /// event both place it as its XML says (slice, pins, fifo, no emulatorpin).
+    #[test]
+    fn a_real_time_domain_is_placed_by_the_snapshot_and_after_its_event() {
+        let conn = Connect::open(Some("test:///default")).unwrap();
+        let xml = "<domain type='test'><name>rt-placed</name><memory>65536</memory>\
+                   <vcpu placement='static'>1</vcpu><cputune><vcpupin vcpu='0' cpuset='9'/>\
+                   <vcpusched vcpus='0' scheduler='fifo' priority='1'/></cputune>\
+                   <resource><partition>/machine/rt</partition></resource>\
+                   <os><type>hvm</type></os></domain>";
+        let dom = conn.define_domain_xml(xml).unwrap();
+        let uuid = dom.uuid_string().unwrap();
+        let (_, placement) = snapshot(&conn).unwrap();
+        let (vm, placed) = super::super::domains::one_vm(&conn, &uuid).unwrap();
+        dom.undefine().unwrap();
+        let from_snapshot = placement.into_iter().find(|p| p.uuid == uuid).unwrap();
+        let placed = placed.unwrap();
+        assert_eq!(from_snapshot, placed);
+        assert_eq!(vm.name, "rt-placed");
+        assert_eq!(placed.partition.as_deref(), Some("/machine/rt"));
+        assert_eq!(placed.tuning.realtime_vcpus(), [0]);
+        assert_eq!(placed.tuning.pin_of(0), [9]);
+        assert_eq!(placed.tuning.emulatorpin, None);
+    }
 }
