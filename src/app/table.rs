@@ -3,6 +3,7 @@
 
 use std::cmp::Ordering;
 
+use super::rt::RtFlag;
 use super::state::{HostState, HostStatus, PoolState, State, View};
 use crate::app::capacity::{Capacity, host_capacity};
 use crate::model::units::bytes;
@@ -86,8 +87,8 @@ pub const HOST_COLUMNS: [Column; 9] = [
     flex("CPU MODEL / WHY DOWN", 8),
 ];
 
-pub const VM_COLUMNS: [Column; 8] = [
-    flex("NAME", 16),
+pub const VM_COLUMNS: [Column; 9] = [
+    flex("NAME", 12),
     col("STATE", 13, Left),
     col("HOST", 8, Left),
     col("POOL", 8, Left),
@@ -95,10 +96,15 @@ pub const VM_COLUMNS: [Column; 8] = [
     col("MEMORY", 8, Right),
     col("TYPE", 8, Left),
     col("CPU%", 5, Right),
+    // A VM in a slice or under fifo/rr: its real-time check, `RT✓` or `RT!2` (`:rt` says why).
+    col("RT", 4, Left),
 ];
 
 /// The VM list's live column: a list sorted by it moves with each stats sample.
 pub const VM_CPU_COLUMN: usize = 7;
+
+/// The VM list's real-time flag.
+pub const VM_RT_COLUMN: usize = 8;
 
 pub fn columns(view: &View) -> &'static [Column] {
     match view {
@@ -139,7 +145,14 @@ pub fn cell(state: &State, row: RowId, column: usize) -> String {
         RowId::Vm(p, h, v) => {
             let pool = &state.pools[p];
             let host = &pool.hosts[h];
-            vm_cell(pool, host, &host.vms[v], column)
+            let vm = &host.vms[v];
+            if column == VM_RT_COLUMN {
+                return state
+                    .rt
+                    .flag(p, h, &vm.uuid)
+                    .map_or(String::new(), RtFlag::text);
+            }
+            vm_cell(pool, host, vm, column)
         }
     }
 }
@@ -270,12 +283,13 @@ pub(crate) fn haystack(state: &State, row: RowId) -> String {
             let vm = &host.vms[v];
             let stamp = &vm.stamp;
             format!(
-                "{} {} {} {} {}",
+                "{} {} {} {} {} {}",
                 vm.name,
                 vm.state.as_str(),
                 host.name,
                 stamp.vm_type.as_deref().unwrap_or(""),
-                stamp.group.as_deref().unwrap_or("")
+                stamp.group.as_deref().unwrap_or(""),
+                cell(state, row, VM_RT_COLUMN)
             )
         }
     }

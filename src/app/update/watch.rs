@@ -205,6 +205,7 @@ fn changes_inventory(event: &HostEvent) -> bool {
         HostEvent::Samples { .. }
             | HostEvent::Details { .. }
             | HostEvent::Placement(_)
+            | HostEvent::VmPlaced(_)
             | HostEvent::Volumes(_)
             | HostEvent::Images(_)
             | HostEvent::OpProgress { .. }

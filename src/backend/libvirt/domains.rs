@@ -24,8 +24,9 @@ fn err(e: virt::error::Error) -> String {
     e.message().to_string()
 }
 
-/// Every domain, sorted by name; with `host_cpus` (the host's CPU count), also where each
-/// one is placed.
+/// Every domain, sorted by name, and where each one is placed as its XML says; with
+/// `host_cpus` (the host's CPU count), a running one without pins in its XML is placed where
+/// libvirt lets its vCPUs run (one more call each).
 pub fn all_vms(
     conn: &Connect,
     host_cpus: Option<u32>,
@@ -170,8 +171,8 @@ fn read_domain(dom: &Domain, state: VmState, host_cpus: Option<u32>) -> DomainRe
     let xml = dom.xml_desc(0).ok();
     let facts = xml.as_deref().and_then(parse_domain);
     let incoming = state == VmState::Paused && is_incoming(dom);
-    let placement = match (host_cpus, xml.as_deref(), &facts) {
-        (Some(cpus), Some(xml), Some(facts)) => placed(dom, xml, facts.vcpus, state, cpus),
+    let placement = match (xml.as_deref(), &facts) {
+        (Some(xml), Some(facts)) => placed(dom, xml, facts.vcpus, state, host_cpus),
         _ => None,
     };
     DomainRead {
@@ -186,12 +187,12 @@ fn placed(
     xml: &str,
     vcpus: u32,
     state: VmState,
-    host_cpus: u32,
+    host_cpus: Option<u32>,
 ) -> Option<VmPlacement> {
     let placed = parse_placement(xml);
     let mut cpus = placed.cpus;
     let active = matches!(state, VmState::Running | VmState::Paused);
-    if cpus.is_empty() && active {
+    if let Some(host_cpus) = host_cpus.filter(|_| cpus.is_empty() && active) {
         cpus = vcpu_affinity(dom, vcpus, host_cpus)
             .filter(|affinity| affinity.len() < host_cpus as usize)
             .unwrap_or_default();
@@ -231,8 +232,8 @@ fn vm_from_record(record: &StatsRecord, facts: DomainFacts) -> Vm {
 }
 
 /// One domain after an event: its lookup, then its info, flags and XML side by side (its
-/// metadata when the XML read is stuck).
-pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
+/// metadata when the XML read is stuck), and where its XML places it (None when stuck).
+pub fn one_vm(conn: &Connect, uuid: &str) -> Result<(Vm, Option<VmPlacement>), String> {
     let dom = conn.lookup_domain_by_uuid_string(uuid).map_err(err)?;
     let on = |call: fn(&Domain) -> bool| {
         let dom = dom.clone();
@@ -245,15 +246,22 @@ pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
         fanout::spawn(move || dom.xml_desc(0).ok())
     };
     let info = domain_info(&dom)?;
-    let stamp = match xml.join_unless_stalled(STALL) {
-        Some(xml) => xml.as_deref().and_then(parse_domain).map(|f| f.stamp),
-        None => metadata_stamp(&dom).as_deref().map(parse_stamp),
-    };
     let mut state = VmState::from_libvirt(info.state.into());
+    let (stamp, placement) = match xml.join_unless_stalled(STALL) {
+        Some(xml) => {
+            let facts = xml.as_deref().and_then(parse_domain);
+            let placement = match (xml.as_deref(), &facts) {
+                (Some(xml), Some(facts)) => placed(&dom, xml, facts.vcpus, state, None),
+                _ => None,
+            };
+            (facts.map(|f| f.stamp), placement)
+        }
+        None => (metadata_stamp(&dom).as_deref().map(parse_stamp), None),
+    };
     if state == VmState::Paused && is_incoming(&dom) {
         state = VmState::Incoming;
     }
-    Ok(Vm {
+    let vm = Vm {
         name: dom.name().map_err(err)?,
         uuid: uuid.to_string(),
         state,
@@ -263,5 +271,6 @@ pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
         persistent: persistent.join(),
         stamp: stamp.unwrap_or_default(),
         ..Vm::default()
-    })
+    };
+    Ok((vm, placement))
 }

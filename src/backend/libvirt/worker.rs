@@ -253,7 +253,10 @@ impl Session {
             }
         }
         match snapshot(&self.conn) {
-            Ok(inventory) => sink(HostEvent::Connected(inventory)),
+            Ok((inventory, placement)) => {
+                sink(HostEvent::Connected(inventory));
+                sink(HostEvent::Placement(placement));
+            }
             Err(e) => return Ended::Lost(e),
         }
         // Jobs nobody here watches (a stopped vmdeck's migration): the app adopts them.
@@ -371,7 +374,12 @@ impl Session {
             return None;
         }
         match one_vm(&self.conn, &uuid) {
-            Ok(vm) => sink(HostEvent::VmUpdated(vm)),
+            Ok((vm, placement)) => {
+                sink(HostEvent::VmUpdated(vm));
+                if let Some(placement) = placement {
+                    sink(HostEvent::VmPlaced(placement));
+                }
+            }
             // A transient domain that stopped no longer exists.
             Err(_) if self.alive() => sink(HostEvent::VmRemoved { uuid }),
             Err(e) => return Some(Ended::Lost(e)),
