@@ -59,9 +59,10 @@ fn compare(c: &mut Criterion) {
         });
         let mut alacritty = Alacritty::new(history);
         alacritty.feed(&log);
-        group.bench_function(format!("alacritty_terminal, {history}-line history full"), |b| {
-            b.iter(|| alacritty.feed(&log))
-        });
+        group.bench_function(
+            format!("alacritty_terminal, {history}-line history full"),
+            |b| b.iter(|| alacritty.feed(&log)),
+        );
     }
     group.finish();
 }

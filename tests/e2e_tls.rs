@@ -61,7 +61,9 @@ fn certificates_that_do_not_fit_are_named_with_their_reason() {
         std::fs::copy(client.join(file), other.join(file)).unwrap();
     }
     let made = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"])
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        ])
         .args(["-subj", "/CN=another CA", "-keyout"])
         .arg(other.join("cakey.pem"))
         .arg("-out")

@@ -232,8 +232,14 @@ fn vm_from_record(record: &StatsRecord, facts: DomainFacts) -> Vm {
 }
 
 /// One domain after an event: its lookup, then its info, flags and XML side by side (its
-/// metadata when the XML read is stuck), and where its XML places it (None when stuck).
-pub fn one_vm(conn: &Connect, uuid: &str) -> Result<(Vm, Option<VmPlacement>), String> {
+/// metadata when the XML read is stuck), and where it is placed (None when stuck): a running
+/// VM whose XML pins nothing is placed where its live affinity lets it run (`virsh vcpupin`)
+/// unless that is all `host_cpus`, as in the snapshot.
+pub fn one_vm(
+    conn: &Connect,
+    uuid: &str,
+    host_cpus: u32,
+) -> Result<(Vm, Option<VmPlacement>), String> {
     let dom = conn.lookup_domain_by_uuid_string(uuid).map_err(err)?;
     let on = |call: fn(&Domain) -> bool| {
         let dom = dom.clone();
@@ -251,7 +257,7 @@ pub fn one_vm(conn: &Connect, uuid: &str) -> Result<(Vm, Option<VmPlacement>), S
         Some(xml) => {
             let facts = xml.as_deref().and_then(parse_domain);
             let placement = match (xml.as_deref(), &facts) {
-                (Some(xml), Some(facts)) => placed(&dom, xml, facts.vcpus, state, None),
+                (Some(xml), Some(facts)) => placed(&dom, xml, facts.vcpus, state, Some(host_cpus)),
                 _ => None,
             };
             (facts.map(|f| f.stamp), placement)

@@ -215,7 +215,7 @@ mod test_driver {
         let dom = conn.define_domain_xml(xml).unwrap();
         let uuid = dom.uuid_string().unwrap();
         let (_, placement) = snapshot(&conn).unwrap();
-        let (vm, placed) = super::super::domains::one_vm(&conn, &uuid).unwrap();
+        let (vm, placed) = super::super::domains::one_vm(&conn, &uuid, 16).unwrap();
         dom.undefine().unwrap();
         let from_snapshot = placement.into_iter().find(|p| p.uuid == uuid).unwrap();
         let placed = placed.unwrap();

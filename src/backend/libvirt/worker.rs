@@ -192,6 +192,9 @@ struct Session {
     _registration: Registration,
     conn: Conn,
     deadlines: crate::config::Deadlines,
+    /// The host's CPU count, from the snapshot: a VM's live affinity over all of them is
+    /// no pinning.
+    host_cpus: std::cell::Cell<u32>,
     generation: u64,
     /// The worker's own inbox, for migration threads.
     tx: Sender<WorkerInput>,
@@ -214,6 +217,7 @@ impl Session {
             _registration: registration,
             conn,
             deadlines: settings.deadlines,
+            host_cpus: Default::default(),
             generation,
             tx,
             consoles: Default::default(),
@@ -254,6 +258,7 @@ impl Session {
         }
         match snapshot(&self.conn) {
             Ok((inventory, placement)) => {
+                self.host_cpus.set(inventory.facts.cpus);
                 sink(HostEvent::Connected(inventory));
                 sink(HostEvent::Placement(placement));
             }
@@ -373,7 +378,7 @@ impl Session {
             sink(HostEvent::VmRemoved { uuid });
             return None;
         }
-        match one_vm(&self.conn, &uuid) {
+        match one_vm(&self.conn, &uuid, self.host_cpus.get()) {
             Ok((vm, placement)) => {
                 sink(HostEvent::VmUpdated(vm));
                 if let Some(placement) = placement {
