@@ -25,7 +25,7 @@ preflight() {
   [ "$(id -u)" -eq 0 ] || lab_die "run as root (creates users, starts incusd)"
   local c missing=""
   for c in virsh incus qemu-system-x86_64 qemu-img busybox cpio grub-mkrescue xorriso \
-    "$LIBVIRTD" "$INCUSD" "$SSHD" ssh-keygen nc; do
+    "$LIBVIRTD" "$INCUSD" "$SSHD" ssh-keygen nc python3 openssl; do
     command -v "$c" >/dev/null 2>&1 || missing="$missing $c"
   done
   if [ -n "$missing" ]; then
