@@ -24,6 +24,7 @@ mod ops;
 mod placement_xml;
 mod power;
 mod sampler;
+mod session;
 mod snapshot;
 mod ssh;
 mod ssh_procs;
