@@ -1,7 +1,7 @@
-//! One supervisor thread per libvirt host: connect with back-off, take one bulk snapshot,
-//! follow events, sample stats, answer commands, and reconnect when the connection drops.
-//! Every blocking libvirt call for the host happens on this thread, so a slow or dead host
-//! never blocks another host or the UI.
+//! One supervisor thread per libvirt host: connect with back-off, serve the connection
+//! (`session`), and reconnect when it drops. A host's calls happen on its own thread or, for
+//! those one guest can hold (stats passes, operations), on the call pool, so a slow or dead
+//! host never blocks another host or the UI, and a stuck guest never blocks its host.
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
