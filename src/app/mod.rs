@@ -2,6 +2,7 @@
 //! (DESIGN.md §2). `run` wires it to the terminal and the backends.
 
 pub mod capacity;
+pub mod columns;
 pub mod commands;
 pub mod compose_form;
 pub mod console;
