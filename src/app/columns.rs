@@ -49,6 +49,9 @@ pub const fn number(title: &'static str, priority: u8) -> Spec {
     }
 }
 
+/// Cells each column may gain when the screen has room to spare.
+const SPREAD: usize = 2;
+
 /// The readable least of a name column.
 pub const NAME_MIN: usize = 12;
 
@@ -81,7 +84,7 @@ pub fn preferred<S: AsRef<str>>(
     rows: usize,
     mut cells: impl FnMut(usize, usize) -> S,
 ) -> Vec<usize> {
-    let mut widest: Vec<usize> = specs.iter().map(|s| width(s.title) + 1).collect();
+    let mut widest: Vec<usize> = specs.iter().map(|s| width(s.title)).collect();
     for row in 0..rows {
         for (column, w) in widest.iter_mut().enumerate() {
             *w = (*w).max(width(cells(row, column).as_ref()));
@@ -137,6 +140,14 @@ pub fn layout(
         let grow = preferred[i].saturating_sub(*w).min(spare);
         *w += grow;
         spare -= grow;
+    }
+    // Room still left loosens the table a little; the rest stays at the right, so no one
+    // column (NAME) sprawls.
+    let loosen = (spare / shown.len().max(1)).min(SPREAD);
+    for &i in &shown {
+        if let Some(w) = widths[i].as_mut() {
+            *w += loosen;
+        }
     }
     Layout { widths, dropped }
 }

@@ -12,9 +12,9 @@ fn all() -> Vec<bool> {
 }
 
 #[test]
-fn everything_fits_at_its_preferred_width_and_the_slack_stays_right() {
+fn everything_fits_loosened_a_little_and_the_slack_stays_right() {
     let layout = layout(&SPECS, &[20, 10, 5, 8], &all(), 200, 1);
-    assert_eq!(layout.widths, vec![Some(20), Some(10), Some(5), Some(8)]);
+    assert_eq!(layout.widths, vec![Some(22), Some(12), Some(7), Some(10)]);
     assert_eq!(layout.dropped, 0);
 }
 
@@ -45,7 +45,7 @@ fn a_number_is_never_narrower_than_its_widest_figure() {
 #[test]
 fn columns_hidden_by_choice_are_not_counted_as_dropped() {
     let wanted = vec![true, false, true, true];
-    let layout = layout(&SPECS, &[20, 10, 5, 8], &wanted, 200, 1);
+    let layout = layout(&SPECS, &[20, 10, 5, 8], &wanted, 36, 1);
     assert_eq!(layout.widths, vec![Some(20), None, Some(5), Some(8)]);
     assert_eq!(layout.dropped, 0);
 }

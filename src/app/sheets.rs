@@ -1,0 +1,348 @@
+//! Every table on screen as a sheet of columns: which columns it has, which the admin chose
+//! to see (`:columns`, saved in the config), and the layout of the one on screen — derived by
+//! `update` when its rows, its width or the choice change, never per frame.
+
+use std::collections::BTreeMap;
+
+use super::columns::{self, Layout, NAME_MIN, Spec, number, text};
+use super::ops::{Op, OpKind, OpStatus};
+use super::state::{State, View};
+use super::table::{self, RowId};
+use crate::model::Driver;
+use crate::model::action::AuditRecord;
+use crate::model::compose::Image;
+use crate::model::units::{self, bytes};
+
+/// Cells between two columns.
+pub const GAP: usize = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Sheet {
+    Pools,
+    Hosts,
+    Vms,
+    Ops,
+    Audit,
+    Images,
+}
+
+impl Sheet {
+    pub const ALL: [Sheet; 6] = [
+        Sheet::Pools,
+        Sheet::Hosts,
+        Sheet::Vms,
+        Sheet::Ops,
+        Sheet::Audit,
+        Sheet::Images,
+    ];
+
+    /// Its name in the config's `[columns]` table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sheet::Pools => "pools",
+            Sheet::Hosts => "hosts",
+            Sheet::Vms => "vms",
+            Sheet::Ops => "ops",
+            Sheet::Audit => "audit",
+            Sheet::Images => "images",
+        }
+    }
+
+    pub fn named(name: &str) -> Option<Sheet> {
+        Sheet::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// The sheet a view shows, if it is a table.
+    pub fn of(view: &View) -> Option<Sheet> {
+        match view {
+            View::Pools => Some(Sheet::Pools),
+            View::Hosts { .. } => Some(Sheet::Hosts),
+            View::Vms { .. } => Some(Sheet::Vms),
+            View::Ops => Some(Sheet::Ops),
+            View::Audit => Some(Sheet::Audit),
+            View::Images { .. } => Some(Sheet::Images),
+            _ => None,
+        }
+    }
+
+    pub fn specs(self) -> &'static [Spec] {
+        match self {
+            Sheet::Pools => &table::POOL_COLUMNS,
+            Sheet::Hosts => &table::HOST_COLUMNS,
+            Sheet::Vms => &table::VM_COLUMNS,
+            Sheet::Ops => &OP_COLUMNS,
+            Sheet::Audit => &AUDIT_COLUMNS,
+            Sheet::Images => &IMAGE_COLUMNS,
+        }
+    }
+
+    /// The words `:columns` and the config take: the first word of each title, lower case.
+    pub fn keys(self) -> Vec<String> {
+        let specs = self.specs().iter();
+        specs.map(|s| super::commands::column_key(s.title)).collect()
+    }
+}
+
+pub const OP_COLUMNS: [Spec; 5] = [
+    number("ID", 2),
+    text("ACTION", 7, 1),
+    text("VM", NAME_MIN, 0),
+    text("HOST", 10, 3),
+    // What became of it is why the view is open: it stays at every width.
+    text("RESULT", 12, 0),
+];
+
+pub const AUDIT_COLUMNS: [Spec; 7] = [
+    text("TIME", 20, 1),
+    text("USER", 6, 5),
+    text("POOL", 6, 4),
+    text("HOST/VM", NAME_MIN, 0),
+    text("ACTION", 7, 2),
+    text("PARAMS", 8, 6),
+    text("RESULT", 8, 0),
+];
+
+pub const IMAGE_COLUMNS: [Spec; 5] = [
+    text("IMAGE", NAME_MIN, 0),
+    text("HOST", 8, 2),
+    text("FORMAT", 6, 3),
+    number("SIZE", 1),
+    text("LOCATION", 12, 4),
+];
+
+/// The same columns under Incus's words (an Incus image has no host of its own).
+pub const INCUS_IMAGE_COLUMNS: [Spec; 5] = [
+    text("ALIAS", NAME_MIN, 0),
+    text("HOST", 8, 2),
+    text("TYPE", 6, 3),
+    number("SIZE", 1),
+    text("FINGERPRINT", 12, 4),
+];
+
+/// The columns the admin chose per sheet, by key; a sheet not named shows them all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Chosen(pub BTreeMap<String, Vec<String>>);
+
+impl Chosen {
+    /// Whether each column of `sheet` is wanted.
+    pub fn wanted(&self, sheet: Sheet) -> Vec<bool> {
+        let keys = sheet.keys();
+        match self.0.get(sheet.name()) {
+            Some(chosen) => keys.iter().map(|k| chosen.contains(k)).collect(),
+            None => vec![true; keys.len()],
+        }
+    }
+}
+
+/// The layout of the table on screen and what it was derived from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetLayout {
+    pub view: View,
+    /// Cells inside the pane's borders.
+    pub width: usize,
+    pub wanted: Vec<bool>,
+    /// The row derivation it was made for (lists), None for the other tables.
+    rows: Option<u64>,
+    pub layout: Layout,
+}
+
+impl SheetLayout {
+    /// How many of the sheet's columns are not on screen (dropped or not chosen).
+    pub fn hidden(&self) -> usize {
+        self.layout.widths.iter().filter(|w| w.is_none()).count()
+    }
+}
+
+/// Brings the layout of the table on screen up to date: lists when their rows were derived
+/// again, the other tables when anything beyond console output changed.
+pub fn refresh(state: &mut State, inputs_changed: bool) {
+    let view = state.screen().view.clone();
+    let Some(sheet) = Sheet::of(&view) else {
+        state.derived.table = None;
+        return;
+    };
+    let width = table_width(state);
+    let wanted = wanted(state, &view, sheet);
+    let rows = view.is_table().then_some(state.row_cache.derivations);
+    let fresh = state.derived.table.as_ref().is_some_and(|t| {
+        t.view == view && t.width == width && t.wanted == wanted && t.rows == rows
+    }) && (rows.is_some() || !inputs_changed);
+    if !fresh {
+        state.derived.table = Some(derive(state, view, width, wanted, rows));
+    }
+}
+
+/// The layout of `view` in `width` cells.
+fn derive(
+    state: &State,
+    view: View,
+    width: usize,
+    wanted: Vec<bool>,
+    rows: Option<u64>,
+) -> SheetLayout {
+    let specs = specs_of(state, &view);
+    let preferred = preferred(state, &view, specs);
+    let layout = columns::layout(specs, &preferred, &wanted, width, GAP);
+    SheetLayout {
+        view,
+        width,
+        wanted,
+        rows,
+        layout,
+    }
+}
+
+/// The layout of the table on screen in `width` cells: the derived one, or (for a state no
+/// message has reached yet, such as a test's first frame) one made now.
+pub fn layout_for(state: &State, width: usize) -> SheetLayout {
+    let view = state.screen().view.clone();
+    match &state.derived.table {
+        Some(t) if t.view == view && t.width == width => t.clone(),
+        _ => {
+            let sheet = Sheet::of(&view).unwrap_or(Sheet::Vms);
+            let wanted = wanted(state, &view, sheet);
+            derive(state, view, width, wanted, None)
+        }
+    }
+}
+
+/// The columns chosen for `view`; an Incus image has no host of its own.
+fn wanted(state: &State, view: &View, sheet: Sheet) -> Vec<bool> {
+    let mut wanted = state.columns.wanted(sheet);
+    if let View::Images { pool } = view
+        && state.pools[*pool].driver == Driver::Incus
+    {
+        wanted[1] = false;
+    }
+    wanted
+}
+
+/// The columns of a view (an Incus pool's images under Incus's words).
+pub fn specs_of(state: &State, view: &View) -> &'static [Spec] {
+    match view {
+        View::Images { pool } if state.pools[*pool].driver == Driver::Incus => {
+            &INCUS_IMAGE_COLUMNS
+        }
+        _ => Sheet::of(view).map_or(&table::VM_COLUMNS, Sheet::specs),
+    }
+}
+
+/// Cells inside the borders of the pane the table is drawn in.
+fn table_width(state: &State) -> usize {
+    let area = super::update::list_area(state);
+    area.map_or(0, |a| usize::from(a.width.saturating_sub(2)))
+}
+
+/// The widest cell of each column over every row of the view.
+fn preferred(state: &State, view: &View, specs: &[Spec]) -> Vec<usize> {
+    match view {
+        View::Ops => {
+            let ops = &state.ops.list;
+            columns::preferred(specs, ops.len(), |r, c| op_cell(&ops[r], c))
+        }
+        View::Audit => {
+            let records = match &state.audit {
+                Some(Ok(records)) => records.as_slice(),
+                _ => &[],
+            };
+            columns::preferred(specs, records.len(), |r, c| audit_cell(&records[r], c))
+        }
+        View::Images { pool } => {
+            let images = images_of(state, *pool);
+            let rows = images.len();
+            columns::preferred(specs, rows, |r, c| image_cell(images[r].0, images[r].1, c))
+        }
+        _ => {
+            let rows = &state.rows;
+            let mut widest =
+                columns::preferred(specs, rows.len(), |r, c| list_cell(state, rows[r], c));
+            // The sorted column's title carries an arrow.
+            let sorted = state.screen().table.sort_column;
+            if let Some(w) = widest.get_mut(sorted) {
+                *w = (*w).max(columns::width(specs[sorted].title) + 1);
+            }
+            widest
+        }
+    }
+}
+
+/// A list's cell as shown: a marked VM's name carries the mark.
+pub fn list_cell(state: &State, row: RowId, column: usize) -> String {
+    let text = table::cell(state, row, column);
+    if column == 0 && is_marked(state, row) {
+        format!("● {text}")
+    } else {
+        text
+    }
+}
+
+fn is_marked(state: &State, row: RowId) -> bool {
+    let RowId::Vm(p, h, v) = row else {
+        return false;
+    };
+    let uuid = &state.pools[p].hosts[h].vms[v].uuid;
+    let mut marked = state.marked.iter();
+    marked.any(|t| t.pool == p && t.host == h && &t.uuid == uuid)
+}
+
+/// The text of an operation's cell.
+pub fn op_cell(op: &Op, column: usize) -> String {
+    match column {
+        0 => op.id.to_string(),
+        1 => op.kind.command().to_string(),
+        2 => op.target.name.clone(),
+        3 => match &op.kind {
+            OpKind::Migrate { to, .. } => format!("{} → {}", op.host_name, to.host_name),
+            _ => op.host_name.clone(),
+        },
+        _ => match &op.status {
+            OpStatus::Running => "running".into(),
+            OpStatus::Done => "done".into(),
+            OpStatus::Failed(e) => format!("failed: {e}"),
+        },
+    }
+}
+
+/// The text of an audit line's cell.
+pub fn audit_cell(record: &AuditRecord, column: usize) -> String {
+    match column {
+        0 => units::utc(i64::try_from(record.time).unwrap_or(i64::MAX)),
+        1 => record.user.clone(),
+        2 => record.pool.clone(),
+        3 => format!("{}/{}", record.host, record.vm),
+        4 => record.action.clone(),
+        5 => record.params.clone(),
+        _ => record.result.clone(),
+    }
+}
+
+/// The images a pool's view lists, with the host each is on (Incus: the server's, once).
+pub fn images_of(state: &State, pool: usize) -> Vec<(&Image, &str)> {
+    let pool = &state.pools[pool];
+    let take = if pool.driver == Driver::Incus { 1 } else { usize::MAX };
+    let hosts = pool.hosts.iter().take(take);
+    hosts
+        .filter_map(|h| Some((h.images.as_ref()?.as_ref().ok()?, h.name.as_str())))
+        .flat_map(|(images, host)| images.iter().map(move |i| (i, host)))
+        .collect()
+}
+
+/// The text of an image's cell.
+pub fn image_cell(image: &Image, host: &str, column: usize) -> String {
+    match column {
+        0 => image.name.clone(),
+        1 => host.to_string(),
+        2 => image.format.clone(),
+        3 => bytes(image.size_bytes),
+        _ => image.location.clone(),
+    }
+}
+
+/// One row's cells laid out in one line: each shown column fitted to its width.
+pub fn line(layout: &Layout, specs: &[Spec], cell: impl Fn(usize) -> String) -> String {
+    let cells: Vec<String> = layout
+        .shown()
+        .map(|(c, w)| columns::fit(&cell(c), w, specs[c].align))
+        .collect();
+    cells.join(&" ".repeat(GAP))
+}
