@@ -151,6 +151,15 @@ impl SheetLayout {
     pub fn hidden(&self) -> usize {
         self.layout.widths.iter().filter(|w| w.is_none()).count()
     }
+
+    /// ` › +2 cols` for a pane's title when columns are not on screen, else nothing.
+    pub fn hidden_note(&self) -> String {
+        match self.hidden() {
+            0 => String::new(),
+            1 => " › +1 col".into(),
+            n => format!(" › +{n} cols"),
+        }
+    }
 }
 
 /// Brings the layout of the table on screen up to date: lists when their rows were derived
@@ -336,13 +345,4 @@ pub fn image_cell(image: &Image, host: &str, column: usize) -> String {
         3 => bytes(image.size_bytes),
         _ => image.location.clone(),
     }
-}
-
-/// One row's cells laid out in one line: each shown column fitted to its width.
-pub fn line(layout: &Layout, specs: &[Spec], cell: impl Fn(usize) -> String) -> String {
-    let cells: Vec<String> = layout
-        .shown()
-        .map(|(c, w)| columns::fit(&cell(c), w, specs[c].align))
-        .collect();
-    cells.join(&" ".repeat(GAP))
 }

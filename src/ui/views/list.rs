@@ -24,7 +24,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("border_focus"))
-        .title(Span::styled(title(state, sheet.hidden()), theme.style("title")));
+        .title(Span::styled(title(state, &sheet.hidden_note()), theme.style("title")));
     let inner_rows = usize::from(area.height.saturating_sub(3));
     let start = nav.offset.min(state.rows.len());
     let end = (start + inner_rows).min(state.rows.len());
@@ -105,17 +105,13 @@ pub fn host_style(theme: &Theme, status: &HostStatus) -> Style {
 
 /// `vms [12] /web +2 cols` — the screen, the count shown, the filter, and how many columns
 /// are not on screen (too narrow, or not chosen with `:columns`).
-fn title(state: &State, hidden: usize) -> String {
+fn title(state: &State, hidden: &str) -> String {
     let screen = state.screen();
     let filter = &screen.table.filter;
     let filter = if filter.is_empty() {
         String::new()
     } else {
         format!(" /{filter}")
-    };
-    let hidden = match hidden {
-        0 => String::new(),
-        n => format!(" › +{n} col{}", if n == 1 { "" } else { "s" }),
     };
     format!(
         " {} [{}]{filter}{hidden} ",
