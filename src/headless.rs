@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::app::columns::{Spec, number, plain_table, text};
 use crate::backend::contain::contain;
 use crate::backend::{incus, libvirt};
 use crate::cli::Output;
@@ -270,60 +271,75 @@ pub fn images(config: &Config, pool: Option<&str>, output: Output) -> Result<boo
     Ok(all_ok)
 }
 
+const IMAGE_COLUMNS: [Spec; 6] = [
+    text("POOL", 4, 0),
+    text("HOST", 4, 0),
+    text("IMAGE", 5, 0),
+    text("FORMAT", 6, 0),
+    number("SIZE", 0),
+    text("LOCATION", 8, 0),
+];
+
 fn print_images(rows: &[ListedImage], output: Output) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     if output == Output::Json {
         serde_json::to_writer_pretty(&mut out, rows)?;
         return writeln!(out);
     }
-    writeln!(
-        out,
-        "{:<12} {:<10} {:<24} {:<16} {:>10}  LOCATION",
-        "POOL", "HOST", "IMAGE", "FORMAT", "SIZE"
-    )?;
-    for row in rows {
-        let image = &row.image;
-        writeln!(
-            out,
-            "{:<12} {:<10} {:<24} {:<16} {:>10}  {}",
-            row.pool,
-            image.host,
-            image.name,
-            image.format,
-            bytes(image.size_bytes),
-            image.location
-        )?;
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            let image = &row.image;
+            vec![
+                row.pool.clone(),
+                image.host.clone(),
+                image.name.clone(),
+                image.format.clone(),
+                bytes(image.size_bytes),
+                image.location.clone(),
+            ]
+        })
+        .collect();
+    for line in plain_table(&IMAGE_COLUMNS, &cells) {
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }
 
+const VM_COLUMNS: [Spec; 7] = [
+    text("POOL", 4, 0),
+    text("HOST", 4, 0),
+    text("NAME", 4, 0),
+    text("STATE", 5, 0),
+    number("VCPU", 0),
+    number("MEMORY", 0),
+    text("TYPE", 4, 0),
+];
+
+/// `--output table` pads by display width (CJK and emoji names keep the columns straight)
+/// and cuts nothing: each column is as wide as its widest cell.
 fn print_vms(vms: &[ListedVm], output: Output) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    match output {
-        Output::Json => {
-            serde_json::to_writer_pretty(&mut out, vms)?;
-            writeln!(out)
-        }
-        Output::Table => {
-            writeln!(
-                out,
-                "{:<12} {:<10} {:<28} {:<13} {:>5} {:>10} {:<10}",
-                "POOL", "HOST", "NAME", "STATE", "VCPU", "MEMORY", "TYPE"
-            )?;
-            for vm in vms {
-                writeln!(
-                    out,
-                    "{:<12} {:<10} {:<28} {:<13} {:>5} {:>10} {:<10}",
-                    vm.pool,
-                    vm.host,
-                    vm.name,
-                    vm.state.as_str(),
-                    vm.vcpus,
-                    bytes(vm.memory_bytes),
-                    vm.vm_type.as_deref().unwrap_or("")
-                )?;
-            }
-            Ok(())
-        }
+    if output == Output::Json {
+        serde_json::to_writer_pretty(&mut out, vms)?;
+        return writeln!(out);
     }
+    let cells: Vec<Vec<String>> = vms
+        .iter()
+        .map(|vm| {
+            vec![
+                vm.pool.clone(),
+                vm.host.clone(),
+                vm.name.clone(),
+                vm.state.as_str().to_string(),
+                vm.vcpus.to_string(),
+                bytes(vm.memory_bytes),
+                vm.vm_type.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    for line in plain_table(&VM_COLUMNS, &cells) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
 }

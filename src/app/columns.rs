@@ -152,6 +152,25 @@ pub fn layout(
     Layout { widths, dropped }
 }
 
+/// A table as plain lines (the headless `--output table`): every column as wide as its
+/// widest cell, nothing cut, padded by display width; no trailing blanks.
+pub fn plain_table(specs: &[Spec], rows: &[Vec<String>]) -> Vec<String> {
+    let widths = preferred(specs, rows.len(), |r, c| rows[r][c].as_str());
+    let titles: Vec<String> = specs.iter().map(|s| s.title.to_string()).collect();
+    std::iter::once(&titles)
+        .chain(rows)
+        .map(|row| {
+            let cells: Vec<String> = specs
+                .iter()
+                .zip(&widths)
+                .zip(row)
+                .map(|((spec, w), text)| fit(text, *w, spec.align))
+                .collect();
+            cells.join(" ").trim_end().to_string()
+        })
+        .collect()
+}
+
 /// `text` in `width` cells: padded on the side its alignment says, or cut with `…`.
 pub fn fit(text: &str, width: usize, align: Align) -> String {
     let text = cut(text, width);
