@@ -2,6 +2,7 @@
 //! where files live plus what to do when there is none (`discover.rs`).
 
 mod allocation;
+pub mod columns;
 mod compose;
 mod confirm;
 mod discover;

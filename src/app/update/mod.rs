@@ -5,6 +5,7 @@ mod actions;
 mod ask;
 mod clone;
 mod cluster;
+mod columns;
 mod command;
 mod command_goto;
 mod compose;
