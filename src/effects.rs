@@ -57,7 +57,9 @@ impl Runner {
             None => Err("no config file: the columns hold until vmdeck quits".into()),
         };
         if let Err(e) = saved {
-            let _ = self.tx.send(Msg::Warnings(vec![format!("columns not saved: {e}")]));
+            let _ = self
+                .tx
+                .send(Msg::Warnings(vec![format!("columns not saved: {e}")]));
         }
     }
 

@@ -32,7 +32,10 @@ fn shown(s: &State) -> Vec<&'static str> {
 fn naming_columns_shows_exactly_those_and_saves_them() {
     let mut s = state();
     let effects = command(&mut s, "columns name state cpu%");
-    assert_eq!(saved(&effects), vec![("vms".into(), words(&["name", "state", "cpu%"]))]);
+    assert_eq!(
+        saved(&effects),
+        vec![("vms".into(), words(&["name", "state", "cpu%"]))]
+    );
     assert_eq!(shown(&s), vec!["NAME", "STATE", "CPU%"]);
     assert_eq!(status(&s), "columns of vms: name state cpu%");
 }
@@ -61,7 +64,10 @@ fn each_table_has_its_own_choice() {
     command(&mut s, "hosts");
     assert!(shown(&s).contains(&"POOL"));
     let effects = command(&mut s, "columns host state");
-    assert_eq!(saved(&effects), vec![("hosts".into(), words(&["host", "state"]))]);
+    assert_eq!(
+        saved(&effects),
+        vec![("hosts".into(), words(&["host", "state"]))]
+    );
     command(&mut s, "ops");
     let effects = command(&mut s, "columns -host");
     assert_eq!(
@@ -78,9 +84,15 @@ fn a_wrong_column_says_which_exist_and_changes_nothing() {
     let effects = command(&mut s, "columns name stat");
     assert!(saved(&effects).is_empty());
     let text = status(&s);
-    assert!(text.contains("no column 'stat'") && text.contains("state"), "{text}");
+    assert!(
+        text.contains("no column 'stat'") && text.contains("state"),
+        "{text}"
+    );
     assert_eq!(shown(&s).len(), 8);
-    let effects = command(&mut s, "columns -name -state -host -pool -vcpu -memory -type -cpu%");
+    let effects = command(
+        &mut s,
+        "columns -name -state -host -pool -vcpu -memory -type -cpu%",
+    );
     assert!(saved(&effects).is_empty());
     assert!(status(&s).contains("at least one column"), "{}", status(&s));
 }
@@ -89,7 +101,13 @@ fn a_wrong_column_says_which_exist_and_changes_nothing() {
 fn alone_it_says_what_is_shown_hidden_and_too_narrow() {
     let mut s = state();
     command(&mut s, "columns -type");
-    vmdeck::app::update(&mut s, vmdeck::app::Msg::Resize { width: 40, height: 24 });
+    vmdeck::app::update(
+        &mut s,
+        vmdeck::app::Msg::Resize {
+            width: 40,
+            height: 24,
+        },
+    );
     command(&mut s, "columns");
     let text = status(&s);
     assert!(text.starts_with("vms shows name state"), "{text}");
@@ -111,17 +129,28 @@ fn tab_completes_every_column_word() {
     let mut s = state();
     keys(&mut s, ":columns name me");
     let completion = &s.input.as_ref().unwrap().completion;
-    assert_eq!(completion.candidates.first().map(String::as_str), Some("memory"));
+    assert_eq!(
+        completion.candidates.first().map(String::as_str),
+        Some("memory")
+    );
 }
 
 #[test]
 fn the_configs_columns_are_used_and_a_bad_one_is_named_at_its_line() {
-    let text = format!("{}\n[columns]\nvms = [\"name\", \"host\"]\n", common::CONFIG);
+    let text = format!(
+        "{}\n[columns]\nvms = [\"name\", \"host\"]\n",
+        common::CONFIG
+    );
     let config = vmdeck::config::parse_config(&text, "cols.toml").unwrap();
     let s = State::new(&config, vmdeck::keymap::Keymap::builtin(), common::themes());
     assert_eq!(shown(&s), vec!["NAME", "HOST"]);
-    let bad = format!("{}\n[columns]\nvms = [\"name\", \"hots\"]\n", common::CONFIG);
-    let e = vmdeck::config::parse_config(&bad, "cols.toml").unwrap_err().to_string();
+    let bad = format!(
+        "{}\n[columns]\nvms = [\"name\", \"hots\"]\n",
+        common::CONFIG
+    );
+    let e = vmdeck::config::parse_config(&bad, "cols.toml")
+        .unwrap_err()
+        .to_string();
     let line = bad.lines().position(|l| l.contains("hots")).unwrap() + 1;
     assert!(e.starts_with(&format!("cols.toml:{line}:")), "{e}");
     assert!(e.contains("no column 'hots'"), "{e}");

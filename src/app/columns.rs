@@ -49,6 +49,9 @@ pub const fn number(title: &'static str, priority: u8) -> Spec {
     }
 }
 
+/// What a text column gets before any column grows past it.
+const FAIR: usize = 16;
+
 /// Cells each column may gain when the screen has room to spare.
 const SPREAD: usize = 2;
 
@@ -102,12 +105,14 @@ pub fn layout(
     total: usize,
     gap: usize,
 ) -> Layout {
+    // The most important text columns (priority 0: a name) keep a fair width; less
+    // important columns drop out before a name is cut to its bare minimum.
     let least = |i: usize| -> usize {
         let spec = &specs[i];
-        if spec.numeric {
-            preferred[i].max(spec.min)
-        } else {
-            spec.min.min(preferred[i]).max(1)
+        match (spec.numeric, spec.priority) {
+            (true, _) => preferred[i].max(spec.min),
+            (false, 0) => preferred[i].min(spec.min.max(FAIR)).max(1),
+            (false, _) => spec.min.min(preferred[i]).max(1),
         }
     };
     let mut shown: Vec<usize> = (0..specs.len()).filter(|&i| wanted[i]).collect();
@@ -130,16 +135,27 @@ pub fn layout(
     for &i in &shown {
         widths[i] = Some(least(i));
     }
+    // One column left and still too wide: it is cut to the room there is.
+    if let [only] = shown[..]
+        && least(only) > total
+    {
+        widths[only] = Some(total.max(1));
+    }
     let mut spare = total.saturating_sub(needed(&shown));
     let mut by_priority = shown.clone();
     by_priority.sort_by_key(|&i| (specs[i].priority, i));
-    for i in by_priority {
-        let Some(w) = widths[i].as_mut() else {
-            continue;
-        };
-        let grow = preferred[i].saturating_sub(*w).min(spare);
-        *w += grow;
-        spare -= grow;
+    // First every column up to a fair width, so one long name does not leave the host and
+    // pool at their minimum; then each up to its widest cell, the most important first.
+    let fair = |i: usize| preferred[i].min(specs[i].min.max(FAIR));
+    for target in [&fair as &dyn Fn(usize) -> usize, &|i| preferred[i]] {
+        for &i in &by_priority {
+            let Some(w) = widths[i].as_mut() else {
+                continue;
+            };
+            let grow = target(i).saturating_sub(*w).min(spare);
+            *w += grow;
+            spare -= grow;
+        }
     }
     // Room still left loosens the table a little; the rest stays at the right, so no one
     // column (NAME) sprawls.

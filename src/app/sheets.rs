@@ -79,25 +79,28 @@ impl Sheet {
     /// The words `:columns` and the config take: the first word of each title, lower case.
     pub fn keys(self) -> Vec<String> {
         let specs = self.specs().iter();
-        specs.map(|s| super::commands::column_key(s.title)).collect()
+        specs
+            .map(|s| super::commands::column_key(s.title))
+            .collect()
     }
 }
 
+// What became of an operation is why the view is open: RESULT stays at every width and
+// grows first.
 pub const OP_COLUMNS: [Spec; 5] = [
     number("ID", 2),
-    text("ACTION", 7, 1),
-    text("VM", NAME_MIN, 0),
+    text("ACTION", 7, 2),
+    text("VM", NAME_MIN, 1),
     text("HOST", 10, 3),
-    // What became of it is why the view is open: it stays at every width.
     text("RESULT", 12, 0),
 ];
 
 pub const AUDIT_COLUMNS: [Spec; 7] = [
-    text("TIME", 20, 1),
+    text("TIME", 20, 2),
     text("USER", 6, 5),
     text("POOL", 6, 4),
-    text("HOST/VM", NAME_MIN, 0),
-    text("ACTION", 7, 2),
+    text("HOST/VM", NAME_MIN, 1),
+    text("ACTION", 7, 3),
     text("PARAMS", 8, 6),
     text("RESULT", 8, 0),
 ];
@@ -229,9 +232,7 @@ fn wanted(state: &State, view: &View, sheet: Sheet) -> Vec<bool> {
 /// The columns of a view (an Incus pool's images under Incus's words).
 pub fn specs_of(state: &State, view: &View) -> &'static [Spec] {
     match view {
-        View::Images { pool } if state.pools[*pool].driver == Driver::Incus => {
-            &INCUS_IMAGE_COLUMNS
-        }
+        View::Images { pool } if state.pools[*pool].driver == Driver::Incus => &INCUS_IMAGE_COLUMNS,
         _ => Sheet::of(view).map_or(&table::VM_COLUMNS, Sheet::specs),
     }
 }
@@ -328,7 +329,11 @@ pub fn audit_cell(record: &AuditRecord, column: usize) -> String {
 /// The images a pool's view lists, with the host each is on (Incus: the server's, once).
 pub fn images_of(state: &State, pool: usize) -> Vec<(&Image, &str)> {
     let pool = &state.pools[pool];
-    let take = if pool.driver == Driver::Incus { 1 } else { usize::MAX };
+    let take = if pool.driver == Driver::Incus {
+        1
+    } else {
+        usize::MAX
+    };
     let hosts = pool.hosts.iter().take(take);
     hosts
         .filter_map(|h| Some((h.images.as_ref()?.as_ref().ok()?, h.name.as_str())))

@@ -21,7 +21,10 @@ pub fn columns(
         let at = list.span().start;
         let Some(sheet) = Sheet::named(name) else {
             let names: Vec<&str> = Sheet::ALL.iter().map(|s| s.name()).collect();
-            let why = format!("[columns] {name}: no such table (tables: {})", names.join(", "));
+            let why = format!(
+                "[columns] {name}: no such table (tables: {})",
+                names.join(", ")
+            );
             return Err((at, why));
         };
         let keys = sheet.keys();
@@ -97,7 +100,9 @@ pub fn with_table(text: &str, table: &str, columns: Option<&[String]>) -> String
 /// leaves the old config or the new one, never half of one.
 fn replace(path: &Path, text: &str) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map_or("config".into(), |n| n.to_string_lossy());
+    let name = path
+        .file_name()
+        .map_or("config".into(), |n| n.to_string_lossy());
     let temp = dir.join(format!(".{name}.vmdeck-{}", std::process::id()));
     let mut file = std::fs::OpenOptions::new()
         .write(true)

@@ -20,20 +20,29 @@ fn everything_fits_loosened_a_little_and_the_slack_stays_right() {
 
 #[test]
 fn the_least_important_shrink_first() {
-    // 20+10+5+8 + 3 gaps = 46; 6 short: TYPE gives 4, HOST 2.
+    // 20+10+5+8 + 3 gaps = 46; 6 short: NAME gives 4 (down to the fair 16), TYPE 2.
     let layout = layout(&SPECS, &[20, 10, 5, 8], &all(), 40, 1);
-    assert_eq!(layout.widths, vec![Some(20), Some(8), Some(5), Some(4)]);
+    assert_eq!(layout.widths, vec![Some(16), Some(10), Some(5), Some(6)]);
+    // With room for the fair widths, the most important grows first.
+    let layout = super::layout(&SPECS, &[20, 10, 5, 8], &all(), 44, 1);
+    assert_eq!(layout.widths, vec![Some(18), Some(10), Some(5), Some(8)]);
 }
 
 #[test]
-fn columns_drop_out_when_even_minimums_do_not_fit_and_name_stays_readable() {
-    // Minimums: 12 + 6 + 5 + 4 + 3 gaps = 30.
-    let layout = layout(&SPECS, &[30, 10, 5, 8], &all(), 25, 1);
-    assert_eq!(layout.widths, vec![Some(12), Some(6), Some(5), None]);
+fn columns_drop_out_before_a_name_is_cut_below_a_fair_width() {
+    // Least: NAME 16 (fair), HOST 6, VCPU 5, TYPE 4, 3 gaps = 34.
+    let layout = layout(&SPECS, &[30, 10, 5, 8], &all(), 29, 1);
+    assert_eq!(layout.widths, vec![Some(16), Some(6), Some(5), None]);
     assert_eq!(layout.dropped, 1);
-    let layout = super::layout(&SPECS, &[30, 10, 5, 8], &all(), 18, 1);
-    assert_eq!(layout.widths, vec![Some(12), None, Some(5), None]);
+    let layout = super::layout(&SPECS, &[30, 10, 5, 8], &all(), 22, 1);
+    assert_eq!(layout.widths, vec![Some(16), None, Some(5), None]);
     assert_eq!(layout.dropped, 2);
+    // Alone and still too wide, the name is cut to the room there is.
+    let layout = super::layout(&SPECS, &[30, 10, 5, 8], &all(), 10, 1);
+    assert_eq!(layout.widths, vec![Some(10), None, None, None]);
+    // A short name takes no more than it needs.
+    let layout = super::layout(&SPECS, &[5, 10, 5, 8], &all(), 24, 1);
+    assert_eq!(layout.widths, vec![Some(5), Some(7), Some(5), Some(4)]);
 }
 
 #[test]

@@ -18,7 +18,10 @@ fn a_table_is_added_then_replaced_then_removed_leaving_the_rest_as_written() {
     assert!(replaced.starts_with(CONFIG), "{replaced}");
     assert!(replaced.ends_with("[columns]\nhosts = [\"host\"]\nvms = [\"name\"]\n"));
     let removed = with_table(&replaced, "vms", None);
-    assert!(removed.ends_with("[columns]\nhosts = [\"host\"]\n"), "{removed}");
+    assert!(
+        removed.ends_with("[columns]\nhosts = [\"host\"]\n"),
+        "{removed}"
+    );
 }
 
 #[test]

@@ -8,10 +8,10 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use crate::app::State;
 use crate::app::columns::Layout;
 use crate::app::sheets::{self, AUDIT_COLUMNS};
-use crate::ui::widgets::sheet_row;
-use ratatui::style::Style;
 use crate::model::action::AuditRecord;
 use crate::theme::Theme;
+use crate::ui::widgets::sheet_row;
+use ratatui::style::Style;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = state.theme();
@@ -63,5 +63,10 @@ fn record_line<'a>(layout: &Layout, record: &AuditRecord, theme: &Theme) -> Line
         6 => result,
         _ => Style::default(),
     };
-    sheet_row::line(layout, &AUDIT_COLUMNS, |c| sheets::audit_cell(record, c), style)
+    sheet_row::line(
+        layout,
+        &AUDIT_COLUMNS,
+        |c| sheets::audit_cell(record, c),
+        style,
+    )
 }

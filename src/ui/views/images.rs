@@ -7,10 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::app::State;
-use crate::app::state::HostState;
-use crate::model::Driver;
 use crate::app::columns::{Layout, Spec};
 use crate::app::sheets;
+use crate::app::state::HostState;
+use crate::model::Driver;
 use crate::theme::Theme;
 use crate::ui::widgets::sheet_row;
 
@@ -25,7 +25,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize) {
     };
     let sheet = sheets::layout_for(state, usize::from(area.width.saturating_sub(2)));
     let specs = sheets::specs_of(state, &state.screen().view);
-    let mut lines = vec![sheet_row::header(&sheet.layout, specs, theme.style("header"))];
+    let mut lines = vec![sheet_row::header(
+        &sheet.layout,
+        specs,
+        theme.style("header"),
+    )];
     for host in &hosts {
         lines.extend(host_lines(host, &sheet.layout, specs, theme));
     }

@@ -8,10 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
 use crate::app::State;
-use crate::app::state::{HostStatus, View};
-use crate::app::table::{RowId, columns, host_status_text};
 use crate::app::columns::fit;
 use crate::app::sheets;
+use crate::app::state::{HostStatus, View};
+use crate::app::table::{RowId, columns, host_status_text};
 use crate::theme::Theme;
 use crate::ui::widgets::header::crumb;
 
@@ -24,7 +24,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("border_focus"))
-        .title(Span::styled(title(state, &sheet.hidden_note()), theme.style("title")));
+        .title(Span::styled(
+            title(state, &sheet.hidden_note()),
+            theme.style("title"),
+        ));
     let inner_rows = usize::from(area.height.saturating_sub(3));
     let start = nav.offset.min(state.rows.len());
     let end = (start + inner_rows).min(state.rows.len());
@@ -44,8 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         let selected = start + i == nav.selected;
         let cells = shown.iter().map(|&(c, width)| {
             let text = sheets::list_cell(state, *row, c);
-            Cell::from(fit(&text, width, cols[c].align))
-                .style(cell_style(state, theme, *row, c))
+            Cell::from(fit(&text, width, cols[c].align)).style(cell_style(state, theme, *row, c))
         });
         let style = if selected {
             theme.style("selected")

@@ -9,9 +9,9 @@ use crate::app::State;
 use crate::app::columns::{Layout, cut};
 use crate::app::ops::{Op, OpStatus};
 use crate::app::sheets::{self, OP_COLUMNS};
+use crate::app::update::describe_progress;
 use crate::ui::widgets::sheet_row;
 use ratatui::style::Style;
-use crate::app::update::describe_progress;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = state.theme();
