@@ -155,3 +155,21 @@ fn the_configs_columns_are_used_and_a_bad_one_is_named_at_its_line() {
     assert!(e.starts_with(&format!("cols.toml:{line}:")), "{e}");
     assert!(e.contains("no column 'hots'"), "{e}");
 }
+
+/// A VM that changes in place widens its columns without the other rows being measured
+/// again; its row alone moves.
+#[test]
+fn a_vm_changed_in_place_widens_its_column() {
+    let mut s = state();
+    let full = s.row_cache.rederivations;
+    let state_width = |s: &State| s.derived.table.as_ref().unwrap().layout.widths[1];
+    assert_eq!(state_width(&s), Some(7 + 2));
+    let mut changed = s.pools[0].hosts[0].vms[0].clone();
+    changed.state = vmdeck::model::VmState::ShuttingDown;
+    common::host(&mut s, 0, 0, vmdeck::backend::HostEvent::VmUpdated(changed));
+    assert_eq!(s.row_cache.rederivations, full);
+    assert_eq!(
+        state_width(&s),
+        Some(vmdeck::model::VmState::ShuttingDown.as_str().len() + 2)
+    );
+}

@@ -144,8 +144,11 @@ pub struct SheetLayout {
     /// Cells inside the pane's borders.
     pub width: usize,
     pub wanted: Vec<bool>,
-    /// The row derivation it was made for (lists), None for the other tables.
-    rows: Option<u64>,
+    /// The row derivations it was made for (lists: all, and full ones), None for the other
+    /// tables.
+    rows: Option<(u64, u64)>,
+    /// The widest cell of each column.
+    preferred: Vec<usize>,
     pub layout: Layout,
 }
 
@@ -175,12 +178,43 @@ pub fn refresh(state: &mut State, inputs_changed: bool) {
     };
     let width = table_width(state);
     let wanted = wanted(state, &view, sheet);
-    let rows = view.is_table().then_some(state.row_cache.derivations);
-    let fresh = state.derived.table.as_ref().is_some_and(|t| {
-        t.view == view && t.width == width && t.wanted == wanted && t.rows == rows
-    }) && (rows.is_some() || !inputs_changed);
-    if !fresh {
+    let cache = &state.row_cache;
+    let rows = view
+        .is_table()
+        .then_some((cache.derivations, cache.rederivations));
+    let Some(old) = state.derived.table.take() else {
         state.derived.table = Some(derive(state, view, width, wanted, rows));
+        return;
+    };
+    let same_table = old.view == view && old.width == width && old.wanted == wanted;
+    let fresh = same_table && old.rows == rows && (rows.is_some() || !inputs_changed);
+    // Only some VMs moved: their cells can only widen a column (one gone is a new order).
+    let moved_only = same_table
+        && matches!((old.rows, rows), (Some((_, full)), Some((_, now_full))) if full == now_full);
+    state.derived.table = Some(match () {
+        () if fresh => old,
+        () if moved_only => widened(state, old, rows),
+        () => derive(state, view, width, wanted, rows),
+    });
+}
+
+/// `old` with the columns widened to the moved rows' cells.
+fn widened(state: &State, old: SheetLayout, rows: Option<(u64, u64)>) -> SheetLayout {
+    let specs = specs_of(state, &old.view);
+    let moved = &state.row_cache.last_moved;
+    let cells = columns::preferred(specs, moved.len(), |r, c| list_cell(state, moved[r], c));
+    let preferred: Vec<usize> = old
+        .preferred
+        .iter()
+        .zip(cells)
+        .map(|(a, b)| (*a).max(b))
+        .collect();
+    let layout = columns::layout(specs, &preferred, &old.wanted, old.width, GAP);
+    SheetLayout {
+        rows,
+        preferred,
+        layout,
+        ..old
     }
 }
 
@@ -190,7 +224,7 @@ fn derive(
     view: View,
     width: usize,
     wanted: Vec<bool>,
-    rows: Option<u64>,
+    rows: Option<(u64, u64)>,
 ) -> SheetLayout {
     let specs = specs_of(state, &view);
     let preferred = preferred(state, &view, specs);
@@ -200,6 +234,7 @@ fn derive(
         width,
         wanted,
         rows,
+        preferred,
         layout,
     }
 }
