@@ -83,8 +83,16 @@ pub fn with_table(text: &str, table: &str, columns: Option<&[String]>) -> String
             // A list written over several lines ends at its closing bracket.
             let last = (at..end).find(|&i| lines[i].contains(']')).unwrap_or(at);
             lines.drain(at..=last);
-            if let Some(entry) = entry {
-                lines.insert(at, entry);
+            match entry {
+                Some(entry) => lines.insert(at, entry),
+                // The last entry gone: the empty table goes too.
+                None if lines[header + 1..end - (last + 1 - at)]
+                    .iter()
+                    .all(|l| l.trim().is_empty()) =>
+                {
+                    lines.remove(header);
+                }
+                None => {}
             }
         }
         None => {

@@ -22,6 +22,9 @@ fn a_table_is_added_then_replaced_then_removed_leaving_the_rest_as_written() {
         removed.ends_with("[columns]\nhosts = [\"host\"]\n"),
         "{removed}"
     );
+    // The last one gone, so is the table.
+    let emptied = with_table(&removed, "hosts", None);
+    assert_eq!(emptied.trim_end(), CONFIG.trim_end());
 }
 
 #[test]
