@@ -1,18 +1,18 @@
 //! Commands that print and exit: `vmdeck list` and `vmdeck check`.
 
-use std::io::Write;
 use std::sync::OnceLock;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::app::columns::{Spec, number, plain_table, text};
+mod print;
+use print::{print_images, print_vms};
+
 use crate::backend::contain::contain;
 use crate::backend::{incus, libvirt};
 use crate::cli::Output;
 use crate::config::{Config, HostConfig, PoolConfig};
-use crate::model::units::bytes;
 use crate::model::{Driver, HostInventory, VmPlacement, VmState};
 
 /// What `--timeout` is when not given.
@@ -269,77 +269,4 @@ pub fn images(config: &Config, pool: Option<&str>, output: Output) -> Result<boo
     }
     print_images(&rows, output).map_err(|e| e.to_string())?;
     Ok(all_ok)
-}
-
-const IMAGE_COLUMNS: [Spec; 6] = [
-    text("POOL", 4, 0),
-    text("HOST", 4, 0),
-    text("IMAGE", 5, 0),
-    text("FORMAT", 6, 0),
-    number("SIZE", 0),
-    text("LOCATION", 8, 0),
-];
-
-fn print_images(rows: &[ListedImage], output: Output) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    if output == Output::Json {
-        serde_json::to_writer_pretty(&mut out, rows)?;
-        return writeln!(out);
-    }
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| {
-            let image = &row.image;
-            vec![
-                row.pool.clone(),
-                image.host.clone(),
-                image.name.clone(),
-                image.format.clone(),
-                bytes(image.size_bytes),
-                image.location.clone(),
-            ]
-        })
-        .collect();
-    for line in plain_table(&IMAGE_COLUMNS, &cells) {
-        writeln!(out, "{line}")?;
-    }
-    Ok(())
-}
-
-const VM_COLUMNS: [Spec; 7] = [
-    text("POOL", 4, 0),
-    text("HOST", 4, 0),
-    text("NAME", 4, 0),
-    text("STATE", 5, 0),
-    number("VCPU", 0),
-    number("MEMORY", 0),
-    text("TYPE", 4, 0),
-];
-
-/// `--output table` pads by display width (CJK and emoji names keep the columns straight)
-/// and cuts nothing: each column is as wide as its widest cell.
-fn print_vms(vms: &[ListedVm], output: Output) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    if output == Output::Json {
-        serde_json::to_writer_pretty(&mut out, vms)?;
-        return writeln!(out);
-    }
-    let cells: Vec<Vec<String>> = vms
-        .iter()
-        .map(|vm| {
-            vec![
-                vm.pool.clone(),
-                vm.host.clone(),
-                vm.name.clone(),
-                vm.state.as_str().to_string(),
-                vm.vcpus.to_string(),
-                bytes(vm.memory_bytes),
-                vm.vm_type.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    for line in plain_table(&VM_COLUMNS, &cells) {
-        writeln!(out, "{line}")?;
-    }
-    Ok(())
 }
