@@ -26,6 +26,8 @@ pub struct Runner {
     pub log_dir: Option<PathBuf>,
     /// The audit log.
     pub audit_path: Option<PathBuf>,
+    /// The config file `:columns` writes to; None when vmdeck runs on discovered endpoints.
+    pub config_file: Option<PathBuf>,
     logs: HashMap<ConsoleId, Arc<Mutex<File>>>,
 }
 
@@ -43,7 +45,21 @@ impl Runner {
             tx,
             log_dir: console_logs.then(|| data_dir.join("consoles")),
             audit_path: Some(data_dir.join("audit.jsonl")),
+            config_file: None,
             logs: HashMap::new(),
+        }
+    }
+
+    /// Writes a table's columns into the config; what went wrong comes back as a warning.
+    fn save_columns(&self, table: &str, columns: Option<Vec<String>>) {
+        let saved = match &self.config_file {
+            Some(path) => crate::config::columns::save(path, table, columns.as_deref()),
+            None => Err("no config file: the columns hold until vmdeck quits".into()),
+        };
+        if let Err(e) = saved {
+            let _ = self
+                .tx
+                .send(Msg::Warnings(vec![format!("columns not saved: {e}")]));
         }
     }
 
@@ -82,6 +98,7 @@ impl Runner {
                     .map_err(|e| format!("--user-data {}: {e}", path.display()));
                 let _ = self.tx.send(Msg::UserData { args, text });
             }
+            Effect::SaveColumns { table, columns } => self.save_columns(&table, columns),
             Effect::LoadAudit => {
                 let lines = self.read_audit();
                 let _ = self.tx.send(Msg::AuditLoaded(lines));

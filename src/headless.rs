@@ -1,17 +1,18 @@
 //! Commands that print and exit: `vmdeck list` and `vmdeck check`.
 
-use std::io::Write;
 use std::sync::OnceLock;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+mod print;
+use print::{print_images, print_vms};
+
 use crate::backend::contain::contain;
 use crate::backend::{incus, libvirt};
 use crate::cli::Output;
 use crate::config::{Config, HostConfig, PoolConfig};
-use crate::model::units::bytes;
 use crate::model::{Driver, HostInventory, VmPlacement, VmState};
 
 /// What `--timeout` is when not given.
@@ -282,62 +283,4 @@ pub fn images(config: &Config, pool: Option<&str>, output: Output) -> Result<boo
     }
     print_images(&rows, output).map_err(|e| e.to_string())?;
     Ok(all_ok)
-}
-
-fn print_images(rows: &[ListedImage], output: Output) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    if output == Output::Json {
-        serde_json::to_writer_pretty(&mut out, rows)?;
-        return writeln!(out);
-    }
-    writeln!(
-        out,
-        "{:<12} {:<10} {:<24} {:<16} {:>10}  LOCATION",
-        "POOL", "HOST", "IMAGE", "FORMAT", "SIZE"
-    )?;
-    for row in rows {
-        let image = &row.image;
-        writeln!(
-            out,
-            "{:<12} {:<10} {:<24} {:<16} {:>10}  {}",
-            row.pool,
-            image.host,
-            image.name,
-            image.format,
-            bytes(image.size_bytes),
-            image.location
-        )?;
-    }
-    Ok(())
-}
-
-fn print_vms(vms: &[ListedVm], output: Output) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match output {
-        Output::Json => {
-            serde_json::to_writer_pretty(&mut out, vms)?;
-            writeln!(out)
-        }
-        Output::Table => {
-            writeln!(
-                out,
-                "{:<12} {:<10} {:<28} {:<13} {:>5} {:>10} {:<10}",
-                "POOL", "HOST", "NAME", "STATE", "VCPU", "MEMORY", "TYPE"
-            )?;
-            for vm in vms {
-                writeln!(
-                    out,
-                    "{:<12} {:<10} {:<28} {:<13} {:>5} {:>10} {:<10}",
-                    vm.pool,
-                    vm.host,
-                    vm.name,
-                    vm.state.as_str(),
-                    vm.vcpus,
-                    bytes(vm.memory_bytes),
-                    vm.vm_type.as_deref().unwrap_or("")
-                )?;
-            }
-            Ok(())
-        }
-    }
 }

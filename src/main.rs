@@ -41,7 +41,7 @@ fn run() -> ExitCode {
             .unwrap_or_else(|| paths.data_dir.join("audit.jsonl"));
         return ExitCode::from(vmdeck::audit::verify_file(&path));
     }
-    let (mut config, _source, mut warnings) = match config::load(cli.config.as_deref(), &paths) {
+    let (mut config, source, mut warnings) = match config::load(cli.config.as_deref(), &paths) {
         Ok(loaded) => loaded,
         Err(e) => {
             eprintln!("vmdeck: {e}");
@@ -98,12 +98,22 @@ fn run() -> ExitCode {
             // Files narrowed to 0600 are worth a word in the status line too.
             warnings.extend(file_warnings);
             vmdeck::app::update(&mut state, vmdeck::app::Msg::Warnings(warnings));
-            run_ui(&config, state, log, &paths.data_dir)
+            let config_file = match &source {
+                config::ConfigSource::File(path) => Some(path.as_path()),
+                config::ConfigSource::Discovered => None,
+            };
+            run_ui(&config, state, log, &paths.data_dir, config_file)
         }
     }
 }
 
-fn run_ui(config: &config::Config, state: State, log: Option<File>, data_dir: &Path) -> ExitCode {
+fn run_ui(
+    config: &config::Config,
+    state: State,
+    log: Option<File>,
+    data_dir: &Path,
+    config_file: Option<&Path>,
+) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -115,7 +125,7 @@ fn run_ui(config: &config::Config, state: State, log: Option<File>, data_dir: &P
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(tui::run(config, state, log, data_dir));
+    let result = runtime.block_on(tui::run(config, state, log, data_dir, config_file));
     vmdeck::term::restore();
     // Host threads may sit in a blocking libvirt call; do not wait for them.
     runtime.shutdown_background();

@@ -25,11 +25,13 @@ pub async fn run(
     mut state: State,
     log: Option<std::fs::File>,
     data_dir: &Path,
+    config_file: Option<&Path>,
 ) -> Result<()> {
     let (tx, rx) = unbounded_channel();
     let (input_tx, input) = unbounded_channel();
     let hosts = spawn_hosts(config, &tx);
     let mut runner = Runner::new(hosts, tx.clone(), data_dir, config.console_log);
+    runner.config_file = config_file.map(Path::to_path_buf);
     let mut guard = TerminalGuard::enter(log.as_ref())?;
     spawn_input(input_tx);
     spawn_signals(tx.clone())?;

@@ -21,6 +21,8 @@ pub struct Derived {
     pub compose_plan: Option<Result<Plan, String>>,
     /// The second of `State::now` every host's figure age was last computed for.
     pub ages_second: Option<u64>,
+    /// The column layout of the table on screen.
+    pub table: Option<super::sheets::SheetLayout>,
 }
 
 impl Derived {
@@ -47,6 +49,7 @@ pub fn refresh(state: &mut State, changed: &mut Dirty, sampled: Option<usize>) {
     if inputs_changed {
         state.derived.hints = hints(state);
     }
+    super::sheets::refresh(state, inputs_changed);
     match state.screen().view {
         View::Dashboard { pool } => {
             let stale = inputs_changed || sampled == Some(pool);

@@ -2,6 +2,7 @@
 //! (DESIGN.md §2). `run` wires it to the terminal and the backends.
 
 pub mod capacity;
+pub mod columns;
 pub mod commands;
 pub mod compose_form;
 pub mod console;
@@ -19,6 +20,7 @@ pub mod ops;
 pub mod rooms;
 pub mod rows;
 pub mod rt;
+pub mod sheets;
 pub mod state;
 pub mod table;
 pub mod update;

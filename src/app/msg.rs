@@ -80,6 +80,11 @@ pub enum Effect {
     LoadAudit,
     /// Put text on the user's clipboard (OSC 52, which works over SSH).
     Clipboard(String),
+    /// Keep a table's chosen columns in the config's `[columns]` (None: all, the entry goes).
+    SaveColumns {
+        table: String,
+        columns: Option<Vec<String>>,
+    },
     /// Append a line to the audit log (the runner adds the time and the local user).
     Audit {
         pool: String,

@@ -27,6 +27,10 @@ pub struct RowCache {
     pub inventory: u64,
     /// How many times the visible rows were derived (tests count them).
     pub derivations: u64,
+    /// How many of those derived every row (a new order or filter), not only moved rows.
+    pub rederivations: u64,
+    /// The rows the last derivation moved, when it moved only those.
+    pub last_moved: Vec<RowId>,
     /// VMs updated in place since the last derivation: only their rows move.
     moved: Vec<RowId>,
     ordered_for: Option<OrderInputs>,
@@ -82,6 +86,7 @@ pub fn derive(state: &mut State) {
     if !reorder && !refilter && moved.is_empty() {
         return;
     }
+    state.row_cache.last_moved = if reorder { Vec::new() } else { moved.clone() };
     if reorder {
         let rows = all_rows(state, &inputs.view);
         let ordered = sorted(state, rows, inputs.column, inputs.descending);
@@ -95,6 +100,7 @@ pub fn derive(state: &mut State) {
         }
     }
     if reorder || refilter {
+        state.row_cache.rederivations += 1;
         match_all(state, &filter);
         state.row_cache.filtered_for = Some(filter);
     }

@@ -287,6 +287,8 @@ pub struct State {
     pub audit: Option<Result<Vec<crate::model::action::AuditRecord>, String>>,
     /// VMs marked for a bulk action.
     pub marked: BTreeSet<Target>,
+    /// The columns the admin chose per table (`:columns`, the config's `[columns]`).
+    pub columns: super::sheets::Chosen,
     /// The operations (by command) whose question the admin turned off in the config.
     pub unasked: BTreeSet<String>,
     /// The VM types of the config, for "how many more fit".
@@ -364,6 +366,7 @@ impl State {
             ops: Ops::default(),
             audit: None,
             marked: BTreeSet::new(),
+            columns: super::sheets::Chosen(config.columns.clone()),
             unasked: config.unasked.clone(),
             vm_types: config.vm_types.clone(),
             now: std::time::SystemTime::UNIX_EPOCH,

@@ -28,76 +28,45 @@ pub struct TableNav {
     pub sort_descending: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
-    Left,
-    Right,
-}
+pub use super::columns::{Align, Spec};
+use super::columns::{NAME_MIN, number, text};
 
-/// A column: header, width and alignment; the `flex` column takes the width left over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Column {
-    pub title: &'static str,
-    pub width: u16,
-    pub align: Align,
-    pub flex: bool,
-}
-
-const fn col(title: &'static str, width: u16, align: Align) -> Column {
-    Column {
-        title,
-        width,
-        align,
-        flex: false,
-    }
-}
-
-const fn flex(title: &'static str, width: u16) -> Column {
-    Column {
-        title,
-        width,
-        align: Align::Left,
-        flex: true,
-    }
-}
-
-use Align::{Left, Right};
-
-// Widths are chosen so every list fits an 80-column terminal.
-pub const POOL_COLUMNS: [Column; 7] = [
-    flex("POOL", 10),
-    col("DRIVER", 7, Left),
-    col("HOSTS UP", 8, Right),
-    col("VMS RUN/ALL", 11, Right),
+// Priorities: 0 stays longest. Text columns shrink to their minimum (cut with `…`) and the
+// least important drop out on narrow screens; figures are never cut.
+pub const POOL_COLUMNS: [Spec; 7] = [
+    text("POOL", NAME_MIN, 0),
+    text("DRIVER", 6, 4),
+    number("HOSTS UP", 1),
+    number("VMS RUN/ALL", 1),
     // Counted by the allocation policy, with the defined figure in brackets when it differs.
-    col("VCPU ALLOC", 14, Right),
-    col("MEMORY ALLOC", 18, Right),
-    col("MODE", 4, Left),
+    number("VCPU ALLOC", 2),
+    number("MEMORY ALLOC", 2),
+    text("MODE", 2, 3),
 ];
 
-pub const HOST_COLUMNS: [Column; 9] = [
-    col("HOST", 10, Left),
-    col("POOL", 8, Left),
-    col("STATE", 11, Left),
-    col("CPUS", 4, Right),
-    col("MEMORY", 8, Right),
-    col("NUMA", 4, Right),
-    col("VMS", 4, Right),
-    col("ALLOC", 13, Right),
-    flex("CPU MODEL / WHY DOWN", 8),
+pub const HOST_COLUMNS: [Spec; 9] = [
+    text("HOST", NAME_MIN, 0),
+    text("POOL", 8, 5),
+    text("STATE", 6, 1),
+    number("CPUS", 3),
+    number("MEMORY", 3),
+    number("NUMA", 6),
+    number("VMS", 2),
+    number("ALLOC", 2),
+    text("CPU MODEL / WHY DOWN", 12, 4),
 ];
 
-pub const VM_COLUMNS: [Column; 9] = [
-    flex("NAME", 12),
-    col("STATE", 13, Left),
-    col("HOST", 8, Left),
-    col("POOL", 8, Left),
-    col("VCPU", 4, Right),
-    col("MEMORY", 8, Right),
-    col("TYPE", 8, Left),
-    col("CPU%", 5, Right),
+pub const VM_COLUMNS: [Spec; 9] = [
+    text("NAME", NAME_MIN, 0),
+    text("STATE", 7, 1),
+    text("HOST", 8, 2),
+    text("POOL", 8, 5),
+    number("VCPU", 3),
+    number("MEMORY", 3),
+    text("TYPE", 6, 6),
+    number("CPU%", 4),
     // A VM in a slice or under fifo/rr: its real-time check, `RT✓` or `RT!2` (`:rt` says why).
-    col("RT", 4, Left),
+    text("RT", 4, 7),
 ];
 
 /// The VM list's live column: a list sorted by it moves with each stats sample.
@@ -106,7 +75,7 @@ pub const VM_CPU_COLUMN: usize = 7;
 /// The VM list's real-time flag.
 pub const VM_RT_COLUMN: usize = 8;
 
-pub fn columns(view: &View) -> &'static [Column] {
+pub fn columns(view: &View) -> &'static [Spec] {
     match view {
         View::Pools => &POOL_COLUMNS,
         View::Hosts { .. } => &HOST_COLUMNS,

@@ -17,6 +17,8 @@ pub struct ConfigFile {
     pub console_log: Option<bool>,
     /// Questions turned off per action (`clone = false`).
     pub confirm: Option<Spanned<std::collections::BTreeMap<String, bool>>>,
+    /// The columns shown per table (`vms = ["name", "state"]`).
+    pub columns: Option<std::collections::BTreeMap<String, Spanned<Vec<String>>>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -2,6 +2,7 @@
 //! where files live plus what to do when there is none (`discover.rs`).
 
 mod allocation;
+pub mod columns;
 mod compose;
 mod confirm;
 mod deadlines;
@@ -43,6 +44,9 @@ pub struct Config {
     pub console_log: bool,
     /// The operations (by `:` command) that start without a question.
     pub unasked: std::collections::BTreeSet<String>,
+    /// The columns shown per table (`[columns] vms = ["name", "state"]`); a table not named
+    /// shows them all.
+    pub columns: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -160,6 +164,7 @@ impl Default for Config {
             console_scrollback: crate::app::console::DEFAULT_SCROLLBACK,
             console_log: false,
             unasked: Default::default(),
+            columns: Default::default(),
         }
     }
 }

@@ -90,6 +90,9 @@ pub fn parse_config(text: &str, file: &str) -> Result<Config, ConfigError> {
         config.unasked = super::confirm::unasked(table.get_ref())
             .map_err(|r| error(Some(table.span().start), r))?;
     }
+    if let Some(table) = &parsed.columns {
+        config.columns = super::columns::columns(table).map_err(|(o, r)| error(Some(o), r))?;
+    }
     let mut pool_names = HashSet::new();
     let mut pool_offsets = Vec::new();
     for mut spanned in parsed.pool {

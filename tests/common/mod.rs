@@ -2,6 +2,7 @@
 //! the end-to-end tests run against the real lab).
 #![allow(dead_code)]
 
+pub mod columns_lab;
 pub mod compose_lab;
 
 use std::collections::HashMap;

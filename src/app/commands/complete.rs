@@ -91,7 +91,10 @@ fn argument(state: &State, command: &Command, args: &[&str], word: &str) -> Vec<
     if word.starts_with('-') {
         return flags(command, args, word);
     }
-    let kind = pending.or_else(|| command.args.get(positional).map(|a| a.kind));
+    // The last argument of a command that takes every word left is each of those words.
+    let arg = command.args.get(positional);
+    let arg = arg.or_else(|| command.args.last().filter(|_| command.rest));
+    let kind = pending.or_else(|| arg.map(|a| a.kind));
     let found = kind.map_or_else(Vec::new, |kind| matching(state, kind, word));
     if found.is_empty() && word.is_empty() && pending.is_none() {
         return flags(command, args, word);

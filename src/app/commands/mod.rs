@@ -40,6 +40,7 @@ pub enum Cmd {
     Filter,
     Sort,
     Reverse,
+    Columns,
     Mark,
     Unmark,
     Xml,

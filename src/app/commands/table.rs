@@ -156,6 +156,18 @@ pub const NAVIGATION: &[Command] = &[
         Scope::Lists,
     ),
     Command {
+        args: &[opt_arg("COLUMN", Kind::Column)],
+        rest: true,
+        usage: "[COLUMN…|+COLUMN|-COLUMN|all]",
+        ..plain(
+            Cmd::Columns,
+            "columns",
+            &["cols"],
+            "the table's columns: show these, +/- one, or all (saved in the config)",
+            Scope::Anywhere,
+        )
+    },
+    Command {
         args: &[opt_arg("FILTER", Kind::Text)],
         rest: true,
         usage: "[FILTER]",

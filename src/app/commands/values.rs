@@ -2,7 +2,7 @@
 
 use super::Kind;
 use crate::app::state::{State, View};
-use crate::app::table::{RowId, columns};
+use crate::app::table::RowId;
 
 /// Every value of `kind` that exists now, sorted and without repeats; empty for kinds that
 /// are not looked up (numbers, new names, free text).
@@ -68,10 +68,10 @@ fn snapshot_names(state: &State) -> Vec<String> {
     }
 }
 
-/// What `:sort` takes for a column: the first word of its title, in lower case (`cpu%`,
-/// `memory`), unique within each list.
+/// What `:sort` and `:columns` take for a column: the first word of its title, in lower
+/// case (`cpu%`, `memory`), unique within each table.
 pub fn column_keys(view: &View) -> Vec<String> {
-    columns(view).iter().map(|c| column_key(c.title)).collect()
+    crate::app::sheets::Sheet::of(view).map_or_else(Vec::new, |s| s.keys())
 }
 
 pub fn column_key(title: &str) -> String {

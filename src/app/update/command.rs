@@ -40,6 +40,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         Cmd::Open | Cmd::Filter | Cmd::Sort | Cmd::Reverse | Cmd::Mark | Cmd::Unmark => {
             list(state, &parsed)
         }
+        Cmd::Columns => super::columns::choose(state, parsed.arg(0)),
         _ => act(state, &parsed),
     }
 }

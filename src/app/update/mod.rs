@@ -5,6 +5,7 @@ mod actions;
 mod ask;
 mod clone;
 mod cluster;
+mod columns;
 mod command;
 mod command_goto;
 mod compose;
@@ -134,11 +135,15 @@ pub fn refresh_rows(state: &mut State) {
 
 /// Table rows that fit in the list's area (borders and the header row excluded).
 fn list_rows(state: &State) -> usize {
+    list_area(state).map_or(1, |area| usize::from(area.height.saturating_sub(3)).max(1))
+}
+
+/// Where the screen's pane is (beside or above a console, or none when one is zoomed).
+pub fn list_area(state: &State) -> Option<layout::Area> {
     let (width, height) = state.size;
     let consoles = &state.consoles;
     let shown = consoles.visible && consoles.active().is_some();
-    let list = layout::body(width, height, shown, consoles.zoomed).list;
-    list.map_or(1, |area| usize::from(area.height.saturating_sub(3)).max(1))
+    layout::body(width, height, shown, consoles.zoomed).list
 }
 
 pub(super) fn set_status(state: &mut State, level: Level, text: impl Into<String>) {

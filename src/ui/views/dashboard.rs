@@ -8,10 +8,13 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::host::capacity_lines;
 use crate::app::State;
+use crate::app::columns::{self, NAME_MIN, Spec, number, text};
 use crate::app::dashboard::{PoolSummary, summarize};
+use crate::app::sheets::GAP;
 use crate::app::state::PoolState;
 use crate::model::units::bytes;
 use crate::theme::Theme;
+use crate::ui::widgets::sheet_row;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize) {
     let theme = state.theme();
@@ -43,7 +46,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize) {
         theme,
     ));
     lines.extend(fit_lines(summary, theme));
-    lines.extend(room_lines(summary, theme));
+    let width = usize::from(area.width.saturating_sub(2)).max(2);
+    lines.extend(room_lines(summary, width, theme));
     lines.extend(consumer_lines(summary, theme));
     lines.extend(down_lines(summary, theme));
     let block = Block::default()
@@ -115,32 +119,53 @@ fn fit_lines<'a>(summary: &PoolSummary, theme: &Theme) -> Vec<Line<'a>> {
     lines
 }
 
-fn room_lines<'a>(summary: &PoolSummary, theme: &Theme) -> Vec<Line<'a>> {
-    let mut lines = vec![header(
-        format!(
-            "{:<12}{:>12}{:>14}{:>6}",
-            "Hosts by room", "free vCPUs", "free memory", "VMs"
-        ),
-        theme,
-    )];
+/// The hosts by room, as a table: a long host name is cut with `…`, figures never.
+const ROOM_COLUMNS: [Spec; 4] = [
+    text("HOST", NAME_MIN, 0),
+    number("FREE VCPUS", 1),
+    number("FREE MEMORY", 1),
+    number("VMS", 2),
+];
+
+fn room_lines<'a>(summary: &PoolSummary, width: usize, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![header("Hosts by room".into(), theme)];
     if summary.by_room.is_empty() {
         lines.push(dim("no host is up", theme));
+        return lines;
     }
-    for room in &summary.by_room {
-        let memory = signed(room.free_memory_bytes, bytes);
-        let vcpus = signed(room.free_vcpus, |n| n.to_string());
+    let cells: Vec<[String; 4]> = summary
+        .by_room
+        .iter()
+        .map(|room| {
+            [
+                room.host.clone(),
+                signed(room.free_vcpus, |n| n.to_string()),
+                signed(room.free_memory_bytes, bytes),
+                room.vms.to_string(),
+            ]
+        })
+        .collect();
+    let preferred = columns::preferred(&ROOM_COLUMNS, cells.len(), |r, c| cells[r][c].as_str());
+    let wanted = [true; 4];
+    let layout = columns::layout(&ROOM_COLUMNS, &preferred, &wanted, width - 2, GAP);
+    let indent = |line: Line<'a>| {
+        let mut spans = vec![Span::raw("  ")];
+        spans.extend(line.spans);
+        Line::from(spans)
+    };
+    lines.push(indent(sheet_row::header(
+        &layout,
+        &ROOM_COLUMNS,
+        theme.style("header"),
+    )));
+    for (room, cells) in summary.by_room.iter().zip(&cells) {
         let style = if room.free_vcpus < 0 || room.free_memory_bytes < 0 {
             theme.style("status_error")
         } else {
             theme.style("text")
         };
-        lines.push(Line::from(Span::styled(
-            format!(
-                "  {:<10}{:>12}{:>14}{:>6}",
-                room.host, vcpus, memory, room.vms
-            ),
-            style,
-        )));
+        let row = sheet_row::line(&layout, &ROOM_COLUMNS, |c| cells[c].clone(), |_| style);
+        lines.push(indent(row));
     }
     lines
 }

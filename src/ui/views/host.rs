@@ -64,6 +64,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
                 host_state,
                 &facts.numa,
                 state.rt.host(pool, host),
+                usize::from(area.width.saturating_sub(2)),
                 theme,
             ));
             lines.extend(super::rt::host_line(state, pool, host, theme));

@@ -7,11 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use crate::app::State;
+use crate::app::columns::{Layout, Spec};
+use crate::app::sheets;
 use crate::app::state::HostState;
 use crate::model::Driver;
-use crate::model::compose::Image;
-use crate::model::units::bytes;
 use crate::theme::Theme;
+use crate::ui::widgets::sheet_row;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize) {
     let theme = state.theme();
@@ -22,47 +23,27 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize) {
         true => pool_state.hosts.iter().take(1).collect(),
         false => pool_state.hosts.iter().collect(),
     };
-    let listed = || {
-        hosts
-            .iter()
-            .filter_map(|h| h.images.as_ref()?.as_ref().ok())
-            .flatten()
-    };
-    let name_width = listed().map(|i| i.name.chars().count()).max().unwrap_or(0);
-    let name_width = name_width.clamp(5, 40);
-    let host_width = hosts
-        .iter()
-        .map(|h| h.name.chars().count())
-        .max()
-        .unwrap_or(0);
-    let widths = (name_width, host_width.max(4));
-    let header = if incus {
-        format!(
-            "{:<name_width$} {:<16} {:>10}  FINGERPRINT",
-            "ALIAS", "TYPE", "SIZE"
-        )
-    } else {
-        format!(
-            "{:<name_width$} {:<host_width$} {:<8} {:>10}  LOCATION",
-            "IMAGE",
-            "HOST",
-            "FORMAT",
-            "SIZE",
-            host_width = widths.1
-        )
-    };
-    let mut lines = vec![Line::from(Span::styled(header, theme.style("header")))];
+    let sheet = sheets::layout_for(state, usize::from(area.width.saturating_sub(2)));
+    let specs = sheets::specs_of(state, &state.screen().view);
+    let mut lines = vec![sheet_row::header(
+        &sheet.layout,
+        specs,
+        theme.style("header"),
+    )];
     for host in &hosts {
-        lines.extend(host_lines(host, incus, widths, theme));
+        lines.extend(host_lines(host, &sheet.layout, specs, theme));
     }
     let title = match incus {
         true => format!(
-            " images of {} (Incus aliases; n composes) ",
-            pool_state.name
+            " images of {} (Incus aliases; n composes){} ",
+            pool_state.name,
+            sheet.hidden_note()
         ),
         false => format!(
-            " images of {} (storage pool {}; n composes) ",
-            pool_state.name, pool_state.compose.image_pool
+            " images of {} (storage pool {}; n composes){} ",
+            pool_state.name,
+            pool_state.compose.image_pool,
+            sheet.hidden_note()
         ),
     };
     let block = Block::default()
@@ -78,11 +59,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize) {
 }
 
 /// A host's images, or what it said instead (still loading, down, an error, none).
-/// `widths`: of the image names and of the host names.
 fn host_lines<'a>(
     host: &HostState,
-    incus: bool,
-    widths: (usize, usize),
+    layout: &Layout,
+    specs: &[Spec],
     theme: &Theme,
 ) -> Vec<Line<'a>> {
     let said = |text: String, style: &str| vec![Line::from(Span::styled(text, theme.style(style)))];
@@ -97,27 +77,9 @@ fn host_lines<'a>(
         Some(Ok(images)) => images
             .iter()
             .map(|image| {
-                Line::from(Span::styled(
-                    image_row(image, &host.name, incus, widths),
-                    theme.style("text"),
-                ))
+                let cell = |c| sheets::image_cell(image, &host.name, c);
+                sheet_row::line(layout, specs, cell, |_| theme.style("text"))
             })
             .collect(),
-    }
-}
-
-fn image_row(image: &Image, host: &str, incus: bool, widths: (usize, usize)) -> String {
-    let size = bytes(image.size_bytes);
-    let (width, host_width) = widths;
-    if incus {
-        format!(
-            "{:<width$} {:<16} {size:>10}  {}",
-            image.name, image.format, image.location
-        )
-    } else {
-        format!(
-            "{:<width$} {host:<host_width$} {:<8} {size:>10}  {}",
-            image.name, image.format, image.location
-        )
     }
 }

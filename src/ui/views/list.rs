@@ -2,14 +2,16 @@
 //! frame does not grow with the number of VMs.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::layout::{Constraint, Flex, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
 use crate::app::State;
+use crate::app::columns::fit;
+use crate::app::sheets;
 use crate::app::state::{HostStatus, View};
-use crate::app::table::{Align, RowId, VM_RT_COLUMN, cell, columns, host_status_text};
+use crate::app::table::{RowId, VM_RT_COLUMN, columns, host_status_text};
 use crate::theme::Theme;
 use crate::ui::widgets::header::crumb;
 
@@ -18,31 +20,34 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let screen = state.screen();
     let cols = columns(&screen.view);
     let nav = &screen.table;
+    let sheet = sheets::layout_for(state, usize::from(area.width.saturating_sub(2)));
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("border_focus"))
-        .title(Span::styled(title(state), theme.style("title")));
+        .title(Span::styled(
+            title(state, &sheet.hidden_note()),
+            theme.style("title"),
+        ));
     let inner_rows = usize::from(area.height.saturating_sub(3));
     let start = nav.offset.min(state.rows.len());
     let end = (start + inner_rows).min(state.rows.len());
+    let shown: Vec<(usize, usize)> = sheet.layout.shown().collect();
 
-    let header = Row::new(cols.iter().enumerate().map(|(i, c)| {
+    let header = Row::new(shown.iter().map(|&(i, width)| {
         let mark = if i == nav.sort_column {
             if nav.sort_descending { "↓" } else { "↑" }
         } else {
             ""
         };
-        aligned(format!("{}{mark}", c.title), c.align)
+        let title = format!("{}{mark}", cols[i].title);
+        Cell::from(fit(&title, width, cols[i].align))
     }))
     .style(theme.style("header"));
     let rows = state.rows[start..end].iter().enumerate().map(|(i, row)| {
         let selected = start + i == nav.selected;
-        let cells = cols.iter().enumerate().map(|(c, column)| {
-            let mut text = cell(state, *row, c);
-            if c == 0 && is_marked(state, *row) {
-                text.insert_str(0, "● ");
-            }
-            aligned(text, column.align).style(cell_style(state, theme, *row, c))
+        let cells = shown.iter().map(|&(c, width)| {
+            let text = sheets::list_cell(state, *row, c);
+            Cell::from(fit(&text, width, cols[c].align)).style(cell_style(state, theme, *row, c))
         });
         let style = if selected {
             theme.style("selected")
@@ -51,18 +56,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         };
         Row::new(cells).style(style)
     });
-    let widths = cols.iter().map(|c| {
-        if c.flex {
-            Constraint::Fill(1)
-        } else {
-            Constraint::Length(c.width)
-        }
-    });
+    let widths = shown.iter().map(|&(_, w)| Constraint::Length(to_u16(w)));
 
+    // The room left over stays at the right, not in any one column.
     let table = Table::new(rows, widths)
         .header(header)
         .block(block)
-        .column_spacing(1);
+        .flex(Flex::Start)
+        .column_spacing(to_u16(sheets::GAP));
     frame.render_widget(table, area);
 
     if state.rows.is_empty() {
@@ -77,12 +78,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     }
 }
 
-fn aligned(text: String, align: Align) -> Cell<'static> {
-    let alignment = match align {
-        Align::Left => Alignment::Left,
-        Align::Right => Alignment::Right,
-    };
-    Cell::from(Line::from(text).alignment(alignment))
+fn to_u16(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
 }
 
 fn cell_style(state: &State, theme: &Theme, row: RowId, column: usize) -> Style {
@@ -112,8 +109,9 @@ pub fn host_style(theme: &Theme, status: &HostStatus) -> Style {
     }
 }
 
-/// `vms (12/300) /web` — the screen, the count shown of all, the filter.
-fn title(state: &State) -> String {
+/// `vms [12] /web +2 cols` — the screen, the count shown, the filter, and how many columns
+/// are not on screen (too narrow, or not chosen with `:columns`).
+fn title(state: &State, hidden: &str) -> String {
     let screen = state.screen();
     let filter = &screen.table.filter;
     let filter = if filter.is_empty() {
@@ -122,7 +120,7 @@ fn title(state: &State) -> String {
         format!(" /{filter}")
     };
     format!(
-        " {} [{}]{filter} ",
+        " {} [{}]{filter}{hidden} ",
         crumb(state, &screen.view),
         state.rows.len()
     )
@@ -147,15 +145,4 @@ fn empty_text(state: &State) -> String {
         }
         _ => "nothing here yet".into(),
     }
-}
-
-fn is_marked(state: &State, row: RowId) -> bool {
-    let RowId::Vm(p, h, v) = row else {
-        return false;
-    };
-    let uuid = &state.pools[p].hosts[h].vms[v].uuid;
-    state
-        .marked
-        .iter()
-        .any(|t| t.pool == p && t.host == h && &t.uuid == uuid)
 }

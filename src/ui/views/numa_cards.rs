@@ -7,6 +7,7 @@
 use ratatui::text::{Line, Span};
 
 use super::host::{cpu_ranges, gauge};
+use crate::app::columns::{cut, width};
 use crate::app::rt::{HostRt, RtCores};
 use crate::app::state::HostState;
 use crate::model::units::bytes;
@@ -16,10 +17,15 @@ use crate::theme::Theme;
 /// VM names shown per node before "+N more" (`vmdeck capacity` lists them all).
 const SHOWN: usize = 6;
 
+/// The indent of a card's lines under its node's title.
+const INDENT: usize = 12;
+
+/// The cards in `width` cells: a list of VMs that does not fit ends with "+N more".
 pub fn numa_lines<'a>(
     host: &HostState,
     cells: &[NumaCell],
     rt: Option<&HostRt>,
+    width: usize,
     theme: &Theme,
 ) -> Vec<Line<'a>> {
     let mut lines = vec![super::storage::titled(
@@ -29,10 +35,11 @@ pub fn numa_lines<'a>(
     )];
     let dim = |text: String| {
         Line::from(Span::styled(
-            format!("            {text}"),
+            format!("{:INDENT$}{text}", ""),
             theme.style("dim"),
         ))
     };
+    let room = width.saturating_sub(INDENT);
     for cell in cells {
         lines.push(memory_line(cell, theme));
         lines.push(dim(format!(
@@ -41,16 +48,12 @@ pub fn numa_lines<'a>(
             rt.map_or(String::new(), |rt| rt_cpus(rt.cores(), cell))
         )));
         lines.push(dim(format!("hugepages {}", pages(cell))));
-        lines.push(dim(format!(
-            "VMs {}",
-            listed(vcpu_vms(host, cells, rt, cell.id), "none placed here")
-        )));
+        let vms = vcpu_vms(host, cells, rt, cell.id);
+        lines.push(dim(listed("VMs ", vms, "none placed here", room)));
         let emulators = emulator_vms(host, cell);
         if !emulators.is_empty() {
-            lines.push(dim(format!(
-                "emulator/iothreads of {}",
-                listed(emulators, "")
-            )));
+            let label = "emulator/iothreads of ";
+            lines.push(dim(listed(label, emulators, "", room)));
         }
     }
     lines.push(Line::default());
@@ -202,15 +205,32 @@ fn partition(placed: &VmPlacement) -> String {
         .map_or(String::new(), |p| format!(" [{p}]"))
 }
 
-/// The first names and `+N more`, or `empty` when there are none.
-fn listed(names: Vec<String>, empty: &str) -> String {
+/// `label` and the first names that fit in `room` cells (at most `SHOWN`), then `+N more`;
+/// `empty` when there are none. A first name too long for the room is cut with `…`.
+fn listed(label: &str, names: Vec<String>, empty: &str, room: usize) -> String {
     if names.is_empty() {
-        return empty.to_string();
+        return format!("{label}{empty}");
     }
-    let more = names.len().saturating_sub(SHOWN);
-    let mut text = names.into_iter().take(SHOWN).collect::<Vec<_>>().join(", ");
-    if more > 0 {
-        text.push_str(&format!(" +{more} more"));
+    let total = names.len();
+    let more = |n: usize| match total - n {
+        0 => String::new(),
+        rest => format!(" +{rest} more"),
+    };
+    let mut text = label.to_string();
+    let mut taken = 0;
+    for name in names.iter().take(SHOWN) {
+        let sep = if taken == 0 { "" } else { ", " };
+        let candidate = format!("{text}{sep}{name}");
+        if width(&candidate) + width(&more(taken + 1)) > room {
+            break;
+        }
+        text = candidate;
+        taken += 1;
     }
-    text
+    if taken == 0 {
+        let left = room.saturating_sub(width(label) + width(&more(1)));
+        text.push_str(&cut(&names[0], left.max(1)));
+        taken = 1;
+    }
+    text + &more(taken)
 }

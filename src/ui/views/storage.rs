@@ -3,6 +3,7 @@
 use ratatui::text::{Line, Span};
 
 use super::host::gauge;
+use crate::app::columns::{Align, fit, width};
 use crate::app::state::HostState;
 use crate::model::units::bytes;
 use crate::model::{HostFacts, StorageVolume};
@@ -38,10 +39,14 @@ pub(super) fn storage_lines<'a>(
             theme.style("dim"),
         )));
     }
+    // Names line up before the gauges; a long one is cut rather than pushing its gauge.
+    let widest = facts.storage.iter().map(|p| width(&p.name)).max();
+    let name_width = widest.unwrap_or(0).clamp(7, 20);
     for pool in &facts.storage {
         let state = if pool.active { "" } else { " (inactive)" };
+        let name = fit(&pool.name, name_width, Align::Left);
         lines.push(Line::from(vec![
-            Span::styled(format!("  {:<8}", pool.name), theme.style("text")),
+            Span::styled(format!("  {name} "), theme.style("text")),
             gauge(
                 pool.allocation_bytes as f64,
                 pool.capacity_bytes as f64,

@@ -4,4 +4,5 @@ pub mod completion;
 pub mod header;
 pub mod hints;
 pub mod question;
+pub mod sheet_row;
 pub mod status;
