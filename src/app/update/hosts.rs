@@ -126,6 +126,9 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
             let name = name.map(|v| v.name.clone());
             host_state.vms.retain(|v| v.uuid != uuid);
             host_state.history.remove(&uuid);
+            if let Some(name) = &name {
+                super::devices::vm_gone(host_state, name);
+            }
             if let Some(name) = name {
                 super::nav::vm_gone(state, &uuid, &name, &host_name);
             }
@@ -143,6 +146,8 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
             crate::app::rt::refresh_host(state, pool, host);
         }
         HostEvent::Volumes(volumes) => host_state.volumes = volumes,
+        HostEvent::Devices { devices, .. } => super::devices::replace(host_state, devices),
+        HostEvent::DeviceUse(uses) => super::devices::vm_changed(host_state, uses),
         HostEvent::Images(images) => host_state.images = Some(images),
         HostEvent::OpProgress { op, progress } => super::migrate::progress(state, op, progress),
         HostEvent::OpNote { op, text } => super::migrate::note(state, op, text),

@@ -9,12 +9,14 @@ use virt::connect::Connect;
 use virt::domain::Domain;
 use virt::sys;
 
+use super::devices::parse_uses;
 use super::domain_xml::{DomainFacts, parse_domain, parse_stamp};
 use super::fanout;
 use super::ffi::{StatsRecord, all_domain_stats, domain_info, metadata_stamp, vcpu_affinity};
 use super::jobs::is_incoming;
 use super::placement_xml::parse_placement;
 use super::xml::hugepage_backed;
+use crate::model::devices::VmDeviceUse;
 use crate::model::{Vm, VmPlacement, VmState};
 
 const INVENTORY_STATS: u32 =
@@ -24,23 +26,29 @@ fn err(e: virt::error::Error) -> String {
     e.message().to_string()
 }
 
+/// The domains, where they are placed, and what they use of the host's devices and networks.
+pub struct AllVms {
+    pub vms: Vec<Vm>,
+    pub placement: Vec<VmPlacement>,
+    pub uses: Vec<VmDeviceUse>,
+}
+
 /// Every domain, sorted by name; with `host_cpus` (the host's CPU count), also where each
 /// one is placed.
-pub fn all_vms(
-    conn: &Connect,
-    host_cpus: Option<u32>,
-) -> Result<(Vec<Vm>, Vec<VmPlacement>), String> {
+pub fn all_vms(conn: &Connect, host_cpus: Option<u32>) -> Result<AllVms, String> {
     let autostart = uuids_with(conn, sys::VIR_CONNECT_LIST_DOMAINS_AUTOSTART);
     let persistent = uuids_with(conn, sys::VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
     let mut records = all_domain_stats(conn, INVENTORY_STATS, 0, true)?;
     let reads = read_each(&mut records, host_cpus);
     let (autostart, persistent) = (autostart.join(), persistent.join());
     let mut placement = Vec::new();
+    let mut uses = Vec::new();
     let mut vms: Vec<Vm> = records
         .iter()
         .zip(reads)
         .map(|(record, read)| {
             placement.extend(read.placement);
+            uses.extend(read.uses);
             let mut vm = vm_from_record(record, read.facts.unwrap_or_default());
             vm.autostart = autostart.contains(&vm.uuid);
             vm.persistent = persistent.contains(&vm.uuid);
@@ -51,7 +59,11 @@ pub fn all_vms(
         })
         .collect();
     vms.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok((vms, placement))
+    Ok(AllVms {
+        vms,
+        placement,
+        uses,
+    })
 }
 
 /// Where each domain is pinned (the NUMA view): one bulk state call, then the XML of every
@@ -88,6 +100,8 @@ struct DomainRead {
     /// Paused as the incoming half of a migration.
     incoming: bool,
     placement: Option<VmPlacement>,
+    /// Its `<hostdev>`s and the networks of its NICs.
+    uses: Option<VmDeviceUse>,
 }
 
 /// An XML read that has run this long is taken as stuck: libvirt makes it wait for the
@@ -150,10 +164,15 @@ fn read_domain(dom: &Domain, state: VmState, host_cpus: Option<u32>) -> DomainRe
         (Some(cpus), Some(xml), Some(facts)) => placed(dom, xml, facts.vcpus, state, cpus),
         _ => None,
     };
+    let uses = match (dom.name(), xml.as_deref()) {
+        (Ok(name), Some(xml)) => Some(parse_uses(&name, xml)),
+        _ => None,
+    };
     DomainRead {
         facts,
         incoming,
         placement,
+        uses,
     }
 }
 
@@ -208,7 +227,8 @@ fn vm_from_record(record: &StatsRecord, facts: DomainFacts) -> Vm {
 
 /// One domain after an event: its lookup, then its info, flags and XML side by side (its
 /// metadata when the XML read is stuck).
-pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
+/// Also what it uses of the host's devices and networks, when its XML could be read.
+pub fn one_vm(conn: &Connect, uuid: &str) -> Result<(Vm, Option<VmDeviceUse>), String> {
     let dom = conn.lookup_domain_by_uuid_string(uuid).map_err(err)?;
     let on = |call: fn(&Domain) -> bool| {
         let dom = dom.clone();
@@ -221,16 +241,19 @@ pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
         fanout::spawn(move || dom.xml_desc(0).ok())
     };
     let info = domain_info(&dom)?;
-    let stamp = match xml.join_unless_stalled(STALL) {
+    let xml = xml.join_unless_stalled(STALL);
+    let stamp = match &xml {
         Some(xml) => xml.as_deref().and_then(parse_domain).map(|f| f.stamp),
         None => metadata_stamp(&dom).as_deref().map(parse_stamp),
     };
+    let name = dom.name().map_err(err)?;
+    let uses = xml.flatten().map(|xml| parse_uses(&name, &xml));
     let mut state = VmState::from_libvirt(info.state.into());
     if state == VmState::Paused && is_incoming(&dom) {
         state = VmState::Incoming;
     }
-    Ok(Vm {
-        name: dom.name().map_err(err)?,
+    let vm = Vm {
+        name,
         uuid: uuid.to_string(),
         state,
         vcpus: info.nrVirtCpu.into(),
@@ -239,5 +262,6 @@ pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
         persistent: persistent.join(),
         stamp: stamp.unwrap_or_default(),
         ..Vm::default()
-    })
+    };
+    Ok((vm, uses))
 }

@@ -33,14 +33,11 @@ pub fn read(
     let host_cpus = with_placement
         .then(|| conn.node_info().map(|n| n.cpus).map_err(err))
         .transpose()?;
-    let (vms, placement) = all_vms(conn, host_cpus)?;
-    Ok((
-        HostInventory {
-            facts: facts.join()?,
-            vms,
-        },
-        placement,
-    ))
+    let all = all_vms(conn, host_cpus)?;
+    let (vms, placement, uses) = (all.vms, all.placement, all.uses);
+    let mut facts = facts.join()?;
+    facts.devices = super::devices::with_uses(conn, uses);
+    Ok((HostInventory { facts, vms }, placement))
 }
 
 /// `call` on the connection, started now on the fan-out pool.
@@ -81,6 +78,7 @@ pub(super) fn host_facts(conn: &Connect) -> Result<HostFacts, String> {
         numa,
         storage: storage.join(),
         hypervisor: hypervisor.join(),
+        devices: Default::default(),
     })
 }
 

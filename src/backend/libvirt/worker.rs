@@ -311,6 +311,11 @@ impl Session {
             WorkerInput::Command(HostCommand::LoadHostView) => {
                 sink(HostEvent::Placement(placement(&self.conn)));
                 sink(HostEvent::Volumes(super::volumes::volumes(&self.conn)));
+                // Networks and node devices have no events here: the view reads them anew.
+                sink(HostEvent::Devices {
+                    member: None,
+                    devices: super::devices::read(&self.conn),
+                });
             }
             WorkerInput::Command(HostCommand::LoadLiveFigures { .. }) => {
                 sink(HostEvent::LiveFigures(super::numa::live_figures(
@@ -348,7 +353,12 @@ impl Session {
             return None;
         }
         match one_vm(&self.conn, &uuid) {
-            Ok(vm) => sink(HostEvent::VmUpdated(vm)),
+            Ok((vm, uses)) => {
+                sink(HostEvent::VmUpdated(vm));
+                if let Some(uses) = uses {
+                    sink(HostEvent::DeviceUse(uses));
+                }
+            }
             // A transient domain that stopped no longer exists.
             Err(_) if self.alive() => sink(HostEvent::VmRemoved { uuid }),
             Err(e) => return Some(Ended::Lost(e)),

@@ -30,6 +30,9 @@ pub fn numa_lines<'a>(host: &HostState, cells: &[NumaCell], theme: &Theme) -> Ve
         lines.push(memory_line(cell, theme));
         lines.push(dim(cpu_states(cell)));
         lines.push(dim(format!("hugepages {}", pages(cell))));
+        if let Some(devices) = devices_on(host, cell.id) {
+            lines.push(dim(devices));
+        }
         lines.push(dim(format!(
             "VMs {}",
             listed(vcpu_vms(host, cells, cell.id), "none placed here")
@@ -78,6 +81,19 @@ fn memory_line<'a>(cell: &NumaCell, theme: &Theme) -> Line<'a> {
             )),
         ]),
     }
+}
+
+/// `GPUs 1 free / 1 used · VFs 6 free / 1 used`, on hosts that have any (counted by `update`).
+fn devices_on(host: &HostState, node: u32) -> Option<String> {
+    let devices = &host.facts.as_ref()?.devices;
+    if devices.nodes.is_empty() {
+        return None;
+    }
+    let n = devices.on_node(Some(node));
+    Some(format!(
+        "GPUs {} free / {} used · VFs {} free / {} used",
+        n.gpus_free, n.gpus_used, n.vfs_free, n.vfs_used
+    ))
 }
 
 fn pages(cell: &NumaCell) -> String {

@@ -13,12 +13,25 @@ use roxmltree::Node;
 use virt::connect::Connect;
 use virt::sys;
 
-use crate::model::devices::HostDevices;
+use crate::model::devices::{HostDevices, VmDeviceUse};
 
 pub use nodedev::host_devices;
 pub use uses::{parse_network, parse_uses};
 
+/// Everything, the domains' uses included (the host view's refresh).
 pub fn read(conn: &Connect) -> HostDevices {
+    let uses = conn
+        .list_all_domains(0)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|d| Some(parse_uses(&d.name().ok()?, &d.xml_desc(0).ok()?)))
+        .collect();
+    with_uses(conn, uses)
+}
+
+/// The node devices and networks, with `uses` read already from the domains' XML (the
+/// inventory pass reads it anyway).
+pub fn with_uses(conn: &Connect, uses: Vec<VmDeviceUse>) -> HostDevices {
     let flags =
         sys::VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV | sys::VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET;
     let nodedevs: Vec<String> = conn
@@ -33,16 +46,11 @@ pub fn read(conn: &Connect) -> HostDevices {
         .iter()
         .filter_map(|n| parse_network(&n.xml_desc(0).ok()?, n.is_active().unwrap_or(false)))
         .collect();
-    let uses = conn
-        .list_all_domains(0)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|d| Some(parse_uses(&d.name().ok()?, &d.xml_desc(0).ok()?)))
-        .collect();
     HostDevices {
         devices: host_devices(&nodedevs),
         networks,
         uses,
+        ..HostDevices::default()
     }
     .with_users()
 }

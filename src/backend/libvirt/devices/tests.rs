@@ -119,6 +119,7 @@ fn devices_and_networks_name_the_vms_that_hold_them() {
         devices: host_devices(&all_fixtures()),
         networks: vec![vlan_120, idle],
         uses: vec![parse_uses("gpu-vm", HOLDER)],
+        ..Default::default()
     }
     .with_users();
     assert_eq!(found.devices[0].used_by.as_deref(), Some("gpu-vm"));
