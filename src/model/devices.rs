@@ -215,3 +215,28 @@ impl HostDevices {
             .count()
     }
 }
+
+/// What a VM type asks of its host beyond CPUs and memory: pass-through GPUs (of a model),
+/// SR-IOV virtual functions on a named network, and networks its NICs join.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct DeviceNeeds {
+    pub gpus: u32,
+    /// Part of the GPU's vendor or product name (`A100`), any case; None: any GPU.
+    pub gpu_model: Option<String>,
+    pub vfs: u32,
+    /// The network the virtual functions carry (its VLAN tags them).
+    pub vf_network: Option<String>,
+    /// One NIC on each: a network name, a bridge, or `vlan-120`.
+    pub networks: Vec<String>,
+}
+
+impl DeviceNeeds {
+    pub fn is_empty(&self) -> bool {
+        self == &DeviceNeeds::default()
+    }
+
+    /// Every network it needs the host to have, the VFs' one included.
+    pub fn all_networks(&self) -> impl Iterator<Item = &String> {
+        self.networks.iter().chain(self.vf_network.iter())
+    }
+}
