@@ -55,14 +55,19 @@ fn worth_showing(device: &HostDevice) -> bool {
     device.kind != DeviceKind::Other || device.used_by.is_some() || !device.mdev_types.is_empty()
 }
 
-/// `2 GPUs (1 free) · 1 NICs · 6 VFs (5 free)`.
+/// `2 GPUs (1 free) · 1 NIC · 6 VFs (5 free)`.
 fn summary(host: &HostDevices) -> String {
-    let count = |kind| host.devices.iter().filter(|d| d.kind == kind).count();
-    let (gpus, vfs) = (count(DeviceKind::Gpu), count(DeviceKind::VirtualFunction));
-    let nics = count(DeviceKind::Nic);
+    let count = |kind: DeviceKind| {
+        let n = host.devices.iter().filter(|d| d.kind == kind).count();
+        let plural = if n == 1 { "" } else { "s" };
+        format!("{n} {}{plural}", kind.as_str())
+    };
     format!(
-        "{gpus} GPUs ({} free) · {nics} NICs · {vfs} VFs ({} free)",
+        "{} ({} free) · {} · {} ({} free)",
+        count(DeviceKind::Gpu),
         host.free(DeviceKind::Gpu, None),
+        count(DeviceKind::Nic),
+        count(DeviceKind::VirtualFunction),
         host.free(DeviceKind::VirtualFunction, None)
     )
 }
@@ -84,7 +89,8 @@ fn device_line<'a>(device: &HostDevice, indent: &str, theme: &Theme) -> Line<'a>
     if let Some(max) = device.max_virtual_functions {
         rest.push(format!("{}/{max} VFs", device.virtual_functions.len()));
     }
-    rest.push(format!("{} {}", device.vendor, device.product));
+    let name = format!("{} {}", device.vendor, device.product);
+    rest.extend(Some(name.trim().to_string()).filter(|n| !n.is_empty()));
     Line::from(vec![
         Span::styled(
             format!("{indent}{} {:<6}", device.address, device.kind.as_str()),
