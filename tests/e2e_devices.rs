@@ -277,3 +277,63 @@ fn a_vm_on_a_network_only_its_host_has_cannot_move_and_the_refusal_names_it() {
     let refusal = format!("{vm} does not fit on lab2: no bridge for {network}");
     tui.wait_for(&refusal, Duration::from_secs(20), |s| s.contains(&refusal));
 }
+
+/// Undefines the domain, whatever happened.
+struct Undefine(String, String);
+
+impl Drop for Undefine {
+    fn drop(&mut self) {
+        let _ = Command::new("virsh")
+            .args(["-c", &self.0, "undefine", &self.1])
+            .output();
+    }
+}
+
+#[test]
+fn a_domain_defined_with_a_hostdev_shows_as_the_devices_user_and_frees_it_when_gone() {
+    let Some(lab) = lab_config() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let uri = lab_ctl(&["uri", "1"]);
+    let out = vmdeck(&lab, &["capacity", "--pool", "lab", "--output", "json"]);
+    let hosts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let devices = host(&hosts, "lab1")["devices"].as_array().unwrap().clone();
+    let nic = devices
+        .iter()
+        .find(|d| d["kind"] == "nic")
+        .expect("lab1 lists its NIC");
+    let address = nic["address"].as_str().unwrap().to_string();
+
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 160, 48);
+    tui.wait_for("every host up", Duration::from_secs(90), |s| {
+        s.contains("hosts 6/6 up")
+    });
+    tui.send(":host lab1\r");
+    tui.wait_text(&format!("{address} NIC"));
+
+    // Defined only (managed='no', never started): the device is not touched.
+    let name = format!("hostdev{}", std::process::id());
+    let _undefine = Undefine(uri.clone(), name.clone());
+    let (bus, rest) = address[5..].split_once(':').unwrap();
+    let (slot, function) = rest.split_once('.').unwrap();
+    let file = dir.path().join("domain.xml");
+    std::fs::write(
+        &file,
+        format!(
+            "<domain type='qemu'><name>{name}</name><memory unit='MiB'>16</memory><vcpu>1</vcpu>\
+             <os><type>hvm</type></os><devices><hostdev mode='subsystem' type='pci' managed='no'>\
+             <source><address domain='0x0000' bus='0x{bus}' slot='0x{slot}' function='0x{function}'/>\
+             </source></hostdev></devices></domain>"
+        ),
+    )
+    .unwrap();
+    virsh(&uri, &["define", file.to_str().unwrap()]);
+    let user = format!("used by {name}");
+    tui.wait_for(&user, Duration::from_secs(20), |_| {
+        tui.line_with(&address).is_some_and(|l| l.contains(&user))
+    });
+    virsh(&uri, &["undefine", &name]);
+    tui.wait_for("the device free again", Duration::from_secs(20), |_| {
+        tui.line_with(&address)
+            .is_some_and(|l| l.contains("· free"))
+    });
+}

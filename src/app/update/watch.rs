@@ -205,6 +205,8 @@ fn changes_inventory(event: &HostEvent) -> bool {
             | HostEvent::Details { .. }
             | HostEvent::Placement(_)
             | HostEvent::Volumes(_)
+            | HostEvent::Devices { .. }
+            | HostEvent::DeviceUse(_)
             | HostEvent::Images(_)
             | HostEvent::OpProgress { .. }
             | HostEvent::OpNote { .. }
