@@ -5,8 +5,9 @@
 //! bridge and VLAN, `vmdeck capacity` holds them, and a type asking for a GPU is placed on
 //! the host with a free one and refused elsewhere with the reason, one asking for a missing
 //! network refused naming it. On the lab: the Incus server's network cards are listed with
-//! their NUMA node, and a VM composed on a network only lab1 has cannot move to lab2, the
-//! refusal naming the network.
+//! their NUMA node and a GPU type is refused there; a domain (libvirt) or instance (Incus)
+//! given a host device shows as its user at once and frees it when gone; and a VM composed on
+//! a network only lab1 has cannot move to lab2, the refusal naming the network.
 
 mod pty;
 
@@ -176,6 +177,17 @@ fn the_incus_servers_network_cards_are_listed_with_their_numa_node() {
     assert_eq!(listed["kind"], "nic");
     assert_eq!(listed["numa_node"].as_u64(), Some(node));
 
+    // It has no GPU: a type asking for one is refused there, saying so.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("vmdeck.toml");
+    let lab_text = std::fs::read_to_string(&lab).unwrap();
+    std::fs::write(&config, format!("{lab_text}\n{TYPES}")).unwrap();
+    let compose = ["compose", "--pool", "lab-incus", "--image", "busybox"];
+    let out = vmdeck(&config, &[&compose[..], &["--type", "gpu", "g1"]].concat());
+    let said = text(&out);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains("0 free A100 GPUs (1 asked)"), "{said}");
+
     let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 160, 48);
     tui.wait_for("the Incus pool up", Duration::from_secs(60), |s| {
         s.contains("up")
@@ -332,6 +344,65 @@ fn a_domain_defined_with_a_hostdev_shows_as_the_devices_user_and_frees_it_when_g
         tui.line_with(&address).is_some_and(|l| l.contains(&user))
     });
     virsh(&uri, &["undefine", &name]);
+    tui.wait_for("the device free again", Duration::from_secs(20), |_| {
+        tui.line_with(&address)
+            .is_some_and(|l| l.contains("· free"))
+    });
+}
+
+/// Deletes the Incus instance, whatever happened.
+struct Deleted(String);
+
+impl Drop for Deleted {
+    fn drop(&mut self) {
+        let _ = Command::new("incus")
+            .args(["delete", "--force", &self.0])
+            .output();
+    }
+}
+
+fn incus(args: &[&str]) {
+    let out = Command::new("incus").args(args).output().unwrap();
+    assert!(out.status.success(), "incus {args:?}: {}", text(&out));
+}
+
+#[test]
+fn an_incus_instance_given_a_device_shows_as_its_user_and_frees_it_when_deleted() {
+    let Some(lab) = lab_config() else { return };
+    let out = vmdeck(
+        &lab,
+        &["capacity", "--pool", "lab-incus", "--output", "json"],
+    );
+    let hosts: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let server = hosts[0]["name"].as_str().unwrap().to_string();
+    let card = &hosts[0]["devices"][0];
+    let address = card["address"].as_str().unwrap().to_string();
+
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 160, 48);
+    tui.wait_for("every host up", Duration::from_secs(90), |s| {
+        s.contains("hosts 6/6 up")
+    });
+    tui.send(&format!(":host {server}\r"));
+    tui.wait_text(&format!("{address} NIC"));
+
+    // Created and given the device, never started: the card is not touched.
+    let name = format!("hostdev{}", std::process::id());
+    let _deleted = Deleted(name.clone());
+    incus(&["create", "busybox", &name]);
+    incus(&[
+        "config",
+        "device",
+        "add",
+        &name,
+        "g0",
+        "gpu",
+        &format!("pci={address}"),
+    ]);
+    let user = format!("used by {name}");
+    tui.wait_for(&user, Duration::from_secs(20), |_| {
+        tui.line_with(&address).is_some_and(|l| l.contains(&user))
+    });
+    incus(&["delete", &name]);
     tui.wait_for("the device free again", Duration::from_secs(20), |_| {
         tui.line_with(&address)
             .is_some_and(|l| l.contains("· free"))
