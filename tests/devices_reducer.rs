@@ -112,3 +112,39 @@ fn migration_refuses_a_destination_lacking_the_vms_network_and_gpu() {
     );
     assert!(s.confirm.is_none());
 }
+
+#[test]
+fn a_nic_on_a_bridge_no_host_lists_does_not_hold_a_migration_back() {
+    let mut s = state();
+    let devices = kvm1_devices();
+    host(
+        &mut s,
+        0,
+        0,
+        HostEvent::Devices {
+            member: None,
+            devices,
+        },
+    );
+    let on_plain_bridge = VmDeviceUse {
+        vm: "db-1".into(),
+        devices: vec![],
+        nics: vec![NicAttachment {
+            mac: "52:54:00:00:00:02".into(),
+            source: "br-plain".into(),
+            vlan: None,
+        }],
+    };
+    host(&mut s, 0, 0, HostEvent::DeviceUse(on_plain_bridge));
+    let inventory = HostInventory {
+        facts: facts("kvm2"),
+        vms: vec![],
+    };
+    host(&mut s, 0, 1, HostEvent::Connected(inventory));
+    key(&mut s, KeyCode::Char('j'));
+    key(&mut s, KeyCode::Char(':'));
+    typed(&mut s, "migrate kvm2");
+    key(&mut s, KeyCode::Enter);
+    let confirm = s.confirm.clone().expect("asked, not refused");
+    assert!(confirm.question.contains("db-1"), "{}", confirm.question);
+}

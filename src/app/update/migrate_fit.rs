@@ -98,7 +98,8 @@ fn request_for(state: &State, target: &Target, vm: &Vm) -> VmRequest {
 }
 
 /// What the VM uses where it is now, which the destination must offer too: the networks
-/// its NICs are on, and GPUs and VFs like the ones it holds (GPUs of the same product).
+/// its NICs are on (those its host lists), and GPUs and VFs like the ones it holds (GPUs of
+/// the same product).
 fn held(state: &State, target: &Target) -> Option<DeviceNeeds> {
     let host = state.host(target.pool, target.host)?;
     let devices = &host.facts.as_ref()?.devices;
@@ -109,11 +110,13 @@ fn held(state: &State, target: &Target) -> Option<DeviceNeeds> {
         .filter(|d| uses.devices.contains(&d.address))
         .collect();
     let count = |kind| holds.iter().filter(|d| d.kind == kind).count() as u32;
+    // Only networks its host lists: a plain host bridge or a macvtap device is not known
+    // on either side (no interface driver), so it can't be checked and is not asked for.
     let mut networks: Vec<String> = uses
         .nics
         .iter()
         .map(|n| n.source.clone())
-        .filter(|s| !s.is_empty() && !uses.devices.contains(s))
+        .filter(|s| devices.network(s).is_some())
         .collect();
     networks.dedup();
     Some(DeviceNeeds {
