@@ -57,15 +57,6 @@ fn devices() -> HostDevices {
             active: true,
             ..HostNetwork::default()
         }],
-        uses: vec![VmDeviceUse {
-            vm: "db-1".into(),
-            devices: vec!["0000:41:00.0".into(), "0000:02:10.1".into()],
-            nics: vec![NicAttachment {
-                mac: "52:54:00:00:00:01".into(),
-                source: "vlan-120".into(),
-                vlan: None,
-            }],
-        }],
         ..HostDevices::default()
     }
     .with_users()
@@ -83,6 +74,16 @@ fn host_view_lists_devices_networks_and_per_node_counts() {
             devices: devices(),
         },
     );
+    let uses = VmDeviceUse {
+        vm: "db-1".into(),
+        devices: vec!["0000:41:00.0".into(), "0000:02:10.1".into()],
+        nics: vec![NicAttachment {
+            mac: "52:54:00:00:00:01".into(),
+            source: "vlan-120".into(),
+            vlan: None,
+        }],
+    };
+    host(&mut s, 0, 0, HostEvent::DeviceUse(uses));
     command(&mut s, "host kvm1");
     insta::assert_snapshot!(draw(&s, 100, 48));
 }

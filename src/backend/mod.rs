@@ -72,7 +72,8 @@ pub enum HostEvent {
     /// vmdeck that was stopped, or of another tool). The app makes it an operation and
     /// asks the host to watch it with `OpKind::Adopted`.
     JobFound { uuid: String, job: FoundJob },
-    /// A host's (or, by name, an Incus cluster member's) devices and networks, read again.
+    /// A host's (or, by name, an Incus cluster member's) devices and networks, read again;
+    /// the VMs' uses the app knows stay (they come with `Connected` and `DeviceUse`).
     Devices {
         member: Option<String>,
         devices: HostDevices,

@@ -5,10 +5,12 @@
 use crate::app::state::HostState;
 use crate::model::devices::{HostDevices, VmDeviceUse};
 
-/// The devices and networks read anew replace the old ones.
+/// The devices and networks read anew replace the old ones; the VMs' uses are kept (they
+/// change with the VMs, `vm_changed`).
 pub fn replace(host: &mut HostState, devices: HostDevices) {
     if let Some(facts) = host.facts.as_mut() {
-        facts.devices = devices;
+        let uses = std::mem::take(&mut facts.devices.uses);
+        facts.devices = HostDevices { uses, ..devices }.with_users();
     }
 }
 

@@ -36,7 +36,7 @@ pub fn read(
     let all = all_vms(conn, host_cpus)?;
     let (vms, placement, uses) = (all.vms, all.placement, all.uses);
     let mut facts = facts.join()?;
-    facts.devices = super::devices::with_uses(conn, uses);
+    facts.devices = super::devices::read(conn, uses);
     Ok((HostInventory { facts, vms }, placement))
 }
 

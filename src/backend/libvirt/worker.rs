@@ -314,7 +314,7 @@ impl Session {
                 // Networks and node devices have no events here: the view reads them anew.
                 sink(HostEvent::Devices {
                     member: None,
-                    devices: super::devices::read(&self.conn),
+                    devices: super::devices::read(&self.conn, Vec::new()),
                 });
             }
             WorkerInput::Command(HostCommand::LoadLiveFigures { .. }) => {
