@@ -133,7 +133,11 @@ fn devices_and_networks_name_the_vms_that_hold_them() {
 #[test]
 fn the_test_driver_lists_its_devices_and_networks() {
     let conn = Connect::open(Some("test:///default")).unwrap();
-    let found = read(&conn);
+    // The inventory pass reads each domain's uses with its XML.
+    let uses = crate::backend::libvirt::domains::all_vms(&conn, None)
+        .unwrap()
+        .uses;
+    let found = read(&conn, uses);
     assert!(
         found
             .networks
@@ -141,5 +145,6 @@ fn the_test_driver_lists_its_devices_and_networks() {
             .any(|n| n.name == "default" && n.active),
         "{found:?}"
     );
+    assert_eq!(found.networks[0].vms, ["test"]);
     assert!(found.uses.iter().any(|u| u.vm == "test"));
 }
