@@ -39,6 +39,7 @@ fn host(i: usize) -> HostRoom {
                 group: (v == 0).then(|| format!("g{}", i % 20)),
             })
             .collect(),
+        devices: Default::default(),
     }
 }
 
@@ -58,6 +59,7 @@ fn bench(c: &mut Criterion) {
             numa: NumaFit::SingleNode,
             hugepages: false,
             group: Some("db".into()),
+            devices: Default::default(),
         })
         .collect();
     let ratios = Overcommit::default();

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::app::capacity::Capacity;
 use crate::config::{Config, PoolConfig};
 use crate::headless::{Skip, read_all, selected_pools};
+use crate::model::devices::{HostDevice, HostNetwork, NodeDevices};
 use crate::model::{HostInventory, Pages, StoragePool, VmPlacement};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -29,6 +30,10 @@ struct HostReport {
     vms: usize,
     numa_nodes: Vec<NodeReport>,
     storage_pools: Vec<StoragePool>,
+    /// GPUs, network cards and their SR-IOV functions, each with its NUMA node and user.
+    devices: Vec<HostDevice>,
+    /// The networks VMs can join, with the VMs on each.
+    networks: Vec<HostNetwork>,
 }
 
 #[derive(Debug, Serialize)]
@@ -44,6 +49,8 @@ struct NodeReport {
     offline_cpus: Vec<u32>,
     /// None when the host does not say.
     isolated_cpus: Option<Vec<u32>>,
+    /// GPUs and VFs on the node, free and used.
+    devices: NodeDevices,
 }
 
 fn report(
@@ -86,6 +93,7 @@ fn report(
             .iter()
             .cloned()
             .map(|n| NodeReport {
+                devices: facts.devices.on_node(Some(n.id)),
                 vms: vms_on(n.id),
                 offline_cpus: n.offline_cpus,
                 isolated_cpus: n.isolated_cpus,
@@ -97,6 +105,8 @@ fn report(
             })
             .collect(),
         storage_pools: facts.storage,
+        devices: facts.devices.devices,
+        networks: facts.devices.networks,
     }
 }
 

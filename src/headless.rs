@@ -192,7 +192,7 @@ fn read_host(
         }
         (Driver::Incus, Some(incus)) => match incus::inventory_once(incus, pool.deadlines) {
             Ok((incus::Inventory::Server(inventory), placement)) => one(Ok(HostRead {
-                inventory,
+                inventory: *inventory,
                 placement,
             })),
             Ok((incus::Inventory::Cluster(members), placement)) => members

@@ -7,7 +7,7 @@ use crate::app::capacity::{counted, hugepage_bytes};
 use crate::app::state::{HostState, HostStatus};
 use crate::config::{Allocation, VmType};
 use crate::model::{HostFacts, NumaCell, Pages, Vm, VmPlacement};
-use crate::placement::{HostRoom, NodeRoom, NumaFit, PlacedVm, VmRequest};
+use crate::placement::{DeviceRoom, HostRoom, NodeRoom, NumaFit, PlacedVm, VmRequest};
 
 /// A VM of the type named `name`, in `group`, with the type's NUMA and hugepage needs.
 pub fn request(vm_type: &VmType, name: &str, group: Option<&str>) -> VmRequest {
@@ -22,6 +22,7 @@ pub fn request(vm_type: &VmType, name: &str, group: Option<&str>) -> VmRequest {
         },
         hugepages: vm_type.hugepage_kib.is_some(),
         group: group.map(str::to_string),
+        devices: vm_type.devices.clone(),
     }
 }
 
@@ -132,6 +133,7 @@ pub fn room(
                 group: v.stamp.group.clone(),
             })
             .collect(),
+        devices: DeviceRoom::of(&facts.devices),
     }
 }
 

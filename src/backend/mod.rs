@@ -10,6 +10,7 @@ pub mod libvirt;
 use crate::config::{HostConfig, PoolConfig};
 use crate::model::action::MigrationProgress;
 use crate::model::compose::Image;
+use crate::model::devices::{HostDevices, VmDeviceUse};
 use crate::model::live::LiveFigures;
 pub use crate::model::op::{MigrationTarget, OpId, OpKind};
 use crate::model::{
@@ -73,6 +74,14 @@ pub enum HostEvent {
     /// vmdeck that was stopped, or of another tool). The app makes it an operation and
     /// asks the host to watch it with `OpKind::Adopted`.
     JobFound { uuid: String, job: FoundJob },
+    /// A host's (or, by name, an Incus cluster member's) devices and networks, read again;
+    /// the VMs' uses the app knows stay (they come with `Connected` and `DeviceUse`).
+    Devices {
+        member: Option<String>,
+        devices: HostDevices,
+    },
+    /// What one VM uses of its host's devices and networks, after it changed.
+    DeviceUse(VmDeviceUse),
     /// Disks, NICs and XML for the detail view.
     Details {
         uuid: String,

@@ -3,6 +3,7 @@
 //! into one [`ComposeSpec`] per VM.
 
 mod args;
+mod attach;
 mod headless;
 mod plan;
 mod rt;

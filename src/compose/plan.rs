@@ -2,6 +2,7 @@
 //! and for each VM that found a host, what the backend needs to make it.
 
 use super::args::ComposeArgs;
+use super::attach::Taken;
 use super::user_data_for;
 use crate::cloudinit;
 use crate::config::{ComposeSettings, Overcommit, VmType};
@@ -93,6 +94,7 @@ pub fn plan(
         .map(|(name, _)| crate::app::rooms::request(&vm_type, name, args.group.as_deref()))
         .collect();
     let decisions = super::rt::place(&pool, &vm_type, &rooms, &requests)?;
+    let mut taken = Taken::default();
     let vms = names
         .into_iter()
         .zip(decisions)
@@ -103,8 +105,14 @@ pub fn plan(
                     .iter()
                     .find(|v| &v.host == host)
                     .and_then(|v| v.numa_node);
+                let room = rooms.iter().find(|r| &r.name == host);
+                let attach = room.map_or_else(Default::default, |r| {
+                    taken.pick(host, &r.devices, &vm_type.devices, node)
+                });
                 let placed = (node, cores);
-                spec(&pool, host, placed, (&name, set), args, &vm_type, user_data)
+                let mut spec = spec(&pool, host, placed, (&name, set), args, &vm_type, user_data);
+                spec.attach = attach;
+                spec
             });
             PlannedVm {
                 name,
@@ -228,5 +236,6 @@ fn spec(
         }),
         cores,
         start: !args.no_start,
+        attach: Default::default(),
     }
 }

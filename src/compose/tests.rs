@@ -192,3 +192,95 @@ fn a_type_the_pool_does_not_offer_is_unknown_there() {
         "unknown VM type 'small' for pool p (it offers: large)"
     );
 }
+
+/// A host of two 4-CPU nodes with a GPU on each and a VLAN network.
+fn gpu_host() -> HostView {
+    use crate::model::devices::{DeviceKind, HostDevice, HostDevices, HostNetwork};
+    let cell = |id: u32| crate::model::NumaCell {
+        id,
+        cpus: (id * 4..id * 4 + 4).collect(),
+        memory_bytes: 8 << 30,
+        free_bytes: Some((8 - u64::from(id)) << 30),
+        offline_cpus: vec![],
+        isolated_cpus: None,
+        pages: vec![],
+        siblings: vec![],
+    };
+    let gpu = |address: &str, node: u32| HostDevice {
+        address: address.into(),
+        kind: DeviceKind::Gpu,
+        product: "GA100".into(),
+        numa_node: Some(node),
+        ..HostDevice::default()
+    };
+    let devices = HostDevices {
+        devices: vec![gpu("0000:41:00.0", 0), gpu("0000:c1:00.0", 1)],
+        networks: vec![HostNetwork {
+            name: "vlan-120".into(),
+            kind: "libvirt network".into(),
+            ..HostNetwork::default()
+        }],
+        ..HostDevices::default()
+    }
+    .with_users();
+    let facts = HostFacts {
+        cpus: 8,
+        memory_bytes: 16 << 30,
+        numa: vec![cell(0), cell(1)],
+        devices,
+        ..HostFacts::default()
+    };
+    HostView {
+        room: room("g1", None, Some(&facts), &[], Default::default()),
+        images: Some(Ok(vec![image("g1")])),
+        node_cpus: vec![(0, (0..4).collect()), (1, (4..8).collect())],
+        cores: Default::default(),
+    }
+}
+
+#[test]
+fn each_vm_of_a_set_gets_its_own_gpu_from_its_own_node_and_the_network() {
+    use crate::model::compose::NetworkNic;
+    use crate::model::devices::DeviceNeeds;
+    let settings = settings();
+    let gpu_type = VmType {
+        name: "gpu".into(),
+        single_numa_node: true,
+        devices: DeviceNeeds {
+            gpus: 1,
+            networks: vec!["vlan-120".into()],
+            ..DeviceNeeds::default()
+        },
+        ..small()
+    };
+    let plan = plan(
+        &args("ml --type gpu --image deb --count 3"),
+        pool(&settings, vec![gpu_host()]),
+        &[gpu_type],
+        USER_DATA,
+    )
+    .unwrap();
+    let given: Vec<_> = plan
+        .vms
+        .iter()
+        .map(|vm| {
+            vm.spec
+                .as_ref()
+                .map(|s| (s.numa_node.clone().map(|n| n.0), s.attach.gpus.clone()))
+        })
+        .collect();
+    assert_eq!(
+        given,
+        [
+            Some((Some(0), vec!["0000:41:00.0".to_string()])),
+            Some((Some(1), vec!["0000:c1:00.0".to_string()])),
+            None
+        ]
+    );
+    let spec = plan.vms[0].spec.as_ref().unwrap();
+    assert_eq!(spec.attach.nics, [NetworkNic::Network("vlan-120".into())]);
+    assert_eq!(
+        plan.vms[2].decision.verdicts[0].reasons,
+        ["0 free GPUs (1 asked)"]
+    );
+}

@@ -153,6 +153,14 @@ pub struct VmTypeFile {
     pub emulator: Option<Spanned<String>>,
     /// `"core"`: each vCPU alone on a physical core, its siblings left idle.
     pub isolate: Option<Spanned<String>>,
+    /// Pass-through GPUs it needs, and part of their name (`"A100"`).
+    pub gpu: Option<u32>,
+    pub gpu_model: Option<String>,
+    /// SR-IOV virtual functions it needs, on the network `sriov_network`.
+    pub sriov_vfs: Option<u32>,
+    pub sriov_network: Option<String>,
+    /// Networks its NICs join: network names, bridges or `"vlan-120"`.
+    pub networks: Option<Vec<String>>,
 }
 
 /// A size written as `"128MiB"` or as a number of bytes.

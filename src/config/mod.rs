@@ -13,6 +13,7 @@ mod limits;
 mod partition;
 mod rt;
 mod validate;
+mod vm_devices;
 mod vm_types;
 
 pub use allocation::Allocation;
@@ -143,6 +144,8 @@ pub struct VmType {
     pub full_copy: bool,
     /// Real-time vCPU scheduling, emulator pinning and core isolation.
     pub rt: RtSettings,
+    /// Pass-through GPUs, SR-IOV functions and networks it needs on its host.
+    pub devices: crate::model::devices::DeviceNeeds,
 }
 
 impl VmType {

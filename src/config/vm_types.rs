@@ -80,6 +80,7 @@ fn validate_vm_type(t: &VmTypeFile) -> Result<VmType, String> {
         ));
     }
     Ok(VmType {
+        devices: super::vm_devices::device_needs(&name, t)?,
         memory_bytes: size(&t.memory, "memory")?,
         cpu_pinning: t.cpu_pinning.unwrap_or(false),
         partition: t.partition.clone(),

@@ -80,6 +80,26 @@ pub struct ComposeSpec {
     pub cores: Option<CorePins>,
     /// Start it once made; false only defines it.
     pub start: bool,
+    /// The host's GPUs, VFs and networks placement chose for it.
+    pub attach: Attachments,
+}
+
+/// What a composed VM is given of its host, chosen with the host (and node) placement chose.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Attachments {
+    /// PCI addresses of the GPUs passed through.
+    pub gpus: Vec<String>,
+    /// SR-IOV virtual functions: address, and the VLAN of the network they carry.
+    pub vfs: Vec<(String, Option<u32>)>,
+    /// One NIC on each of these networks.
+    pub nics: Vec<NetworkNic>,
+}
+
+/// A NIC on a host network: a libvirt network by name, or a host bridge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetworkNic {
+    Network(String),
+    Bridge(String),
 }
 
 impl ComposeSpec {
@@ -98,6 +118,8 @@ impl ComposeSpec {
         if let Some((node, _)) = &self.numa_node {
             words.push(format!("numa-node={node}"));
         }
+        words.extend(self.attach.gpus.iter().map(|a| format!("gpu={a}")));
+        words.extend(self.attach.vfs.iter().map(|(a, _)| format!("vf={a}")));
         if let Some(cores) = &self.cores {
             let pins: Vec<String> = cores.vcpus.iter().map(|c| cpu_list(c)).collect();
             words.push(format!("vcpupin={}", pins.join("/")));

@@ -109,6 +109,18 @@ pub struct HostDevices {
     pub devices: Vec<HostDevice>,
     pub networks: Vec<HostNetwork>,
     pub uses: Vec<VmDeviceUse>,
+    /// GPUs and VFs free and used per NUMA node, counted once when the users change.
+    pub nodes: Vec<NodeDevices>,
+}
+
+/// What one NUMA node (None: devices whose node the host does not tell) has free and used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct NodeDevices {
+    pub node: Option<u32>,
+    pub gpus_free: usize,
+    pub gpus_used: usize,
+    pub vfs_free: usize,
+    pub vfs_used: usize,
 }
 
 impl HostDevices {
@@ -130,7 +142,68 @@ impl HostDevices {
                 .collect();
             network.vms.dedup();
         }
+        self.nodes = self.count_nodes();
         self
+    }
+
+    /// A VM's uses changed (or it appeared): its entry is replaced and the users recounted.
+    pub fn with_use(mut self, uses: VmDeviceUse) -> HostDevices {
+        self.uses.retain(|u| u.vm != uses.vm);
+        self.uses.push(uses);
+        self.with_users()
+    }
+
+    /// A VM is gone: what it held is free again.
+    pub fn without_vm(mut self, vm: &str) -> HostDevices {
+        self.uses.retain(|u| u.vm != vm);
+        self.with_users()
+    }
+
+    fn count_nodes(&self) -> Vec<NodeDevices> {
+        let mut nodes: Vec<NodeDevices> = Vec::new();
+        let counted = self
+            .devices
+            .iter()
+            .filter(|d| matches!(d.kind, DeviceKind::Gpu | DeviceKind::VirtualFunction));
+        for device in counted {
+            let at = match nodes.iter().position(|n| n.node == device.numa_node) {
+                Some(at) => at,
+                None => {
+                    nodes.push(NodeDevices {
+                        node: device.numa_node,
+                        ..NodeDevices::default()
+                    });
+                    nodes.len() - 1
+                }
+            };
+            let node = &mut nodes[at];
+            let used = device.used_by.is_some();
+            match (device.kind, used) {
+                (DeviceKind::Gpu, false) => node.gpus_free += 1,
+                (DeviceKind::Gpu, true) => node.gpus_used += 1,
+                (_, false) => node.vfs_free += 1,
+                (_, true) => node.vfs_used += 1,
+            }
+        }
+        nodes.sort_by_key(|n| n.node);
+        nodes
+    }
+
+    /// The node's counts (zero when it has none of them).
+    pub fn on_node(&self, node: Option<u32>) -> NodeDevices {
+        self.nodes
+            .iter()
+            .find(|n| n.node == node)
+            .copied()
+            .unwrap_or(NodeDevices {
+                node,
+                ..NodeDevices::default()
+            })
+    }
+
+    /// The network that answers `wanted`, if the host has one.
+    pub fn network(&self, wanted: &str) -> Option<&HostNetwork> {
+        self.networks.iter().find(|n| n.answers(wanted))
     }
 
     /// Free (unassigned) devices of `kind` on `node` (any node when None).
@@ -140,5 +213,30 @@ impl HostDevices {
             .filter(|d| d.kind == kind && d.used_by.is_none())
             .filter(|d| node.is_none() || d.numa_node == node)
             .count()
+    }
+}
+
+/// What a VM type asks of its host beyond CPUs and memory: pass-through GPUs (of a model),
+/// SR-IOV virtual functions on a named network, and networks its NICs join.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct DeviceNeeds {
+    pub gpus: u32,
+    /// Part of the GPU's vendor or product name (`A100`), any case; None: any GPU.
+    pub gpu_model: Option<String>,
+    pub vfs: u32,
+    /// The network the virtual functions carry (its VLAN tags them).
+    pub vf_network: Option<String>,
+    /// One NIC on each: a network name, a bridge, or `vlan-120`.
+    pub networks: Vec<String>,
+}
+
+impl DeviceNeeds {
+    pub fn is_empty(&self) -> bool {
+        self == &DeviceNeeds::default()
+    }
+
+    /// Every network it needs the host to have, the VFs' one included.
+    pub fn all_networks(&self) -> impl Iterator<Item = &String> {
+        self.networks.iter().chain(self.vf_network.iter())
     }
 }

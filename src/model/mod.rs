@@ -179,6 +179,8 @@ pub struct HostFacts {
     pub numa: Vec<NumaCell>,
     pub storage: Vec<StoragePool>,
     pub hypervisor: String,
+    /// Pass-through devices and networks, with the VMs that use them.
+    pub devices: devices::HostDevices,
 }
 
 /// Everything one bulk pass over a host returns.

@@ -6,11 +6,13 @@
 //! (hugepages never overcommitted), a `SingleNode` VM finds one NUMA node with room, and the
 //! VM's placement group does not reject the host. Among those, hosts the group prefers come
 //! first, then the one left with the most free room. A real-time VM also needs free whole
-//! cores in its slice on one node (`cores.rs`).
+//! cores in its slice on one node (`cores.rs`). GPUs, SR-IOV functions and networks a type
+//! asks for are resources too (`devices.rs`): from the VM's own node when it has one.
 
 mod capacity;
 mod choice;
 mod cores;
+mod devices;
 mod groups;
 mod numa;
 mod rt_set;
@@ -26,8 +28,8 @@ pub use cores::{CoreRequest, HostCores, pick_cores};
 pub use rt_set::place_set_on_cores;
 pub use set::place_set;
 pub use types::{
-    Decision, Enforcement, HostRoom, NodeRoom, NumaFit, PlacedVm, PlacementGroup, Policy, Verdict,
-    VmRequest,
+    Decision, DeviceRoom, Enforcement, FreeDevice, HostRoom, NodeRoom, NumaFit, PlacedVm,
+    PlacementGroup, Policy, Verdict, VmRequest,
 };
 
 use crate::config::Overcommit;

@@ -27,7 +27,9 @@ pub fn place_set_on_cores(
             .iter()
             .zip(&cores)
             .zip(requests)
-            .map(|((room, cores), request)| pick_cores(cores, &room.nodes, request))
+            .map(|((room, cores), request)| {
+                pick_cores(cores, &room.nodes, request).and_then(|pins| equipped(room, vm, pins))
+            })
             .collect();
         let marked: Vec<HostRoom> = rooms
             .iter()
@@ -45,6 +47,20 @@ pub fn place_set_on_cores(
         placed.push((outcome.decision, chosen));
     }
     placed
+}
+
+/// The cores' node must also hold the GPUs and VFs the VM asks for.
+fn equipped(room: &HostRoom, vm: &VmRequest, pins: CorePins) -> Result<CorePins, String> {
+    let short = room.devices.shortfalls(&vm.devices, Some(pins.node));
+    if short.is_empty() {
+        Ok(pins)
+    } else {
+        Err(format!(
+            "its free cores are on node {}, which lacks the devices: {}",
+            pins.node,
+            short.join(", ")
+        ))
+    }
 }
 
 /// The host's room with one more thing it lacks, when it has not the cores.

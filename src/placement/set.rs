@@ -46,6 +46,7 @@ pub(super) fn charge(host: &mut HostRoom, vm: &VmRequest, node: Option<u32>) {
             node.free_memory_bytes = node.free_memory_bytes.saturating_sub(vm.memory_bytes);
         }
     }
+    host.devices.charge(&vm.devices, node);
     host.vms.push(PlacedVm {
         name: vm.name.clone(),
         group: vm.group.clone(),

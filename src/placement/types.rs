@@ -21,6 +21,8 @@ pub struct VmRequest {
     pub hugepages: bool,
     /// The placement group the VM belongs to, by name.
     pub group: Option<String>,
+    /// GPUs, virtual functions and networks it needs.
+    pub devices: crate::model::devices::DeviceNeeds,
 }
 
 /// The room one NUMA node of a host has left.
@@ -56,6 +58,26 @@ pub struct HostRoom {
     pub hugepage_free_bytes: u64,
     pub nodes: Vec<NodeRoom>,
     pub vms: Vec<PlacedVm>,
+    /// Its free GPUs and VFs, and its networks.
+    pub devices: DeviceRoom,
+}
+
+/// The pass-through devices and networks a host has left for new VMs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DeviceRoom {
+    pub gpus: Vec<FreeDevice>,
+    pub vfs: Vec<FreeDevice>,
+    /// Its networks, which answer to their names, bridges and `vlan-120`.
+    pub networks: Vec<crate::model::devices::HostNetwork>,
+}
+
+/// A device no VM holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FreeDevice {
+    pub address: String,
+    pub node: Option<u32>,
+    /// `vendor product`, matched by a type's `gpu_model`.
+    pub model: String,
 }
 
 /// A VM already on a host, as far as placement groups care.

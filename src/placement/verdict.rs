@@ -27,9 +27,16 @@ pub(super) fn judge(
     let room = Room::of(host, overcommit);
     let mut reasons: Vec<String> = host.lacks.iter().cloned().collect();
     reasons.extend(room.shortfalls(vm));
+    reasons.extend(host.devices.missing_networks(&vm.devices));
+    // Devices the whole host lacks are named as such, before any node is looked at.
+    let lacking = host.devices.shortfalls(&vm.devices, None);
     let node = match vm.numa {
+        _ if !lacking.is_empty() => {
+            reasons.extend(lacking);
+            None
+        }
         NumaFit::Any => None,
-        NumaFit::SingleNode => match pick_node(&host.nodes, vm) {
+        NumaFit::SingleNode => match pick_node(&host.nodes, &host.devices, vm) {
             Ok(id) => Some(id),
             Err(why) => {
                 reasons.push(why);

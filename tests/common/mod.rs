@@ -102,6 +102,7 @@ pub fn facts(name: &str) -> HostFacts {
             available_bytes: 60 << 30,
         }],
         hypervisor: "QEMU 10.0.2 / libvirt 11.3.0".into(),
+        devices: Default::default(),
     }
 }
 

@@ -43,6 +43,22 @@ pub fn on_pool_event(state: &mut State, pool: usize, event: HostEvent) -> Vec<Ef
             let host = host_holding(state, pool, uuid).unwrap_or(0);
             apply(state, pool, host, event)
         }
+        HostEvent::Devices { ref member, .. } => {
+            let hosts = &state.pools[pool].hosts;
+            let host = member
+                .as_ref()
+                .and_then(|m| hosts.iter().position(|h| &h.name == m))
+                .unwrap_or(0);
+            apply(state, pool, host, event)
+        }
+        HostEvent::DeviceUse(ref uses) => {
+            let hosts = &state.pools[pool].hosts;
+            let host = hosts
+                .iter()
+                .position(|h| h.vms.iter().any(|v| v.name == uses.vm))
+                .unwrap_or(0);
+            apply(state, pool, host, event)
+        }
         HostEvent::MemberFigures { member, result } => {
             let hosts = &state.pools[pool].hosts;
             match hosts.iter().position(|h| h.name == member) {

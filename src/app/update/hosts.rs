@@ -130,6 +130,9 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
             host_state.vms.retain(|v| v.uuid != uuid);
             host_state.placement.retain(|p| p.uuid != uuid);
             host_state.history.remove(&uuid);
+            if let Some(name) = &name {
+                super::devices::vm_gone(host_state, name);
+            }
             placement_changed(state, pool, host);
             if let Some(name) = name {
                 super::nav::vm_gone(state, &uuid, &name, &host_name);
@@ -156,6 +159,8 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
             placement_changed(state, pool, host);
         }
         HostEvent::Volumes(volumes) => host_state.volumes = volumes,
+        HostEvent::Devices { devices, .. } => super::devices::replace(host_state, devices),
+        HostEvent::DeviceUse(uses) => super::devices::vm_changed(host_state, uses),
         HostEvent::Images(images) => host_state.images = Some(images),
         HostEvent::OpProgress { op, progress } => super::migrate::progress(state, op, progress),
         HostEvent::OpNote { op, text } => super::migrate::note(state, op, text),

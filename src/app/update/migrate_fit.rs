@@ -6,6 +6,7 @@ use crate::app::ops::Target;
 use crate::app::rooms::{host_room, request};
 use crate::app::state::State;
 use crate::model::Vm;
+use crate::model::devices::{DeviceKind, DeviceNeeds, HostDevice};
 use crate::placement::{HostRoom, Verdict, VmRequest, place_set};
 
 /// The engine's verdict on host `to` for each VM in `targets`, moved there in turn.
@@ -34,7 +35,10 @@ pub fn verdicts_on(state: &State, targets: &[Target], to: usize) -> Vec<Verdict>
             room
         })
         .collect();
-    let requests: Vec<VmRequest> = moving.iter().map(|vm| request_for(state, vm)).collect();
+    let requests: Vec<VmRequest> = targets
+        .iter()
+        .filter_map(|t| Some(request_for(state, t, state.vm(t.pool, t.host, &t.uuid)?)))
+        .collect();
     place_set(
         &rooms,
         pool.overcommit,
@@ -66,8 +70,8 @@ pub fn check_fit(state: &State, targets: &[Target], to: usize) -> Result<Vec<Str
 }
 
 /// The VM as the engine sees it: its own size, its type's NUMA and hugepage needs when its
-/// type is known, its group.
-fn request_for(state: &State, vm: &Vm) -> VmRequest {
+/// type is known, its group, and the devices and networks it uses now.
+fn request_for(state: &State, target: &Target, vm: &Vm) -> VmRequest {
     let of_type = vm
         .stamp
         .vm_type
@@ -82,11 +86,49 @@ fn request_for(state: &State, vm: &Vm) -> VmRequest {
             numa: crate::placement::NumaFit::Any,
             hugepages: false,
             group: vm.stamp.group.clone(),
+            devices: Default::default(),
         },
     };
     wanted.vcpus = vm.vcpus;
     wanted.memory_bytes = vm.memory_bytes;
+    if let Some(uses) = held(state, target) {
+        wanted.devices = uses;
+    }
     wanted
+}
+
+/// What the VM uses where it is now, which the destination must offer too: the networks
+/// its NICs are on (those its host lists), and GPUs and VFs like the ones it holds (GPUs of
+/// the same product).
+fn held(state: &State, target: &Target) -> Option<DeviceNeeds> {
+    let host = state.host(target.pool, target.host)?;
+    let devices = &host.facts.as_ref()?.devices;
+    let uses = devices.uses.iter().find(|u| u.vm == target.name)?;
+    let holds: Vec<&HostDevice> = devices
+        .devices
+        .iter()
+        .filter(|d| uses.devices.contains(&d.address))
+        .collect();
+    let count = |kind| holds.iter().filter(|d| d.kind == kind).count() as u32;
+    // Only networks its host lists: a plain host bridge or a macvtap device is not known
+    // on either side (no interface driver), so it can't be checked and is not asked for.
+    let mut networks: Vec<String> = uses
+        .nics
+        .iter()
+        .map(|n| n.source.clone())
+        .filter(|s| devices.network(s).is_some())
+        .collect();
+    networks.dedup();
+    Some(DeviceNeeds {
+        gpus: count(DeviceKind::Gpu),
+        gpu_model: holds
+            .iter()
+            .find(|d| d.kind == DeviceKind::Gpu)
+            .map(|d| d.product.clone()),
+        vfs: count(DeviceKind::VirtualFunction),
+        vf_network: None,
+        networks,
+    })
 }
 
 fn release(room: &mut HostRoom, vm: &Vm) {

@@ -12,6 +12,7 @@ mod compose;
 mod compose_keys;
 mod console;
 mod copy;
+mod devices;
 mod escape;
 mod explain;
 mod launch;

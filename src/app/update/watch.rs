@@ -207,6 +207,8 @@ fn changes_inventory(event: &HostEvent) -> bool {
             | HostEvent::Placement(_)
             | HostEvent::VmPlaced(_)
             | HostEvent::Volumes(_)
+            | HostEvent::Devices { .. }
+            | HostEvent::DeviceUse(_)
             | HostEvent::Images(_)
             | HostEvent::OpProgress { .. }
             | HostEvent::OpNote { .. }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::actions::{Operation, Watch, wait};
 use super::client::Client;
-use crate::model::compose::{ComposeSpec, Image};
+use crate::model::compose::{ComposeSpec, Image, NetworkNic};
 
 /// The parts of an image `GET /1.0/images?recursion=1` gives that vmdeck shows.
 #[derive(Debug, Default, Deserialize)]
@@ -62,6 +62,9 @@ pub async fn compose(
     spec: &ComposeSpec,
     watch: &Watch,
 ) -> Result<(), String> {
+    if !spec.attach.vfs.is_empty() {
+        return Err("SR-IOV functions are not given to Incus instances by vmdeck yet".into());
+    }
     watch.note(format!("finding image {}", spec.image));
     let kind = image_kind(client, project, &spec.image).await?;
     let body = json!({
@@ -69,6 +72,7 @@ pub async fn compose(
         "type": kind,
         "source": { "type": "image", "alias": spec.image },
         "config": instance_config(spec),
+        "devices": instance_devices(spec),
     });
     let target = spec
         .member
@@ -138,6 +142,28 @@ fn instance_config(spec: &ComposeSpec) -> Map<String, Value> {
     config
 }
 
+/// The GPUs and NICs placement chose, as Incus devices (`gpu0`, `eth1`, …); the profile's
+/// own devices stay.
+fn instance_devices(spec: &ComposeSpec) -> Map<String, Value> {
+    let mut devices = Map::new();
+    for (i, pci) in spec.attach.gpus.iter().enumerate() {
+        devices.insert(
+            format!("gpu{i}"),
+            json!({ "type": "gpu", "gputype": "physical", "pci": pci }),
+        );
+    }
+    for (i, nic) in spec.attach.nics.iter().enumerate() {
+        let device = match nic {
+            NetworkNic::Network(name) => json!({ "type": "nic", "network": name }),
+            NetworkNic::Bridge(name) => {
+                json!({ "type": "nic", "nictype": "bridged", "parent": name })
+            }
+        };
+        devices.insert(format!("eth{}", i + 1), device);
+    }
+    devices
+}
+
 /// The first `count` CPUs of the node, as Incus's `limits.cpu` set (`0,1,2`).
 fn cpu_list(cpus: &[u32], count: u32) -> String {
     cpus.iter()
@@ -182,6 +208,7 @@ mod tests {
             storage: None,
             cores: None,
             start: true,
+            attach: Default::default(),
         }
     }
 

@@ -36,6 +36,7 @@ pub async fn read(client: &Client, member: Option<&str>, instances: &[Instance])
             .filter(on_member)
             .map(|i| uses(&i.name, &i.expanded_devices))
             .collect(),
+        ..HostDevices::default()
     }
     .with_users()
 }

@@ -19,14 +19,14 @@ use crate::model::{
 /// A standalone server is one host; a cluster is one host per member.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Inventory {
-    Server(HostInventory),
+    Server(Box<HostInventory>),
     Cluster(Vec<MemberInventory>),
 }
 
 impl Inventory {
     pub fn into_event(self) -> HostEvent {
         match self {
-            Inventory::Server(inventory) => HostEvent::Connected(inventory),
+            Inventory::Server(inventory) => HostEvent::Connected(*inventory),
             Inventory::Cluster(members) => HostEvent::Members(members),
         }
     }
@@ -44,11 +44,11 @@ pub async fn snapshot(client: &Client) -> Result<Snapshot, String> {
     let server: Server = client.get("/1.0").await?;
     let instances = all_instances(client).await?;
     if !server.environment.server_clustered {
-        let facts = facts(client, &server, None).await?;
+        let facts = facts(client, &server, None, &instances).await?;
         let cpus = HostCpus::single(facts.cpus);
         let vms = instances.iter().map(convert::vm).collect();
         return Ok(Snapshot {
-            inventory: Inventory::Server(HostInventory { facts, vms }),
+            inventory: Inventory::Server(Box::new(HostInventory { facts, vms })),
             instances,
             cpus,
         });
@@ -60,7 +60,7 @@ pub async fn snapshot(client: &Client) -> Result<Snapshot, String> {
         let facts = match member.unusable() {
             Some(_) => HostFacts::default(),
             // A member can go away between the two calls: then it is down, not the cluster.
-            None => facts(client, &server, Some(&member.server_name))
+            None => facts(client, &server, Some(&member.server_name), &instances)
                 .await
                 .unwrap_or_default(),
         };
@@ -95,11 +95,13 @@ pub async fn cluster_members(client: &Client) -> Result<Vec<ClusterMember>, Stri
     client.get("/1.0/cluster/members?recursion=1").await
 }
 
-/// One server's (or member's) CPUs, memory, NUMA nodes and storage.
+/// One server's (or member's) CPUs, memory, NUMA nodes, storage, devices and networks (with
+/// what `instances` use of them).
 async fn facts(
     client: &Client,
     server: &Server,
     member: Option<&str>,
+    instances: &[Instance],
 ) -> Result<HostFacts, String> {
     let target = member.map_or(String::new(), |m| format!("?target={m}"));
     let resources: Resources = client.get(&format!("/1.0/resources{target}")).await?;
@@ -117,6 +119,7 @@ async fn facts(
         numa: convert::numa_cells(&resources),
         storage: storage_pools(client, &target).await,
         hypervisor: hypervisor(server),
+        devices: super::devices::read(client, member, instances).await,
     })
 }
 

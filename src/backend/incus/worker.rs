@@ -301,6 +301,7 @@ impl Session {
             Ok(instance) => {
                 self.remember(std::slice::from_ref(&instance));
                 sink(HostEvent::VmUpdated(convert::vm(&instance)));
+                sink(device_use(&instance));
                 Ok(())
             }
             // Gone already (created and deleted in a burst): the list pass settles it.
@@ -319,6 +320,7 @@ impl Session {
         }
         for instance in &instances {
             sink(HostEvent::VmUpdated(convert::vm(instance)));
+            sink(device_use(instance));
         }
         Ok(())
     }
@@ -406,6 +408,7 @@ impl Session {
                 let placed = instances.iter().filter_map(convert::placement).collect();
                 sink(HostEvent::Placement(placed));
                 sink(HostEvent::Volumes(inventory::volumes(&self.client).await));
+                self.load_devices(&instances, sink).await;
             }
             Input::OpenConsole(request) => match self.names.get(&request.uuid).cloned() {
                 Some((project, name)) => {
@@ -499,6 +502,26 @@ impl Session {
         });
     }
 
+    /// Devices and networks read anew for the host view, of every member of a cluster.
+    async fn load_devices(&self, instances: &[Instance], sink: &EventSink) {
+        if self.members.is_empty() {
+            let devices = super::devices::read(&self.client, None, instances).await;
+            sink(HostEvent::Devices {
+                member: None,
+                devices,
+            });
+        }
+        for (member, up) in &self.members {
+            if *up {
+                let devices = super::devices::read(&self.client, Some(member), instances).await;
+                sink(HostEvent::Devices {
+                    member: Some(member.clone()),
+                    devices,
+                });
+            }
+        }
+    }
+
     fn remember(&mut self, instances: &[Instance]) {
         for instance in instances {
             let identity = (instance.project.clone(), instance.name.clone());
@@ -515,6 +538,14 @@ impl Session {
 }
 
 /// Each member's name and whether it can be used.
+/// What an instance uses of its host's devices and networks.
+fn device_use(instance: &Instance) -> HostEvent {
+    HostEvent::DeviceUse(super::devices::uses(
+        &instance.name,
+        &instance.expanded_devices,
+    ))
+}
+
 fn member_states(inventory: &Inventory) -> Vec<(String, bool)> {
     match inventory {
         Inventory::Server(_) => Vec::new(),

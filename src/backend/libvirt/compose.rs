@@ -151,6 +151,7 @@ fn build(
         hugepage_kib: spec.vm_type.hugepage_kib,
         partition: spec.vm_type.partition.as_deref(),
         network: storage.network.as_deref(),
+        attach: &spec.attach,
         stamp: &stamp,
     });
     let domain = conn.define_domain_xml(&xml).map_err(message)?;

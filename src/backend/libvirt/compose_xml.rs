@@ -3,6 +3,7 @@
 //! one; every value that comes from config or the user is escaped, since names may hold
 //! `&`, `'` or `<`.
 
+mod attach;
 mod cores;
 
 pub use cores::CoreTune;
@@ -41,6 +42,8 @@ pub struct DomainSpec<'a> {
     pub partition: Option<&'a str>,
     /// The libvirt network a virtio NIC joins; None: no NIC.
     pub network: Option<&'a str>,
+    /// The GPUs, SR-IOV functions and networks placement chose for it.
+    pub attach: &'a crate::model::compose::Attachments,
     pub stamp: &'a VmStamp,
 }
 
@@ -150,6 +153,7 @@ fn devices(spec: &DomainSpec) -> String {
             xml_escape(network)
         ));
     }
+    xml.push_str(&attach::attachments_xml(spec.attach));
     xml.push_str("    <controller type='usb' model='none'/>\n");
     xml.push_str("    <serial type='pty'><target port='0'/></serial>\n");
     xml.push_str("    <console type='pty'><target type='serial' port='0'/></console>\n");

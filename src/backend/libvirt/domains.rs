@@ -9,12 +9,14 @@ use virt::connect::Connect;
 use virt::domain::Domain;
 use virt::sys;
 
+use super::devices::parse_uses;
 use super::domain_xml::{DomainFacts, parse_domain, parse_stamp};
 use super::fanout;
 use super::ffi::{StatsRecord, all_domain_stats, domain_info, metadata_stamp, vcpu_affinity};
 use super::jobs::is_incoming;
 use super::placement_xml::parse_placement;
 use super::xml::hugepage_backed;
+use crate::model::devices::VmDeviceUse;
 use crate::model::{Vm, VmPlacement, VmState};
 
 const INVENTORY_STATS: u32 =
@@ -24,24 +26,30 @@ fn err(e: virt::error::Error) -> String {
     e.message().to_string()
 }
 
-/// Every domain, sorted by name, and where each one is placed as its XML says; with
-/// `host_cpus` (the host's CPU count), a running one without pins in its XML is placed where
-/// libvirt lets its vCPUs run (one more call each).
-pub fn all_vms(
-    conn: &Connect,
-    host_cpus: Option<u32>,
-) -> Result<(Vec<Vm>, Vec<VmPlacement>), String> {
+/// The domains, where they are placed, and what they use of the host's devices and networks.
+pub struct AllVms {
+    pub vms: Vec<Vm>,
+    pub placement: Vec<VmPlacement>,
+    pub uses: Vec<VmDeviceUse>,
+}
+
+/// Every domain, sorted by name, where each one is placed as its XML says, and what it uses;
+/// with `host_cpus` (the host's CPU count), a running one without pins in its XML is placed
+/// where libvirt lets its vCPUs run (one more call each).
+pub fn all_vms(conn: &Connect, host_cpus: Option<u32>) -> Result<AllVms, String> {
     let autostart = uuids_with(conn, sys::VIR_CONNECT_LIST_DOMAINS_AUTOSTART);
     let persistent = uuids_with(conn, sys::VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
     let mut records = bulk_stats(conn, INVENTORY_STATS)?;
     let reads = read_each(&mut records, host_cpus);
     let (autostart, persistent) = (autostart.join(), persistent.join());
     let mut placement = Vec::new();
+    let mut uses = Vec::new();
     let mut vms: Vec<Vm> = records
         .iter()
         .zip(reads)
         .map(|(record, read)| {
             placement.extend(read.placement);
+            uses.extend(read.uses);
             let mut vm = vm_from_record(record, read.facts.unwrap_or_default());
             vm.autostart = autostart.contains(&vm.uuid);
             vm.persistent = persistent.contains(&vm.uuid);
@@ -52,7 +60,11 @@ pub fn all_vms(
         })
         .collect();
     vms.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok((vms, placement))
+    Ok(AllVms {
+        vms,
+        placement,
+        uses,
+    })
 }
 
 /// Where each domain is pinned (the NUMA view): one bulk state call, then the XML of every
@@ -113,6 +125,8 @@ struct DomainRead {
     /// Paused as the incoming half of a migration.
     incoming: bool,
     placement: Option<VmPlacement>,
+    /// Its `<hostdev>`s and the networks of its NICs.
+    uses: Option<VmDeviceUse>,
 }
 
 /// An XML read that has run this long is taken as stuck: libvirt makes it wait for the
@@ -175,10 +189,15 @@ fn read_domain(dom: &Domain, state: VmState, host_cpus: Option<u32>) -> DomainRe
         (Some(xml), Some(facts)) => placed(dom, xml, facts.vcpus, state, host_cpus),
         _ => None,
     };
+    let uses = match (dom.name(), xml.as_deref()) {
+        (Ok(name), Some(xml)) => Some(parse_uses(&name, xml)),
+        _ => None,
+    };
     DomainRead {
         facts,
         incoming,
         placement,
+        uses,
     }
 }
 
@@ -231,15 +250,19 @@ fn vm_from_record(record: &StatsRecord, facts: DomainFacts) -> Vm {
     }
 }
 
+/// One domain as an event left it: the VM, where it is placed and what it uses of the host's
+/// devices and networks (both None when its XML read is stuck).
+pub struct OneVm {
+    pub vm: Vm,
+    pub placement: Option<VmPlacement>,
+    pub uses: Option<VmDeviceUse>,
+}
+
 /// One domain after an event: its lookup, then its info, flags and XML side by side (its
-/// metadata when the XML read is stuck), and where it is placed (None when stuck): a running
-/// VM whose XML pins nothing is placed where its live affinity lets it run (`virsh vcpupin`)
-/// unless that is all `host_cpus`, as in the snapshot.
-pub fn one_vm(
-    conn: &Connect,
-    uuid: &str,
-    host_cpus: u32,
-) -> Result<(Vm, Option<VmPlacement>), String> {
+/// metadata when the XML read is stuck). A running VM whose XML pins nothing is placed where
+/// its live affinity lets it run (`virsh vcpupin`) unless that is all `host_cpus`, as in the
+/// snapshot.
+pub fn one_vm(conn: &Connect, uuid: &str, host_cpus: u32) -> Result<OneVm, String> {
     let dom = conn.lookup_domain_by_uuid_string(uuid).map_err(err)?;
     let on = |call: fn(&Domain) -> bool| {
         let dom = dom.clone();
@@ -252,23 +275,25 @@ pub fn one_vm(
         fanout::spawn(move || dom.xml_desc(0).ok())
     };
     let info = domain_info(&dom)?;
+    let name = dom.name().map_err(err)?;
     let mut state = VmState::from_libvirt(info.state.into());
-    let (stamp, placement) = match xml.join_unless_stalled(STALL) {
+    let (stamp, placement, uses) = match xml.join_unless_stalled(STALL) {
         Some(xml) => {
             let facts = xml.as_deref().and_then(parse_domain);
             let placement = match (xml.as_deref(), &facts) {
                 (Some(xml), Some(facts)) => placed(&dom, xml, facts.vcpus, state, Some(host_cpus)),
                 _ => None,
             };
-            (facts.map(|f| f.stamp), placement)
+            let uses = xml.as_deref().map(|xml| parse_uses(&name, xml));
+            (facts.map(|f| f.stamp), placement, uses)
         }
-        None => (metadata_stamp(&dom).as_deref().map(parse_stamp), None),
+        None => (metadata_stamp(&dom).as_deref().map(parse_stamp), None, None),
     };
     if state == VmState::Paused && is_incoming(&dom) {
         state = VmState::Incoming;
     }
     let vm = Vm {
-        name: dom.name().map_err(err)?,
+        name,
         uuid: uuid.to_string(),
         state,
         vcpus: info.nrVirtCpu.into(),
@@ -278,5 +303,9 @@ pub fn one_vm(
         stamp: stamp.unwrap_or_default(),
         ..Vm::default()
     };
-    Ok((vm, placement))
+    Ok(OneVm {
+        vm,
+        placement,
+        uses,
+    })
 }

@@ -35,14 +35,11 @@ pub fn read(
     let host_cpus = with_placement
         .then(|| conn.node_info().map(|n| n.cpus).map_err(err))
         .transpose()?;
-    let (vms, placement) = all_vms(conn, host_cpus)?;
-    Ok((
-        HostInventory {
-            facts: facts.join()?,
-            vms,
-        },
-        placement,
-    ))
+    let all = all_vms(conn, host_cpus)?;
+    let (vms, placement, uses) = (all.vms, all.placement, all.uses);
+    let mut facts = facts.join()?;
+    facts.devices = super::devices::read(conn, uses);
+    Ok((HostInventory { facts, vms }, placement))
 }
 
 /// `call` on the connection, started now on the fan-out pool.
@@ -83,6 +80,7 @@ pub(super) fn host_facts(conn: &Connect) -> Result<HostFacts, String> {
         numa,
         storage: storage.join(),
         hypervisor: hypervisor.join(),
+        devices: Default::default(),
     })
 }
 
@@ -215,10 +213,10 @@ mod test_driver {
         let dom = conn.define_domain_xml(xml).unwrap();
         let uuid = dom.uuid_string().unwrap();
         let (_, placement) = snapshot(&conn).unwrap();
-        let (vm, placed) = super::super::domains::one_vm(&conn, &uuid, 16).unwrap();
+        let one = super::super::domains::one_vm(&conn, &uuid, 16).unwrap();
         dom.undefine().unwrap();
         let from_snapshot = placement.into_iter().find(|p| p.uuid == uuid).unwrap();
-        let placed = placed.unwrap();
+        let (vm, placed) = (one.vm, one.placement.unwrap());
         assert_eq!(from_snapshot, placed);
         assert_eq!(vm.name, "rt-placed");
         assert_eq!(placed.partition.as_deref(), Some("/machine/rt"));

@@ -168,6 +168,11 @@ impl Session {
             WorkerInput::Command(HostCommand::LoadHostView) => {
                 sink(HostEvent::Placement(placement(&self.conn)));
                 sink(HostEvent::Volumes(super::volumes::volumes(&self.conn)));
+                // Networks and node devices have no events here: the view reads them anew.
+                sink(HostEvent::Devices {
+                    member: None,
+                    devices: super::devices::read(&self.conn, Vec::new()),
+                });
             }
             WorkerInput::Command(HostCommand::LoadLiveFigures { .. }) => {
                 sink(HostEvent::LiveFigures(super::numa::live_figures(
@@ -207,10 +212,13 @@ impl Session {
             return None;
         }
         match one_vm(&self.conn, &uuid, self.host_cpus.get()) {
-            Ok((vm, placement)) => {
-                sink(HostEvent::VmUpdated(vm));
-                if let Some(placement) = placement {
+            Ok(one) => {
+                sink(HostEvent::VmUpdated(one.vm));
+                if let Some(placement) = one.placement {
                     sink(HostEvent::VmPlaced(placement));
+                }
+                if let Some(uses) = one.uses {
+                    sink(HostEvent::DeviceUse(uses));
                 }
             }
             // A transient domain that stopped no longer exists.

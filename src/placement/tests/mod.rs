@@ -5,6 +5,7 @@ use crate::config::Overcommit;
 
 mod choice;
 mod cores;
+mod devices;
 mod groups;
 mod numa;
 mod overcommit;
@@ -37,6 +38,7 @@ fn host(name: &str, cpus: u32, memory_gib: u64) -> HostRoom {
         hugepage_free_bytes: 0,
         nodes: Vec::new(),
         vms: Vec::new(),
+        devices: Default::default(),
     }
 }
 
@@ -58,6 +60,7 @@ fn vm(name: &str, vcpus: u32, memory_gib: u64) -> VmRequest {
         numa: NumaFit::Any,
         hugepages: false,
         group: None,
+        devices: Default::default(),
     }
 }
 

@@ -68,6 +68,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
                 theme,
             ));
             lines.extend(super::rt::host_line(state, pool, host, theme));
+            lines.extend(super::devices::device_lines(&facts.devices, theme));
             lines.extend(super::storage::storage_lines(host_state, facts, theme));
             lines.extend(super::storage::volume_lines(&host_state.volumes, theme));
         }

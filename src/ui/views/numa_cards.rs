@@ -48,6 +48,9 @@ pub fn numa_lines<'a>(
             rt.map_or(String::new(), |rt| rt_cpus(rt.cores(), cell))
         )));
         lines.push(dim(format!("hugepages {}", pages(cell))));
+        if let Some(devices) = devices_on(host, cell.id) {
+            lines.push(dim(devices));
+        }
         let vms = vcpu_vms(host, cells, rt, cell.id);
         lines.push(dim(listed("VMs ", vms, "none placed here", room)));
         let emulators = emulator_vms(host, cell);
@@ -92,6 +95,19 @@ fn memory_line<'a>(cell: &NumaCell, theme: &Theme) -> Line<'a> {
             )),
         ]),
     }
+}
+
+/// `GPUs 1 free / 1 used · VFs 6 free / 1 used`, on hosts that have any (counted by `update`).
+fn devices_on(host: &HostState, node: u32) -> Option<String> {
+    let devices = &host.facts.as_ref()?.devices;
+    if devices.nodes.is_empty() {
+        return None;
+    }
+    let n = devices.on_node(Some(node));
+    Some(format!(
+        "GPUs {} free / {} used · VFs {} free / {} used",
+        n.gpus_free, n.gpus_used, n.vfs_free, n.vfs_used
+    ))
 }
 
 fn pages(cell: &NumaCell) -> String {

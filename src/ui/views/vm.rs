@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use crate::app::State;
 use crate::app::history::History;
 use crate::app::table::{host_status_text, limit};
+use crate::model::devices::HostDevices;
 use crate::model::units::{self, bytes};
 use crate::model::{Snapshot, Vm, VmDetails};
 use crate::theme::Theme;
@@ -31,7 +32,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
                 theme,
             );
             lines.extend(history_lines(h.history.get(uuid), vm, theme));
-            lines.extend(device_lines(details, theme));
+            let devices = h.facts.as_ref().map(|f| &f.devices);
+            let none = HostDevices::default();
+            let devices = devices.unwrap_or(&none);
+            lines.extend(device_lines(details, devices, theme));
+            lines.extend(super::vm_nics::hostdev_lines(&vm.name, devices, theme));
             lines
         }
         _ => vec![Line::from(Span::styled(
@@ -157,7 +162,11 @@ fn summary_lines<'a>(
     lines
 }
 
-fn device_lines<'a>(details: Option<&Result<VmDetails, String>>, theme: &Theme) -> Vec<Line<'a>> {
+fn device_lines<'a>(
+    details: Option<&Result<VmDetails, String>>,
+    host: &HostDevices,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     let mut lines = vec![
         Line::default(),
         Line::from(Span::styled("Disks", theme.style("title"))),
@@ -201,18 +210,7 @@ fn device_lines<'a>(details: Option<&Result<VmDetails, String>>, theme: &Theme) 
         "Network interfaces",
         theme.style("title"),
     )));
-    if details.nics.is_empty() {
-        lines.push(Line::from(Span::styled("  none", theme.style("dim"))));
-    }
-    for nic in &details.nics {
-        let vlan = nic
-            .vlan
-            .map_or(String::new(), |tag| format!("  VLAN {tag}"));
-        lines.push(Line::from(format!(
-            "  {:<18} {:<10} {:<12} {}{vlan}",
-            nic.mac, nic.kind, nic.source, nic.model
-        )));
-    }
+    lines.extend(super::vm_nics::nic_lines(&details.nics, host, theme));
     lines.push(Line::default());
     lines.push(Line::from(Span::styled("Snapshots", theme.style("title"))));
     lines.extend(snapshot_lines(&details.snapshots, theme));

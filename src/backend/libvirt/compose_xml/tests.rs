@@ -29,6 +29,12 @@ fn stamp() -> VmStamp {
     }
 }
 
+static NO_ATTACHMENTS: crate::model::compose::Attachments = crate::model::compose::Attachments {
+    gpus: Vec::new(),
+    vfs: Vec::new(),
+    nics: Vec::new(),
+};
+
 /// Everything on: KVM, pinned to node 1, 2 MiB pages, a real-time slice, seed and NIC.
 fn full<'a>(name: &'a str, stamp: &'a VmStamp) -> DomainSpec<'a> {
     DomainSpec {
@@ -47,6 +53,7 @@ fn full<'a>(name: &'a str, stamp: &'a VmStamp) -> DomainSpec<'a> {
         hugepage_kib: Some(2048),
         partition: Some("/machine/rt"),
         network: Some("lab<net>"),
+        attach: &NO_ATTACHMENTS,
         stamp,
     }
 }

@@ -13,36 +13,37 @@ use roxmltree::Node;
 use virt::connect::Connect;
 use virt::sys;
 
-use crate::model::devices::HostDevices;
+use super::fanout;
+use crate::model::devices::{HostDevices, VmDeviceUse};
 
 pub use nodedev::host_devices;
 pub use uses::{parse_network, parse_uses};
 
-pub fn read(conn: &Connect) -> HostDevices {
+/// The node devices and networks, with `uses` read already from the domains' XML (the
+/// inventory pass reads it anyway; a re-read for the host view passes none, and the app
+/// keeps the uses it knows).
+pub fn read(conn: &Connect, uses: Vec<VmDeviceUse>) -> HostDevices {
     let flags =
         sys::VIR_CONNECT_LIST_NODE_DEVICES_CAP_PCI_DEV | sys::VIR_CONNECT_LIST_NODE_DEVICES_CAP_NET;
-    let nodedevs: Vec<String> = conn
-        .list_all_node_devices(flags)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|d| d.xml_desc(0).ok())
+    // One XML read per device and network, all issued at once (DESIGN.md §5).
+    let nodedevs: Vec<String> =
+        fanout::map(conn.list_all_node_devices(flags).unwrap_or_default(), |d| {
+            d.xml_desc(0).ok()
+        })
+        .into_iter()
+        .flatten()
         .collect();
-    let networks = conn
-        .list_all_networks(0)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|n| parse_network(&n.xml_desc(0).ok()?, n.is_active().unwrap_or(false)))
-        .collect();
-    let uses = conn
-        .list_all_domains(0)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|d| Some(parse_uses(&d.name().ok()?, &d.xml_desc(0).ok()?)))
-        .collect();
+    let networks = fanout::map(conn.list_all_networks(0).unwrap_or_default(), |n| {
+        parse_network(&n.xml_desc(0).ok()?, n.is_active().unwrap_or(false))
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     HostDevices {
         devices: host_devices(&nodedevs),
         networks,
         uses,
+        ..HostDevices::default()
     }
     .with_users()
 }

@@ -119,6 +119,7 @@ fn devices_and_networks_name_the_vms_that_hold_them() {
         devices: host_devices(&all_fixtures()),
         networks: vec![vlan_120, idle],
         uses: vec![parse_uses("gpu-vm", HOLDER)],
+        ..Default::default()
     }
     .with_users();
     assert_eq!(found.devices[0].used_by.as_deref(), Some("gpu-vm"));
@@ -132,7 +133,11 @@ fn devices_and_networks_name_the_vms_that_hold_them() {
 #[test]
 fn the_test_driver_lists_its_devices_and_networks() {
     let conn = Connect::open(Some("test:///default")).unwrap();
-    let found = read(&conn);
+    // The inventory pass reads each domain's uses with its XML.
+    let uses = crate::backend::libvirt::domains::all_vms(&conn, None)
+        .unwrap()
+        .uses;
+    let found = read(&conn, uses);
     assert!(
         found
             .networks
@@ -140,5 +145,6 @@ fn the_test_driver_lists_its_devices_and_networks() {
             .any(|n| n.name == "default" && n.active),
         "{found:?}"
     );
+    assert_eq!(found.networks[0].vms, ["test"]);
     assert!(found.uses.iter().any(|u| u.vm == "test"));
 }
