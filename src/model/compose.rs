@@ -80,6 +80,8 @@ pub struct ComposeSpec {
     pub cores: Option<CorePins>,
     /// Start it once made; false only defines it.
     pub start: bool,
+    /// The spec of its set, stamped on it (a member of a set only).
+    pub set_spec: Option<super::set::SetSpec>,
 }
 
 impl ComposeSpec {

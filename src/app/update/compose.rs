@@ -172,12 +172,16 @@ fn host_name<'a>(state: &'a State, request: &OpRequest) -> &'a str {
 /// One compose request per placed VM, on the host placement chose.
 pub(super) fn requests(state: &State, pool: usize, plan: &Plan) -> Vec<OpRequest> {
     let hosts = &state.pools[pool].hosts;
+    let generation = crate::model::set::generation_at(state.now);
     plan.vms
         .iter()
         .filter_map(|vm| {
             let chosen = vm.decision.chosen.as_ref()?;
             let host = hosts.iter().position(|h| &h.name == chosen)?;
-            let spec = vm.spec.clone()?;
+            let mut spec = vm.spec.clone()?;
+            if let Some(set_spec) = spec.set_spec.as_mut() {
+                set_spec.generation = generation;
+            }
             let target = Target {
                 pool,
                 host,

@@ -10,6 +10,7 @@ use crate::app::msg::Effect;
 use crate::app::ops::{OpKind, OpRequest, Target};
 use crate::app::state::{Level, State};
 use crate::compose::{ComposeArgs, plan, template_for};
+use crate::model::set::SetSpec;
 
 /// A member of a set: its index and target.
 struct Member {
@@ -49,7 +50,7 @@ pub fn command(state: &mut State, args: &[&str]) -> Vec<Effect> {
         std::cmp::Ordering::Less => return ask_down(state, &set, wanted, members),
         std::cmp::Ordering::Greater => {
             let next = members.iter().map(|m| m.index + 1).max().unwrap_or(0);
-            return ask_up(state, target.pool, &vm, (&set, next), wanted - have);
+            return ask_up(state, target.pool, &vm, (&set, next), (have, wanted - have));
         }
     }
     Vec::new()
@@ -109,11 +110,17 @@ fn ask_up(
     pool: usize,
     like: &crate::model::Vm,
     set: (&str, u32),
-    more: u32,
+    (have, more): (u32, u32),
 ) -> Vec<Effect> {
     let (set, first_index) = set;
-    let (Some(vm_type), Some(image)) = (like.stamp.vm_type.clone(), like.stamp.image.clone())
-    else {
+    // The set's newest spec, else the VM's own stamp (a set composed before specs).
+    let newest = newest_spec(state, pool, set);
+    let group = newest.map_or(like.stamp.group.clone(), |s| s.group.clone());
+    let made_of = newest.map_or(
+        (like.stamp.vm_type.clone(), like.stamp.image.clone()),
+        |s| (Some(s.vm_type.clone()), Some(s.image.clone())),
+    );
+    let (Some(vm_type), Some(image)) = made_of else {
         let why = format!(
             "{} has no type or image stamp to compose more like it",
             like.name
@@ -126,8 +133,9 @@ fn ask_up(
         vm_type,
         image,
         count: Some(more),
-        group: like.stamp.group.clone(),
+        group,
         first_index,
+        replicas: Some(have + more),
         ..ComposeArgs::default()
     };
     let planned = plan(
@@ -154,4 +162,15 @@ fn ask_up(
     ask(state, requests, move |state, more| {
         format!("Scale set {set} up: compose {}?", vms_phrase(state, more))
     })
+}
+
+/// The newest spec the set's members carry.
+fn newest_spec<'a>(state: &'a State, pool: usize, set: &str) -> Option<&'a SetSpec> {
+    state.pools[pool]
+        .hosts
+        .iter()
+        .flat_map(|h| h.vms.iter())
+        .filter(|vm| vm.stamp.set.as_deref() == Some(set))
+        .filter_map(|vm| vm.stamp.set_spec.as_ref())
+        .max_by_key(|spec| spec.generation)
 }

@@ -135,6 +135,9 @@ fn instance_config(spec: &ComposeSpec) -> Map<String, Value> {
     if let Some(name) = &spec.set {
         set("user.vmdeck.set", name.clone());
     }
+    for (key, value) in spec.set_spec.iter().flat_map(|s| s.fields()) {
+        set(&format!("user.vmdeck.{key}"), value);
+    }
     config
 }
 
@@ -182,6 +185,13 @@ mod tests {
             storage: None,
             cores: None,
             start: true,
+            set_spec: Some(crate::model::set::SetSpec {
+                replicas: 3,
+                vm_type: "small".into(),
+                image: "busybox".into(),
+                generation: 42,
+                ..Default::default()
+            }),
         }
     }
 
@@ -193,6 +203,8 @@ mod tests {
         assert_eq!(get("limits.memory"), "256MiB");
         assert_eq!(get("user.vmdeck.type"), "small");
         assert_eq!(get("user.vmdeck.group"), "web");
+        assert_eq!(get("user.vmdeck.set-replicas"), "3");
+        assert_eq!(get("user.vmdeck.set-generation"), "42");
         assert!(get("cloud-init.user-data").contains("hostname: web-0"));
         assert!(!config.contains_key("limits.cpu.nodes"));
     }

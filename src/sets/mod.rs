@@ -1,0 +1,12 @@
+//! VM sets that keep themselves whole: each set's status derived from its members and their
+//! stamped spec, and the plan that heals it. Pure; the TUI and `vmdeck sets` share it.
+
+mod headless;
+pub mod heal;
+pub mod status;
+
+pub use headless::{run_heal, run_list};
+pub use status::{HostInput, Member, Problem, SetStatus, statuses};
+
+#[cfg(test)]
+mod tests;
