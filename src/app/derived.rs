@@ -1,6 +1,6 @@
 //! What the views show that takes work to compute, computed by `update` when its inputs
 //! change and kept here, so drawing a frame recomputes nothing: the hints, the dashboard's
-//! summary, the host view's capacity, the compose form's placement preview.
+//! summary, the host view's capacity, the compose form's placement preview, the VM sets.
 
 use super::capacity::{Capacity, host_capacity};
 use super::dashboard::{PoolSummary, summarize};
@@ -8,6 +8,7 @@ use super::dirty::Dirty;
 use super::hints::{Hint, hints};
 use super::state::{State, View};
 use crate::compose::Plan;
+use crate::sets::SetStatus;
 
 #[derive(Debug, Default)]
 pub struct Derived {
@@ -21,6 +22,8 @@ pub struct Derived {
     pub compose_plan: Option<Result<Plan, String>>,
     /// The second of `State::now` every host's figure age was last computed for.
     pub ages_second: Option<u64>,
+    /// Each pool's VM sets, recomputed when the inventory changes.
+    pub sets: Vec<Vec<SetStatus>>,
 }
 
 impl Derived {
@@ -46,6 +49,13 @@ pub fn refresh(state: &mut State, changed: &mut Dirty, sampled: Option<usize>) {
     let inputs_changed = changed.beyond_console();
     if inputs_changed {
         state.derived.hints = hints(state);
+    }
+    if changed.inventory || state.derived.sets.len() != state.pools.len() {
+        let sets: Vec<_> = state.pools.iter().map(super::sets::pool_sets).collect();
+        if sets != state.derived.sets {
+            changed.screen |= matches!(state.screen().view, View::Sets { .. });
+            state.derived.sets = sets;
+        }
     }
     match state.screen().view {
         View::Dashboard { pool } => {

@@ -19,6 +19,7 @@ pub mod ops;
 pub mod rooms;
 pub mod rows;
 pub mod rt;
+pub mod sets;
 pub mod state;
 pub mod table;
 pub mod update;

@@ -5,7 +5,7 @@ mod headless;
 pub mod heal;
 pub mod status;
 
-pub use headless::{run_heal, run_list};
+pub use headless::{HealArgs, run_heal, run_list};
 pub use status::{HostInput, Member, Problem, SetStatus, statuses};
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ mod migrate_fit;
 pub use keys::{context as focus_context, view_context};
 mod nav;
 mod scale;
+mod sets;
 mod snapshots;
 mod watch;
 

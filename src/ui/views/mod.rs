@@ -12,5 +12,6 @@ pub mod list;
 mod numa_cards;
 pub mod ops;
 pub mod rt;
+pub mod sets;
 mod storage;
 pub mod vm;
