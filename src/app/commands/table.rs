@@ -91,7 +91,7 @@ pub const NAVIGATION: &[Command] = &[
         ..plain(
             Cmd::Sets,
             "sets",
-            &["set"],
+            &[],
             "the VM sets: desired, present, running, ready, problems",
             Scope::Anywhere,
         )

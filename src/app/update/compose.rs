@@ -172,15 +172,14 @@ fn host_name<'a>(state: &'a State, request: &OpRequest) -> &'a str {
 /// One compose request per placed VM, on the host placement chose.
 pub(super) fn requests(state: &State, pool: usize, plan: &Plan) -> Vec<OpRequest> {
     let hosts = &state.pools[pool].hosts;
-    let generation = crate::model::set::generation_at(state.now);
     plan.vms
         .iter()
         .filter_map(|vm| {
             let chosen = vm.decision.chosen.as_ref()?;
             let host = hosts.iter().position(|h| &h.name == chosen)?;
             let mut spec = vm.spec.clone()?;
-            if let Some(set_spec) = spec.set_spec.as_mut() {
-                set_spec.generation = generation;
+            if let (Some(set_spec), Some(set)) = (spec.set_spec.as_mut(), &spec.set) {
+                set_spec.generation = crate::app::sets::next_generation(state, pool, set);
             }
             let target = Target {
                 pool,

@@ -10,7 +10,6 @@ use crate::app::msg::Effect;
 use crate::app::ops::{OpKind, OpRequest, Target};
 use crate::app::state::{Level, State};
 use crate::compose::{ComposeArgs, plan, template_for};
-use crate::model::set::SetSpec;
 
 /// A member of a set: its index and target.
 struct Member {
@@ -114,7 +113,7 @@ fn ask_up(
 ) -> Vec<Effect> {
     let (set, first_index) = set;
     // The set's newest spec, else the VM's own stamp (a set composed before specs).
-    let newest = newest_spec(state, pool, set);
+    let newest = crate::app::sets::newest_spec(state, pool, set);
     let group = newest.map_or(like.stamp.group.clone(), |s| s.group.clone());
     let made_of = newest.map_or(
         (like.stamp.vm_type.clone(), like.stamp.image.clone()),
@@ -162,15 +161,4 @@ fn ask_up(
     ask(state, requests, move |state, more| {
         format!("Scale set {set} up: compose {}?", vms_phrase(state, more))
     })
-}
-
-/// The newest spec the set's members carry.
-fn newest_spec<'a>(state: &'a State, pool: usize, set: &str) -> Option<&'a SetSpec> {
-    state.pools[pool]
-        .hosts
-        .iter()
-        .flat_map(|h| h.vms.iter())
-        .filter(|vm| vm.stamp.set.as_deref() == Some(set))
-        .filter_map(|vm| vm.stamp.set_spec.as_ref())
-        .max_by_key(|spec| spec.generation)
 }
