@@ -1,0 +1,217 @@
+//! End-to-end on the lab: a set of 3 composed under hard anti-affinity, one member stopped
+//! and another undefined behind vmdeck's back (virsh); `vmdeck sets` (table and JSON), the
+//! `:sets` view in a PTY and `vmdeck sets heal --dry-run` all see 3 desired · 2 present ·
+//! 1 running, and the plan is exactly: restart the stopped one, recreate the missing one on
+//! the host the other two leave free.
+
+mod pty;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use pty::{Tui, lab_config, lab_ctl, virsh};
+
+const SET: &str = "e2e-set-a";
+/// A group of this test's own: other tests' VMs on the lab never take its hosts.
+const GROUP: &str = "e2e-set-apart";
+
+fn members() -> Vec<String> {
+    (0..3).map(|i| format!("{SET}-{i}")).collect()
+}
+
+fn host_uris() -> Vec<(String, String)> {
+    (1..=3)
+        .map(|n| (format!("lab{n}"), lab_ctl(&["uri", &n.to_string()])))
+        .collect()
+}
+
+/// Removes the set's domains, their disks and seeds (an undefined member leaves its
+/// volumes behind), wherever they are.
+fn remove_all() {
+    for (_, uri) in host_uris() {
+        let listed = virsh(&uri, &["list", "--all", "--name"]);
+        for name in members() {
+            if listed.lines().any(|l| l.trim() == name) {
+                let _ = Command::new("virsh")
+                    .args(["-c", &uri, "destroy", &name])
+                    .output();
+                virsh(&uri, &["undefine", &name, "--remove-all-storage"]);
+            }
+            for volume in [format!("{name}.qcow2"), format!("{name}-cidata.img")] {
+                let _ = Command::new("virsh")
+                    .args(["-c", &uri, "vol-delete", "--pool", "default", &volume])
+                    .output();
+            }
+        }
+    }
+}
+
+struct Cleanup;
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        remove_all();
+    }
+}
+
+/// The lab's config with this test's own hard anti-affinity group in pool `lab`.
+fn config(lab: &Path, dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(lab).unwrap();
+    let anchor = "[[pool.placement_group]]\nname = \"spread-hard\"";
+    assert!(text.contains(anchor), "the lab config has changed");
+    let own = format!(
+        "[[pool.placement_group]]\nname = \"{GROUP}\"\npolicy = \"vm-anti-affinity\"\nenforcement = \"hard\"\n\n{anchor}"
+    );
+    let path = dir.join("vmdeck.toml");
+    std::fs::write(&path, text.replacen(anchor, &own, 1)).unwrap();
+    path
+}
+
+fn vmdeck(config: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vmdeck"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .output()
+        .expect("vmdeck")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// `NAME: composed on HOST and started` → HOST.
+fn composed_on(out: &str, name: &str) -> String {
+    let prefix = format!("{name}: composed on ");
+    out.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("{name} not composed:\n{out}"))
+        .to_string()
+}
+
+fn uri_of(host: &str) -> String {
+    host_uris()
+        .into_iter()
+        .find(|(name, _)| name == host)
+        .map(|(_, uri)| uri)
+        .unwrap()
+}
+
+#[test]
+fn a_set_broken_behind_vmdecks_back_is_seen_and_planned_whole() {
+    let Some(lab) = lab_config() else { return };
+    remove_all();
+    let _cleanup = Cleanup;
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(&lab, dir.path());
+    let config_arg = config.to_str().unwrap();
+    let out = vmdeck(
+        &config,
+        &[
+            "compose",
+            "--pool",
+            "lab",
+            SET,
+            "--type",
+            "small",
+            "--image",
+            "lab-busybox",
+            "--count",
+            "3",
+            "--group",
+            GROUP,
+            "--yes",
+        ],
+    );
+    let composed = text(&out);
+    assert!(out.status.success(), "{composed}");
+    let hosts: Vec<String> = members()
+        .iter()
+        .map(|m| composed_on(&composed, m))
+        .collect();
+    let mut distinct = hosts.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 3, "one member per host: {hosts:?}");
+
+    // Every admin's vmdeck sees the set whole first.
+    let out = vmdeck(&config, &["sets", "--pool", "lab", "--output", "json"]);
+    let sets: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let set = sets
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == SET)
+        .unwrap_or_else(|| panic!("no set {SET}: {sets}"))
+        .clone();
+    assert_eq!(set["spec"]["replicas"], 3, "{set}");
+    assert_eq!(set["spec"]["group"], GROUP, "{set}");
+    assert_eq!(set["problems"].as_array().unwrap().len(), 0, "{set}");
+
+    // Behind vmdeck's back: member 0 stopped, member 1 gone.
+    let (m0, m1) = (format!("{SET}-0"), format!("{SET}-1"));
+    virsh(&uri_of(&hosts[0]), &["destroy", &m0]);
+    virsh(&uri_of(&hosts[1]), &["destroy", &m1]);
+    virsh(&uri_of(&hosts[1]), &["undefine", &m1]);
+
+    let out = vmdeck(&config, &["sets", "--pool", "lab"]);
+    let table = text(&out);
+    let line = table
+        .lines()
+        .find(|l| l.split_whitespace().nth(1) == Some(SET))
+        .unwrap_or_else(|| panic!("no row for {SET}:\n{table}"));
+    let figures: Vec<&str> = line.split_whitespace().skip(2).take(4).collect();
+    assert_eq!(figures, ["3", "2", "1", "1"], "{line}");
+    assert!(line.contains("index 1 missing"), "{line}");
+    assert!(
+        line.contains(&format!("{m0} stopped (on {})", hosts[0])),
+        "{line}"
+    );
+
+    let out = vmdeck(
+        &config,
+        &["sets", "heal", "--pool", "lab", SET, "--dry-run"],
+    );
+    let plan = text(&out);
+    assert!(out.status.success(), "{plan}");
+    let steps: Vec<&str> = plan
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .map(str::trim)
+        .collect();
+    // Anti-affinity leaves the recreated member only the host member 1 was on.
+    assert_eq!(
+        steps,
+        [
+            format!("recreate {m1} on {}", hosts[1]),
+            format!("restart {m0} on {}", hosts[0]),
+        ],
+        "{plan}"
+    );
+    assert!(plan.contains("3 desired · 2 present · 1 running"), "{plan}");
+    assert!(plan.contains("nothing was changed"), "{plan}");
+
+    // The TUI's sets view says the same, at 160×48 and 80×24.
+    for (cols, rows) in [(160, 48), (80, 24)] {
+        let mut tui = Tui::spawn(&["--config", config_arg], cols, rows);
+        tui.wait_text("lab1");
+        tui.send(":sets lab\r");
+        let screen = tui.wait_for("the broken set", Duration::from_secs(30), |s| {
+            s.contains("3 desired · 2 present · 1 running") && s.contains("index 1 missing")
+        });
+        assert!(
+            screen.contains(&format!("{m0} stopped (on {})", hosts[0])),
+            "{screen}"
+        );
+        // Enter: the members as a VM list.
+        tui.send("\r");
+        let screen = tui.wait_text(&format!("/^{SET}-"));
+        assert!(screen.contains(&m0) && !screen.contains(&m1), "{screen}");
+    }
+}
