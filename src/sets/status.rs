@@ -70,7 +70,8 @@ pub struct SetStatus {
     pub desired: u32,
     pub present: u32,
     pub running: u32,
-    /// Running, and booted where the hypervisor reports it (nothing does yet: running).
+    /// Running (last known) members on hosts that answer. Booted is not checked yet: no
+    /// backend reports it, so ready is running where the host is up.
     pub ready: u32,
     /// Member count per host, in the pool's host order (hosts without members left out).
     pub by_host: Vec<(String, u32)>,
@@ -122,6 +123,11 @@ fn status(name: &str, hosts: &[HostInput], groups: &[PlacementGroup]) -> SetStat
         .iter()
         .filter(|m| m.state == VmState::Running)
         .count() as u32;
+    // A member last seen running on a host that does not answer is not counted on.
+    let ready = members
+        .iter()
+        .filter(|m| m.state == VmState::Running && m.host_up)
+        .count() as u32;
     let mut problems = missing(&members, desired);
     problems.extend(members.iter().filter_map(|m| member_problem(m, desired)));
     problems.extend(violations(&vms, hosts, groups));
@@ -131,7 +137,7 @@ fn status(name: &str, hosts: &[HostInput], groups: &[PlacementGroup]) -> SetStat
         desired,
         present: members.len() as u32,
         running,
-        ready: running,
+        ready,
         by_host: by_host(hosts, &members),
         members,
         problems,

@@ -71,7 +71,7 @@ fn status_from_a_mix_of_members() {
     let status = status_of(&pool(), [true, true, false]);
     assert_eq!(
         (status.desired, status.present, status.running, status.ready),
-        (4, 4, 3, 3)
+        (4, 4, 3, 2)
     );
     assert_eq!(
         status.by_host,
