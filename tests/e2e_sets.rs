@@ -215,3 +215,97 @@ fn a_set_broken_behind_vmdecks_back_is_seen_and_planned_whole() {
         assert!(screen.contains(&m0) && !screen.contains(&m1), "{screen}");
     }
 }
+
+/// Removes the Incus set's containers.
+fn remove_incus(names: &[String]) {
+    for name in names {
+        let _ = Command::new("incus")
+            .args(["delete", "--force", name])
+            .output();
+    }
+}
+
+struct IncusCleanup(Vec<String>);
+
+impl Drop for IncusCleanup {
+    fn drop(&mut self) {
+        remove_incus(&self.0);
+    }
+}
+
+fn incus(args: &[&str]) {
+    let out = Command::new("incus").args(args).output().expect("incus");
+    assert!(out.status.success(), "incus {args:?}: {}", text(&out));
+}
+
+#[test]
+fn an_incus_set_carries_its_spec_in_user_keys_and_is_planned_whole() {
+    let Some(lab) = lab_config() else { return };
+    let set = "e2e-set-i";
+    let names: Vec<String> = (0..3).map(|i| format!("{set}-{i}")).collect();
+    remove_incus(&names);
+    let _cleanup = IncusCleanup(names.clone());
+    let out = vmdeck(
+        &lab,
+        &[
+            "compose",
+            "--pool",
+            "lab-incus",
+            set,
+            "--type",
+            "small",
+            "--image",
+            "busybox",
+            "--count",
+            "3",
+            "--yes",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let keys = Command::new("incus")
+        .args(["config", "get", &names[2], "user.vmdeck.set-replicas"])
+        .output()
+        .expect("incus");
+    assert_eq!(String::from_utf8_lossy(&keys.stdout).trim(), "3");
+    incus(&["stop", "--force", &names[0]]);
+    incus(&["delete", "--force", &names[1]]);
+
+    let out = vmdeck(&lab, &["sets", "--pool", "lab-incus", "--output", "json"]);
+    let sets: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let status = sets
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == set)
+        .unwrap_or_else(|| panic!("no set {set}: {sets}"))
+        .clone();
+    let figures = ["desired", "present", "running"].map(|k| status[k].as_u64().unwrap());
+    assert_eq!(figures, [3, 2, 1], "{status}");
+    let problems: Vec<&str> = status["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["problem"].as_str().unwrap())
+        .collect();
+    assert_eq!(problems, ["missing", "stopped"], "{status}");
+
+    let out = vmdeck(
+        &lab,
+        &["sets", "heal", "--pool", "lab-incus", set, "--dry-run"],
+    );
+    let plan = text(&out);
+    let steps: Vec<&str> = plan
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .map(str::trim)
+        .collect();
+    assert_eq!(steps.len(), 2, "{plan}");
+    assert!(
+        steps[0].starts_with(&format!("recreate {} on ", names[1])),
+        "{plan}"
+    );
+    assert!(
+        steps[1].starts_with(&format!("restart {} on ", names[0])),
+        "{plan}"
+    );
+}
