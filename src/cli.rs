@@ -115,22 +115,22 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum SetsCommand {
-    /// Print the plan that makes the sets whole: restart stopped members, recreate missing
-    /// indexes where placement puts them under the set's group (exit 1 when a host did not
-    /// answer or a member can't be placed).
+    /// Print the plan that makes the sets whole, and with --yes carry it out: restart stopped
+    /// members, recreate missing indexes where placement puts them under the set's group
+    /// (exit 1 when a host did not answer, a member can't be placed or a step failed).
     Heal {
         /// Only this pool.
         #[arg(long)]
         pool: Option<String>,
         /// Only this set.
         set: Option<String>,
-        /// Print the plan only (the default: carrying it out is not built yet).
+        /// Print the plan only (the default without --yes).
         #[arg(long)]
         dry_run: bool,
         /// Also recreate members on hosts that do not answer (the old one may still run).
         #[arg(long)]
         replace_down: bool,
-        /// Carry the plan out (refused: not built yet).
+        /// Carry the plan out: each step printed and audited.
         #[arg(long, conflicts_with = "dry_run")]
         yes: bool,
     },

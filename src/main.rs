@@ -92,7 +92,12 @@ fn run() -> ExitCode {
             pool,
             output,
             command,
-        }) => sets(&config, pool.as_deref(), output, command),
+        }) => sets(
+            &config,
+            (pool.as_deref(), output),
+            command,
+            &paths.data_dir.join("audit.jsonl"),
+        ),
         Some(Command::RtCheck { pool, output }) => rt_exit_code(vmdeck::rt::headless::rt_check(
             &config,
             pool.as_deref(),
@@ -208,9 +213,9 @@ fn rt_exit_code(result: Result<vmdeck::rt::headless::Outcome, String>) -> ExitCo
 /// `vmdeck sets` and `vmdeck sets heal`.
 fn sets(
     config: &config::Config,
-    pool: Option<&str>,
-    output: vmdeck::cli::Output,
+    (pool, output): (Option<&str>, vmdeck::cli::Output),
     command: Option<vmdeck::cli::SetsCommand>,
+    audit: &Path,
 ) -> ExitCode {
     match command {
         None => exit_code(vmdeck::sets::run_list(config, pool, output)),
@@ -226,7 +231,7 @@ fn sets(
                 pool: heal_pool.as_deref().or(pool),
                 set: set.as_deref(),
                 replace_down,
-                yes,
+                yes: yes.then(|| audit.to_path_buf()),
             },
         )),
     }

@@ -158,7 +158,11 @@ fn a_set_broken_behind_vmdecks_back_is_seen_and_planned_whole() {
     let (m0, m1) = (format!("{SET}-0"), format!("{SET}-1"));
     virsh(&uri_of(&hosts[0]), &["destroy", &m0]);
     virsh(&uri_of(&hosts[1]), &["destroy", &m1]);
-    virsh(&uri_of(&hosts[1]), &["undefine", &m1]);
+    // With its disks: a plain undefine leaves them, and the recreated member's would clash.
+    virsh(
+        &uri_of(&hosts[1]),
+        &["undefine", &m1, "--remove-all-storage"],
+    );
 
     let out = vmdeck(&config, &["sets", "--pool", "lab"]);
     let table = text(&out);
@@ -214,6 +218,63 @@ fn a_set_broken_behind_vmdecks_back_is_seen_and_planned_whole() {
         let screen = tui.wait_text(&format!("/^{SET}-"));
         assert!(screen.contains(&m0) && !screen.contains(&m1), "{screen}");
     }
+
+    // --yes carries the plan out, each step audited: the set is whole, one member per host.
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vmdeck"))
+        .arg("--config")
+        .arg(&config)
+        .args(["sets", "heal", "--pool", "lab", SET, "--yes"])
+        .env("XDG_DATA_HOME", data.path())
+        .output()
+        .expect("vmdeck");
+    let healed = text(&out);
+    assert!(out.status.success(), "{healed}");
+    assert!(
+        healed.contains(&format!("{m0}: start on {}: done", hosts[0])),
+        "{healed}"
+    );
+    assert!(
+        healed.contains(&format!("{m1}: compose on {}: done", hosts[1])),
+        "{healed}"
+    );
+    let audit = std::fs::read_to_string(data.path().join("vmdeck/audit.jsonl")).unwrap();
+    let lines: Vec<serde_json::Value> = audit
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let actions: Vec<(&str, &str, &str)> = lines
+        .iter()
+        .map(|l| {
+            let field = |k: &str| l[k].as_str().unwrap();
+            (field("vm"), field("action"), field("result"))
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        [(m1.as_str(), "compose", "ok"), (m0.as_str(), "start", "ok")],
+        "{audit}"
+    );
+    assert!(
+        lines[0]["params"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("set={SET} heal"))
+    );
+    let out = vmdeck(&config, &["sets", "--pool", "lab", "--output", "json"]);
+    let sets: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let set = sets
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == SET)
+        .unwrap()
+        .clone();
+    let figures = ["desired", "present", "running"].map(|k| set[k].as_u64().unwrap());
+    assert_eq!(figures, [3, 3, 3], "{set}");
+    assert_eq!(set["problems"].as_array().unwrap().len(), 0, "{set}");
+    assert_eq!(set["warnings"].as_array().unwrap().len(), 0, "{set}");
+    assert_eq!(set["by_host"].as_array().unwrap().len(), 3, "{set}");
 }
 
 /// Removes the Incus set's containers.
@@ -308,4 +369,26 @@ fn an_incus_set_carries_its_spec_in_user_keys_and_is_planned_whole() {
         steps[1].starts_with(&format!("restart {} on ", names[0])),
         "{plan}"
     );
+
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vmdeck"))
+        .arg("--config")
+        .arg(&lab)
+        .args(["sets", "heal", "--pool", "lab-incus", set, "--yes"])
+        .env("XDG_DATA_HOME", data.path())
+        .output()
+        .expect("vmdeck");
+    assert!(out.status.success(), "{}", text(&out));
+    let out = vmdeck(&lab, &["sets", "--pool", "lab-incus", "--output", "json"]);
+    let sets: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let status = sets
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == set)
+        .unwrap()
+        .clone();
+    let figures = ["desired", "present", "running"].map(|k| status[k].as_u64().unwrap());
+    assert_eq!(figures, [3, 3, 3], "{status}");
+    assert_eq!(status["problems"].as_array().unwrap().len(), 0, "{status}");
 }

@@ -1,8 +1,10 @@
 //! `vmdeck sets` (each set's figures and problems) and `vmdeck sets heal` (the plan that
-//! makes a set whole, with the host placement chose for each member it recreates).
+//! makes a set whole, with the host placement chose for each member it recreates, carried
+//! out with `--yes`).
 
 use std::io::Write;
 
+use super::execute::{Act, carry_out};
 use super::heal::{Step, plan};
 use super::status::{HostInput, SetStatus, statuses};
 use crate::cli::Output;
@@ -11,6 +13,7 @@ use crate::compose::{ComposeArgs, PoolView, template_for};
 use crate::config::{Config, PoolConfig};
 use crate::headless::{HostRead, Skip, read_all, selected_pools};
 use crate::model::Vm;
+use crate::model::compose::ComposeSpec;
 use crate::placement::PlacedVm;
 
 /// One pool's hosts as read: name, whether it answered, its VMs.
@@ -117,16 +120,15 @@ pub struct HealArgs<'a> {
     pub pool: Option<&'a str>,
     pub set: Option<&'a str>,
     pub replace_down: bool,
-    pub yes: bool,
+    /// Carry the plan out, writing each step to this audit log.
+    pub yes: Option<std::path::PathBuf>,
 }
 
 /// Prints the heal plan of each set (or of `set`): each step, and for each member to
-/// recreate the host placement chose under the set's group. Ok(false) when a step could
-/// not be placed or a host could not be read.
+/// recreate the host placement chose under the set's group; with `yes`, carries it out (a
+/// set with a member that can't be placed is left as it is). Ok(false) when a step could
+/// not be placed or done, or a host could not be read.
 pub fn run_heal(config: &Config, args: &HealArgs) -> Result<bool, String> {
-    if args.yes {
-        return Err("carrying out a heal is not built yet: run without --yes for the plan".into());
-    }
     let mut ok = true;
     let mut matched = false;
     for pool in selected_pools(config, args.pool)? {
@@ -138,20 +140,46 @@ pub fn run_heal(config: &Config, args: &HealArgs) -> Result<bool, String> {
             .filter(|s| args.set.is_none_or(|want| s.name == want))
             .collect();
         matched |= !sets.is_empty();
+        if args.yes.is_some() && (config.read_only || pool.read_only) {
+            return Err(format!("refused: pool {} is read-only", pool.name));
+        }
         let mut view = pool_view(pool, read.rows, config.read_only || pool.read_only);
         for set in &sets {
             let steps = plan(set, all_up, args.replace_down);
-            ok &= print_heal(config, &mut view, set, &steps);
+            let (placed_all, acts) = print_heal(config, &mut view, set, &steps);
+            ok &= placed_all;
+            match &args.yes {
+                Some(_) if !placed_all => {
+                    eprintln!(
+                        "vmdeck: set {}: not healed: a member can't be placed",
+                        set.name
+                    )
+                }
+                Some(audit) => {
+                    for act in &acts {
+                        ok &= carry_out(pool, &set.name, act, audit);
+                    }
+                }
+                None => {}
+            }
         }
     }
     if let (false, Some(set)) = (matched, args.set) {
         return Err(format!("no set named '{set}'"));
     }
-    println!("(plan only: nothing was changed)");
+    if args.yes.is_none() {
+        println!("(plan only: nothing was changed; --yes carries it out)");
+    }
     Ok(ok)
 }
 
-fn print_heal(config: &Config, view: &mut PoolView, set: &SetStatus, steps: &[Step]) -> bool {
+/// Prints the plan; whether every member to recreate found a host, and what to do.
+fn print_heal(
+    config: &Config,
+    view: &mut PoolView,
+    set: &SetStatus,
+    steps: &[Step],
+) -> (bool, Vec<Act>) {
     println!(
         "set {} in pool {}: {} desired · {} present · {} running",
         set.name, view.name, set.desired, set.present, set.running
@@ -160,20 +188,31 @@ fn print_heal(config: &Config, view: &mut PoolView, set: &SetStatus, steps: &[St
         println!("  nothing to do");
     }
     let mut placed_all = true;
+    let mut acts = Vec::new();
     for step in steps {
-        let Step::Recreate { index, name } = step else {
-            println!("  {}", step.text());
-            continue;
-        };
-        match place(config, view, set, *index) {
-            Ok(host) => println!("  recreate {name} on {host}"),
-            Err(why) => {
-                placed_all = false;
-                println!("  recreate {name}: can't be placed: {why}");
+        match step {
+            Step::Start { name, host } => acts.push(Act::Start {
+                name: name.clone(),
+                host: host.clone(),
+            }),
+            Step::Skip { .. } => {}
+            Step::Recreate { index, name } => {
+                match place(config, view, set, *index) {
+                    Ok((host, spec)) => {
+                        println!("  recreate {name} on {host}");
+                        acts.push(Act::Compose { host, spec });
+                    }
+                    Err(why) => {
+                        placed_all = false;
+                        println!("  recreate {name}: can't be placed: {why}");
+                    }
+                }
+                continue;
             }
         }
+        println!("  {}", step.text());
     }
-    placed_all
+    (placed_all, acts)
 }
 
 /// Places the member of `index` from the set's spec, and notes it on its host so the next
@@ -183,7 +222,7 @@ fn place(
     view: &mut PoolView,
     set: &SetStatus,
     index: u32,
-) -> Result<String, String> {
+) -> Result<(String, Box<ComposeSpec>), String> {
     let spec = set.spec.as_ref().ok_or("no spec")?;
     let args = ComposeArgs {
         name: set.name.clone(),
@@ -198,8 +237,13 @@ fn place(
     let template = template_for(&set.name, true);
     let planned = crate::compose::plan_in(&args, view, &config.vm_types, &template)?;
     let vm = planned.vms.first().ok_or("nothing planned")?;
-    let Some(host) = vm.decision.chosen.clone() else {
+    let (Some(host), Some(made)) = (vm.decision.chosen.clone(), vm.spec.clone()) else {
         return Err(vm.decision.why_none.clone().unwrap_or_default());
+    };
+    // The member gets the set's spec as it stands: nothing about the set changes.
+    let made = ComposeSpec {
+        set_spec: Some(spec.clone()),
+        ..made
     };
     if let Some(room) = view.hosts.iter_mut().find(|h| h.room.name == host) {
         room.room.vms.push(PlacedVm {
@@ -207,5 +251,5 @@ fn place(
             group: spec.group.clone(),
         });
     }
-    Ok(host)
+    Ok((host, Box::new(made)))
 }
