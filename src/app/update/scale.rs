@@ -1,6 +1,9 @@
 //! `:scale N` on a VM of a set (composed with a count): up composes the next indexes with the
 //! set's type, image and group, placed like any compose; down deletes the highest indexes,
 //! running or not, with their disks — after a confirmation naming them.
+//! New members carry the set's newest spec with the new count; the members already there keep
+//! the spec they were made with (restamping them is not built yet), so after scaling down the
+//! sets view still counts the old number as desired.
 
 use super::actions::single_target;
 use super::ask::{ask, vms_phrase};
