@@ -82,6 +82,17 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Output::Table)]
         output: Output,
     },
+    /// The VM sets: desired / present / running / ready, members by host and problems;
+    /// `sets heal` prints what would make each set whole.
+    Sets {
+        /// Only this pool.
+        #[arg(long)]
+        pool: Option<String>,
+        #[arg(long, value_enum, default_value_t = Output::Table)]
+        output: Output,
+        #[command(subcommand)]
+        command: Option<SetsCommand>,
+    },
     /// Validate the config, keymap and theme files and exit.
     Check,
     /// The audit log.
@@ -99,6 +110,29 @@ pub enum Command {
         watch: bool,
         /// The VM's name.
         vm: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SetsCommand {
+    /// Print the plan that makes the sets whole, and with --yes carry it out: restart stopped
+    /// members, recreate missing indexes where placement puts them under the set's group
+    /// (exit 1 when a host did not answer, a member can't be placed or a step failed).
+    Heal {
+        /// Only this pool.
+        #[arg(long)]
+        pool: Option<String>,
+        /// Only this set.
+        set: Option<String>,
+        /// Print the plan only (the default without --yes).
+        #[arg(long)]
+        dry_run: bool,
+        /// Also recreate members on hosts that do not answer (the old one may still run).
+        #[arg(long)]
+        replace_down: bool,
+        /// Carry the plan out: each step printed and audited.
+        #[arg(long, conflicts_with = "dry_run")]
+        yes: bool,
     },
 }
 

@@ -236,14 +236,14 @@ fn copy_to_clipboard(text: &str) {
     let _ = out.flush();
 }
 
-fn now_secs() -> u64 {
+pub(crate) fn now_secs() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
 }
 
 /// Who is at the keyboard, as far as this machine knows.
-fn local_user() -> String {
+pub(crate) fn local_user() -> String {
     std::env::var("SUDO_USER")
         .or_else(|_| std::env::var("USER"))
         .or_else(|_| std::env::var("LOGNAME"))

@@ -17,6 +17,7 @@ pub mod keymap;
 pub mod model;
 pub mod placement;
 pub mod rt;
+pub mod sets;
 pub mod startup;
 pub mod term;
 pub mod theme;

@@ -88,6 +88,16 @@ fn run() -> ExitCode {
         Some(Command::List { pool, output }) => {
             exit_code(headless::list(&config, pool.as_deref(), output))
         }
+        Some(Command::Sets {
+            pool,
+            output,
+            command,
+        }) => sets(
+            &config,
+            (pool.as_deref(), output),
+            command,
+            &paths.data_dir.join("audit.jsonl"),
+        ),
         Some(Command::RtCheck { pool, output }) => rt_exit_code(vmdeck::rt::headless::rt_check(
             &config,
             pool.as_deref(),
@@ -207,5 +217,32 @@ fn rt_exit_code(result: Result<vmdeck::rt::headless::Outcome, String>) -> ExitCo
             eprintln!("vmdeck: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// `vmdeck sets` and `vmdeck sets heal`.
+fn sets(
+    config: &config::Config,
+    (pool, output): (Option<&str>, vmdeck::cli::Output),
+    command: Option<vmdeck::cli::SetsCommand>,
+    audit: &Path,
+) -> ExitCode {
+    match command {
+        None => exit_code(vmdeck::sets::run_list(config, pool, output)),
+        Some(vmdeck::cli::SetsCommand::Heal {
+            pool: heal_pool,
+            set,
+            dry_run: _,
+            replace_down,
+            yes,
+        }) => exit_code(vmdeck::sets::run_heal(
+            config,
+            &vmdeck::sets::HealArgs {
+                pool: heal_pool.as_deref().or(pool),
+                set: set.as_deref(),
+                replace_down,
+                yes: yes.then(|| audit.to_path_buf()),
+            },
+        )),
     }
 }

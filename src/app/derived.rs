@@ -1,6 +1,6 @@
 //! What the views show that takes work to compute, computed by `update` when its inputs
 //! change and kept here, so drawing a frame recomputes nothing: the hints, the dashboard's
-//! summary, the host view's capacity, the compose form's placement preview.
+//! summary, the host view's capacity, the compose form's placement preview, the VM sets.
 
 use super::capacity::{Capacity, host_capacity};
 use super::dashboard::{PoolSummary, summarize};
@@ -8,6 +8,7 @@ use super::dirty::Dirty;
 use super::hints::{Hint, hints};
 use super::state::{State, View};
 use crate::compose::Plan;
+use crate::sets::SetStatus;
 
 #[derive(Debug, Default)]
 pub struct Derived {
@@ -23,6 +24,8 @@ pub struct Derived {
     pub ages_second: Option<u64>,
     /// The column layout of the table on screen.
     pub table: Option<super::sheets::SheetLayout>,
+    /// Each pool's VM sets, recomputed when the inventory changes.
+    pub sets: Vec<Vec<SetStatus>>,
 }
 
 impl Derived {
@@ -50,6 +53,13 @@ pub fn refresh(state: &mut State, changed: &mut Dirty, sampled: Option<usize>) {
         state.derived.hints = hints(state);
     }
     super::sheets::refresh(state, inputs_changed);
+    if changed.inventory || state.derived.sets.len() != state.pools.len() {
+        let sets: Vec<_> = state.pools.iter().map(super::sets::pool_sets).collect();
+        if sets != state.derived.sets {
+            changed.screen |= matches!(state.screen().view, View::Sets { .. });
+            state.derived.sets = sets;
+        }
+    }
     match state.screen().view {
         View::Dashboard { pool } => {
             let stale = inputs_changed || sampled == Some(pool);

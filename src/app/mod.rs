@@ -20,6 +20,7 @@ pub mod ops;
 pub mod rooms;
 pub mod rows;
 pub mod rt;
+pub mod sets;
 pub mod sheets;
 pub mod state;
 pub mod table;

@@ -127,6 +127,10 @@ pub enum View {
     Rt {
         pool: Option<usize>,
     },
+    /// The VM sets (of one pool): figures and problems.
+    Sets {
+        pool: Option<usize>,
+    },
 }
 
 impl View {
@@ -136,7 +140,10 @@ impl View {
 
     pub fn pool(&self) -> Option<usize> {
         match self {
-            View::Hosts { pool } | View::Vms { pool, .. } | View::Rt { pool } => *pool,
+            View::Hosts { pool }
+            | View::Vms { pool, .. }
+            | View::Rt { pool }
+            | View::Sets { pool } => *pool,
             View::Vm { pool, .. }
             | View::Host { pool, .. }
             | View::Dashboard { pool }

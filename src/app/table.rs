@@ -286,6 +286,7 @@ pub(crate) fn all_rows(state: &State, view: &View) -> Vec<RowId> {
         View::Compose { .. }
         | View::Images { .. }
         | View::Rt { .. }
+        | View::Sets { .. }
         | View::Vm { .. }
         | View::Help
         | View::Ops

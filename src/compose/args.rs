@@ -33,6 +33,10 @@ pub struct ComposeArgs {
     /// The index of a set's first new VM: scaling a set up continues after its last one.
     #[arg(skip)]
     pub first_index: u32,
+    /// How many VMs the set should have once this is done (scaling: the new count); else
+    /// the indexes up to the last new one.
+    #[arg(skip)]
+    pub replicas: Option<u32>,
 }
 
 impl ComposeArgs {

@@ -47,11 +47,16 @@ pub fn run_headless(
         return Ok(true);
     }
     let mut all_made = true;
+    let generation = crate::model::set::generation_at(std::time::SystemTime::now());
     for vm in &plan.vms {
         let (Some(spec), Some(host)) = (&vm.spec, &vm.decision.chosen) else {
             continue;
         };
-        match compose_one(pool, host, spec) {
+        let mut spec = spec.clone();
+        if let Some(set_spec) = spec.set_spec.as_mut() {
+            set_spec.generation = generation;
+        }
+        match compose_one(pool, host, &spec) {
             Ok(()) if spec.start => println!("{}: composed on {host} and started", vm.name),
             Ok(()) => println!("{}: composed on {host} (not started)", vm.name),
             Err(e) => {
@@ -66,7 +71,15 @@ pub fn run_headless(
 /// Every host of the pool with its room, images and NUMA nodes' CPUs.
 fn read_pool(pool: &PoolConfig, read_only: bool) -> PoolView<'_> {
     // With placement: real-time types need to know which cores VMs are pinned to.
-    let rows = read_all(&[pool], true, read_only);
+    pool_view(pool, read_all(&[pool], true, read_only), read_only)
+}
+
+/// The pool as compose sees it, from its hosts as read (with placement).
+pub(crate) fn pool_view(
+    pool: &PoolConfig,
+    rows: Vec<(String, String, Result<HostRead, Skip>)>,
+    read_only: bool,
+) -> PoolView<'_> {
     let cluster = pool.driver == Driver::Incus
         && rows
             .iter()
@@ -132,7 +145,7 @@ fn host_view(
     }
 }
 
-fn compose_one(pool: &PoolConfig, host: &str, spec: &ComposeSpec) -> Result<(), String> {
+pub(crate) fn compose_one(pool: &PoolConfig, host: &str, spec: &ComposeSpec) -> Result<(), String> {
     let name = spec.name.clone();
     match (&pool.incus, pool.hosts.iter().find(|h| h.name == host)) {
         (Some(incus), _) => incus::compose_once(incus, spec, pool.deadlines, move |step| {

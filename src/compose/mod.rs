@@ -4,13 +4,13 @@
 
 mod args;
 mod attach;
-mod headless;
+pub(crate) mod headless;
 mod plan;
 mod rt;
 
 pub use args::ComposeArgs;
 pub use headless::run_headless;
-pub use plan::{HostView, Plan, PlannedVm, PoolView, plan};
+pub use plan::{HostView, Plan, PlannedVm, PoolView, plan, plan_in};
 
 use std::path::PathBuf;
 

@@ -9,6 +9,7 @@ use crate::config::{ComposeSettings, Overcommit, VmType};
 use crate::model::Driver;
 use crate::model::compose::CorePins;
 use crate::model::compose::{ComposeSpec, Image, LibvirtStorage};
+use crate::model::set::{SetSpec, user_data_digest};
 use crate::placement::{Decision, HostCores, HostRoom};
 
 /// A pool as compose sees it.
@@ -68,8 +69,18 @@ pub fn plan(
     vm_types: &[VmType],
     user_data: &str,
 ) -> Result<Plan, String> {
+    plan_in(args, &pool, vm_types, user_data)
+}
+
+/// [`plan`] on a pool the caller keeps (to place more after it).
+pub fn plan_in(
+    args: &ComposeArgs,
+    pool: &PoolView,
+    vm_types: &[VmType],
+    user_data: &str,
+) -> Result<Plan, String> {
     args.check()?;
-    let vm_type = vm_type(args, &pool, vm_types)?;
+    let vm_type = vm_type(args, pool, vm_types)?;
     if let Some(group) = &args.group {
         check_group(group, pool.name, pool.settings)?;
     }
@@ -93,7 +104,7 @@ pub fn plan(
         .iter()
         .map(|(name, _)| crate::app::rooms::request(&vm_type, name, args.group.as_deref()))
         .collect();
-    let decisions = super::rt::place(&pool, &vm_type, &rooms, &requests)?;
+    let decisions = super::rt::place(pool, &vm_type, &rooms, &requests)?;
     let mut taken = Taken::default();
     let vms = names
         .into_iter()
@@ -110,7 +121,7 @@ pub fn plan(
                     taken.pick(host, &r.devices, &vm_type.devices, node)
                 });
                 let placed = (node, cores);
-                let mut spec = spec(&pool, host, placed, (&name, set), args, &vm_type, user_data);
+                let mut spec = spec(pool, host, placed, (&name, set), args, &vm_type, user_data);
                 spec.attach = attach;
                 spec
             });
@@ -237,5 +248,20 @@ fn spec(
         cores,
         start: !args.no_start,
         attach: Default::default(),
+        set_spec: set_spec(args, vm_type, user_data),
     }
+}
+
+/// The spec a set's members carry: how many the set should have (after this request), what
+/// they are made of. Its generation is stamped when the VMs are made.
+fn set_spec(args: &ComposeArgs, vm_type: &VmType, user_data: &str) -> Option<SetSpec> {
+    let count = args.count?;
+    Some(SetSpec {
+        replicas: args.replicas.unwrap_or(args.first_index + count),
+        vm_type: vm_type.name.clone(),
+        image: args.image.clone(),
+        group: args.group.clone(),
+        user_data_digest: Some(user_data_digest(user_data)),
+        ..SetSpec::default()
+    })
 }

@@ -114,6 +114,13 @@ fn a_set_is_placed_apart_where_the_image_is_and_gets_specs() {
     assert_eq!(spec.name, "db-0");
     assert_eq!(spec.set.as_deref(), Some("db"));
     assert_eq!(spec.user_data, "#cloud-config\nhostname: db-0\n");
+    // Every member carries the set's spec: the count, what it is made of, the template's digest.
+    let set_spec = spec.set_spec.as_ref().unwrap();
+    assert_eq!((set_spec.replicas, set_spec.vm_type.as_str()), (3, "small"));
+    assert_eq!(set_spec.group.as_deref(), Some("apart"));
+    let digest = crate::model::set::user_data_digest(USER_DATA);
+    assert_eq!(set_spec.user_data_digest.as_deref(), Some(digest.as_str()));
+    assert_eq!(plan.vms[1].spec.as_ref().unwrap().set_spec, spec.set_spec);
     let storage = spec.storage.as_ref().unwrap();
     assert_eq!(
         (storage.image_pool.as_str(), storage.virt_type.as_str()),

@@ -82,6 +82,8 @@ pub struct ComposeSpec {
     pub start: bool,
     /// The host's GPUs, VFs and networks placement chose for it.
     pub attach: Attachments,
+    /// The spec of its set, stamped on it (a member of a set only).
+    pub set_spec: Option<super::set::SetSpec>,
 }
 
 /// What a composed VM is given of its host, chosen with the host (and node) placement chose.

@@ -6,6 +6,7 @@ pub mod devices;
 pub mod live;
 pub mod names;
 pub mod op;
+pub mod set;
 pub mod topology;
 pub mod tuning;
 pub mod units;
@@ -90,6 +91,8 @@ pub struct VmStamp {
     pub image: Option<String>,
     /// The VM this one was cloned from.
     pub clone_of: Option<String>,
+    /// The spec of its set, as written when this member was made.
+    pub set_spec: Option<set::SetSpec>,
 }
 
 /// One VM as the inventory knows it.

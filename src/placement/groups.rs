@@ -1,7 +1,7 @@
 //! Placement groups: which hosts a group prefers for the VM being placed, and what to say
 //! about the others.
 
-use super::types::{Enforcement, HostRoom, PlacementGroup, Policy, VmRequest};
+use super::types::{Enforcement, HostRoom, PlacedVm, PlacementGroup, Policy, VmRequest};
 
 /// The group of the VM being placed, with the members already placed across the pool.
 pub(super) struct GroupRule<'a> {
@@ -49,7 +49,7 @@ impl<'a> GroupRule<'a> {
 
     /// Why the group does not prefer `host`; None when it does.
     pub(super) fn breach(&self, host: &HostRoom) -> Option<Breach> {
-        let detail = self.against(host)?;
+        let detail = self.against(&host.name)?;
         let policy = policy_name(self.group.policy);
         Some(match self.group.enforcement {
             Enforcement::Hard => Breach {
@@ -64,9 +64,9 @@ impl<'a> GroupRule<'a> {
     }
 
     /// What about `host` goes against the policy, if anything.
-    fn against(&self, host: &HostRoom) -> Option<String> {
+    fn against(&self, host: &str) -> Option<String> {
         let group = &self.group.name;
-        let listed = self.group.hosts.contains(&host.name);
+        let listed = self.group.hosts.iter().any(|h| h == host);
         match self.group.policy {
             Policy::VmAffinity => {
                 // The first member may go anywhere; the others follow it.
@@ -90,10 +90,10 @@ impl<'a> GroupRule<'a> {
         }
     }
 
-    fn members_on(&self, host: &HostRoom) -> Vec<&str> {
+    fn members_on(&self, host: &str) -> Vec<&str> {
         self.members
             .iter()
-            .filter(|member| member.host == host.name)
+            .filter(|member| member.host == host)
             .map(|member| member.vm)
             .collect()
     }
@@ -106,6 +106,35 @@ impl<'a> GroupRule<'a> {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// Why `vm`, where it runs on `host`, goes against its group given where the group's
+/// other VMs are (`placed`: host and VM): whether the group is hard, and the words. None
+/// when it keeps its group, or has none the pool defines.
+pub fn placed_breach(
+    groups: &[PlacementGroup],
+    placed: &[(&str, PlacedVm)],
+    vm: &PlacedVm,
+    host: &str,
+) -> Option<(bool, String)> {
+    let name = vm.group.as_deref()?;
+    let group = groups.iter().find(|group| group.name == name)?;
+    let members = placed
+        .iter()
+        .filter(|(_, other)| other.group.as_deref() == Some(name) && other.name != vm.name)
+        .map(|(host, other)| Member {
+            host,
+            vm: &other.name,
+        })
+        .collect();
+    let rule = GroupRule { group, members };
+    let detail = rule.against(host)?;
+    let hard = group.enforcement == Enforcement::Hard;
+    let how = if hard { "hard" } else { "soft" };
+    Some((
+        hard,
+        format!("{how} {}: {detail}", policy_name(group.policy)),
+    ))
 }
 
 fn policy_name(policy: Policy) -> &'static str {

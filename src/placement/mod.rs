@@ -25,6 +25,7 @@ mod tests;
 
 pub use capacity::memory_capacity;
 pub use cores::{CoreRequest, HostCores, pick_cores};
+pub use groups::placed_breach;
 pub use rt_set::place_set_on_cores;
 pub use set::place_set;
 pub use types::{

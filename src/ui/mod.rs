@@ -57,6 +57,7 @@ fn render_screen(frame: &mut Frame, area: Rect, state: &State) {
         View::Compose { .. } => views::compose::render(frame, area, state),
         View::Images { pool } => views::images::render(frame, area, state, *pool),
         View::Rt { pool } => views::rt::render(frame, area, state, *pool),
+        View::Sets { .. } => views::sets::render(frame, area, state),
         _ => views::list::render(frame, area, state),
     }
 }

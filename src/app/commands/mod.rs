@@ -30,6 +30,7 @@ pub enum Cmd {
     Dashboard,
     Images,
     Rt,
+    Sets,
     Ops,
     Audit,
     Help,

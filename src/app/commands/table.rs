@@ -85,6 +85,17 @@ pub const NAVIGATION: &[Command] = &[
             Scope::Anywhere,
         )
     },
+    Command {
+        args: POOL,
+        usage: "[POOL]",
+        ..plain(
+            Cmd::Sets,
+            "sets",
+            &[],
+            "the VM sets: desired, present, running, ready, problems",
+            Scope::Anywhere,
+        )
+    },
     plain(
         Cmd::Ops,
         "ops",

@@ -178,6 +178,7 @@ impl ComposeForm {
             host: self.host.clone(),
             user_data: None,
             first_index: 0,
+            replicas: None,
             no_start: self.no_start,
         })
     }

@@ -31,6 +31,7 @@ pub fn run(state: &mut State, line: &str) -> Vec<Effect> {
         | Cmd::Dashboard
         | Cmd::Images
         | Cmd::Rt
+        | Cmd::Sets
         | Cmd::Ops
         | Cmd::Audit
         | Cmd::Help
@@ -80,6 +81,7 @@ fn navigate(state: &mut State, parsed: &Parsed) -> Vec<Effect> {
             push(state, View::Rt { pool });
             return crate::app::rt::reload(state, pool);
         }
+        Cmd::Sets => super::sets::open_view(state, pool),
         Cmd::Ops => jump(state, View::Ops),
         Cmd::Audit => {
             jump(state, View::Audit);

@@ -177,7 +177,10 @@ pub(super) fn requests(state: &State, pool: usize, plan: &Plan) -> Vec<OpRequest
         .filter_map(|vm| {
             let chosen = vm.decision.chosen.as_ref()?;
             let host = hosts.iter().position(|h| &h.name == chosen)?;
-            let spec = vm.spec.clone()?;
+            let mut spec = vm.spec.clone()?;
+            if let (Some(set_spec), Some(set)) = (spec.set_spec.as_mut(), &spec.set) {
+                set_spec.generation = crate::app::sets::next_generation(state, pool, set);
+            }
             let target = Target {
                 pool,
                 host,

@@ -29,6 +29,7 @@ mod migrate_fit;
 pub use keys::{context as focus_context, view_context};
 mod nav;
 mod scale;
+mod sets;
 mod snapshots;
 mod watch;
 
@@ -122,7 +123,8 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
 pub fn refresh_rows(state: &mut State) {
     state.page_rows = list_rows(state);
     super::rows::derive(state);
-    let rows = state.rows.len();
+    // The sets view selects among its sets.
+    let rows = sets::count(state).unwrap_or(state.rows.len());
     let page = state.page_rows;
     let nav = &mut state.screen_mut().table;
     nav.selected = nav.selected.min(rows.saturating_sub(1));

@@ -69,9 +69,11 @@ pub fn vm_gone(state: &mut State, uuid: &str, name: &str, host: &str) {
 }
 
 pub fn move_by(state: &mut State, delta: isize) {
-    let rows = state.rows.len();
+    // The sets view selects a set, like a list selects a row.
+    let sets = super::sets::count(state);
+    let rows = sets.unwrap_or(state.rows.len());
     let screen = state.screen_mut();
-    if screen.view.is_table() {
+    if screen.view.is_table() || sets.is_some() {
         let last = rows.saturating_sub(1) as isize;
         let next = (screen.table.selected as isize)
             .saturating_add(delta)
@@ -87,8 +89,17 @@ pub fn selected_row(state: &State) -> Option<RowId> {
     state.rows.get(state.screen().table.selected).copied()
 }
 
-/// Enter: pools → their hosts → their VMs → one VM.
+/// Enter: pools → their hosts → their VMs → one VM; a dashboard → its sets; a set → its
+/// members.
 pub fn open(state: &mut State) -> Vec<Effect> {
+    match state.screen().view {
+        View::Sets { .. } => return super::sets::open_members(state),
+        View::Dashboard { pool } => {
+            super::sets::open_view(state, Some(pool));
+            return Vec::new();
+        }
+        _ => {}
+    }
     let Some(row) = selected_row(state) else {
         return Vec::new();
     };

@@ -1,6 +1,9 @@
 //! `:scale N` on a VM of a set (composed with a count): up composes the next indexes with the
 //! set's type, image and group, placed like any compose; down deletes the highest indexes,
 //! running or not, with their disks — after a confirmation naming them.
+//! New members carry the set's newest spec with the new count; the members already there keep
+//! the spec they were made with (restamping them is not built yet), so after scaling down the
+//! sets view still counts the old number as desired.
 
 use super::actions::single_target;
 use super::ask::{ask, vms_phrase};
@@ -49,7 +52,7 @@ pub fn command(state: &mut State, args: &[&str]) -> Vec<Effect> {
         std::cmp::Ordering::Less => return ask_down(state, &set, wanted, members),
         std::cmp::Ordering::Greater => {
             let next = members.iter().map(|m| m.index + 1).max().unwrap_or(0);
-            return ask_up(state, target.pool, &vm, (&set, next), wanted - have);
+            return ask_up(state, target.pool, &vm, (&set, next), (have, wanted - have));
         }
     }
     Vec::new()
@@ -109,11 +112,17 @@ fn ask_up(
     pool: usize,
     like: &crate::model::Vm,
     set: (&str, u32),
-    more: u32,
+    (have, more): (u32, u32),
 ) -> Vec<Effect> {
     let (set, first_index) = set;
-    let (Some(vm_type), Some(image)) = (like.stamp.vm_type.clone(), like.stamp.image.clone())
-    else {
+    // The set's newest spec, else the VM's own stamp (a set composed before specs).
+    let newest = crate::app::sets::newest_spec(state, pool, set);
+    let group = newest.map_or(like.stamp.group.clone(), |s| s.group.clone());
+    let made_of = newest.map_or(
+        (like.stamp.vm_type.clone(), like.stamp.image.clone()),
+        |s| (Some(s.vm_type.clone()), Some(s.image.clone())),
+    );
+    let (Some(vm_type), Some(image)) = made_of else {
         let why = format!(
             "{} has no type or image stamp to compose more like it",
             like.name
@@ -126,8 +135,9 @@ fn ask_up(
         vm_type,
         image,
         count: Some(more),
-        group: like.stamp.group.clone(),
+        group,
         first_index,
+        replicas: Some(have + more),
         ..ComposeArgs::default()
     };
     let planned = plan(

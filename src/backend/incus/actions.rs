@@ -318,7 +318,7 @@ fn progress_note(operation: &Operation) -> String {
     }
 }
 
-async fn power(
+pub(super) async fn power(
     client: &Client,
     instance: (&str, &str),
     action: PowerAction,

@@ -139,6 +139,9 @@ fn instance_config(spec: &ComposeSpec) -> Map<String, Value> {
     if let Some(name) = &spec.set {
         set("user.vmdeck.set", name.clone());
     }
+    for (key, value) in spec.set_spec.iter().flat_map(|s| s.fields()) {
+        set(&format!("user.vmdeck.{key}"), value);
+    }
     config
 }
 
@@ -209,6 +212,13 @@ mod tests {
             cores: None,
             start: true,
             attach: Default::default(),
+            set_spec: Some(crate::model::set::SetSpec {
+                replicas: 3,
+                vm_type: "small".into(),
+                image: "busybox".into(),
+                generation: 42,
+                ..Default::default()
+            }),
         }
     }
 
@@ -220,6 +230,8 @@ mod tests {
         assert_eq!(get("limits.memory"), "256MiB");
         assert_eq!(get("user.vmdeck.type"), "small");
         assert_eq!(get("user.vmdeck.group"), "web");
+        assert_eq!(get("user.vmdeck.set-replicas"), "3");
+        assert_eq!(get("user.vmdeck.set-generation"), "42");
         assert!(get("cloud-init.user-data").contains("hostname: web-0"));
         assert!(!config.contains_key("limits.cpu.nodes"));
     }

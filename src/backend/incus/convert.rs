@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::types::{Instance, PoolResources, Resources, StoragePool as IncusPool, Volume};
+use crate::model::set::SetSpec;
 use crate::model::{
     NumaCell, Pages, StoragePool, StorageVolume, Vm, VmPlacement, VmStamp, VmState, units,
 };
@@ -59,6 +60,7 @@ pub fn vm(instance: &Instance) -> Vm {
             set: key("user.vmdeck.set"),
             image: key("user.vmdeck.image"),
             clone_of: key("user.vmdeck.clone-of"),
+            set_spec: SetSpec::from_fields(|k| key(&format!("user.vmdeck.{k}"))),
         },
         cpu_percent: None,
         guest_used_bytes: None,
@@ -276,6 +278,25 @@ mod tests {
         assert_eq!(vm.stamp.group.as_deref(), Some("web"));
         assert_eq!(vm.stamp.set, None);
         assert_eq!(vm.kind.as_deref(), Some("container"));
+    }
+
+    #[test]
+    fn a_set_member_carries_its_sets_spec() {
+        let i = instance(
+            r#"{"name":"web-1","project":"default","status":"Stopped","type":"container",
+            "expanded_config":{"user.vmdeck.set":"web","user.vmdeck.set-replicas":"3",
+              "user.vmdeck.set-type":"small","user.vmdeck.set-image":"busybox",
+              "user.vmdeck.set-group":"spread","user.vmdeck.set-max":"5",
+              "user.vmdeck.set-generation":"1700000000000"}}"#,
+        );
+        let spec = vm(&i).stamp.set_spec.unwrap();
+        assert_eq!((spec.replicas, spec.max, spec.min), (3, Some(5), None));
+        assert_eq!(
+            (spec.vm_type.as_str(), spec.image.as_str()),
+            ("small", "busybox")
+        );
+        assert_eq!(spec.group.as_deref(), Some("spread"));
+        assert_eq!(spec.generation, 1_700_000_000_000);
     }
 
     #[test]

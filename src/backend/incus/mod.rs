@@ -21,6 +21,7 @@ pub use worker::{HostHandle, spawn_host};
 
 use crate::config::{Deadlines, IncusConfig};
 use crate::model::VmPlacement;
+use crate::model::action::PowerAction;
 use crate::model::compose::{ComposeSpec, Image};
 
 /// One bulk inventory of the server (or cluster), for headless commands, with where each
@@ -62,6 +63,22 @@ pub fn images_once(
             compose::images(&client, client.own_project(), host).await
         })
         .map_err(|e| format!("{}: {e}", config.url))
+}
+
+/// Starts the instance `name`, for headless commands.
+pub fn start_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Result<(), String> {
+    runtime()?.block_on(async {
+        let client = client::Client::new(config, deadlines)?;
+        let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
+        let watch = actions::Watch {
+            op: 0,
+            uuid: String::new(),
+            news,
+            running: Default::default(),
+        };
+        let instance = (client.own_project(), name);
+        actions::power(&client, instance, PowerAction::Start, &watch).await
+    })
 }
 
 /// Composes one instance, for headless commands; `note` hears each step.

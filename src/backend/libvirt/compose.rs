@@ -126,6 +126,7 @@ fn build(
         set: spec.set.clone(),
         image: Some(image.name.clone()),
         clone_of: None,
+        set_spec: spec.set_spec.clone(),
     };
     let xml = domain_xml(&DomainSpec {
         name: &spec.name,

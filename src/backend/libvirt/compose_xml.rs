@@ -94,8 +94,8 @@ pub fn domain_xml(spec: &DomainSpec) -> String {
     xml
 }
 
-/// vmdeck's stamp, so the inventory knows the VM's type, group, set and image later; only
-/// the attributes that are set.
+/// vmdeck's stamp, so the inventory knows the VM's type, group, set (with the set's spec)
+/// and image later; only the attributes that are set.
 fn metadata(stamp: &VmStamp) -> String {
     let fields = [
         ("type", &stamp.vm_type),
@@ -104,12 +104,13 @@ fn metadata(stamp: &VmStamp) -> String {
         ("image", &stamp.image),
         ("clone-of", &stamp.clone_of),
     ];
+    let set_fields = stamp.set_spec.iter().flat_map(|spec| spec.fields());
     let attrs: String = fields
         .iter()
-        .filter_map(|(key, value)| {
-            let value = value.as_deref().filter(|v| !v.is_empty())?;
-            Some(format!(" {key}='{}'", xml_escape(value)))
-        })
+        .filter_map(|(key, value)| Some((*key, (*value).clone()?)))
+        .chain(set_fields)
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(key, value)| format!(" {key}='{}'", xml_escape(&value)))
         .collect();
     format!(
         "  <metadata>\n    <vmdeck:vm xmlns:vmdeck='{STAMP_NAMESPACE}'{attrs}/>\n  </metadata>\n"

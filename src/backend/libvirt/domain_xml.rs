@@ -8,6 +8,7 @@ use roxmltree::{Document, Node};
 use super::ffi::STAMP_NAMESPACE;
 use super::xml::child;
 use crate::model::VmStamp;
+use crate::model::set::SetSpec;
 
 /// The inventory's facts of one domain XML.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -63,6 +64,7 @@ fn stamp_of_element(element: Node) -> VmStamp {
         set: attr("set"),
         image: attr("image"),
         clone_of: attr("clone-of"),
+        set_spec: SetSpec::from_fields(attr),
     }
 }
 
@@ -125,5 +127,24 @@ mod tests {
         assert_eq!(stamp.vm_type.as_deref(), Some("small"));
         assert_eq!(stamp.group.as_deref(), Some("web"));
         assert_eq!(stamp.set, None);
+    }
+
+    #[test]
+    fn reads_a_members_set_spec_with_escaped_values() {
+        let stamp = parse_stamp(
+            r#"<vmdeck:vm xmlns:vmdeck="https://vmdeck.dev/xmlns/vm/1" type="small" set="web"
+                set-replicas="3" set-type="small" set-image="lab-busybox" set-group="a &amp; &lt;b&gt;"
+                set-user-data="ab12" set-min="1" set-generation="1700000000000"/>"#,
+        );
+        let spec = stamp.set_spec.unwrap();
+        assert_eq!((spec.replicas, spec.min, spec.max), (3, Some(1), None));
+        assert_eq!(spec.group.as_deref(), Some("a & <b>"));
+        assert_eq!(spec.user_data_digest.as_deref(), Some("ab12"));
+        assert_eq!(spec.generation, 1_700_000_000_000);
+        // A count that is not a number is no spec.
+        let broken = parse_stamp(
+            r#"<vmdeck:vm xmlns:vmdeck="https://vmdeck.dev/xmlns/vm/1" set="web" set-replicas="x" set-generation="1"/>"#,
+        );
+        assert_eq!(broken.set_spec, None);
     }
 }

@@ -90,6 +90,15 @@ pub fn compose_once(
     compose::compose(&conn, spec, note)
 }
 
+/// Starts the domain named `name` on the host at `uri`, for headless commands.
+pub fn start_once(uri: &str, name: &str, deadlines: Deadlines) -> Result<(), String> {
+    init::ensure_event_loop()?;
+    let conn = connection::open(uri, false, deadlines)?;
+    conn.lookup_domain_by_name(name)
+        .and_then(|d| d.create().map(|_| ()))
+        .map_err(|e| e.message().to_string())
+}
+
 /// Clones the domain named `source` on the host at `uri` as `name`, in this thread, for
 /// headless commands and tests.
 pub fn clone_once(

@@ -40,6 +40,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize) {
         )),
     ])];
     lines.extend(age_line(pool_state, theme));
+    lines.extend(sets_line(state, pool, theme));
     lines.extend(capacity_lines(
         &summary.capacity,
         pool_state.overcommit,
@@ -60,6 +61,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize) {
             .scroll((state.screen().scroll, 0)),
         area,
     );
+}
+
+/// The pool's VM sets in a few words, and how to get to them.
+fn sets_line<'a>(state: &State, pool: usize, theme: &Theme) -> Option<Line<'a>> {
+    let (sets, troubled) = crate::app::sets::summary(state, pool).filter(|(n, _)| *n > 0)?;
+    let (text, style) = match troubled {
+        0 => ("all whole".to_string(), "gauge_low"),
+        n => (format!("{n} with problems"), "gauge_high"),
+    };
+    Some(Line::from(vec![
+        Span::raw(format!(
+            "{sets} VM set{}: ",
+            if sets == 1 { "" } else { "s" }
+        )),
+        Span::styled(text, theme.style(style)),
+        Span::styled(" (Enter or :sets)", theme.style("dim")),
+    ]))
 }
 
 /// The hosts whose NUMA and storage figures are old or stale, so no one trusts them as live.

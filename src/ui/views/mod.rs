@@ -13,6 +13,7 @@ pub mod list;
 mod numa_cards;
 pub mod ops;
 pub mod rt;
+pub mod sets;
 mod storage;
 pub mod vm;
 mod vm_nics;

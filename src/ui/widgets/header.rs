@@ -78,5 +78,7 @@ pub fn crumb(state: &State, view: &View) -> String {
         View::Images { pool } => format!("{} images", pool_name(*pool)),
         View::Rt { pool: None } => "real-time check".into(),
         View::Rt { pool: Some(p) } => format!("{} real-time check", pool_name(*p)),
+        View::Sets { pool: None } => "sets".into(),
+        View::Sets { pool: Some(p) } => format!("{} sets", pool_name(*p)),
     }
 }

@@ -26,6 +26,14 @@ fn stamp() -> VmStamp {
         set: Some("it's".into()),
         image: Some("debian-12".into()),
         clone_of: None,
+        set_spec: Some(crate::model::set::SetSpec {
+            replicas: 3,
+            vm_type: "rt-small".into(),
+            image: "debian-12".into(),
+            group: Some("web & <db>".into()),
+            generation: 7,
+            ..Default::default()
+        }),
     }
 }
 

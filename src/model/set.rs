@@ -1,0 +1,155 @@
+//! A VM set's spec: what the set should be, stamped on every member (libvirt metadata
+//! attributes `set-*`, Incus keys `user.vmdeck.set-*`), so every admin's vmdeck reads the same
+//! set. Members written at different times may disagree; the newest generation wins.
+
+use serde::Serialize;
+
+/// What a set should be. `min`, `max` and `autoscale_cpu` are carried for autoscaling.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SetSpec {
+    /// How many members the set should have.
+    pub replicas: u32,
+    pub vm_type: String,
+    pub image: String,
+    pub group: Option<String>,
+    /// sha256 of the user-data template (before `{{name}}` becomes each member's name).
+    pub user_data_digest: Option<String>,
+    pub min: Option<u32>,
+    pub max: Option<u32>,
+    /// Target average CPU use in percent, for autoscaling.
+    pub autoscale_cpu: Option<u32>,
+    /// When the spec was written (ms since the Unix epoch): the newest one wins.
+    pub generation: u64,
+}
+
+/// The stamp keys, one table for both backends.
+const REPLICAS: &str = "set-replicas";
+const TYPE: &str = "set-type";
+const IMAGE: &str = "set-image";
+const GROUP: &str = "set-group";
+const DIGEST: &str = "set-user-data";
+const MIN: &str = "set-min";
+const MAX: &str = "set-max";
+const AUTOSCALE: &str = "set-autoscale-cpu";
+const GENERATION: &str = "set-generation";
+
+/// Every key a spec may be stamped under.
+pub const KEYS: [&str; 9] = [
+    REPLICAS, TYPE, IMAGE, GROUP, DIGEST, MIN, MAX, AUTOSCALE, GENERATION,
+];
+
+impl SetSpec {
+    /// The stamp's key/value pairs; absent optional fields are left out.
+    pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let mut fields = vec![
+            (REPLICAS, self.replicas.to_string()),
+            (TYPE, self.vm_type.clone()),
+            (IMAGE, self.image.clone()),
+        ];
+        let optional = [
+            (GROUP, self.group.clone()),
+            (DIGEST, self.user_data_digest.clone()),
+            (MIN, self.min.map(|n| n.to_string())),
+            (MAX, self.max.map(|n| n.to_string())),
+            (AUTOSCALE, self.autoscale_cpu.map(|n| n.to_string())),
+        ];
+        fields.extend(
+            optional
+                .into_iter()
+                .filter_map(|(key, value)| Some((key, value?))),
+        );
+        fields.push((GENERATION, self.generation.to_string()));
+        fields
+    }
+
+    /// Reads a spec back from a stamp's keys (`get` gives a key's non-empty value). None
+    /// when the member carries no spec, or one without a readable count or generation.
+    pub fn from_fields(get: impl Fn(&str) -> Option<String>) -> Option<SetSpec> {
+        let number = |key: &str| get(key).and_then(|v| v.trim().parse::<u32>().ok());
+        Some(SetSpec {
+            replicas: number(REPLICAS)?,
+            generation: get(GENERATION)?.trim().parse().ok()?,
+            vm_type: get(TYPE).unwrap_or_default(),
+            image: get(IMAGE).unwrap_or_default(),
+            group: get(GROUP),
+            user_data_digest: get(DIGEST),
+            min: number(MIN),
+            max: number(MAX),
+            autoscale_cpu: number(AUTOSCALE),
+        })
+    }
+
+    /// Whether two specs say the same thing (the generation aside).
+    pub fn agrees_with(&self, other: &SetSpec) -> bool {
+        SetSpec {
+            generation: 0,
+            ..self.clone()
+        } == SetSpec {
+            generation: 0,
+            ..other.clone()
+        }
+    }
+}
+
+/// The digest stamped for a user-data template: its sha256, in hex.
+pub fn user_data_digest(template: &str) -> String {
+    ring::digest::digest(&ring::digest::SHA256, template.as_bytes())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The generation of a spec written at `at`: ms since the Unix epoch.
+pub fn generation_at(at: std::time::SystemTime) -> u64 {
+    at.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// A member's index from its name: `web-2` of set `web` is 2.
+pub fn member_index(set: &str, name: &str) -> Option<u32> {
+    name.strip_prefix(set)?.strip_prefix('-')?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spec_reads_back_from_its_fields_and_needs_count_and_generation() {
+        let spec = SetSpec {
+            replicas: 3,
+            vm_type: "small".into(),
+            image: "lab-busybox".into(),
+            group: Some("web".into()),
+            user_data_digest: Some(user_data_digest("hostname: {{name}}")),
+            min: Some(2),
+            max: None,
+            autoscale_cpu: Some(70),
+            generation: 1_700_000_000_123,
+        };
+        let fields = spec.fields();
+        let get = |key: &str| {
+            fields
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(SetSpec::from_fields(get), Some(spec.clone()));
+        assert!(!fields.iter().any(|(k, _)| *k == MAX));
+        let without = |missing: &'static str| {
+            let get = |key: &str| get(key).filter(|_| key != missing);
+            SetSpec::from_fields(get)
+        };
+        assert_eq!(without(REPLICAS), None);
+        assert_eq!(without(GENERATION), None);
+        let newer = SetSpec {
+            generation: 5,
+            ..spec.clone()
+        };
+        assert!(newer.agrees_with(&spec));
+        assert_eq!(user_data_digest("").len(), 64);
+        assert_eq!(member_index("web", "web-12"), Some(12));
+        assert_eq!(member_index("web", "webby-1"), None);
+    }
+}

@@ -1,0 +1,65 @@
+//! `vmdeck sets heal --yes`: carries out a heal plan step by step, each with a line saying
+//! how it went and an audit line (`start` / `compose`, params naming the set and `heal`).
+
+use std::path::Path;
+
+use crate::backend::{incus, libvirt};
+use crate::compose::headless::compose_one;
+use crate::config::PoolConfig;
+use crate::model::action::AuditRecord;
+use crate::model::compose::ComposeSpec;
+
+/// One step to carry out: start a member where it is, or compose one on its placed host.
+pub enum Act {
+    Start {
+        name: String,
+        host: String,
+    },
+    Compose {
+        host: String,
+        spec: Box<ComposeSpec>,
+    },
+}
+
+/// Carries out `act` in `pool` for `set`, prints how it went and audits it; whether it
+/// succeeded.
+pub fn carry_out(pool: &PoolConfig, set: &str, act: &Act, audit: &Path) -> bool {
+    let (host, name, action, params, result) = match act {
+        Act::Start { name, host } => (host, name, "start", String::new(), start(pool, host, name)),
+        Act::Compose { host, spec } => (
+            host,
+            &spec.name,
+            "compose",
+            spec.params(),
+            compose_one(pool, host, spec),
+        ),
+    };
+    let done = result.is_ok();
+    match &result {
+        Ok(()) => println!("{name}: {action} on {host}: done"),
+        Err(e) => eprintln!("vmdeck: {name}: {action} on {host}: {e}"),
+    }
+    let record = AuditRecord {
+        time: crate::effects::now_secs(),
+        user: crate::effects::local_user(),
+        pool: pool.name.clone(),
+        host: host.clone(),
+        vm: name.clone(),
+        action: action.to_string(),
+        params: format!("set={set} heal {params}").trim().to_string(),
+        result: result.err().map_or("ok".into(), |e| format!("error: {e}")),
+        prev: None,
+    };
+    if let Err(e) = crate::audit::append(audit, &record) {
+        eprintln!("vmdeck: {e}");
+    }
+    done
+}
+
+fn start(pool: &PoolConfig, host: &str, name: &str) -> Result<(), String> {
+    match (&pool.incus, pool.hosts.iter().find(|h| h.name == host)) {
+        (Some(incus), _) => incus::start_once(incus, name, pool.deadlines),
+        (None, Some(h)) => libvirt::start_once(&h.uri, name, pool.deadlines),
+        (None, None) => Err(format!("pool {} has no host {host}", pool.name)),
+    }
+}

@@ -1,0 +1,241 @@
+//! A set's status from its members as the inventory knows them: desired (the newest spec's
+//! count), present, running, ready, members by host, and what is wrong. Pure, so the TUI
+//! (in `update`, when the inventory changes) and `vmdeck sets` compute it alike.
+
+use serde::Serialize;
+
+use crate::model::set::{SetSpec, member_index};
+use crate::model::{Vm, VmState};
+use crate::placement::{PlacedVm, PlacementGroup, placed_breach};
+
+/// One host of the pool as the status needs it.
+pub struct HostInput<'a> {
+    pub name: &'a str,
+    /// It answers; a host that does not may still hold members (last known, or unknown).
+    pub up: bool,
+    pub vms: &'a [Vm],
+}
+
+/// One member of a set, where it is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Member {
+    pub name: String,
+    /// Its index (`web-2` is 2); None for a name that is not `<set>-<n>`.
+    pub index: Option<u32>,
+    pub host: String,
+    pub state: VmState,
+    pub host_up: bool,
+}
+
+/// What is wrong with a set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "problem", rename_all = "kebab-case")]
+pub enum Problem {
+    /// No member has this index (below the desired count).
+    Missing { index: u32 },
+    /// The member exists but does not run.
+    Stopped { name: String, host: String },
+    /// The member's host does not answer: it may or may not still run there.
+    OnDownHost { name: String, host: String },
+    /// The member's placement goes against its group (hard or soft).
+    Violates {
+        name: String,
+        host: String,
+        hard: bool,
+        why: String,
+    },
+    /// A member beyond the desired count.
+    Surplus { name: String },
+}
+
+impl Problem {
+    /// The problem in words, for the view and the table.
+    pub fn text(&self) -> String {
+        match self {
+            Problem::Missing { index } => format!("index {index} missing"),
+            Problem::Stopped { name, host } => format!("{name} stopped (on {host})"),
+            Problem::OnDownHost { name, host } => format!("{name} on down host {host}"),
+            Problem::Violates { name, why, .. } => format!("{name} violates its group: {why}"),
+            Problem::Surplus { name } => format!("{name} beyond the desired count"),
+        }
+    }
+}
+
+/// A set, derived from its members.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SetStatus {
+    pub name: String,
+    /// The newest spec any member carries.
+    pub spec: Option<SetSpec>,
+    pub desired: u32,
+    pub present: u32,
+    pub running: u32,
+    /// Running (last known) members on hosts that answer. Booted is not checked yet: no
+    /// backend reports it, so ready is running where the host is up.
+    pub ready: u32,
+    /// Member count per host, in the pool's host order (hosts without members left out).
+    pub by_host: Vec<(String, u32)>,
+    /// By index (names without one last).
+    pub members: Vec<Member>,
+    pub problems: Vec<Problem>,
+    /// Members disagreeing on the spec, or no spec at all.
+    pub warnings: Vec<String>,
+}
+
+/// Every set of the pool (sorted by name).
+pub fn statuses(hosts: &[HostInput], groups: &[PlacementGroup]) -> Vec<SetStatus> {
+    let mut names: Vec<&str> = hosts
+        .iter()
+        .flat_map(|h| h.vms.iter())
+        .filter_map(|vm| vm.stamp.set.as_deref())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|name| status(name, hosts, groups))
+        .collect()
+}
+
+fn status(name: &str, hosts: &[HostInput], groups: &[PlacementGroup]) -> SetStatus {
+    let vms: Vec<(&HostInput, &Vm)> = hosts
+        .iter()
+        .flat_map(|h| h.vms.iter().map(move |vm| (h, vm)))
+        .filter(|(_, vm)| vm.stamp.set.as_deref() == Some(name))
+        .collect();
+    let (spec, warnings) = newest_spec(&vms);
+    let mut members: Vec<Member> = vms
+        .iter()
+        .map(|(host, vm)| Member {
+            name: vm.name.clone(),
+            index: member_index(name, &vm.name),
+            host: host.name.to_string(),
+            state: vm.state,
+            host_up: host.up,
+        })
+        .collect();
+    members.sort_by_key(|m| (m.index.unwrap_or(u32::MAX), m.name.clone()));
+    let highest = members.iter().filter_map(|m| m.index).max();
+    let desired = spec
+        .as_ref()
+        .map_or(highest.map_or(0, |i| i + 1), |s| s.replicas);
+    let running = members
+        .iter()
+        .filter(|m| m.state == VmState::Running)
+        .count() as u32;
+    // A member last seen running on a host that does not answer is not counted on.
+    let ready = members
+        .iter()
+        .filter(|m| m.state == VmState::Running && m.host_up)
+        .count() as u32;
+    let mut problems = missing(&members, desired);
+    problems.extend(members.iter().filter_map(|m| member_problem(m, desired)));
+    problems.extend(violations(&vms, hosts, groups));
+    SetStatus {
+        name: name.to_string(),
+        spec,
+        desired,
+        present: members.len() as u32,
+        running,
+        ready,
+        by_host: by_host(hosts, &members),
+        members,
+        problems,
+        warnings,
+    }
+}
+
+/// The newest spec among the members, and what to warn about: members that carry an older
+/// (different) spec, or none.
+fn newest_spec(vms: &[(&HostInput, &Vm)]) -> (Option<SetSpec>, Vec<String>) {
+    let newest = vms
+        .iter()
+        .filter_map(|(_, vm)| vm.stamp.set_spec.as_ref())
+        .max_by_key(|spec| spec.generation)
+        .cloned();
+    let Some(spec) = newest else {
+        let warning =
+            "no member carries the set's spec: the desired count is taken from the highest index";
+        return (None, vec![warning.to_string()]);
+    };
+    let mut warnings = Vec::new();
+    let disagree: Vec<&str> = vms
+        .iter()
+        .filter(|(_, vm)| {
+            !vm.stamp
+                .set_spec
+                .as_ref()
+                .is_some_and(|s| s.agrees_with(&spec))
+        })
+        .map(|(_, vm)| vm.name.as_str())
+        .collect();
+    if !disagree.is_empty() {
+        warnings.push(format!(
+            "members disagree on the spec: the newest ({} × {}, {}) wins over {}'s",
+            spec.replicas,
+            spec.vm_type,
+            spec.image,
+            disagree.join(", ")
+        ));
+    }
+    (Some(spec), warnings)
+}
+
+fn missing(members: &[Member], desired: u32) -> Vec<Problem> {
+    (0..desired)
+        .filter(|i| !members.iter().any(|m| m.index == Some(*i)))
+        .map(|index| Problem::Missing { index })
+        .collect()
+}
+
+fn member_problem(member: &Member, desired: u32) -> Option<Problem> {
+    let (name, host) = (member.name.clone(), member.host.clone());
+    if !member.host_up {
+        return Some(Problem::OnDownHost { name, host });
+    }
+    if member.index.is_none_or(|i| i >= desired) {
+        return Some(Problem::Surplus { name });
+    }
+    (member.state != VmState::Running).then_some(Problem::Stopped { name, host })
+}
+
+/// Members placed against their group, judged with every other VM of the pool where it is.
+fn violations(
+    vms: &[(&HostInput, &Vm)],
+    hosts: &[HostInput],
+    groups: &[PlacementGroup],
+) -> Vec<Problem> {
+    let placed: Vec<(&str, PlacedVm)> = hosts
+        .iter()
+        .flat_map(|h| h.vms.iter().map(move |vm| (h.name, placed_vm(vm))))
+        .collect();
+    vms.iter()
+        .filter_map(|(host, vm)| {
+            let (hard, why) = placed_breach(groups, &placed, &placed_vm(vm), host.name)?;
+            Some(Problem::Violates {
+                name: vm.name.clone(),
+                host: host.name.to_string(),
+                hard,
+                why,
+            })
+        })
+        .collect()
+}
+
+fn placed_vm(vm: &Vm) -> PlacedVm {
+    PlacedVm {
+        name: vm.name.clone(),
+        group: vm.stamp.group.clone(),
+    }
+}
+
+fn by_host(hosts: &[HostInput], members: &[Member]) -> Vec<(String, u32)> {
+    hosts
+        .iter()
+        .map(|h| {
+            let count = members.iter().filter(|m| m.host == h.name).count() as u32;
+            (h.name.to_string(), count)
+        })
+        .filter(|(_, count)| *count > 0)
+        .collect()
+}
