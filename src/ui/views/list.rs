@@ -12,6 +12,7 @@ use crate::app::state::{HostStatus, View};
 use crate::app::table::{Align, RowId, cell, columns, host_status_text};
 use crate::theme::Theme;
 use crate::ui::widgets::header::crumb;
+use crate::ui::widgets::highlight::marked;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = state.theme();
@@ -32,9 +33,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         } else {
             ""
         };
-        aligned(format!("{}{mark}", c.title), c.align)
+        aligned(Line::from(format!("{}{mark}", c.title)), c.align)
     }))
     .style(theme.style("header"));
+    let filter = state.row_cache.filter();
     let rows = state.rows[start..end].iter().enumerate().map(|(i, row)| {
         let selected = start + i == nav.selected;
         let cells = cols.iter().enumerate().map(|(c, column)| {
@@ -42,6 +44,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             if c == 0 && is_marked(state, *row) {
                 text.insert_str(0, "● ");
             }
+            let found = filter.map(|f| f.ranges(&text)).unwrap_or_default();
+            let text = marked(text, &found, theme.style("filter_match"));
             aligned(text, column.align).style(cell_style(state, theme, *row, c))
         });
         let style = if selected {
@@ -77,12 +81,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     }
 }
 
-fn aligned(text: String, align: Align) -> Cell<'static> {
+fn aligned(text: Line<'static>, align: Align) -> Cell<'static> {
     let alignment = match align {
         Align::Left => Alignment::Left,
         Align::Right => Alignment::Right,
     };
-    Cell::from(Line::from(text).alignment(alignment))
+    Cell::from(text.alignment(alignment))
 }
 
 fn cell_style(state: &State, theme: &Theme, row: RowId, column: usize) -> Style {
@@ -108,20 +112,18 @@ pub fn host_style(theme: &Theme, status: &HostStatus) -> Style {
     }
 }
 
-/// `vms (12/300) /web` — the screen, the count shown of all, the filter.
+/// `vms [12 of 300] /web` — the screen, the count shown of all, the filter.
 fn title(state: &State) -> String {
     let screen = state.screen();
     let filter = &screen.table.filter;
-    let filter = if filter.is_empty() {
-        String::new()
+    let shown = state.rows.len();
+    let (count, filter) = if filter.is_empty() {
+        (shown.to_string(), String::new())
     } else {
-        format!(" /{filter}")
+        let total = state.row_cache.total();
+        (format!("{shown} of {total}"), format!(" /{filter}"))
     };
-    format!(
-        " {} [{}]{filter} ",
-        crumb(state, &screen.view),
-        state.rows.len()
-    )
+    format!(" {} [{count}]{filter} ", crumb(state, &screen.view))
 }
 
 /// Why a list is empty: nothing there, the filter hides everything, or hosts are down.
