@@ -80,6 +80,8 @@ fn works_here(state: &State, binding: &Binding) -> bool {
         // for more.
         A::Back if focus_context(state) != Context::Help => false,
         A::PageUp | A::PageDown if focus_context(state) == Context::Form => true,
+        // On the live console it opens the history.
+        A::PageUp if focus_context(state) == Context::Console => true,
         A::Up | A::Down | A::PageUp | A::PageDown | A::Top | A::Bottom => {
             focus_context(state) == Context::Confirm && has_long_list(state)
         }
