@@ -291,6 +291,7 @@ pub(crate) fn all_rows(state: &State, view: &View) -> Vec<RowId> {
         | View::Vm { .. }
         | View::Help
         | View::Ops
+        | View::Op { .. }
         | View::Audit
         | View::Host { .. }
         | View::Dashboard { .. } => Vec::new(),

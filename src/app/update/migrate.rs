@@ -207,9 +207,19 @@ fn check(state: &State, targets: &[Target], host_name: &str) -> Result<usize, St
 
 /// Live figures from the source host.
 pub fn progress(state: &mut State, op: OpId, figures: MigrationProgress) {
+    let now = state.now;
     let Some(entry) = state.ops.get_mut(op) else {
         return;
     };
+    // A step when the job starts copying, and at each new pass over a migrating guest's memory.
+    let pass = entry.progress.map(|p| p.iteration);
+    match pass {
+        None => entry.step(now, "the hypervisor's job is under way"),
+        Some(before) if figures.iteration > before && figures.iteration > 1 => {
+            entry.step(now, format!("memory pass {}", figures.iteration));
+        }
+        _ => {}
+    }
     entry.progress = Some(figures);
     let text = format!(
         "{} {}: {}",
@@ -222,10 +232,12 @@ pub fn progress(state: &mut State, op: OpId, figures: MigrationProgress) {
 
 /// Words on an operation's state (Incus), shown like figures.
 pub fn note(state: &mut State, op: OpId, text: String) {
+    let now = state.now;
     let Some(entry) = state.ops.get_mut(op) else {
         return;
     };
     let line = format!("{} {}: {text}", entry.kind.command(), entry.target.name);
+    entry.step(now, text.clone());
     entry.note = Some(text);
     set_status(state, Level::Info, line);
 }

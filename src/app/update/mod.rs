@@ -26,6 +26,7 @@ mod migrate_fit;
 
 pub use keys::{context as focus_context, view_context};
 mod nav;
+mod ops_view;
 mod scale;
 mod snapshots;
 mod watch;
@@ -104,6 +105,10 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.quit = true;
             Vec::new()
         }
+        Msg::Clock(at) => {
+            ops_view::tick(state, at);
+            Vec::new()
+        }
     };
     // However vmdeck is left (a signal, `q!`, quit anyway), what still runs is audited.
     if state.quit && !quitting {
@@ -120,7 +125,9 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
 pub fn refresh_rows(state: &mut State) {
     state.page_rows = list_rows(state);
     super::rows::derive(state);
-    let rows = state.rows.len();
+    let Some(rows) = nav::selectable(state) else {
+        return;
+    };
     let page = state.page_rows;
     let nav = &mut state.screen_mut().table;
     nav.selected = nav.selected.min(rows.saturating_sub(1));

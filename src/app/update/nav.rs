@@ -69,9 +69,9 @@ pub fn vm_gone(state: &mut State, uuid: &str, name: &str, host: &str) {
 }
 
 pub fn move_by(state: &mut State, delta: isize) {
-    let rows = state.rows.len();
+    let selectable = selectable(state);
     let screen = state.screen_mut();
-    if screen.view.is_table() {
+    if let Some(rows) = selectable {
         let last = rows.saturating_sub(1) as isize;
         let next = (screen.table.selected as isize)
             .saturating_add(delta)
@@ -83,12 +83,26 @@ pub fn move_by(state: &mut State, delta: isize) {
     }
 }
 
+/// How many rows the screen on top selects among: a list's, the operations'; None for a
+/// screen that scrolls instead.
+pub fn selectable(state: &State) -> Option<usize> {
+    match state.screen().view {
+        View::Ops => Some(state.ops.list.len()),
+        ref view if view.is_table() => Some(state.rows.len()),
+        _ => None,
+    }
+}
+
 pub fn selected_row(state: &State) -> Option<RowId> {
     state.rows.get(state.screen().table.selected).copied()
 }
 
 /// Enter: pools → their hosts → their VMs → one VM.
 pub fn open(state: &mut State) -> Vec<Effect> {
+    if state.screen().view == View::Ops {
+        super::ops_view::open(state);
+        return Vec::new();
+    }
     let Some(row) = selected_row(state) else {
         return Vec::new();
     };

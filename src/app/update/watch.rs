@@ -124,6 +124,8 @@ impl Watch {
                 ..
             } => (Dirty::default(), None),
             Msg::Console { .. } => (console(), None),
+            // Marks the screen itself only where a running operation's duration is shown.
+            Msg::Clock(_) => (Dirty::default(), None),
             Msg::Resize { .. } => (Dirty::ALL, None),
             _ => (screen(), None),
         };
