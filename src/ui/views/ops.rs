@@ -131,12 +131,12 @@ pub fn clock(at: SystemTime) -> String {
     format!("{:02}:{:02}:{:02}", day / 3600, day % 3600 / 60, day % 60)
 }
 
-/// `0.4 s`, `42 s`, `3 m 07 s`, `2 h 05 m`.
+/// `<1 s`, `42 s`, `3 m 07 s`, `2 h 05 m` (whole seconds: the clock ticks once a second).
 pub fn duration(d: Duration) -> String {
     let secs = d.as_secs();
     match secs {
-        0..10 => format!("{:.1} s", d.as_secs_f64()),
-        10..60 => format!("{secs} s"),
+        0 => "<1 s".into(),
+        1..60 => format!("{secs} s"),
         60..3600 => format!("{} m {:02} s", secs / 60, secs % 60),
         _ => format!("{} h {:02} m", secs / 3600, secs % 3600 / 60),
     }
@@ -154,7 +154,8 @@ mod tests {
         assert_eq!(bar(120.0, 4), "████");
         let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_005);
         assert_eq!(clock(at), "22:13:25");
-        assert_eq!(duration(Duration::from_millis(400)), "0.4 s");
+        assert_eq!(duration(Duration::from_millis(400)), "<1 s");
+        assert_eq!(duration(Duration::from_millis(5_900)), "5 s");
         assert_eq!(duration(Duration::from_secs(187)), "3 m 07 s");
         assert_eq!(duration(Duration::from_secs(7_500)), "2 h 05 m");
     }
