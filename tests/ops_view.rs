@@ -185,3 +185,22 @@ fn secs(at: SystemTime) -> u64 {
         .map_or(0, |d| d.as_secs())
         - T0
 }
+
+#[test]
+fn x_aborts_the_operation_selected() {
+    let mut s = with_ops();
+    keys(&mut s, "Oj");
+    let refused = keys(&mut s, "x");
+    assert!(refused.is_empty());
+    assert_eq!(
+        common::status(&s),
+        "operation 1 is not a running migration or Incus operation"
+    );
+    keys(&mut s, "k<Enter>");
+    let effects = keys(&mut s, "x");
+    assert_eq!(effects.len(), 1, "{effects:?}");
+    let migration = s.ops.get(2).expect("op 2");
+    assert!(migration.abort_requested);
+    let last = migration.steps.last().map(|st| st.text.as_str());
+    assert_eq!(last, Some("cancel asked for (operation 3)"));
+}

@@ -290,20 +290,25 @@ pub fn abort(state: &mut State) -> Vec<Effect> {
             && (matches!(o.kind, OpKind::Migrate { .. } | OpKind::Adopted { .. })
                 || incus(o.target.pool))
     };
-    let op = state
-        .ops
-        .list
-        .iter()
-        .rev()
-        .filter(running)
-        .find(|o| selected.as_ref().is_none_or(|t| t.uuid == o.target.uuid))
-        .or_else(|| state.ops.list.iter().rev().find(running));
+    // In the operations view (or one's details), the operation selected.
+    let picked = super::ops_view::selected(state);
+    let op = match picked {
+        Some(id) => state.ops.get(id).filter(running),
+        None => state
+            .ops
+            .list
+            .iter()
+            .rev()
+            .filter(running)
+            .find(|o| selected.as_ref().is_none_or(|t| t.uuid == o.target.uuid))
+            .or_else(|| state.ops.list.iter().rev().find(running)),
+    };
     let Some(op) = op else {
-        set_status(
-            state,
-            Level::Warn,
-            "no migration or Incus operation is running",
-        );
+        let why = match picked {
+            Some(id) => format!("operation {id} is not a running migration or Incus operation"),
+            None => "no migration or Incus operation is running".into(),
+        };
+        set_status(state, Level::Warn, why);
         return Vec::new();
     };
     if let Err(why) = read_only_refusal(state, std::slice::from_ref(&op.target)) {

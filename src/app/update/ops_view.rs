@@ -13,6 +13,15 @@ pub fn listed(state: &State, index: usize) -> Option<OpId> {
     state.ops.list.iter().rev().nth(index).map(|o| o.id)
 }
 
+/// The operation selected in the operations view, or shown in details.
+pub fn selected(state: &State) -> Option<OpId> {
+    match state.screen().view {
+        View::Ops => listed(state, state.screen().table.selected),
+        View::Op { id } => Some(id),
+        _ => None,
+    }
+}
+
 /// Enter: the selected operation's details.
 pub fn open(state: &mut State) {
     if let Some(id) = listed(state, state.screen().table.selected) {

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
 use crate::app::State;
 use crate::app::ops::{Op, OpKind, OpStatus};
+use crate::keymap::{Action, Context};
 use crate::theme::Theme;
 
 const HEADER: [&str; 7] = ["ID", "ACTION", "VM", "HOST", "STARTED", "TIME", "RESULT"];
@@ -17,10 +18,21 @@ const HEADER: [&str; 7] = ["ID", "ACTION", "VM", "HOST", "STARTED", "TIME", "RES
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = state.theme();
     let nav = &state.screen().table;
+    let keys = [(Action::Open, "details"), (Action::AbortJob, "abort")];
+    let keys: Vec<String> = keys
+        .iter()
+        .filter_map(|(action, what)| {
+            Some(format!(
+                " · {} {what}",
+                state.keymap.key_for(Context::Table, *action)?
+            ))
+        })
+        .collect();
     let title = format!(
-        " operations [{} running of {}] · Enter details ",
+        " operations [{} running of {}]{} ",
         state.ops.running(),
-        state.ops.list.len()
+        state.ops.list.len(),
+        keys.concat()
     );
     let block = Block::default()
         .borders(Borders::ALL)
