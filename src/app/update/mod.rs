@@ -17,7 +17,7 @@ mod launch;
 mod precheck;
 mod recovery;
 
-pub use migrate::describe_progress;
+pub use op_progress::describe_progress;
 mod hosts;
 mod input;
 mod keys;
@@ -26,6 +26,7 @@ mod migrate_fit;
 
 pub use keys::{context as focus_context, view_context};
 mod nav;
+mod op_progress;
 mod ops_view;
 mod scale;
 mod snapshots;
