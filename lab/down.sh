@@ -37,6 +37,8 @@ for p in "${pids[@]}"; do wait "$p" || rc=1; done
 
 lab_sshd_stop
 lab_log "sshd stopped"
+lab_tls_stop
+lab_log "TLS front stopped"
 lab_incus_stop
 lab_log "incus stopped"
 # Members in reverse: node1 holds the cluster database.

@@ -10,7 +10,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 PKGS_BPO="libvirt-daemon-system libvirt-clients libvirt-dev qemu-system-x86 incus incus-client"
 # openssh-server and netcat-openbsd: the lab's sshd and the `nc -U` it runs for libvirt's ssh
 # transport (proxy=netcat); the package's own sshd is never started (no systemd here).
-PKGS_MAIN="pkg-config busybox-static cpio grub-pc-bin grub-common xorriso mtools tmux uuid-runtime procps iproute2 curl openssh-server openssh-client netcat-openbsd"
+# python3 and openssl: the lab's TLS front (lab/tls-front.py) and its certificates.
+PKGS_MAIN="pkg-config busybox-static cpio grub-pc-bin grub-common xorriso mtools tmux uuid-runtime procps iproute2 curl openssh-server openssh-client netcat-openbsd python3 openssl"
 
 missing=""
 for p in $PKGS_BPO $PKGS_MAIN; do

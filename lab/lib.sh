@@ -426,3 +426,77 @@ lab_sshd_start() {
 }
 
 lab_sshd_stop() { kill_pidfile "$LAB_SSHD_PIDFILE" sshd 10; }
+
+# ---------------------------------------------------------------------------------------------
+# TLS: lab/tls-front.py on 127.0.0.1:$((LAB_TLS_PORT_BASE + N)) in front of host N's socket,
+# demanding a client certificate like libvirtd's TLS listener, so that vmdeck meets
+# `qemu+tls://` with real certificates (pool lab-tls in $LAB_DIR/vmdeck-tls.toml). The lab's
+# CA, the server's certificate (for "localhost") and root's client certificate live in
+# $LAB_TLS_DIR; the client's are in the layout libvirt's pkipath= expects.
+
+LAB_TLS_PORT_BASE=16600
+LAB_TLS_DIR=$LAB_DIR/tls
+LAB_TLS_FRONT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tls-front.py
+LAB_TLS_PIDFILE=$LAB_RUN_DIR/tls-front.pid
+
+lab_tls_uri() {
+  printf 'qemu+tls://localhost:%s/session?pkipath=%s/client' \
+    "$((LAB_TLS_PORT_BASE + $1))" "$LAB_TLS_DIR"
+}
+
+# lab_tls_cert NAME SUBJECT EXTENSIONS — a key and a certificate signed by the lab's CA.
+lab_tls_cert() {
+  local dir=$LAB_TLS_DIR
+  openssl req -new -newkey rsa:2048 -nodes -subj "$2" -keyout "$dir/$1key.pem" \
+    -out "$dir/$1.csr" 2>/dev/null
+  printf '%s\n' "$3" >"$dir/$1.ext"
+  openssl x509 -req -in "$dir/$1.csr" -CA "$dir/cacert.pem" -CAkey "$dir/cakey.pem" \
+    -CAcreateserial -days 3650 -extfile "$dir/$1.ext" -out "$dir/$1cert.pem" 2>/dev/null
+  chmod 600 "$dir/$1key.pem"
+}
+
+# lab_tls_setup — the CA and the two certificates, once (cheap to repeat).
+lab_tls_setup() {
+  local dir=$LAB_TLS_DIR
+  install -d -m 700 "$dir" "$dir/client"
+  if [ ! -s "$dir/cacert.pem" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=vmdeck lab CA" \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+      -keyout "$dir/cakey.pem" -out "$dir/cacert.pem" 2>/dev/null
+    chmod 600 "$dir/cakey.pem"
+  fi
+  [ -s "$dir/servercert.pem" ] || lab_tls_cert server "/CN=localhost" \
+    "basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=DNS:localhost,IP:127.0.0.1"
+  [ -s "$dir/clientcert.pem" ] || lab_tls_cert client "/CN=vmdeck lab client" \
+    "basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=clientAuth"
+  install -m 644 "$dir/cacert.pem" "$dir/clientcert.pem" "$dir/client/"
+  install -m 600 "$dir/clientkey.pem" "$dir/client/"
+}
+
+lab_tls_running() { pid_alive "$LAB_TLS_PIDFILE" python3; }
+lab_tls_answers() { virsh -q -c "$(lab_tls_uri "${LAB_HOST_IDS[0]}")" version </dev/null >/dev/null 2>&1; }
+
+# lab_tls_start — starts the TLS front unless it runs; waits until host 1 answers through it.
+lab_tls_start() {
+  local n forwards=()
+  mkdir -p "$LAB_RUN_DIR" "$LAB_LOG_DIR"
+  if ! lab_tls_running; then
+    for n in "${LAB_HOST_IDS[@]}"; do
+      forwards+=(--forward "$((LAB_TLS_PORT_BASE + n))=$(lab_sock "$n")")
+    done
+    # setsid: see lab_incus_start.
+    (cd / && exec setsid python3 "$LAB_TLS_FRONT" --cert "$LAB_TLS_DIR/servercert.pem" \
+      --key "$LAB_TLS_DIR/serverkey.pem" --ca "$LAB_TLS_DIR/cacert.pem" "${forwards[@]}") \
+      </dev/null >>"$LAB_LOG_DIR/tls-front.log" 2>&1 &
+    echo $! >"$LAB_TLS_PIDFILE"
+  fi
+  wait_for 10 lab_tls_answers ||
+    lab_die "no libvirt answer over TLS on 127.0.0.1:$((LAB_TLS_PORT_BASE + 1)) (see $LAB_LOG_DIR/tls-front.log)"
+}
+
+lab_tls_stop() { kill_pidfile "$LAB_TLS_PIDFILE" python3 10; }

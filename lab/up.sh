@@ -2,7 +2,8 @@
 # Brings the vmdeck lab up, or checks that it is up: three libvirt hosts (session daemons of
 # users labh1..3) with seed guests, one Incus server with busybox containers, an sshd on
 # 127.0.0.1 in front of the libvirt hosts, $LAB_DIR/vmdeck.toml describing them and
-# $LAB_DIR/vmdeck-ssh.toml reaching the libvirt hosts over SSH. Idempotent: a second run only verifies.
+# $LAB_DIR/vmdeck-ssh.toml reaching the libvirt hosts over SSH, a TLS front for them
+# ($LAB_DIR/vmdeck-tls.toml). Idempotent: a second run only verifies.
 # Env: LAB_DIR (default /var/tmp/vmdeck-lab), LAB_VMS=N extra shut-off domains per host.
 # Exits 0 only when every host answers and every seed is in its state.
 set -euo pipefail
@@ -24,7 +25,7 @@ preflight() {
   [ "$(id -u)" -eq 0 ] || lab_die "run as root (creates users, starts incusd)"
   local c missing=""
   for c in virsh incus qemu-system-x86_64 qemu-img busybox cpio grub-mkrescue xorriso \
-    "$LIBVIRTD" "$INCUSD" "$SSHD" ssh-keygen nc; do
+    "$LIBVIRTD" "$INCUSD" "$SSHD" ssh-keygen nc python3 openssl; do
     command -v "$c" >/dev/null 2>&1 || missing="$missing $c"
   done
   if [ -n "$missing" ]; then
@@ -399,6 +400,24 @@ TOML
   if cmp -s "$tmp" "$f"; then rm -f "$tmp"; else chmod 644 "$tmp" && mv "$tmp" "$f"; fi
 }
 
+# The same libvirt hosts over TLS (lab/tls-front.py), in a file of their own as for SSH.
+write_tls_config() {
+  local f=$LAB_DIR/vmdeck-tls.toml tmp n
+  tmp=$(mktemp)
+  {
+    echo "# Written by lab/up.sh — the lab's libvirt hosts over TLS (lab/tls-front.py, certificates in $LAB_TLS_DIR)."
+    echo '[[pool]]'
+    echo 'name = "lab-tls"'
+    echo 'hosts = ['
+    for n in "${LAB_HOST_IDS[@]}"; do
+      printf '  { name = "lab%s", uri = "%s" },\n' "$n" "$(lab_tls_uri "$n")"
+    done
+    echo ']'
+  } >"$tmp"
+  install -m 644 "$tmp" "$f"
+  rm -f "$tmp"
+}
+
 # The same libvirt hosts over SSH, in a file of their own: in vmdeck.toml each guest would be
 # listed twice (once per pool), which the tests reading the lab's list do not expect.
 write_ssh_config() {
@@ -453,6 +472,8 @@ verify() {
   for n in "${LAB_HOST_IDS[@]}"; do
     virsh -q -c "$(lab_ssh_uri "$n")" version </dev/null >/dev/null 2>&1 ||
       { lab_log "FAIL: lab$n does not answer over SSH ($(lab_ssh_uri "$n"))"; bad=1; }
+    virsh -q -c "$(lab_tls_uri "$n")" version </dev/null >/dev/null 2>&1 ||
+      { lab_log "FAIL: lab$n does not answer over TLS ($(lab_tls_uri "$n"))"; bad=1; }
   done
   for c in c1:RUNNING c2:RUNNING c3:STOPPED; do
     state=$(incus list --format csv -c s "^${c%%:*}\$" </dev/null) || state=unknown
@@ -481,7 +502,9 @@ summary() {
     "$(cluster_incus 1 list --format csv -c nsL | tr '\n' ' ')"
   printf '  sshd  127.0.0.1:%s  pid %s  e.g. %s\n' "$LAB_SSH_PORT" "$(cat "$LAB_SSHD_PIDFILE")" \
     "$(lab_ssh_uri 1)"
-  echo "  config: $LAB_DIR/vmdeck.toml (over SSH: $LAB_DIR/vmdeck-ssh.toml)"
+  printf '  tls   127.0.0.1:%s-%s  pid %s  e.g. %s\n' "$((LAB_TLS_PORT_BASE + 1))" \
+    "$((LAB_TLS_PORT_BASE + 3))" "$(cat "$LAB_TLS_PIDFILE")" "$(lab_tls_uri 1)"
+  echo "  config: $LAB_DIR/vmdeck.toml (over SSH: $LAB_DIR/vmdeck-ssh.toml, over TLS: $LAB_DIR/vmdeck-tls.toml)"
   echo "  console: virsh -c \"$(lab_uri 1)\" console lab1-web"
 }
 
@@ -510,7 +533,10 @@ setup_incus
 setup_cluster
 lab_sshd_setup
 lab_sshd_start
+lab_tls_setup
+lab_tls_start
 write_config
 write_ssh_config
+write_tls_config
 verify || lab_die "the lab is not in the expected state (logs: $LAB_LOG_DIR, $LAB_DIR/hosts/*)"
 summary

@@ -38,6 +38,7 @@ pub fn attach(
     let settings = HostSettings {
         stats_every: Duration::from_secs(3600),
         read_only: pool_cfg.read_only || config.read_only,
+        deadlines: pool_cfg.deadlines,
     };
     let driver = spawn_driver(pool_cfg, host, Box::new(|_| {}), settings)
         .ok_or_else(|| format!("pool {}: its driver is not available", pool_cfg.name))?;

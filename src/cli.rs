@@ -53,7 +53,8 @@ pub enum Command {
         output: crate::capacity_report::CapacityOutput,
     },
     /// Place new VMs from a VM type and an image, print where each would go and why, and with
-    /// --yes compose them (the pool's placement groups and overcommit apply).
+    /// --yes compose them (the pool's placement groups and overcommit apply; --no-start only
+    /// defines them).
     Compose {
         /// The pool to compose in.
         #[arg(long)]

@@ -186,9 +186,10 @@ fn read_host(
     let one = |result| vec![(host.name.clone(), result)];
     match (pool.driver, &pool.incus) {
         (Driver::Libvirt, _) => {
-            one(read_libvirt(&host.uri, with_placement, read_only).map_err(Skip::Failed))
+            let read = read_libvirt(&host.uri, with_placement, read_only, pool.deadlines);
+            one(read.map_err(Skip::Failed))
         }
-        (Driver::Incus, Some(incus)) => match incus::inventory_once(incus) {
+        (Driver::Incus, Some(incus)) => match incus::inventory_once(incus, pool.deadlines) {
             Ok((incus::Inventory::Server(inventory), placement)) => one(Ok(HostRead {
                 inventory,
                 placement,
@@ -215,8 +216,14 @@ fn read_host(
 }
 
 /// One connection per host, whatever the command reads of it.
-fn read_libvirt(uri: &str, with_placement: bool, read_only: bool) -> Result<HostRead, String> {
-    let (inventory, placement) = libvirt::inventory_once(uri, read_only, with_placement)?;
+fn read_libvirt(
+    uri: &str,
+    with_placement: bool,
+    read_only: bool,
+    deadlines: crate::config::Deadlines,
+) -> Result<HostRead, String> {
+    let (inventory, placement) =
+        libvirt::inventory_once(uri, read_only, with_placement, deadlines)?;
     Ok(HostRead {
         inventory,
         placement,
@@ -238,21 +245,28 @@ pub fn images(config: &Config, pool: Option<&str>, output: Output) -> Result<boo
     let mut all_ok = true;
     let mut rows = Vec::new();
     for pool in pools {
-        let read: Vec<(String, Result<Vec<crate::model::compose::Image>, String>)> = match &pool
-            .incus
-        {
-            Some(incus) => vec![(pool.name.clone(), incus::images_once(incus, ""))],
-            None => pool
-                .hosts
-                .iter()
-                .map(|h| {
-                    let read_only = config.read_only || pool.read_only;
-                    let images =
-                        libvirt::images_once(&h.uri, &pool.compose.image_pool, &h.name, read_only);
-                    (h.name.clone(), images)
-                })
-                .collect(),
-        };
+        let read: Vec<(String, Result<Vec<crate::model::compose::Image>, String>)> =
+            match &pool.incus {
+                Some(incus) => vec![(
+                    pool.name.clone(),
+                    incus::images_once(incus, "", pool.deadlines),
+                )],
+                None => pool
+                    .hosts
+                    .iter()
+                    .map(|h| {
+                        let read_only = config.read_only || pool.read_only;
+                        let images = libvirt::images_once(
+                            &h.uri,
+                            &pool.compose.image_pool,
+                            &h.name,
+                            read_only,
+                            pool.deadlines,
+                        );
+                        (h.name.clone(), images)
+                    })
+                    .collect(),
+            };
         for (host, result) in read {
             match result {
                 Ok(images) => rows.extend(images.into_iter().map(|image| ListedImage {

@@ -138,6 +138,7 @@ fn spawn_hosts(
                     let settings = HostSettings {
                         stats_every,
                         read_only,
+                        deadlines: pool.deadlines,
                     };
                     spawn_driver(pool, host, host_sink(tx.clone(), p, h), settings)
                 })

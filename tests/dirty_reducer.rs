@@ -196,6 +196,12 @@ fn the_hints_are_derived_for_what_has_focus() {
     key(&mut s, KeyCode::Char('j'));
     key(&mut s, KeyCode::Char('c'));
     assert_eq!(s.derived.hints, hints(&s), "the console's hints");
+    let id = s.consoles.tabs[0].id;
+    let event = ConsoleEvent::Busy("held by virsh".into());
+    update(&mut s, Msg::Console { id, event });
+    assert!(s.confirm.is_some());
+    assert_eq!(s.derived.hints, hints(&s), "the question's");
+    key(&mut s, KeyCode::Char('n'));
     key(&mut s, KeyCode::Char(':'));
     assert_eq!(s.derived.hints, hints(&s), "the input line's");
 }
@@ -259,4 +265,15 @@ fn a_removed_vm_leaves_no_history_behind() {
     let inventory = vmdeck::model::HostInventory { facts, vms };
     host(&mut s, 0, 0, HostEvent::Connected(inventory));
     assert!(s.pools[0].hosts[0].history.is_empty());
+}
+
+#[test]
+fn a_vm_updated_while_another_screen_is_on_top_is_in_place_when_the_list_is_back() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('s')); // by STATE
+    key(&mut s, KeyCode::Enter); // api-1's view
+    let event = HostEvent::VmUpdated(vm("spare-1", VmState::Running, 1, 512, "small"));
+    host(&mut s, 0, 0, event);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.rows, from_scratch(&s));
 }

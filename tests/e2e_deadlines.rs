@@ -64,6 +64,40 @@ fn list_names_a_silent_host_and_finishes_within_the_timeout() {
     }
 }
 
+/// A pool's own `connect_timeout_secs` is the deadline its hosts get, and the reason says so.
+#[test]
+fn a_pools_connect_deadline_is_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = silent_socket(dir.path());
+    let config = dir.path().join("vmdeck.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[pool]]\nname = \"hang\"\nconnect_timeout_secs = 2\nhosts = [{{ name = \"silent\", uri = \"qemu+unix:///session?socket={}\" }}]\n",
+            socket.display()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vmdeck"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "--timeout",
+            "20",
+            "list",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("hang/silent: not answering: no reply to connect within 2 s"),
+        "{stderr}"
+    );
+}
+
 /// In the UI, the silent host shows down with the reason after the 10 s connect deadline
 /// (not "connecting…" for ever), the screen stays whole, and `q` quits at once.
 #[test]

@@ -1,7 +1,8 @@
 //! End-to-end: real-time VMs on the lab. A VM composed from a real-time type gets the
 //! `<cputune>` the type asks for, inside its slice's CPUs, and `vmdeck rt-check` passes it; a
 //! VM defined behind vmdeck's back with a real-time scheduler and no emulatorpin is a
-//! violation (exit 1) and on screen (`:rt`); a host that does not answer is named (exit 2).
+//! violation (exit 1) and on screen (its row in the VM list flagged `RT!n`, the rule in
+//! `:rt`); a host that does not answer is named (exit 2).
 //!
 //! The lab's hosts are session libvirtd daemons on a 2-CPU machine (one node, no
 //! hyperthreads): the slice `/machine/rt` is CPUs 0-1 with CPU 0 for housekeeping, so a
@@ -197,6 +198,16 @@ fn an_rt_type_composes_its_cputune_inside_the_slice_and_passes_the_check() {
         said.contains("1 VM in a slice or under a real-time scheduler, 0 with violations"),
         "{said}"
     );
+
+    // The console's VM list flags it clean from the inventory, with no view opened first.
+    let mut tui = Tui::spawn(&["--config", config.to_str().unwrap()], 80, 24);
+    tui.wait_text("hosts 3/3 up");
+    tui.send("/rt-e2e\r");
+    tui.wait_for("rt-e2e flagged RT✓", Duration::from_secs(30), |s| {
+        s.lines()
+            .any(|l| l.contains("rt-e2e ") && l.contains("RT✓"))
+    });
+    tui.send(":q\r");
 }
 
 #[test]
@@ -216,7 +227,19 @@ fn a_vm_defined_behind_vmdecks_back_without_emulatorpin_is_a_violation() {
          <os><type arch='x86_64' machine='pc'>hvm</type></os></domain>",
     )
     .unwrap();
+    // Defined while the console runs: the host's event places it, and its row is flagged.
+    let mut tui = Tui::spawn(&["--config", config.to_str().unwrap()], 160, 48);
+    tui.wait_text("hosts 3/3 up");
+    tui.send("/rt-e2e\r");
     virsh(&hosts[2].1, &["define", xml.to_str().unwrap()]);
+    let screen = tui.wait_for("rt-e2e-bad flagged RT!", Duration::from_secs(30), |s| {
+        s.lines()
+            .any(|l| l.contains("rt-e2e-bad") && l.contains("RT!"))
+    });
+    assert!(
+        screen.contains("RT  "),
+        "the list has its RT column: {screen}"
+    );
 
     let check = vmdeck(
         &config,
@@ -238,9 +261,7 @@ fn a_vm_defined_behind_vmdecks_back_without_emulatorpin_is_a_violation() {
         "{line}"
     );
 
-    // And on screen: `:rt` in the console.
-    let mut tui = Tui::spawn(&["--config", config.to_str().unwrap()], 160, 48);
-    tui.wait_text("hosts 3/3 up");
+    // And on screen: `:rt` in the console says which rule.
     tui.send(":rt\r");
     let screen = tui.wait_for("rt-e2e-bad's violation", Duration::from_secs(30), |s| {
         s.lines()

@@ -41,7 +41,10 @@ fn around_the_host(screen: &str) -> String {
 fn shows_down_and_leaves_nothing(dir: &Path, reason: &str) {
     let mut tui = in_a_shell(&dir.join("vmdeck.toml"), dir);
     let marker = format!("-F {}/ssh_config", dir.display());
-    let before = tui.wait_text("hosts 0/1 up");
+    // A whole frame: the header and the hints line below the list.
+    let before = tui.wait_for("the first frame", LONG, |s| {
+        s.contains("hosts 0/1 up") && s.contains("?  help")
+    });
     let after = tui.wait_for("the reason", LONG, |s| {
         s.lines()
             .any(|l| l.starts_with(&format!("│ h: down: {reason}")))

@@ -67,10 +67,13 @@ fn take_pinned(
         .filter(|v| allocation.counts(v))
         .map(|v| v.uuid.as_str())
         .collect();
+    // A VM pinned to every CPU of the host floats: it holds none of them.
+    let host_cpus: HashSet<u32> = cells.iter().flat_map(|c| c.cpus.iter().copied()).collect();
+    let everywhere = |cpus: &[u32]| host_cpus.iter().all(|cpu| cpus.contains(cpu));
     // The CPUs any counted VM is pinned to, once, instead of a scan per CPU.
     let pinned_cpus: HashSet<u32> = placement
         .iter()
-        .filter(|p| counts.contains(p.uuid.as_str()))
+        .filter(|p| counts.contains(p.uuid.as_str()) && !everywhere(&p.cpus))
         .flat_map(|p| p.cpus.iter().copied())
         .collect();
     for (node, cell) in room.nodes.iter_mut().zip(cells) {
@@ -206,8 +209,10 @@ mod tests {
             partition: None,
             tuning: Default::default(),
         };
-        // `run` holds 8 CPUs of node 16; the stopped `off` is pinned to node 17 but holds none.
-        let placement = [pin("run", 40..48), pin("off", 80..88)];
+        // `run` holds 8 CPUs of node 16; the stopped `off` is pinned to node 17 but holds none;
+        // `float` is pinned to every CPU (live XML after `virsh vcpupin`): it holds none.
+        let vms = [&vms[..], &[vm("float", VmState::Running)]].concat();
+        let placement = [pin("run", 40..48), pin("off", 80..88), pin("float", 0..120)];
         let allocation = Allocation::RunningAutostart;
         let mut room = room("h", None, Some(&facts), &vms, allocation);
         take_pinned(&mut room, &facts.numa, &vms, &placement, allocation);

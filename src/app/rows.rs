@@ -97,6 +97,12 @@ pub fn derive(state: &mut State) {
     if !screen.view.is_table() {
         state.rows.clear();
         state.row_cache.forget_filter();
+        let cache = &mut state.row_cache;
+        // Rows that moved meanwhile are ordered with the rest when a list is back.
+        if !cache.moved.is_empty() {
+            cache.moved.clear();
+            cache.ordered_for = None;
+        }
         return;
     }
     let inputs = OrderInputs {

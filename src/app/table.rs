@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 
 use super::filter::{CELL_SEPARATOR, Filter};
+use super::rt::RtFlag;
 use super::state::{HostState, HostStatus, PoolState, State, View};
 use crate::app::capacity::{Capacity, host_capacity};
 use crate::model::units::bytes;
@@ -87,8 +88,8 @@ pub const HOST_COLUMNS: [Column; 9] = [
     flex("CPU MODEL / WHY DOWN", 8),
 ];
 
-pub const VM_COLUMNS: [Column; 8] = [
-    flex("NAME", 16),
+pub const VM_COLUMNS: [Column; 9] = [
+    flex("NAME", 12),
     col("STATE", 13, Left),
     col("HOST", 8, Left),
     col("POOL", 8, Left),
@@ -96,10 +97,15 @@ pub const VM_COLUMNS: [Column; 8] = [
     col("MEMORY", 8, Right),
     col("TYPE", 8, Left),
     col("CPU%", 5, Right),
+    // A VM in a slice or under fifo/rr: its real-time check, `RT✓` or `RT!2` (`:rt` says why).
+    col("RT", 4, Left),
 ];
 
 /// The VM list's live column: a list sorted by it moves with each stats sample.
 pub const VM_CPU_COLUMN: usize = 7;
+
+/// The VM list's real-time flag.
+pub const VM_RT_COLUMN: usize = 8;
 
 pub fn columns(view: &View) -> &'static [Column] {
     match view {
@@ -140,7 +146,14 @@ pub fn cell(state: &State, row: RowId, column: usize) -> String {
         RowId::Vm(p, h, v) => {
             let pool = &state.pools[p];
             let host = &pool.hosts[h];
-            vm_cell(pool, host, &host.vms[v], column)
+            let vm = &host.vms[v];
+            if column == VM_RT_COLUMN {
+                return state
+                    .rt
+                    .flag(p, h, &vm.uuid)
+                    .map_or(String::new(), RtFlag::text);
+            }
+            vm_cell(pool, host, vm, column)
         }
     }
 }
@@ -260,9 +273,12 @@ pub(crate) fn haystack(state: &State, row: RowId) -> String {
     let count = match row {
         RowId::Pool(_) => POOL_COLUMNS.len(),
         RowId::Host(..) => HOST_COLUMNS.len(),
-        RowId::Vm(..) => VM_CPU_COLUMN,
+        RowId::Vm(..) => VM_COLUMNS.len(),
     };
-    let cells: Vec<String> = (0..count).map(|c| cell(state, row, c)).collect();
+    let cells: Vec<String> = (0..count)
+        .filter(|c| !matches!(row, RowId::Vm(..)) || *c != VM_CPU_COLUMN)
+        .map(|c| cell(state, row, c))
+        .collect();
     cells.join(&CELL_SEPARATOR.to_string())
 }
 

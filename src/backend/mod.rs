@@ -63,6 +63,8 @@ pub enum HostEvent {
     },
     /// Where the host's VMs are pinned.
     Placement(Vec<VmPlacement>),
+    /// Where one VM is pinned, as its XML says after an event (libvirt).
+    VmPlaced(VmPlacement),
     /// The host's storage volumes, with their users and backing chains.
     Volumes(Vec<StorageVolume>),
     /// The images new VMs can be composed from, or why they can't be read.
@@ -178,6 +180,7 @@ pub type EventSink = Box<dyn Fn(HostEvent) + Send>;
 pub struct HostSettings {
     pub stats_every: std::time::Duration,
     pub read_only: bool,
+    pub deadlines: crate::config::Deadlines,
 }
 
 /// Starts the supervisor of one host of `pool`; None (after an `Unsupported` event) for a

@@ -26,7 +26,8 @@ pub struct ComposeArgs {
     /// `{{name}}` in it becomes each VM's name.
     #[arg(long)]
     pub user_data: Option<PathBuf>,
-    /// Define the VMs without starting them.
+    /// Define the VMs without starting them (e.g. a real-time type on a host whose libvirtd
+    /// may not give its vCPUs fifo/rr, such as a session daemon: start them where it can).
     #[arg(long)]
     pub no_start: bool,
     /// The index of a set's first new VM: scaling a set up continues after its last one.

@@ -75,7 +75,7 @@ fn read_pool(pool: &PoolConfig, read_only: bool) -> PoolView<'_> {
     let incus_images = pool
         .incus
         .as_ref()
-        .map(|incus| incus::images_once(incus, ""));
+        .map(|incus| incus::images_once(incus, "", pool.deadlines));
     let hosts = rows
         .into_iter()
         .map(|(_, host, read)| host_view(pool, &host, read, incus_images.clone(), read_only))
@@ -107,6 +107,7 @@ fn host_view(
                     &pool.compose.image_pool,
                     host,
                     read_only,
+                    pool.deadlines,
                 ))
             });
             HostView {
@@ -134,12 +135,12 @@ fn host_view(
 fn compose_one(pool: &PoolConfig, host: &str, spec: &ComposeSpec) -> Result<(), String> {
     let name = spec.name.clone();
     match (&pool.incus, pool.hosts.iter().find(|h| h.name == host)) {
-        (Some(incus), _) => {
-            incus::compose_once(incus, spec, move |step| println!("{name}: {step}"))
-        }
-        (None, Some(h)) => {
-            libvirt::compose_once(&h.uri, spec, &|step| println!("{}: {step}", spec.name))
-        }
+        (Some(incus), _) => incus::compose_once(incus, spec, pool.deadlines, move |step| {
+            println!("{name}: {step}")
+        }),
+        (None, Some(h)) => libvirt::compose_once(&h.uri, spec, pool.deadlines, &|step| {
+            println!("{}: {step}", spec.name)
+        }),
         (None, None) => Err(format!("pool {} has no host {host}", pool.name)),
     }
 }

@@ -127,6 +127,7 @@ fn local_pool(name: &str, driver: Driver, uri: &str) -> PoolConfig {
         allocation: Default::default(),
         incus: (driver == Driver::Incus).then(|| incus_config(uri.to_string())),
         compose: Default::default(),
+        deadlines: Default::default(),
     }
 }
 

@@ -38,6 +38,9 @@ pub struct PoolFile {
     pub project: Option<String>,
     pub read_only: Option<bool>,
     pub theme: Option<String>,
+    /// Seconds a host may take to connect (default 10) and to answer a call (default 15).
+    pub connect_timeout_secs: Option<Spanned<u64>>,
+    pub call_timeout_secs: Option<Spanned<u64>>,
     pub overcommit: Option<OvercommitFile>,
     /// `running`, `running+autostart` (default) or `defined`: what counts as allocated.
     pub allocation: Option<String>,

@@ -4,6 +4,7 @@
 mod allocation;
 mod compose;
 mod confirm;
+mod deadlines;
 mod discover;
 mod file;
 mod incus_remote;
@@ -15,6 +16,7 @@ mod vm_types;
 
 pub use allocation::Allocation;
 pub use compose::ComposeSettings;
+pub use deadlines::Deadlines;
 pub use discover::{ConfigSource, Paths, discover_local, load};
 pub use partition::{Partition, SliceCpus};
 pub use rt::{Emulator, RtSettings, Scheduler};
@@ -57,6 +59,8 @@ pub struct PoolConfig {
     pub incus: Option<IncusConfig>,
     /// What new VMs are made of and where they may go.
     pub compose: ComposeSettings,
+    /// How long its hosts may take to connect and to answer a call.
+    pub deadlines: Deadlines,
 }
 
 /// Where an Incus server is and how vmdeck proves who it is.

@@ -97,7 +97,15 @@ pub fn parse_config(text: &str, file: &str) -> Result<Config, ConfigError> {
         limits::pool_text(spanned.get_ref(), offset).map_err(|(o, r)| error(Some(o), r))?;
         pool_offsets.push(offset);
         let partitions = std::mem::take(&mut spanned.get_mut().partition);
+        let file = spanned.get_ref();
+        let deadlines = super::deadlines::pool_deadlines(
+            file.name.as_deref().unwrap_or_default(),
+            file.connect_timeout_secs.as_ref(),
+            file.call_timeout_secs.as_ref(),
+        )
+        .map_err(|(o, r)| error(Some(o), r))?;
         let mut pool = validate_pool(spanned.into_inner()).map_err(|r| error(Some(offset), r))?;
+        pool.deadlines = deadlines;
         let hosts: Vec<&str> = pool.hosts.iter().map(|h| h.name.as_str()).collect();
         let libvirt = (pool.driver == Driver::Libvirt).then_some(hosts.as_slice());
         pool.compose.partitions = super::partition::partitions(&pool.name, libvirt, &partitions)
@@ -184,6 +192,7 @@ fn validate_pool(mut pool: PoolFile) -> Result<PoolConfig, String> {
         overcommit,
         incus,
         compose,
+        deadlines: Default::default(),
     })
 }
 

@@ -25,6 +25,7 @@ const COMPOSE_OPTIONS: &[Opt] = &[
     valued("--group", Kind::Text),
     valued("--host", Kind::Member),
     valued("--user-data", Kind::Text),
+    flag("--no-start"),
 ];
 
 pub const VM_COMMANDS: &[Command] = &[
@@ -140,7 +141,7 @@ pub const VM_COMMANDS: &[Command] = &[
     Command {
         args: &[opt_arg("NAME", Kind::NewName)],
         options: COMPOSE_OPTIONS,
-        usage: "[NAME] [--type T] [--image I] [--count N] [--group G] [--host H] [--user-data FILE]",
+        usage: "[NAME] [--type T] [--image I] [--count N] [--group G] [--host H] [--user-data FILE] [--no-start]",
         ..plain(
             Cmd::Compose,
             "compose",

@@ -94,6 +94,8 @@ pub struct ComposeForm {
     pub user_data: TextArea<'static>,
     /// The user-data differs from the template: closing the form asks first.
     pub edited: bool,
+    /// Define the VMs without starting them (`:compose … --no-start`).
+    pub no_start: bool,
 }
 
 impl ComposeForm {
@@ -109,6 +111,7 @@ impl ComposeForm {
             image: args.image.clone(),
             group: args.group.clone(),
             host: args.host.clone(),
+            no_start: args.no_start,
             user_data: TextArea::default(),
             edited: user_data.is_some(),
         };
@@ -175,7 +178,7 @@ impl ComposeForm {
             host: self.host.clone(),
             user_data: None,
             first_index: 0,
-            no_start: false,
+            no_start: self.no_start,
         })
     }
 }

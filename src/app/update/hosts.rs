@@ -120,12 +120,17 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
             }
         }
         HostEvent::Unsupported(reason) => host_state.status = HostStatus::Unsupported(reason),
-        HostEvent::VmUpdated(vm) => upsert_vm(&mut host_state.vms, vm),
+        HostEvent::VmUpdated(vm) => {
+            upsert_vm(&mut host_state.vms, vm);
+            placement_changed(state, pool, host);
+        }
         HostEvent::VmRemoved { uuid } => {
             let name = host_state.vms.iter().find(|v| v.uuid == uuid);
             let name = name.map(|v| v.name.clone());
             host_state.vms.retain(|v| v.uuid != uuid);
+            host_state.placement.retain(|p| p.uuid != uuid);
             host_state.history.remove(&uuid);
+            placement_changed(state, pool, host);
             if let Some(name) = name {
                 super::nav::vm_gone(state, &uuid, &name, &host_name);
             }
@@ -140,7 +145,15 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
         }
         HostEvent::Placement(placement) => {
             host_state.placement = placement;
-            crate::app::rt::refresh_host(state, pool, host);
+            placement_changed(state, pool, host);
+        }
+        HostEvent::VmPlaced(placed) => {
+            let placement = &mut host_state.placement;
+            match placement.iter_mut().find(|p| p.uuid == placed.uuid) {
+                Some(old) => *old = placed,
+                None => placement.push(placed),
+            }
+            placement_changed(state, pool, host);
         }
         HostEvent::Volumes(volumes) => host_state.volumes = volumes,
         HostEvent::Images(images) => host_state.images = Some(images),
@@ -160,6 +173,14 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
         }
     }
     Vec::new()
+}
+
+/// The host's real-time check is judged again; a VM's flag that changed changes its row
+/// (and may change other VMs' flags: a core they share).
+fn placement_changed(state: &mut State, pool: usize, host: usize) {
+    if crate::app::rt::refresh_host(state, pool, host) {
+        state.row_cache.inventory_changed();
+    }
 }
 
 /// Replaces the VM with the same UUID (keeping its live numbers) or inserts it by name.

@@ -123,7 +123,8 @@ impl Watch {
                 event: ConsoleEvent::Data(_),
                 ..
             } => (Dirty::default(), None),
-            Msg::Console { .. } => (console(), None),
+            // Opened, closed, busy (a question): the pane's title, the status line, the hints.
+            Msg::Console { .. } => (console_state(), None),
             // Marks the screen itself only where a running operation's duration is shown.
             Msg::Clock(_) => (Dirty::default(), None),
             Msg::Resize { .. } => (Dirty::ALL, None),
@@ -206,6 +207,7 @@ fn changes_inventory(event: &HostEvent) -> bool {
         HostEvent::Samples { .. }
             | HostEvent::Details { .. }
             | HostEvent::Placement(_)
+            | HostEvent::VmPlaced(_)
             | HostEvent::Volumes(_)
             | HostEvent::Images(_)
             | HostEvent::OpProgress { .. }
@@ -223,9 +225,10 @@ fn inventory() -> Dirty {
     }
 }
 
-fn console() -> Dirty {
+fn console_state() -> Dirty {
     Dirty {
         console: true,
+        screen: true,
         ..Dirty::default()
     }
 }

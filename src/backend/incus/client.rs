@@ -13,7 +13,7 @@ use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 
 use super::tls;
 use super::types::Envelope;
-use crate::config::IncusConfig;
+use crate::config::{Deadlines, IncusConfig};
 
 /// Any byte stream a websocket can run over (unix socket or TCP).
 pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
@@ -32,14 +32,13 @@ enum Transport {
 }
 
 /// A connection to one Incus server. Cheap to clone.
-/// The longest any API call may take. Every call vmdeck makes answers at once (long work is an
-/// operation, waited on in 1 s steps), so a server silent this long is hung: its host is
-/// marked down with this reason rather than left "up" with a stuck sample.
-const CALL_TIMEOUT: Duration = Duration::from_secs(15);
-
+/// Every call vmdeck makes answers at once (long work is an operation, waited on in 1 s
+/// steps), so a server silent for the pool's call deadline is hung: its host is marked down
+/// with that reason rather than left "up" with a stuck sample.
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
+    call_deadline: Duration,
     /// `http://incus` for the socket (the host part is ignored), else the https URL.
     base: String,
     transport: Transport,
@@ -48,11 +47,11 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(config: &IncusConfig) -> Result<Client, String> {
+    pub fn new(config: &IncusConfig, deadlines: Deadlines) -> Result<Client, String> {
         tls::ensure_crypto_provider();
         let builder = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(CALL_TIMEOUT);
+            .connect_timeout(deadlines.connect)
+            .timeout(deadlines.call);
         let (http, base, transport) = if let Some(path) = config.url.strip_prefix("unix://") {
             let http = builder.unix_socket(path).build().map_err(describe)?;
             let transport = Transport::Unix(PathBuf::from(path));
@@ -77,6 +76,7 @@ impl Client {
         };
         Ok(Client {
             http,
+            call_deadline: deadlines.call,
             base,
             transport,
             project: config.project.clone(),
@@ -86,7 +86,7 @@ impl Client {
     /// `GET path` and the `metadata` of a sync response.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, String> {
         let response = self.http.get(self.url(path)).send().await;
-        metadata(response.map_err(describe)?).await
+        self.metadata(response.map_err(|e| self.failed(e))?).await
     }
 
     /// `GET path` as raw bytes (the console log is not JSON).
@@ -96,11 +96,11 @@ impl Client {
             .get(self.url(path))
             .send()
             .await
-            .map_err(describe)?;
+            .map_err(|e| self.failed(e))?;
         if !response.status().is_success() {
             return Err(api_error(response).await);
         }
-        let bytes = response.bytes().await.map_err(describe)?;
+        let bytes = response.bytes().await.map_err(|e| self.failed(e))?;
         Ok(bytes.to_vec())
     }
 
@@ -125,14 +125,8 @@ impl Client {
 
     /// `DELETE path`; returns the whole envelope.
     pub async fn delete<T: DeserializeOwned>(&self, path: &str) -> Result<Envelope<T>, String> {
-        envelope(
-            self.http
-                .delete(self.url(path))
-                .send()
-                .await
-                .map_err(describe)?,
-        )
-        .await
+        let response = self.http.delete(self.url(path)).send().await;
+        self.envelope(response.map_err(|e| self.failed(e))?).await
     }
 
     async fn send_json<T: DeserializeOwned>(
@@ -142,7 +136,8 @@ impl Client {
         body: &impl Serialize,
     ) -> Result<Envelope<T>, String> {
         let request = self.http.request(method, self.url(path)).json(body);
-        envelope(request.send().await.map_err(describe)?).await
+        self.envelope(request.send().await.map_err(|e| self.failed(e))?)
+            .await
     }
 
     /// Opens a websocket on `path` over the same transport.
@@ -173,6 +168,47 @@ impl Client {
         Ok(ws)
     }
 
+    /// A failed request in one sentence; silence for the call deadline is "not answering".
+    fn failed(&self, error: reqwest::Error) -> String {
+        if is_timeout(&error) {
+            return format!(
+                "not answering: no reply within {} s",
+                self.call_deadline.as_secs()
+            );
+        }
+        describe(error)
+    }
+
+    /// A response's envelope; an error envelope is an error even under HTTP 200, which is
+    /// how a cluster member passes on another member's failure.
+    async fn envelope<T: DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+    ) -> Result<Envelope<T>, String> {
+        if !response.status().is_success() {
+            return Err(api_error(response).await);
+        }
+        let raw = response
+            .json::<Envelope<serde_json::Value>>()
+            .await
+            .map_err(|e| self.failed(e))?;
+        if !raw.error.is_empty() {
+            return Err(format!("incus: {}", raw.error));
+        }
+        let metadata = serde_json::from_value(raw.metadata).map_err(|e| format!("incus: {e}"))?;
+        Ok(Envelope {
+            error: raw.error,
+            metadata,
+        })
+    }
+
+    async fn metadata<T: DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+    ) -> Result<T, String> {
+        self.envelope(response).await.map(|e| e.metadata)
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -191,30 +227,6 @@ impl Client {
     }
 }
 
-/// A response's envelope; an error envelope is an error even under HTTP 200, which is how a
-/// cluster member passes on another member's failure.
-async fn envelope<T: DeserializeOwned>(response: reqwest::Response) -> Result<Envelope<T>, String> {
-    if !response.status().is_success() {
-        return Err(api_error(response).await);
-    }
-    let raw = response
-        .json::<Envelope<serde_json::Value>>()
-        .await
-        .map_err(describe)?;
-    if !raw.error.is_empty() {
-        return Err(format!("incus: {}", raw.error));
-    }
-    let metadata = serde_json::from_value(raw.metadata).map_err(|e| format!("incus: {e}"))?;
-    Ok(Envelope {
-        error: raw.error,
-        metadata,
-    })
-}
-
-async fn metadata<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, String> {
-    envelope(response).await.map(|e| e.metadata)
-}
-
 /// Incus explains failures in an error envelope; fall back to the HTTP status.
 async fn api_error(response: reqwest::Response) -> String {
     let status = response.status();
@@ -227,12 +239,6 @@ async fn api_error(response: reqwest::Response) -> String {
 /// An error with its whole source chain: reqwest's own text ("error sending request") hides
 /// the reason an admin needs (refused connection, certificate mismatch, …).
 pub fn describe(error: impl std::error::Error + 'static) -> String {
-    if is_timeout(&error) {
-        return format!(
-            "not answering: no reply within {} s",
-            CALL_TIMEOUT.as_secs()
-        );
-    }
     // The refusal says all there is to say; the layers around it only repeat it in Debug form.
     if let Some(reason) = certificate_refusal(&error) {
         return reason;

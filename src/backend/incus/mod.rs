@@ -19,16 +19,19 @@ mod worker;
 pub use inventory::Inventory;
 pub use worker::{HostHandle, spawn_host};
 
-use crate::config::IncusConfig;
+use crate::config::{Deadlines, IncusConfig};
 use crate::model::VmPlacement;
 use crate::model::compose::{ComposeSpec, Image};
 
 /// One bulk inventory of the server (or cluster), for headless commands, with where each
 /// instance is pinned.
-pub fn inventory_once(config: &IncusConfig) -> Result<(Inventory, Vec<VmPlacement>), String> {
+pub fn inventory_once(
+    config: &IncusConfig,
+    deadlines: Deadlines,
+) -> Result<(Inventory, Vec<VmPlacement>), String> {
     runtime()?
         .block_on(async {
-            let client = client::Client::new(config)?;
+            let client = client::Client::new(config, deadlines)?;
             let snapshot = inventory::snapshot(&client).await?;
             let placement = snapshot
                 .instances
@@ -48,10 +51,14 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 }
 
 /// The server's images, for headless commands; `host` names the pool's host in the rows.
-pub fn images_once(config: &IncusConfig, host: &str) -> Result<Vec<Image>, String> {
+pub fn images_once(
+    config: &IncusConfig,
+    host: &str,
+    deadlines: Deadlines,
+) -> Result<Vec<Image>, String> {
     runtime()?
         .block_on(async {
-            let client = client::Client::new(config)?;
+            let client = client::Client::new(config, deadlines)?;
             compose::images(&client, client.own_project(), host).await
         })
         .map_err(|e| format!("{}: {e}", config.url))
@@ -61,10 +68,11 @@ pub fn images_once(config: &IncusConfig, host: &str) -> Result<Vec<Image>, Strin
 pub fn compose_once(
     config: &IncusConfig,
     spec: &ComposeSpec,
+    deadlines: Deadlines,
     note: impl Fn(String) + Send + 'static,
 ) -> Result<(), String> {
     runtime()?.block_on(async {
-        let client = client::Client::new(config)?;
+        let client = client::Client::new(config, deadlines)?;
         let (news, mut heard) = tokio::sync::mpsc::unbounded_channel();
         let watch = actions::Watch {
             op: 0,

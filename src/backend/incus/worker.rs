@@ -121,7 +121,7 @@ async fn supervise(
     let mut backoff = Backoff::new();
     loop {
         sink(HostEvent::Connecting);
-        let reason = match Session::open(config).await {
+        let reason = match Session::open(config, settings.deadlines).await {
             Ok((session, first)) => {
                 backoff.reset();
                 match session.serve(first, rx, sink, settings).await {
@@ -186,8 +186,11 @@ struct Session {
 
 impl Session {
     /// Subscribes to events before the snapshot, so nothing that happens in between is lost.
-    async fn open(config: &IncusConfig) -> Result<(Session, Snapshot), String> {
-        let client = Client::new(config)?;
+    async fn open(
+        config: &IncusConfig,
+        deadlines: crate::config::Deadlines,
+    ) -> Result<(Session, Snapshot), String> {
+        let client = Client::new(config, deadlines)?;
         let path = format!("/1.0/events?type=lifecycle&{}", client.project_query());
         let events = client.websocket(&path).await?;
         let first = snapshot(&client).await?;

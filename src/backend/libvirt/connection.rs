@@ -9,6 +9,7 @@ use std::sync::{Condvar, Mutex, PoisonError};
 use virt::connect::Connect;
 
 use super::ssh;
+use crate::config::Deadlines;
 
 /// The raw pointers of the read-only connections open now. libvirt has no call that says
 /// whether a connection is read-only, and the pointer is what every caller already holds.
@@ -29,12 +30,13 @@ impl Deref for Conn {
     }
 }
 
-/// Opens `uri`, read-only when `read_only`; ssh never gets the terminal (`ssh::without_tty`).
-pub fn open(uri: &str, read_only: bool) -> Result<Conn, String> {
-    let conn = open_raw(uri, read_only)?;
+/// Opens `uri`, read-only when `read_only`, within `deadlines`; ssh never gets the terminal
+/// (`ssh::without_tty`).
+pub fn open(uri: &str, read_only: bool, deadlines: Deadlines) -> Result<Conn, String> {
+    let conn = open_raw(uri, read_only, deadlines)?;
     // Its round trip overlaps whatever the caller asks next.
     let probe = conn.clone();
-    drop(super::fanout::spawn(move || keep_alive(&probe)));
+    drop(super::fanout::spawn(move || keep_alive(&probe, deadlines)));
     let mark = read_only.then(|| Mark::new(&conn));
     Ok(Conn { _mark: mark, conn })
 }
@@ -80,10 +82,10 @@ impl Drop for OpenPermit {
 
 /// Opens `uri` without the terminal for ssh and within the connect deadline, its failure in
 /// one sentence when ssh said why.
-pub fn open_raw(uri: &str, read_only: bool) -> Result<Connect, String> {
+pub fn open_raw(uri: &str, read_only: bool, deadlines: Deadlines) -> Result<Connect, String> {
     let _permit = in_process(uri).then(OpenPermit::take);
     let owned = uri.to_string();
-    super::deadline::open_within_deadline(uri, move || {
+    super::deadline::open_within(uri, deadlines.connect, move || {
         let uri = owned;
         let safe = ssh::without_tty(&uri);
         let opened = if read_only {
@@ -98,15 +100,13 @@ pub fn open_raw(uri: &str, read_only: bool) -> Result<Connect, String> {
     })
 }
 
-/// A probe every `KEEPALIVE_SECS`; after `KEEPALIVE_COUNT` unanswered ones libvirt closes the
+/// Probes that libvirt sends on its own; after the last unanswered one it closes the
 /// connection, and the close callback marks the host (and its consoles) down: a host that
-/// hangs shows within ~15 s, where TCP alone would take minutes.
-const KEEPALIVE_SECS: i32 = 5;
-const KEEPALIVE_COUNT: u32 = 2;
-
-fn keep_alive(conn: &Connect) {
+/// hangs shows within the pool's call deadline, where TCP alone would take minutes.
+fn keep_alive(conn: &Connect, deadlines: Deadlines) {
+    let (interval, count) = deadlines.keepalive();
     // Local drivers (test:///, embed) have no keepalive; only a remote one needs it.
-    if let Err(e) = conn.set_keep_alive(KEEPALIVE_SECS, KEEPALIVE_COUNT) {
+    if let Err(e) = conn.set_keep_alive(interval, count) {
         tracing::debug!("no keepalive on this connection: {}", e.message());
     }
 }
@@ -154,8 +154,8 @@ mod tests {
 
     #[test]
     fn a_read_only_connection_is_known_and_libvirt_refuses_changes_on_it() {
-        let ro = open("test:///default", true).unwrap();
-        let rw = open("test:///default", false).unwrap();
+        let ro = open("test:///default", true, Deadlines::default()).unwrap();
+        let rw = open("test:///default", false, Deadlines::default()).unwrap();
         assert!(is_read_only(&ro));
         assert!(!is_read_only(&rw));
         let dom = ro.lookup_domain_by_name("test").unwrap();
@@ -190,7 +190,11 @@ mod tests {
         {
             return;
         }
-        let Err(reason) = open("qemu+ssh://nobody@127.0.0.1:1/session", true) else {
+        let Err(reason) = open(
+            "qemu+ssh://nobody@127.0.0.1:1/session",
+            true,
+            Deadlines::default(),
+        ) else {
             panic!("nothing listens on port 1");
         };
         assert_eq!(

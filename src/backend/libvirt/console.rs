@@ -7,6 +7,7 @@
 //! nothing) and always without FORCE, so another admin's `virsh console` is never cut off —
 //! when someone holds the console, vmdeck says so and leaves it with them.
 
+use crate::config::Deadlines;
 use std::ffi::{c_int, c_void};
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -51,9 +52,10 @@ pub fn open(
     uuid: &str,
     force: bool,
     sink: ConsoleSink,
+    deadlines: Deadlines,
 ) -> Result<LibvirtConsole, OpenError> {
     let own_conn = is_read_only(conn)
-        .then(|| console_connection(conn))
+        .then(|| console_connection(conn, deadlines))
         .transpose()?;
     let read_only = own_conn.is_some();
     let conn = own_conn.as_ref().unwrap_or(conn);
@@ -108,12 +110,12 @@ pub fn open(
 
 /// A read-write connection to `ro`'s host, only for a console (libvirt refuses consoles on
 /// read-only connections).
-fn console_connection(ro: &Connect) -> Result<Connect, OpenError> {
+fn console_connection(ro: &Connect, deadlines: Deadlines) -> Result<Connect, OpenError> {
     let uri = ro
         .uri()
         .map_err(|e| OpenError::Failed(e.message().to_string()))?;
     // The URI libvirt reports may have lost the no_tty vmdeck added: open_raw adds it again.
-    super::connection::open_raw(&uri, false).map_err(|e| {
+    super::connection::open_raw(&uri, false, deadlines).map_err(|e| {
         OpenError::Failed(format!(
             "a console needs a read-write libvirt connection, even watch-only, and the host \
              refused one: {e}"

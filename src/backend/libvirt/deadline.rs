@@ -14,21 +14,10 @@ use std::time::Duration;
 
 use super::ssh;
 
-/// How long opening a connection may take before vmdeck gives up on it: long enough for a
-/// slow WAN host, short enough that a dead one shows as such at once.
-pub const CONNECT_DEADLINE: Duration = Duration::from_secs(10);
-
 /// The URIs whose open is still waiting in a thread after its deadline passed.
 static STUCK: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
 
-/// Runs `open`, which opens `uri`, within `CONNECT_DEADLINE`.
-pub fn open_within_deadline<T: Send + 'static>(
-    uri: &str,
-    open: impl FnOnce() -> Result<T, String> + Send + 'static,
-) -> Result<T, String> {
-    open_within(uri, CONNECT_DEADLINE, open)
-}
-
+/// Runs `open`, which opens `uri`, within `deadline` (the pool's connect deadline).
 pub(super) fn open_within<T: Send + 'static>(
     uri: &str,
     deadline: Duration,

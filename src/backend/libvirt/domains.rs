@@ -24,15 +24,16 @@ fn err(e: virt::error::Error) -> String {
     e.message().to_string()
 }
 
-/// Every domain, sorted by name; with `host_cpus` (the host's CPU count), also where each
-/// one is placed.
+/// Every domain, sorted by name, and where each one is placed as its XML says; with
+/// `host_cpus` (the host's CPU count), a running one without pins in its XML is placed where
+/// libvirt lets its vCPUs run (one more call each).
 pub fn all_vms(
     conn: &Connect,
     host_cpus: Option<u32>,
 ) -> Result<(Vec<Vm>, Vec<VmPlacement>), String> {
     let autostart = uuids_with(conn, sys::VIR_CONNECT_LIST_DOMAINS_AUTOSTART);
     let persistent = uuids_with(conn, sys::VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
-    let mut records = all_domain_stats(conn, INVENTORY_STATS, 0, true)?;
+    let mut records = bulk_stats(conn, INVENTORY_STATS)?;
     let reads = read_each(&mut records, host_cpus);
     let (autostart, persistent) = (autostart.join(), persistent.join());
     let mut placement = Vec::new();
@@ -60,13 +61,37 @@ pub fn all_vms(
 /// host: it floats.
 pub fn placement(conn: &Connect) -> Vec<VmPlacement> {
     let host_cpus = conn.node_info().map_or(0, |n| n.cpus);
-    let Ok(mut records) = all_domain_stats(conn, sys::VIR_DOMAIN_STATS_STATE, 0, true) else {
+    let Ok(mut records) = bulk_stats(conn, sys::VIR_DOMAIN_STATS_STATE) else {
         return Vec::new();
     };
     read_each(&mut records, Some(host_cpus))
         .into_iter()
         .filter_map(|read| read.placement)
         .collect()
+}
+
+/// Bulk stats calls made before the inventory gives up on them, when each is stuck.
+const STUCK_CALLS: usize = 3;
+/// A bulk stats call out this long is taken as stuck behind a guest: far longer than a
+/// slow WAN host takes to answer for thousands of domains.
+const STATS_STALL: Duration = Duration::from_secs(5);
+
+/// The bulk stats call (with domains), which a guest whose QEMU does not answer cannot hold
+/// (see `sampler`): a call out for `STATS_STALL` is left to finish on its own and made again, and
+/// the next skips that guest, whose job the first holds. Each stuck guest costs one call.
+fn bulk_stats(conn: &Connect, stats: u32) -> Result<Vec<StatsRecord>, String> {
+    for _ in 0..STUCK_CALLS {
+        let conn = conn.clone();
+        let call = fanout::spawn(move || all_domain_stats(&conn, stats, 0, true));
+        if let Some(result) = call.join_unless_stalled(STATS_STALL) {
+            return result;
+        }
+    }
+    Err(format!(
+        "not answering: {STUCK_CALLS} bulk stats calls in a row got no reply within {} s \
+         (guests whose QEMU does not answer, or a hung daemon)",
+        STATS_STALL.as_secs()
+    ))
 }
 
 /// UUIDs of the domains a list flag selects (autostart, persistent, …), in one call started
@@ -146,8 +171,8 @@ fn read_domain(dom: &Domain, state: VmState, host_cpus: Option<u32>) -> DomainRe
     let xml = dom.xml_desc(0).ok();
     let facts = xml.as_deref().and_then(parse_domain);
     let incoming = state == VmState::Paused && is_incoming(dom);
-    let placement = match (host_cpus, xml.as_deref(), &facts) {
-        (Some(cpus), Some(xml), Some(facts)) => placed(dom, xml, facts.vcpus, state, cpus),
+    let placement = match (xml.as_deref(), &facts) {
+        (Some(xml), Some(facts)) => placed(dom, xml, facts.vcpus, state, host_cpus),
         _ => None,
     };
     DomainRead {
@@ -162,12 +187,12 @@ fn placed(
     xml: &str,
     vcpus: u32,
     state: VmState,
-    host_cpus: u32,
+    host_cpus: Option<u32>,
 ) -> Option<VmPlacement> {
     let placed = parse_placement(xml);
     let mut cpus = placed.cpus;
     let active = matches!(state, VmState::Running | VmState::Paused);
-    if cpus.is_empty() && active {
+    if let Some(host_cpus) = host_cpus.filter(|_| cpus.is_empty() && active) {
         cpus = vcpu_affinity(dom, vcpus, host_cpus)
             .filter(|affinity| affinity.len() < host_cpus as usize)
             .unwrap_or_default();
@@ -207,8 +232,14 @@ fn vm_from_record(record: &StatsRecord, facts: DomainFacts) -> Vm {
 }
 
 /// One domain after an event: its lookup, then its info, flags and XML side by side (its
-/// metadata when the XML read is stuck).
-pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
+/// metadata when the XML read is stuck), and where it is placed (None when stuck): a running
+/// VM whose XML pins nothing is placed where its live affinity lets it run (`virsh vcpupin`)
+/// unless that is all `host_cpus`, as in the snapshot.
+pub fn one_vm(
+    conn: &Connect,
+    uuid: &str,
+    host_cpus: u32,
+) -> Result<(Vm, Option<VmPlacement>), String> {
     let dom = conn.lookup_domain_by_uuid_string(uuid).map_err(err)?;
     let on = |call: fn(&Domain) -> bool| {
         let dom = dom.clone();
@@ -221,15 +252,22 @@ pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
         fanout::spawn(move || dom.xml_desc(0).ok())
     };
     let info = domain_info(&dom)?;
-    let stamp = match xml.join_unless_stalled(STALL) {
-        Some(xml) => xml.as_deref().and_then(parse_domain).map(|f| f.stamp),
-        None => metadata_stamp(&dom).as_deref().map(parse_stamp),
-    };
     let mut state = VmState::from_libvirt(info.state.into());
+    let (stamp, placement) = match xml.join_unless_stalled(STALL) {
+        Some(xml) => {
+            let facts = xml.as_deref().and_then(parse_domain);
+            let placement = match (xml.as_deref(), &facts) {
+                (Some(xml), Some(facts)) => placed(&dom, xml, facts.vcpus, state, Some(host_cpus)),
+                _ => None,
+            };
+            (facts.map(|f| f.stamp), placement)
+        }
+        None => (metadata_stamp(&dom).as_deref().map(parse_stamp), None),
+    };
     if state == VmState::Paused && is_incoming(&dom) {
         state = VmState::Incoming;
     }
-    Ok(Vm {
+    let vm = Vm {
         name: dom.name().map_err(err)?,
         uuid: uuid.to_string(),
         state,
@@ -239,5 +277,6 @@ pub fn one_vm(conn: &Connect, uuid: &str) -> Result<Vm, String> {
         persistent: persistent.join(),
         stamp: stamp.unwrap_or_default(),
         ..Vm::default()
-    })
+    };
+    Ok((vm, placement))
 }

@@ -18,13 +18,15 @@ fn err(e: virt::error::Error) -> String {
     e.message().to_string()
 }
 
-/// Everything about the host in bulk.
-pub fn snapshot(conn: &Connect) -> Result<HostInventory, String> {
-    read(conn, false).map(|(inventory, _)| inventory)
+/// Everything about the host in bulk, and where each domain's XML places it (what the
+/// real-time check reads), from the same reads.
+pub fn snapshot(conn: &Connect) -> Result<(HostInventory, Vec<VmPlacement>), String> {
+    read(conn, false)
 }
 
-/// The inventory, and with `with_placement` also where each domain is placed, from the same
-/// reads of the domains' XML (headless reports).
+/// The inventory and where each domain is placed, from the same reads of the domains' XML;
+/// with `with_placement` also where libvirt lets a running domain without pins run
+/// (headless reports).
 pub fn read(
     conn: &Connect,
     with_placement: bool,
@@ -178,7 +180,7 @@ mod test_driver {
     #[test]
     fn two_numa_cells_a_sized_domain_and_no_pinning() {
         let conn = Connect::open(Some("test:///default")).unwrap();
-        let inventory = snapshot(&conn).unwrap();
+        let (inventory, from_xml) = snapshot(&conn).unwrap();
         let cells = &inventory.facts.numa;
         assert_eq!(cells.len(), 2);
         assert_eq!(cells[0].cpus, (0..8).collect::<Vec<u32>>());
@@ -192,8 +194,36 @@ mod test_driver {
         let placed = placement(&conn);
         let floating = placed.iter().find(|p| p.uuid == test.uuid).unwrap();
         assert!(floating.cpus.is_empty(), "{floating:?}");
+        // The snapshot places every domain as its XML says, with no call of its own.
+        let as_xml_says = from_xml.iter().find(|p| p.uuid == test.uuid).unwrap();
+        assert_eq!(as_xml_says.tuning, floating.tuning);
         let (again, with_placement) = read(&conn, true).unwrap();
         assert!(again.vms.iter().any(|v| v.uuid == test.uuid));
         assert!(with_placement.iter().any(|p| p.uuid == test.uuid));
+    }
+
+    /// A real-time domain defined behind vmdeck's back: the snapshot and the read after its
+    /// event both place it as its XML says (slice, pins, fifo, no emulatorpin).
+    #[test]
+    fn a_real_time_domain_is_placed_by_the_snapshot_and_after_its_event() {
+        let conn = Connect::open(Some("test:///default")).unwrap();
+        let xml = "<domain type='test'><name>rt-placed</name><memory>65536</memory>\
+                   <vcpu placement='static'>1</vcpu><cputune><vcpupin vcpu='0' cpuset='9'/>\
+                   <vcpusched vcpus='0' scheduler='fifo' priority='1'/></cputune>\
+                   <resource><partition>/machine/rt</partition></resource>\
+                   <os><type>hvm</type></os></domain>";
+        let dom = conn.define_domain_xml(xml).unwrap();
+        let uuid = dom.uuid_string().unwrap();
+        let (_, placement) = snapshot(&conn).unwrap();
+        let (vm, placed) = super::super::domains::one_vm(&conn, &uuid, 16).unwrap();
+        dom.undefine().unwrap();
+        let from_snapshot = placement.into_iter().find(|p| p.uuid == uuid).unwrap();
+        let placed = placed.unwrap();
+        assert_eq!(from_snapshot, placed);
+        assert_eq!(vm.name, "rt-placed");
+        assert_eq!(placed.partition.as_deref(), Some("/machine/rt"));
+        assert_eq!(placed.tuning.realtime_vcpus(), [0]);
+        assert_eq!(placed.tuning.pin_of(0), [9]);
+        assert_eq!(placed.tuning.emulatorpin, None);
     }
 }

@@ -20,9 +20,11 @@ mod inventory;
 mod jobs;
 mod migrate;
 mod numa;
+mod ops;
 mod placement_xml;
 mod power;
 mod sampler;
+mod session;
 mod snapshot;
 mod ssh;
 mod ssh_procs;
@@ -44,6 +46,7 @@ pub(crate) use {
     xml::{hugepage_backed, parse_capabilities},
 };
 
+use crate::config::Deadlines;
 use crate::model::compose::{ComposeSpec, Image};
 use crate::model::{HostInventory, VmPlacement};
 
@@ -54,10 +57,11 @@ pub fn inventory_once(
     uri: &str,
     read_only: bool,
     with_placement: bool,
+    deadlines: Deadlines,
 ) -> Result<(HostInventory, Vec<VmPlacement>), String> {
     init::ensure_event_loop()?;
     let _inline = fanout::InlineHere::new(connection::in_process(uri));
-    let conn = connection::open(uri, read_only)?;
+    let conn = connection::open(uri, read_only, deadlines)?;
     inventory::read(&conn, with_placement)
 }
 
@@ -67,16 +71,22 @@ pub fn images_once(
     image_pool: &str,
     host: &str,
     read_only: bool,
+    deadlines: Deadlines,
 ) -> Result<Vec<Image>, String> {
     init::ensure_event_loop()?;
-    let conn = connection::open(uri, read_only)?;
+    let conn = connection::open(uri, read_only, deadlines)?;
     images::list(&conn, image_pool, host)
 }
 
 /// Composes one VM on the host at `uri`, for headless commands; `note` hears each step.
-pub fn compose_once(uri: &str, spec: &ComposeSpec, note: &dyn Fn(String)) -> Result<(), String> {
+pub fn compose_once(
+    uri: &str,
+    spec: &ComposeSpec,
+    deadlines: Deadlines,
+    note: &dyn Fn(String),
+) -> Result<(), String> {
     init::ensure_event_loop()?;
-    let conn = connection::open(uri, false)?;
+    let conn = connection::open(uri, false, deadlines)?;
     compose::compose(&conn, spec, note)
 }
 
@@ -89,7 +99,7 @@ pub fn clone_once(
     mode: crate::model::action::CloneMode,
 ) -> Result<(), String> {
     init::ensure_event_loop()?;
-    let conn = connection::open(uri, false)?;
+    let conn = connection::open(uri, false, Deadlines::default())?;
     let uuid = conn
         .lookup_domain_by_name(source)
         .and_then(|d| d.uuid_string())
@@ -102,7 +112,7 @@ pub fn clone_once(
 /// Deletes the domain named `name` on the host at `uri`, for headless commands and tests.
 pub fn delete_once(uri: &str, name: &str, with_storage: bool) -> Result<(), String> {
     init::ensure_event_loop()?;
-    let conn = connection::open(uri, false)?;
+    let conn = connection::open(uri, false, Deadlines::default())?;
     let uuid = conn
         .lookup_domain_by_name(name)
         .and_then(|d| d.uuid_string())
@@ -113,6 +123,6 @@ pub fn delete_once(uri: &str, name: &str, with_storage: bool) -> Result<(), Stri
 /// Removes what interrupted clones left on the host at `uri` (see `clone::cleanup_pending`).
 pub fn cleanup_once(uri: &str) -> Result<Vec<String>, String> {
     init::ensure_event_loop()?;
-    let conn = connection::open(uri, false)?;
+    let conn = connection::open(uri, false, Deadlines::default())?;
     Ok(clone::cleanup_pending(&conn, uri))
 }

@@ -1,5 +1,12 @@
 //! The periodic stats pass: CPU %, guest memory use and RSS of the running domains, in one
-//! bulk call per host.
+//! bulk call per host, off the host's thread.
+//!
+//! libvirt's no-wait flag skips a domain whose job is held, but the first call to reach a
+//! guest whose QEMU stopped answering (SIGSTOP, a hung monitor) takes that job and waits on
+//! the monitor for as long as QEMU is silent. On the host's thread that would stall every
+//! event, command and console of the host. So a pass runs on the call pool and reports back;
+//! a pass still out when the next is due is taken as stuck and another starts beside it,
+//! which skips the stuck guest because the first pass holds its job.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -7,27 +14,66 @@ use std::time::Instant;
 use virt::connect::Connect;
 use virt::sys;
 
+use super::fanout;
 use super::ffi::{StatsRecord, all_domain_stats};
 use crate::model::VmSample;
 
 const SAMPLE_STATS: u32 =
     sys::VIR_DOMAIN_STATS_CPU_TOTAL | sys::VIR_DOMAIN_STATS_BALLOON | sys::VIR_DOMAIN_STATS_VCPU;
 
+/// Passes out at once at most: each stuck one holds a guest that does not answer (and one
+/// of libvirtd's workers); beyond this many the host is slow, not stuck, and more would pile up.
+const MAX_PASSES_OUT: usize = 4;
+
+/// What a pass brings back: its number and the records, or why the call failed.
+pub type PassResult = (u64, Result<Vec<StatsRecord>, String>);
+
+/// The passes of one connection: which are out, which answer is the newest on screen.
+#[derive(Debug, Default)]
+pub struct Sampling {
+    cpu: CpuSampler,
+    started: u64,
+    delivered: u64,
+    out: usize,
+}
+
+impl Sampling {
+    /// Starts a pass on `conn` unless too many are out; `deliver` gets its result, from
+    /// whichever thread ran it.
+    pub fn start(&mut self, conn: &Connect, deliver: impl FnOnce(PassResult) + Send + 'static) {
+        if self.out >= MAX_PASSES_OUT {
+            return;
+        }
+        self.started += 1;
+        self.out += 1;
+        let (pass, conn) = (self.started, conn.clone());
+        drop(fanout::spawn(move || {
+            let flags = sys::VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE;
+            deliver((pass, all_domain_stats(&conn, SAMPLE_STATS, flags, false)));
+        }));
+    }
+
+    /// A pass came back: its samples, unless a later pass already answered (the late answer
+    /// of a pass that was stuck would put old figures over newer ones).
+    pub fn finish(&mut self, (pass, result): PassResult) -> Option<Result<Vec<VmSample>, String>> {
+        self.out = self.out.saturating_sub(1);
+        if pass < self.delivered {
+            return None;
+        }
+        self.delivered = pass;
+        Some(result.map(|records| self.cpu.samples(&records)))
+    }
+}
+
 /// CPU % from the difference of two cumulative CPU-time readings.
 #[derive(Debug, Default)]
-pub struct CpuSampler {
+struct CpuSampler {
     last: HashMap<String, (u64, Instant)>,
 }
 
 impl CpuSampler {
-    /// One bulk stats call over the running domains.
-    pub fn sample(&mut self, conn: &Connect) -> Result<Vec<VmSample>, String> {
-        let records = all_domain_stats(
-            conn,
-            SAMPLE_STATS,
-            sys::VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE,
-            false,
-        )?;
+    /// The samples of one pass's records.
+    fn samples(&mut self, records: &[StatsRecord]) -> Vec<VmSample> {
         let now = Instant::now();
         let mut next = HashMap::with_capacity(records.len());
         let samples = records
@@ -50,7 +96,7 @@ impl CpuSampler {
             })
             .collect();
         self.last = next;
-        Ok(samples)
+        samples
     }
 }
 

@@ -17,6 +17,7 @@ fn a_panicking_supervisor_marks_its_host_failed_and_restarts() {
     let settings = HostSettings {
         stats_every: Duration::MAX,
         read_only: true,
+        deadlines: Default::default(),
     };
     let _host = spawn_host("test:///default".into(), sink, settings);
     let mut failures = 0;

@@ -273,9 +273,14 @@ fn render_bottom(frame: &mut Frame, area: Rect, state: &State, form: &ComposeFor
     let label = if state.pools[form.pool].read_only {
         "[ read-only ]".to_string()
     } else {
+        let verb = if form.no_start {
+            "Define (not started)"
+        } else {
+            "Compose"
+        };
         match form.count.trim().parse::<u32>() {
-            Ok(n) if form.is_set() => format!("[ Compose {n} VMs ]"),
-            _ => "[ Compose ]".to_string(),
+            Ok(n) if form.is_set() => format!("[ {verb} {n} VMs ]"),
+            _ => format!("[ {verb} ]"),
         }
     };
     let button_style = match (

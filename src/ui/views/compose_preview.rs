@@ -1,9 +1,13 @@
 //! The compose form's placement preview: for each VM, every host's verdict (the engine's
-//! own words), the score of the hosts that fit, the chosen host marked; why a VM has none.
+//! own words), the score of the hosts that fit, the chosen host marked; why a VM has none;
+//! for a real-time type, the cores it gets (vCPU → CPU, emulator → CPUs).
 
 use ratatui::text::{Line, Span};
 
 use crate::compose::Plan;
+use crate::config::RtSettings;
+use crate::model::compose::CorePins;
+use crate::model::tuning::cpu_list;
 use crate::theme::Theme;
 
 /// One line that says it all (the list below may not fit), then each VM with its hosts.
@@ -31,6 +35,12 @@ pub fn plan_lines<'a>(plan: &Plan, theme: &Theme) -> Vec<Line<'a>> {
             ),
         };
         lines.push(Line::from(head));
+        if let Some(cores) = vm.spec.as_ref().and_then(|s| s.cores.as_ref()) {
+            lines.push(Line::from(Span::styled(
+                format!("   {}", cores_text(cores, &plan.vm_type.rt)),
+                theme.style("text"),
+            )));
+        }
         for verdict in &vm.decision.verdicts {
             let chosen = vm.decision.chosen.as_deref() == Some(verdict.host.as_str());
             let (word, style) = match (chosen, verdict.fits) {
@@ -61,6 +71,26 @@ pub fn plan_lines<'a>(plan: &Plan, theme: &Theme) -> Vec<Line<'a>> {
         }
     }
     lines
+}
+
+/// Where core-aware placement put a real-time VM: `node 0 · vCPU 0 → 2, vCPU 1 → 3 ·
+/// emulator → 0-1 · fifo priority 1`.
+fn cores_text(cores: &CorePins, rt: &RtSettings) -> String {
+    let vcpus: Vec<String> = cores
+        .vcpus
+        .iter()
+        .enumerate()
+        .map(|(vcpu, cpus)| format!("vCPU {vcpu} → {}", cpu_list(cpus)))
+        .collect();
+    let sched = rt.scheduler.map_or(String::new(), |s| {
+        format!(" · {} priority {}", s.as_str(), rt.priority)
+    });
+    format!(
+        "node {} · {} · emulator → {}{sched}",
+        cores.node,
+        vcpus.join(", "),
+        cpu_list(&cores.emulator)
+    )
 }
 
 /// `web-0 → lab1, web-1 → lab2`, or how many found no host and which.

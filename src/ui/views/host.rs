@@ -63,6 +63,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, pool: usize, host: u
             lines.extend(super::numa_cards::numa_lines(
                 host_state,
                 &facts.numa,
+                state.rt.host(pool, host),
                 theme,
             ));
             lines.extend(super::rt::host_line(state, pool, host, theme));

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 
 use crate::app::State;
 use crate::app::state::{HostStatus, View};
-use crate::app::table::{Align, RowId, cell, columns, host_status_text};
+use crate::app::table::{Align, RowId, VM_RT_COLUMN, cell, columns, host_status_text};
 use crate::theme::Theme;
 use crate::ui::widgets::header::crumb;
 use crate::ui::widgets::highlight::marked;
@@ -100,6 +100,10 @@ fn cell_style(state: &State, theme: &Theme, row: RowId, column: usize) -> Style 
             }
         }
         (RowId::Host(p, h), 2) => host_style(theme, &state.pools[p].hosts[h].status),
+        (RowId::Vm(p, h, v), VM_RT_COLUMN) => {
+            let flag = state.rt.flag(p, h, &state.pools[p].hosts[h].vms[v].uuid);
+            flag.map_or(Style::default(), |f| theme.style(f.style()))
+        }
         _ => Style::default(),
     }
 }

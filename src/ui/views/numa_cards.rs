@@ -1,11 +1,13 @@
 //! The host view's NUMA cards: each node's memory, CPUs and hugepages, and every VM placed on
 //! it (by its vCPUs or its memory) with the ones spanning nodes flagged and each VM's
-//! partition; emulator and I/O-thread pinning is listed apart, since the guest does not run
-//! there.
+//! partition and real-time flag; emulator and I/O-thread pinning is listed apart, since the
+//! guest does not run there. The CPUs real-time vCPUs hold are marked beside the isolated
+//! ones.
 
 use ratatui::text::{Line, Span};
 
 use super::host::{cpu_ranges, gauge};
+use crate::app::rt::{HostRt, RtCores};
 use crate::app::state::HostState;
 use crate::model::units::bytes;
 use crate::model::{NumaCell, VmPlacement};
@@ -14,7 +16,12 @@ use crate::theme::Theme;
 /// VM names shown per node before "+N more" (`vmdeck capacity` lists them all).
 const SHOWN: usize = 6;
 
-pub fn numa_lines<'a>(host: &HostState, cells: &[NumaCell], theme: &Theme) -> Vec<Line<'a>> {
+pub fn numa_lines<'a>(
+    host: &HostState,
+    cells: &[NumaCell],
+    rt: Option<&HostRt>,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     let mut lines = vec![super::storage::titled(
         format!("NUMA nodes ({})", cells.len()),
         host,
@@ -28,11 +35,15 @@ pub fn numa_lines<'a>(host: &HostState, cells: &[NumaCell], theme: &Theme) -> Ve
     };
     for cell in cells {
         lines.push(memory_line(cell, theme));
-        lines.push(dim(cpu_states(cell)));
+        lines.push(dim(format!(
+            "{}{}",
+            cpu_states(cell),
+            rt.map_or(String::new(), |rt| rt_cpus(rt.cores(), cell))
+        )));
         lines.push(dim(format!("hugepages {}", pages(cell))));
         lines.push(dim(format!(
             "VMs {}",
-            listed(vcpu_vms(host, cells, cell.id), "none placed here")
+            listed(vcpu_vms(host, cells, rt, cell.id), "none placed here")
         )));
         let emulators = emulator_vms(host, cell);
         if !emulators.is_empty() {
@@ -120,8 +131,28 @@ fn cpu_states(cell: &NumaCell) -> String {
     )
 }
 
-/// The VMs whose vCPUs or memory are on node `id`: `db-1 (spans nodes!) [/machine/rt]`.
-fn vcpu_vms(host: &HostState, cells: &[NumaCell], id: u32) -> Vec<String> {
+/// ` · RT vCPUs on 2-3 (siblings idle 6-7)`: the node's CPUs real-time vCPUs hold.
+fn rt_cpus(cores: &RtCores, cell: &NumaCell) -> String {
+    let here = |cpus: &[u32]| -> Vec<u32> {
+        cpus.iter()
+            .copied()
+            .filter(|c| cell.cpus.contains(c))
+            .collect()
+    };
+    let (cpus, siblings) = (here(&cores.cpus), here(&cores.siblings));
+    if cpus.is_empty() {
+        return String::new();
+    }
+    let siblings = if siblings.is_empty() {
+        String::new()
+    } else {
+        format!(" (siblings idle {})", cpu_ranges(&siblings))
+    };
+    format!(" · RT vCPUs on {}{siblings}", cpu_ranges(&cpus))
+}
+
+/// The VMs whose vCPUs or memory are on node `id`: `db-1 (spans nodes!) [/machine/rt] RT!1`.
+fn vcpu_vms(host: &HostState, cells: &[NumaCell], rt: Option<&HostRt>, id: u32) -> Vec<String> {
     host.placement
         .iter()
         .filter_map(|p| {
@@ -134,7 +165,10 @@ fn vcpu_vms(host: &HostState, cells: &[NumaCell], id: u32) -> Vec<String> {
             } else {
                 ""
             };
-            Some(format!("{}{spans}{}", name(host, p)?, partition(p)))
+            let flag = rt
+                .and_then(|rt| rt.flag(&p.uuid))
+                .map_or(String::new(), |f| format!(" {}", f.text()));
+            Some(format!("{}{spans}{}{flag}", name(host, p)?, partition(p)))
         })
         .collect()
 }
