@@ -35,6 +35,7 @@ pub async fn run(
     let mut guard = TerminalGuard::enter(log.as_ref())?;
     spawn_input(input_tx);
     spawn_signals(tx.clone())?;
+    spawn_clock(tx.clone());
     let mut mouse = MouseCapture::default();
     let size = guard.terminal.size()?;
     update(
@@ -171,6 +172,21 @@ fn spawn_input(tx: UnboundedSender<Msg>) {
             };
             if tx.send(msg).is_err() {
                 break;
+            }
+        }
+    });
+}
+
+/// The wall clock once a second: `update` reads none, and a running operation's duration
+/// counts on screen. A tick that changes nothing on screen draws nothing.
+fn spawn_clock(tx: UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(1));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            every.tick().await;
+            if tx.send(Msg::Clock(std::time::SystemTime::now())).is_err() {
+                return;
             }
         }
     });

@@ -74,7 +74,10 @@ fn each_table_has_its_own_choice() {
     let effects = command(&mut s, "columns -host");
     assert_eq!(
         saved(&effects),
-        vec![("ops".into(), words(&["id", "action", "vm", "result"]))]
+        vec![(
+            "ops".into(),
+            words(&["id", "action", "vm", "started", "time", "result"])
+        )]
     );
     command(&mut s, "vms");
     assert!(!shown(&s).contains(&"POOL"));

@@ -215,7 +215,7 @@ fn a_set_broken_behind_vmdecks_back_is_seen_and_planned_whole() {
         );
         // Enter: the members as a VM list.
         tui.send("\r");
-        let screen = tui.wait_text(&format!("/^{SET}-"));
+        let screen = tui.wait_text(&format!("/~^{SET}-"));
         assert!(screen.contains(&m0) && !screen.contains(&m1), "{screen}");
     }
 

@@ -113,7 +113,7 @@ fn check_ops(s: &State, buffer: &Buffer, what: &str) {
     let text = lines(buffer).join("\n");
     assert!(text.contains("RESULT"), "{what}: RESULT dropped\n{text}");
     for op in &s.ops.list {
-        let result = sheets::op_cell(op, 4);
+        let result = sheets::op_cell(op, sheets::OP_RESULT_COLUMN, s.now);
         let found = text.lines().any(|l| shown_or_cut(l, &result, 6));
         assert!(found, "{what}: '{result}' cut\n{text}");
         let vm = &op.target.name;

@@ -131,7 +131,7 @@ fn sets_open_move_and_show_their_members() {
             host: None
         }
     );
-    assert_eq!(s.screen().table.filter, "^web-");
+    assert_eq!(s.screen().table.filter, "~^web-");
     assert_eq!(vm_names(&s), ["web-0", "web-1", "web-2"]);
     // Back to the sets, then the dashboard's Enter opens the pool's sets.
     keys(&mut s, "<Esc><Esc>");

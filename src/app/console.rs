@@ -36,6 +36,29 @@ pub struct CopyMode {
     pub cursor: usize,
     pub mark: Option<usize>,
     pub last_search: String,
+    /// Lines of history plus the screen, kept by `update` for the position shown.
+    pub lines: usize,
+}
+
+impl CopyMode {
+    /// The cursor's line counted from the oldest, as the pane shows it: `line 1 234 of 10 000`.
+    pub fn position(&self) -> String {
+        let line = self.lines.saturating_sub(self.cursor).max(1);
+        format!("line {} of {}", grouped(line), grouped(self.lines.max(1)))
+    }
+}
+
+/// `10000` → `10 000`: digits in groups of three, as admins read long counts.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(d);
+    }
+    out
 }
 
 #[derive(Debug)]
@@ -86,5 +109,22 @@ impl Consoles {
     /// Where the pane is shown and focused, keys belong to it.
     pub fn has_focus(&self) -> bool {
         self.visible && self.focused && self.active().is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CopyMode;
+
+    #[test]
+    fn the_position_counts_from_the_oldest_line_in_groups_of_three() {
+        let copy = |cursor, lines| CopyMode {
+            cursor,
+            lines,
+            ..CopyMode::default()
+        };
+        assert_eq!(copy(8_809, 10_043).position(), "line 1 234 of 10 043");
+        assert_eq!(copy(0, 24).position(), "line 24 of 24");
+        assert_eq!(copy(0, 1_000_000).position(), "line 1 000 000 of 1 000 000");
     }
 }

@@ -2,7 +2,7 @@
 //! the console, its history, the form, a question), most used first, nothing that changes a
 //! VM in a read-only pool, and `?` last — generated from the live keymap.
 
-use super::state::State;
+use super::state::{State, View};
 use super::update::focus_context;
 use crate::keymap::{Action, Binding, Context};
 
@@ -75,11 +75,21 @@ fn works_here(state: &State, binding: &Binding) -> bool {
         return false;
     }
     let has_console = state.consoles.active().is_some();
+    // The operations view selects operations, not VMs: it offers what acts on one.
+    if focus_context(state) == Context::Table {
+        match state.screen().view {
+            View::Ops => return matches!(binding.action, A::Open | A::AbortJob),
+            View::Op { .. } => return binding.action == A::AbortJob,
+            _ => {}
+        }
+    }
     match binding.action {
         // Moving (and going back) is the same in every terminal program; the bar has room
         // for more.
         A::Back if focus_context(state) != Context::Help => false,
         A::PageUp | A::PageDown if focus_context(state) == Context::Form => true,
+        // On the live console it opens the history.
+        A::PageUp if focus_context(state) == Context::Console => true,
         A::Up | A::Down | A::PageUp | A::PageDown | A::Top | A::Bottom => {
             focus_context(state) == Context::Confirm && has_long_list(state)
         }

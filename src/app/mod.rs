@@ -9,7 +9,7 @@ pub mod console;
 pub mod dashboard;
 pub mod derived;
 pub mod dirty;
-mod filter;
+pub mod filter;
 pub mod hints;
 pub mod history;
 pub mod layout;

@@ -40,6 +40,9 @@ pub enum Msg {
     },
     /// Problems found at start-up (bad user files), for the status line.
     Warnings(Vec<String>),
+    /// The wall clock, once a second from the app loop (`update` reads no clock): when
+    /// operations start and end, and how long a running one has taken.
+    Clock(std::time::SystemTime),
     /// SIGTERM, SIGHUP (the SSH session dropped), …: its name, for the audit log.
     Terminate {
         signal: &'static str,

@@ -1,6 +1,8 @@
 //! Operations: actions on VMs that are under way or done, for the operations view, the status
 //! line and the audit log.
 
+use std::time::{Duration, SystemTime};
+
 use crate::model::action::MigrationProgress;
 pub use crate::model::op::{OpId, OpKind};
 
@@ -42,6 +44,73 @@ pub struct Op {
     pub abort_requested: bool,
     /// The hypervisor's own words when it failed (the status has them as a sentence).
     pub detail: Option<String>,
+    /// When it was asked for, and when it got its result (`State::now`).
+    pub started: SystemTime,
+    pub ended: Option<SystemTime>,
+    /// What happened, in order, each with its time: asked, the hypervisor's steps, the end.
+    pub steps: Vec<Step>,
+    /// The audit log entry written for its result.
+    pub audit: Option<String>,
+}
+
+/// One thing that happened to an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub at: SystemTime,
+    pub text: String,
+}
+
+impl Op {
+    /// Records a step, unless it only repeats the one before.
+    pub fn step(&mut self, at: SystemTime, text: impl Into<String>) {
+        let text = text.into();
+        if self.steps.last().is_none_or(|s| s.text != text) {
+            self.steps.push(Step { at, text });
+        }
+    }
+
+    /// How long it ran: to its end, or to `now` while it runs.
+    pub fn duration(&self, now: SystemTime) -> Duration {
+        let end = self.ended.unwrap_or(now);
+        end.duration_since(self.started).unwrap_or_default()
+    }
+
+    /// The share done (0–100) when the hypervisor gives figures.
+    pub fn percent(&self) -> Option<f64> {
+        let progress = self.progress.as_ref().filter(|p| p.total_bytes > 0)?;
+        Some(progress.percent())
+    }
+
+    /// Records its one result: the end time, the last step and the audit entry written.
+    pub fn settle(&mut self, at: SystemTime, status: OpStatus, audit: String) {
+        let last = match &status {
+            OpStatus::Running => "running".to_string(),
+            OpStatus::Done => "done".to_string(),
+            OpStatus::Failed(e) => format!("failed: {e}"),
+        };
+        self.status = status;
+        self.ended = Some(at);
+        self.step(at, last);
+        self.audit = Some(audit);
+    }
+}
+
+/// The audit entry as the operation's details show it: what was written, without the time,
+/// user and chain hash the writer adds.
+pub fn audit_text(
+    pool: &str,
+    host: &str,
+    vm: &str,
+    action: &str,
+    params: &str,
+    result: &str,
+) -> String {
+    let params = if params.is_empty() {
+        String::new()
+    } else {
+        format!(" {params}")
+    };
+    format!("{action}{params} · vm {vm} · {pool}/{host} · result: {result}")
 }
 
 /// All operations of this session, oldest first.
@@ -59,10 +128,15 @@ impl Ops {
             .count()
     }
 
-    /// Adds a running operation and returns its id.
-    pub fn add(&mut self, request: OpRequest, host_name: String) -> OpId {
+    /// Adds a running operation, asked for `at`, and returns its id.
+    pub fn add(&mut self, request: OpRequest, host_name: String, at: SystemTime) -> OpId {
         let id = self.next_id;
         self.next_id += 1;
+        let params = request.kind.params();
+        let asked = match params.is_empty() {
+            true => format!("asked: {}", request.kind.command()),
+            false => format!("asked: {} {params}", request.kind.command()),
+        };
         self.list.push(Op {
             id,
             kind: request.kind,
@@ -73,6 +147,10 @@ impl Ops {
             note: None,
             abort_requested: false,
             detail: None,
+            started: at,
+            ended: None,
+            steps: vec![Step { at, text: asked }],
+            audit: None,
         });
         id
     }

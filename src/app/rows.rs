@@ -38,9 +38,14 @@ pub struct RowCache {
     ordered: Vec<RowId>,
     /// The filter text of each row of `ordered`, built on the first filter after a re-order.
     haystacks: Option<Vec<String>>,
-    /// Whether each row of `ordered` passes `filtered_for`.
+    /// Whether each row of `ordered` passes `filter`.
     matched: Vec<bool>,
+    /// The filter text last applied (valid or not).
     filtered_for: Option<String>,
+    /// The filter in force: `filtered_for` compiled, or the last valid one before it.
+    filter: Option<Filter>,
+    /// Why `filtered_for` is not in force (an invalid regex).
+    filter_error: Option<String>,
 }
 
 impl RowCache {
@@ -53,6 +58,40 @@ impl RowCache {
     pub fn vm_changed(&mut self, row: RowId) {
         self.moved.push(row);
     }
+
+    /// The filter in force, for highlighting what it found.
+    pub fn filter(&self) -> Option<&Filter> {
+        self.filter.as_ref()
+    }
+
+    /// Why the filter typed is not applied (the rows stay as the previous one picked).
+    pub fn filter_error(&self) -> Option<&str> {
+        self.filter_error.as_deref()
+    }
+
+    /// How many rows the list has before filtering.
+    pub fn total(&self) -> usize {
+        self.ordered.len()
+    }
+
+    /// Takes the filter `text` if it is valid; keeps the one in force if not.
+    fn compile(&mut self, text: &str) {
+        match Filter::parse(text) {
+            Ok(filter) => {
+                self.filter = filter;
+                self.filter_error = None;
+            }
+            Err(error) => self.filter_error = Some(error),
+        }
+        self.filtered_for = Some(text.to_string());
+    }
+
+    /// Another list: a filter of the previous one no longer applies.
+    fn forget_filter(&mut self) {
+        self.filtered_for = None;
+        self.filter = None;
+        self.filter_error = None;
+    }
 }
 
 /// Brings `state.rows` up to date with the top screen, doing only the work its changed
@@ -61,8 +100,8 @@ pub fn derive(state: &mut State) {
     let screen = state.screen();
     if !screen.view.is_table() {
         state.rows.clear();
+        state.row_cache.forget_filter();
         let cache = &mut state.row_cache;
-        cache.filtered_for = None;
         // Rows that moved meanwhile are ordered with the rest when a list is back.
         if !cache.moved.is_empty() {
             cache.moved.clear();
@@ -77,6 +116,10 @@ pub fn derive(state: &mut State) {
         inventory: state.row_cache.inventory,
     };
     let moved = std::mem::take(&mut state.row_cache.moved);
+    let other_list = state.row_cache.ordered_for.as_ref();
+    if other_list.is_some_and(|o| o.view != inputs.view) {
+        state.row_cache.forget_filter();
+    }
     let vm_list = matches!(inputs.view, View::Vms { .. });
     // In the pools and hosts lists a VM changes totals: those few rows are ordered again.
     let reorder =
@@ -96,13 +139,15 @@ pub fn derive(state: &mut State) {
         cache.ordered_for = Some(inputs);
     } else {
         for row in moved {
-            reposition(state, row, &inputs, &filter);
+            reposition(state, row, &inputs);
         }
+    }
+    if refilter {
+        state.row_cache.compile(&filter);
     }
     if reorder || refilter {
         state.row_cache.rederivations += 1;
-        match_all(state, &filter);
-        state.row_cache.filtered_for = Some(filter);
+        match_all(state);
     }
     let cache = &state.row_cache;
     let picked = cache.ordered.iter().zip(&cache.matched);
@@ -110,9 +155,9 @@ pub fn derive(state: &mut State) {
     state.row_cache.derivations += 1;
 }
 
-/// Whether each ordered row passes the filter (all do without one).
-fn match_all(state: &mut State, filter: &str) {
-    if filter.is_empty() {
+/// Whether each ordered row passes the filter in force (all do without one).
+fn match_all(state: &mut State) {
+    if state.row_cache.filter.is_none() {
         state.row_cache.matched = vec![true; state.row_cache.ordered.len()];
         return;
     }
@@ -121,14 +166,17 @@ fn match_all(state: &mut State, filter: &str) {
         let texts = cache.ordered.iter().map(|r| haystack(state, *r)).collect();
         state.row_cache.haystacks = Some(texts);
     }
-    let mut pattern = Filter::new(filter);
-    let texts = state.row_cache.haystacks.as_deref().unwrap_or_default();
-    state.row_cache.matched = texts.iter().map(|t| pattern.matches(t)).collect();
+    let cache = &mut state.row_cache;
+    let texts = cache.haystacks.as_deref().unwrap_or_default();
+    cache.matched = match &cache.filter {
+        Some(filter) => texts.iter().map(|t| filter.matches(t)).collect(),
+        None => vec![true; texts.len()],
+    };
 }
 
 /// Takes `row` out of the order and puts it back where its new key says, with its filter
 /// text and match, comparing with O(log n) other rows.
-fn reposition(state: &mut State, row: RowId, inputs: &OrderInputs, filter: &str) {
+fn reposition(state: &mut State, row: RowId, inputs: &OrderInputs) {
     let Some(at) = state.row_cache.ordered.iter().position(|r| *r == row) else {
         return;
     };
@@ -146,8 +194,8 @@ fn reposition(state: &mut State, row: RowId, inputs: &OrderInputs, filter: &str)
     });
     // Filter texts exist whenever a filter is applied (`match_all` built them).
     let text = cache.haystacks.is_some().then(|| haystack(state, row));
-    let matched = match &text {
-        Some(text) if !filter.is_empty() => Filter::new(filter).matches(text),
+    let matched = match (&text, &cache.filter) {
+        (Some(text), Some(filter)) => filter.matches(text),
         _ => true,
     };
     let cache = &mut state.row_cache;

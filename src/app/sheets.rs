@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 mod cells;
 
 pub use cells::{
-    AUDIT_COLUMNS, IMAGE_COLUMNS, INCUS_IMAGE_COLUMNS, OP_COLUMNS, audit_cell, image_cell,
-    images_of, list_cell, op_cell,
+    AUDIT_COLUMNS, IMAGE_COLUMNS, INCUS_IMAGE_COLUMNS, OP_COLUMNS, OP_RESULT_COLUMN, audit_cell,
+    bar, clock, duration, image_cell, images_of, list_cell, op_cell,
 };
 
 use super::columns::{self, Layout, Spec};
@@ -249,7 +249,7 @@ fn preferred(state: &State, view: &View, specs: &[Spec]) -> Vec<usize> {
     match view {
         View::Ops => {
             let ops = &state.ops.list;
-            columns::preferred(specs, ops.len(), |r, c| op_cell(&ops[r], c))
+            columns::preferred(specs, ops.len(), |r, c| op_cell(&ops[r], c, state.now))
         }
         View::Audit => {
             let records = match &state.audit {

@@ -104,6 +104,10 @@ pub enum View {
     Help,
     /// Operations of this session.
     Ops,
+    /// One operation's details: its steps, error and audit entry.
+    Op {
+        id: crate::model::op::OpId,
+    },
     /// The audit log.
     Audit,
     /// One host: capacity, NUMA nodes, storage.
@@ -149,7 +153,7 @@ impl View {
             | View::Dashboard { pool }
             | View::Compose { pool }
             | View::Images { pool } => Some(*pool),
-            View::Pools | View::Help | View::Ops | View::Audit => None,
+            View::Pools | View::Help | View::Ops | View::Op { .. } | View::Audit => None,
         }
     }
 }

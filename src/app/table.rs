@@ -3,6 +3,7 @@
 
 use std::cmp::Ordering;
 
+use super::filter::{CELL_SEPARATOR, Filter};
 use super::rt::RtFlag;
 use super::state::{HostState, HostStatus, PoolState, State, View};
 use crate::app::capacity::{Capacity, host_capacity};
@@ -234,34 +235,20 @@ pub(crate) fn sort_key(state: &State, row: RowId, column: usize) -> SortKey {
     }
 }
 
-/// The text the filter matches against.
+/// The text the filter matches against: the row's cells as shown, one per line. The live
+/// CPU% is left out: it changes with every sample, and this text is built once per change
+/// of the row.
 pub(crate) fn haystack(state: &State, row: RowId) -> String {
-    match row {
-        RowId::Pool(p) => state.pools[p].name.clone(),
-        RowId::Host(p, h) => {
-            let host = &state.pools[p].hosts[h];
-            format!(
-                "{} {} {}",
-                host.name,
-                state.pools[p].name,
-                host.status.label()
-            )
-        }
-        RowId::Vm(p, h, v) => {
-            let host = &state.pools[p].hosts[h];
-            let vm = &host.vms[v];
-            let stamp = &vm.stamp;
-            format!(
-                "{} {} {} {} {} {}",
-                vm.name,
-                vm.state.as_str(),
-                host.name,
-                stamp.vm_type.as_deref().unwrap_or(""),
-                stamp.group.as_deref().unwrap_or(""),
-                cell(state, row, VM_RT_COLUMN)
-            )
-        }
-    }
+    let count = match row {
+        RowId::Pool(_) => POOL_COLUMNS.len(),
+        RowId::Host(..) => HOST_COLUMNS.len(),
+        RowId::Vm(..) => VM_COLUMNS.len(),
+    };
+    let cells: Vec<String> = (0..count)
+        .filter(|c| !matches!(row, RowId::Vm(..)) || *c != VM_CPU_COLUMN)
+        .map(|c| cell(state, row, c))
+        .collect();
+    cells.join(&CELL_SEPARATOR.to_string())
 }
 
 /// Every row a view lists, before filtering.
@@ -290,6 +277,7 @@ pub(crate) fn all_rows(state: &State, view: &View) -> Vec<RowId> {
         | View::Vm { .. }
         | View::Help
         | View::Ops
+        | View::Op { .. }
         | View::Audit
         | View::Host { .. }
         | View::Dashboard { .. } => Vec::new(),
@@ -299,9 +287,11 @@ pub(crate) fn all_rows(state: &State, view: &View) -> Vec<RowId> {
 /// The rows of a list screen: filtered, then sorted.
 pub fn visible_rows(state: &State, view: &View, nav: &TableNav) -> Vec<RowId> {
     let mut rows = all_rows(state, view);
-    if !nav.filter.is_empty() {
-        let mut filter = super::filter::Filter::new(&nav.filter);
-        rows.retain(|row| filter.matches(&haystack(state, *row)));
+    match Filter::parse(&nav.filter) {
+        Ok(Some(filter)) => rows.retain(|row| filter.matches(&haystack(state, *row))),
+        Ok(None) => {}
+        // An invalid filter picks nothing (`update` refuses one before it is applied).
+        Err(_) => rows.clear(),
     }
     sorted(state, rows, nav.sort_column, nav.sort_descending)
 }

@@ -49,7 +49,7 @@ struct ThemeFile {
 }
 
 /// The semantic style names a theme sets.
-pub const STYLE_NAMES: [&str; 24] = [
+pub const STYLE_NAMES: [&str; 25] = [
     "text",
     "dim",
     "border",
@@ -74,6 +74,7 @@ pub const STYLE_NAMES: [&str; 24] = [
     "gauge_low",
     "gauge_mid",
     "gauge_high",
+    "filter_match",
 ];
 
 /// Resolved styles by semantic name.

@@ -51,6 +51,7 @@ fn render_screen(frame: &mut Frame, area: Rect, state: &State) {
         View::Vm { pool, host, uuid } => views::vm::render(frame, area, state, *pool, *host, uuid),
         View::Help => views::help::render(frame, area, state),
         View::Ops => views::ops::render(frame, area, state),
+        View::Op { id } => views::op::render(frame, area, state, *id),
         View::Audit => views::audit::render(frame, area, state),
         View::Host { pool, host } => views::host::render(frame, area, state, *pool, *host),
         View::Dashboard { pool } => views::dashboard::render(frame, area, state, *pool),

@@ -112,7 +112,7 @@ fn add_ops(s: &mut State) {
             target: target(name),
             kind: kind.clone(),
         };
-        s.ops.add(request, "opteron-north-1234".into());
+        s.ops.add(request, "opteron-north-1234".into(), s.now);
         if let Some(op) = s.ops.list.last_mut() {
             op.status = status;
         }

@@ -141,7 +141,7 @@ pub const NAVIGATION: &[Command] = &[
             Cmd::Filter,
             "filter",
             &["f"],
-            "filter the list (fuzzy, ! inverts; none clears)",
+            "filter the list (text, ~regex, %fuzzy; ! inverts; none clears)",
             Scope::Lists,
         )
     },

@@ -5,6 +5,7 @@ use super::command_goto::{goto_host, goto_vm, mark_matching, one_vm_named, recon
 use super::nav::{jump, push};
 use super::{actions, clone, compose, console, migrate, nav, scale, set_status, snapshots};
 use crate::app::commands::{self, Cmd, Parsed, Scope, column_key};
+use crate::app::filter::Filter;
 use crate::app::msg::Effect;
 use crate::app::state::{Level, State, View};
 use crate::keymap::Action;
@@ -99,8 +100,13 @@ fn list(state: &mut State, parsed: &Parsed) -> Vec<Effect> {
     match parsed.command.cmd {
         Cmd::Open => return nav::open(state),
         Cmd::Filter => {
+            let text = parsed.arg(0).unwrap_or_default();
+            if let Err(error) = Filter::parse(text) {
+                set_status(state, Level::Error, error);
+                return Vec::new();
+            }
             let table = &mut state.screen_mut().table;
-            table.filter = parsed.arg(0).unwrap_or_default().to_string();
+            table.filter = text.to_string();
             table.selected = 0;
             table.offset = 0;
         }

@@ -2,6 +2,7 @@
 
 use super::nav::{jump, open_vm};
 use super::set_status;
+use crate::app::filter::Filter;
 use crate::app::msg::Effect;
 use crate::app::ops::Target;
 use crate::app::state::{Level, State, View};
@@ -96,6 +97,10 @@ pub fn mark_matching(state: &mut State, filter: Option<&str>) {
     let rows = match filter {
         None => state.rows.clone(),
         Some(filter) => {
+            if let Err(error) = Filter::parse(filter) {
+                set_status(state, Level::Error, error);
+                return;
+            }
             let view = match &state.screen().view {
                 view @ View::Vms { .. } => view.clone(),
                 _ => all_vms(),

@@ -147,7 +147,12 @@ pub fn on_event(state: &mut State, id: ConsoleId, event: ConsoleEvent) -> Vec<Ef
             return vec![Effect::ConsoleResize { id, cols, rows }];
         }
         ConsoleEvent::Data(bytes) => {
+            let in_history = tab.copy.is_some();
+            let before = in_history.then(|| (tab.screen.scrollback(), copy::count_lines(tab)));
             let replies = tab.screen.feed(&bytes);
+            if let Some((offset, lines)) = before {
+                copy::follow_output(tab, offset, lines);
+            }
             let watch_only = tab.watch_only;
             // Output of a console not on screen draws nothing (and no output rebuilds rows).
             let consoles = &state.consoles;
@@ -279,6 +284,7 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::CloseTab => return close_active(state),
         Action::CopyMode => copy::enter(state),
+        Action::PageUp if consoles.active().is_some() => copy::enter_paged(state),
         _ => {}
     }
     Vec::new()

@@ -11,21 +11,24 @@ pub fn enter(state: &mut State) {
     if let Some(tab) = state.consoles.active_mut() {
         tab.copy = Some(CopyMode::default());
         tab.screen.set_scrollback(0);
+        count_lines(tab);
     }
 }
 
+/// `S-PgUp` on the live console: into history, already one page back.
+pub fn enter_paged(state: &mut State) {
+    enter(state);
+    page(state, true);
+}
+
 pub fn on_key(state: &mut State, chord: &Chord) -> Vec<Effect> {
-    let page = state
-        .consoles
-        .active()
-        .map_or(10, |t| t.screen.screen().size().0 as isize);
     match state.keymap.action(Context::CopyMode, chord) {
         Some(Action::Up) => move_cursor(state, 1),
         Some(Action::Down) => move_cursor(state, -1),
-        Some(Action::PageUp) => move_cursor(state, page),
-        Some(Action::PageDown) => move_cursor(state, -page),
-        Some(Action::Top) => move_cursor(state, isize::MAX / 2),
-        Some(Action::Bottom) => move_cursor(state, isize::MIN / 2),
+        Some(Action::PageUp) => page(state, true),
+        Some(Action::PageDown) => page(state, false),
+        Some(Action::Top) => to_end(state, true),
+        Some(Action::Bottom) => to_end(state, false),
         Some(Action::Search) => {
             let previous = state
                 .consoles
@@ -40,8 +43,8 @@ pub fn on_key(state: &mut State, chord: &Chord) -> Vec<Effect> {
                 completion: Default::default(),
             });
         }
-        Some(Action::SearchNext) => search(state, true),
-        Some(Action::SearchPrev) => search(state, false),
+        Some(Action::SearchNext) => search(state, true, true),
+        Some(Action::SearchPrev) => search(state, false, true),
         Some(Action::Mark) => {
             if let Some(copy) = state.consoles.active_mut().and_then(|t| t.copy.as_mut()) {
                 copy.mark = Some(copy.cursor);
@@ -52,6 +55,61 @@ pub fn on_key(state: &mut State, chord: &Chord) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// One page (the pane's height) older or newer: the view moves by a page and the cursor
+/// with it, staying on the same row of the pane (at the oldest or newest line at an end).
+fn page(state: &mut State, older: bool) {
+    let Some(tab) = state.consoles.active_mut() else {
+        return;
+    };
+    let rows = usize::from(tab.screen.screen().size().0);
+    let max = count_lines(tab).saturating_sub(1);
+    let offset = tab.screen.scrollback();
+    let Some(copy) = tab.copy.as_mut() else {
+        return;
+    };
+    let (view, cursor) = if older {
+        (offset + rows, (copy.cursor + rows).min(max))
+    } else {
+        (
+            offset.saturating_sub(rows),
+            copy.cursor.saturating_sub(rows),
+        )
+    };
+    copy.cursor = cursor;
+    tab.screen.set_scrollback(view);
+    show_line(tab, cursor);
+}
+
+/// `g` / `G`: the oldest or the newest line.
+fn to_end(state: &mut State, oldest: bool) {
+    let Some(tab) = state.consoles.active_mut() else {
+        return;
+    };
+    let max = count_lines(tab).saturating_sub(1);
+    if let Some(copy) = tab.copy.as_mut() {
+        copy.cursor = if oldest { max } else { 0 };
+        tab.screen
+            .set_scrollback(if oldest { usize::MAX } else { 0 });
+    }
+}
+
+/// Guest output arrived while in history: the view stays on what the admin reads (vt100
+/// keeps a view that is scrolled back; one at the newest line is held here) and the cursor
+/// stays on its line. `offset` and `lines` are the view's scrollback and `count_lines`
+/// before the output.
+pub fn follow_output(tab: &mut ConsoleTab, offset: usize, lines: usize) {
+    let now = count_lines(tab);
+    if offset == 0 {
+        tab.screen.set_scrollback(now.saturating_sub(lines));
+    }
+    let moved = tab.screen.scrollback().saturating_sub(offset);
+    let max = now.saturating_sub(1);
+    if let Some(copy) = tab.copy.as_mut() {
+        copy.cursor = (copy.cursor + moved).min(max);
+        copy.mark = copy.mark.map(|m| (m + moved).min(max));
+    }
 }
 
 /// Wheel scrolling: like moving the cursor, and back to live at the bottom.
@@ -74,20 +132,25 @@ fn leave(state: &mut State) {
     }
 }
 
-/// Lines of history plus the screen: the highest cursor position is one less.
-fn line_count(tab: &mut ConsoleTab) -> usize {
+/// Lines of history plus the screen (the highest cursor position is one less), also kept
+/// in the copy mode for the position shown.
+pub fn count_lines(tab: &mut ConsoleTab) -> usize {
     let offset = tab.screen.scrollback();
     tab.screen.set_scrollback(usize::MAX);
     let history = tab.screen.scrollback();
     tab.screen.set_scrollback(offset);
-    history + usize::from(tab.screen.screen().size().0)
+    let lines = history + usize::from(tab.screen.screen().size().0);
+    if let Some(copy) = tab.copy.as_mut() {
+        copy.lines = lines;
+    }
+    lines
 }
 
 fn move_cursor(state: &mut State, delta: isize) {
     let Some(tab) = state.consoles.active_mut() else {
         return;
     };
-    let max = line_count(tab).saturating_sub(1) as isize;
+    let max = count_lines(tab).saturating_sub(1) as isize;
     let Some(copy) = tab.copy.as_mut() else {
         return;
     };
@@ -125,12 +188,13 @@ fn line_text(tab: &mut ConsoleTab, pos: usize) -> String {
     text
 }
 
-/// Searches older (`older`) or newer lines from the cursor for the last search text.
-pub fn search(state: &mut State, older: bool) {
+/// Searches older (`older`) or newer lines from the cursor for the last search text; `again`
+/// for `n`/`N`, which say when they ran out of matches.
+pub fn search(state: &mut State, older: bool, again: bool) {
     let Some(tab) = state.consoles.active_mut() else {
         return;
     };
-    let total = line_count(tab);
+    let total = count_lines(tab);
     let Some(copy) = tab.copy.clone() else { return };
     if copy.last_search.is_empty() {
         return;
@@ -143,18 +207,22 @@ pub fn search(state: &mut State, older: bool) {
     let found = candidates
         .into_iter()
         .find(|pos| line_text(tab, *pos).contains(&copy.last_search));
-    match found {
-        Some(pos) => {
-            if let Some(c) = tab.copy.as_mut() {
-                c.cursor = pos;
-            }
-            show_line(tab, pos);
+    if let Some(pos) = found {
+        if let Some(c) = tab.copy.as_mut() {
+            c.cursor = pos;
         }
-        None => {
-            let text = format!("'{}' not found", copy.last_search);
-            set_status(state, Level::Warn, text);
-        }
+        show_line(tab, pos);
+        return;
     }
+    let what = &copy.last_search;
+    let anywhere = again || (0..total).any(|pos| line_text(tab, pos).contains(what));
+    let text = if anywhere {
+        let end = if older { "oldest" } else { "newest" };
+        format!("no more matches for '{what}' (the {end} line is reached)")
+    } else {
+        format!("'{what}' not found")
+    };
+    set_status(state, Level::Warn, text);
 }
 
 /// Submitted from the input line.
@@ -162,7 +230,7 @@ pub fn set_search(state: &mut State, text: String) {
     if let Some(copy) = state.consoles.active_mut().and_then(|t| t.copy.as_mut()) {
         copy.last_search = text;
     }
-    search(state, true);
+    search(state, true, false);
 }
 
 fn yank(state: &mut State) -> Vec<Effect> {

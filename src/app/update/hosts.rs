@@ -162,8 +162,8 @@ pub fn apply(state: &mut State, pool: usize, host: usize, event: HostEvent) -> V
         HostEvent::Devices { devices, .. } => super::devices::replace(host_state, devices),
         HostEvent::DeviceUse(uses) => super::devices::vm_changed(host_state, uses),
         HostEvent::Images(images) => host_state.images = Some(images),
-        HostEvent::OpProgress { op, progress } => super::migrate::progress(state, op, progress),
-        HostEvent::OpNote { op, text } => super::migrate::note(state, op, text),
+        HostEvent::OpProgress { op, progress } => super::op_progress::progress(state, op, progress),
+        HostEvent::OpNote { op, text } => super::op_progress::note(state, op, text),
         // Pool-wide; `on_host_event` hands it to the cluster module before it gets here.
         HostEvent::Members(_) | HostEvent::MemberFigures { .. } => {}
         HostEvent::OpFinished { op, result } => return super::launch::finished(state, op, result),

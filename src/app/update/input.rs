@@ -130,6 +130,13 @@ fn apply_live(state: &mut State) {
 
 pub fn submit(state: &mut State) -> Vec<Effect> {
     match state.input.take() {
+        // An invalid regex is not taken: the line stays open with its error, nothing lost.
+        Some(line)
+            if line.kind == InputKind::Filter && state.row_cache.filter_error().is_some() =>
+        {
+            state.input = Some(line);
+            Vec::new()
+        }
         Some(InputLine {
             kind: InputKind::Command,
             text,

@@ -4,7 +4,7 @@
 
 use super::set_status;
 use crate::app::msg::Effect;
-use crate::app::ops::{OpRequest, OpStatus};
+use crate::app::ops::{OpRequest, OpStatus, audit_text};
 use crate::app::state::{Level, State, View};
 use crate::backend::{HostCommand, OpId};
 use crate::model::op::OpKind;
@@ -28,14 +28,16 @@ pub fn launch(state: &mut State, requests: Vec<OpRequest>) -> Vec<Effect> {
     for request in requests {
         let (pool, host) = (request.target.pool, request.target.host);
         let host_name = state.pools[pool].hosts[host].name.clone();
+        let (now, abort_id) = (state.now, state.ops.next_id);
         if let OpKind::Abort { of } = request.kind
             && let Some(aborted) = state.ops.get_mut(of)
         {
             aborted.abort_requested = true;
+            aborted.step(now, format!("cancel asked for (operation {abort_id})"));
         }
         let uuid = request.target.uuid.clone();
         let kind = request.kind.clone();
-        let op = state.ops.add(request, host_name);
+        let op = state.ops.add(request, host_name, now);
         effects.push(Effect::Host {
             pool,
             host,
@@ -98,8 +100,11 @@ fn abort_answered(
             settle(state, abort, Err(why))
         }
         (Ok(()), Some(OpStatus::Running)) => {
+            let now = state.now;
             if let Some(entry) = state.ops.get_mut(abort) {
-                entry.note = Some("cancel asked for; waiting for the job to stop".into());
+                let text = "cancel asked for; waiting for the job to stop";
+                entry.note = Some(text.into());
+                entry.step(now, text);
             }
             Vec::new()
         }
@@ -124,16 +129,9 @@ fn pending_abort(state: &State, op: OpId) -> Option<OpId> {
 
 /// Records the one result of `op`: its status, the status line, the audit line.
 fn settle(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<Effect> {
-    let Some(entry) = state.ops.get_mut(op) else {
+    let Some(entry) = state.ops.get(op).cloned() else {
         return Vec::new();
     };
-    entry.status = match &result {
-        Ok(()) => OpStatus::Done,
-        Err(e) => OpStatus::Failed(e.clone()),
-    };
-    // The last step in words ("starting") is no longer what is happening.
-    entry.note = None;
-    let entry = entry.clone();
     let outcome = match (&result, &entry.kind) {
         (Ok(()), OpKind::Abort { .. }) => "cancelled".to_string(),
         (Ok(()), _) => "ok".to_string(),
@@ -166,12 +164,32 @@ fn settle(state: &mut State, op: OpId, result: Result<(), String>) -> Vec<Effect
             command,
         });
     }
+    let pool = state.pools[entry.target.pool].name.clone();
+    let (action, params) = (entry.kind.command().to_string(), entry.kind.params());
+    let audit = audit_text(
+        &pool,
+        &entry.host_name,
+        &entry.target.name,
+        &action,
+        &params,
+        &outcome,
+    );
+    let status = match result {
+        Ok(()) => OpStatus::Done,
+        Err(e) => OpStatus::Failed(e),
+    };
+    let now = state.now;
+    if let Some(entry) = state.ops.get_mut(op) {
+        entry.settle(now, status, audit);
+        // The last step in words ("starting") is no longer what is happening.
+        entry.note = None;
+    }
     effects.push(Effect::Audit {
-        pool: state.pools[entry.target.pool].name.clone(),
+        pool,
         host: entry.host_name,
         vm: entry.target.name,
-        action: entry.kind.command().to_string(),
-        params: entry.kind.params(),
+        action,
+        params,
         result: outcome,
     });
     effects

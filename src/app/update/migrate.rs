@@ -1,5 +1,5 @@
 //! `:migrate HOST [--offline] [--copy-storage] [--auto-converge] [--bw MiB/s] [--max-downtime MS]`: checks, a
-//! confirmation, one operation per VM with live figures, and abort.
+//! confirmation, one operation per VM (its figures: `op_progress`), and abort.
 
 use super::actions::{read_only_refusal, targets};
 use super::ask::ask;
@@ -9,11 +9,10 @@ use super::set_status;
 use crate::app::msg::Effect;
 use crate::app::ops::{OpKind, OpRequest, OpStatus, Target};
 use crate::app::state::{Level, State};
-use crate::backend::{MigrationTarget, OpId};
+use crate::backend::MigrationTarget;
 use crate::model::Driver;
-use crate::model::action::{MigrateOptions, MigrationProgress};
+use crate::model::action::MigrateOptions;
 use crate::model::op::MoveHow;
-use crate::model::units::bytes;
 
 /// The words after `:migrate`.
 pub fn request(state: &mut State, args: &[&str]) -> Vec<Effect> {
@@ -205,61 +204,6 @@ fn check(state: &State, targets: &[Target], host_name: &str) -> Result<usize, St
     Ok(to)
 }
 
-/// Live figures from the source host.
-pub fn progress(state: &mut State, op: OpId, figures: MigrationProgress) {
-    let Some(entry) = state.ops.get_mut(op) else {
-        return;
-    };
-    entry.progress = Some(figures);
-    let text = format!(
-        "{} {}: {}",
-        entry.kind.command(),
-        entry.target.name,
-        describe_progress(&entry.kind, &figures)
-    );
-    set_status(state, Level::Info, text);
-}
-
-/// Words on an operation's state (Incus), shown like figures.
-pub fn note(state: &mut State, op: OpId, text: String) {
-    let Some(entry) = state.ops.get_mut(op) else {
-        return;
-    };
-    let line = format!("{} {}: {text}", entry.kind.command(), entry.target.name);
-    entry.note = Some(text);
-    set_status(state, Level::Info, line);
-}
-
-/// Figures as fit the operation: a migration's whole set, a copy's share done.
-pub fn describe_progress(kind: &OpKind, p: &MigrationProgress) -> String {
-    match kind {
-        OpKind::Migrate { .. } => migration_figures(p),
-        OpKind::Adopted { job } => format!("{job} · {}", migration_figures(p)),
-        _ => format!(
-            "{:.0}% · {} of {}",
-            p.percent(),
-            bytes(p.processed_bytes),
-            bytes(p.total_bytes)
-        ),
-    }
-}
-
-/// `45% · 120 MiB of 260 MiB, 140 MiB left · 30 MiB/s · dirty 1200 pages/s · pass 2 · downtime ~300 ms · 4.1 s`
-fn migration_figures(p: &MigrationProgress) -> String {
-    format!(
-        "{:.0}% · {} of {}, {} left · {}/s · dirty {} pages/s · pass {} · downtime ~{} ms · {:.1} s",
-        p.percent(),
-        bytes(p.processed_bytes),
-        bytes(p.total_bytes),
-        bytes(p.remaining_bytes),
-        bytes(p.bytes_per_sec),
-        p.dirty_pages_per_sec,
-        p.iteration,
-        p.expected_downtime_ms,
-        p.elapsed_ms as f64 / 1000.0
-    )
-}
-
 /// `x`: aborts the newest running migration (of the selected VM, if it has one). In an
 /// Incus pool every operation can be asked to cancel; the server says when it can't.
 pub fn abort(state: &mut State) -> Vec<Effect> {
@@ -278,20 +222,25 @@ pub fn abort(state: &mut State) -> Vec<Effect> {
             && (matches!(o.kind, OpKind::Migrate { .. } | OpKind::Adopted { .. })
                 || incus(o.target.pool))
     };
-    let op = state
-        .ops
-        .list
-        .iter()
-        .rev()
-        .filter(running)
-        .find(|o| selected.as_ref().is_none_or(|t| t.uuid == o.target.uuid))
-        .or_else(|| state.ops.list.iter().rev().find(running));
+    // In the operations view (or one's details), the operation selected.
+    let picked = super::ops_view::selected(state);
+    let op = match picked {
+        Some(id) => state.ops.get(id).filter(running),
+        None => state
+            .ops
+            .list
+            .iter()
+            .rev()
+            .filter(running)
+            .find(|o| selected.as_ref().is_none_or(|t| t.uuid == o.target.uuid))
+            .or_else(|| state.ops.list.iter().rev().find(running)),
+    };
     let Some(op) = op else {
-        set_status(
-            state,
-            Level::Warn,
-            "no migration or Incus operation is running",
-        );
+        let why = match picked {
+            Some(id) => format!("operation {id} is not a running migration or Incus operation"),
+            None => "no migration or Incus operation is running".into(),
+        };
+        set_status(state, Level::Warn, why);
         return Vec::new();
     };
     if let Err(why) = read_only_refusal(state, std::slice::from_ref(&op.target)) {

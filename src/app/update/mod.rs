@@ -19,7 +19,7 @@ mod launch;
 mod precheck;
 mod recovery;
 
-pub use migrate::describe_progress;
+pub use op_progress::describe_progress;
 mod hosts;
 mod input;
 mod keys;
@@ -28,6 +28,8 @@ mod migrate_fit;
 
 pub use keys::{context as focus_context, view_context};
 mod nav;
+mod op_progress;
+mod ops_view;
 mod scale;
 mod sets;
 mod snapshots;
@@ -107,6 +109,10 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.quit = true;
             Vec::new()
         }
+        Msg::Clock(at) => {
+            ops_view::tick(state, at);
+            Vec::new()
+        }
     };
     // However vmdeck is left (a signal, `q!`, quit anyway), what still runs is audited.
     if state.quit && !quitting {
@@ -123,8 +129,9 @@ fn apply(state: &mut State, msg: Msg) -> Vec<Effect> {
 pub fn refresh_rows(state: &mut State) {
     state.page_rows = list_rows(state);
     super::rows::derive(state);
-    // The sets view selects among its sets.
-    let rows = sets::count(state).unwrap_or(state.rows.len());
+    let Some(rows) = nav::selectable(state) else {
+        return;
+    };
     let page = state.page_rows;
     let nav = &mut state.screen_mut().table;
     nav.selected = nav.selected.min(rows.saturating_sub(1));

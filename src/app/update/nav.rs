@@ -69,11 +69,9 @@ pub fn vm_gone(state: &mut State, uuid: &str, name: &str, host: &str) {
 }
 
 pub fn move_by(state: &mut State, delta: isize) {
-    // The sets view selects a set, like a list selects a row.
-    let sets = super::sets::count(state);
-    let rows = sets.unwrap_or(state.rows.len());
+    let selectable = selectable(state);
     let screen = state.screen_mut();
-    if screen.view.is_table() || sets.is_some() {
+    if let Some(rows) = selectable {
         let last = rows.saturating_sub(1) as isize;
         let next = (screen.table.selected as isize)
             .saturating_add(delta)
@@ -82,6 +80,20 @@ pub fn move_by(state: &mut State, delta: isize) {
     } else {
         let next = (i64::from(screen.scroll) + delta as i64).clamp(0, i64::from(u16::MAX));
         screen.scroll = next as u16;
+    }
+}
+
+/// How many rows the screen on top selects among: a list's, the operations'; None for a
+/// screen that scrolls instead.
+pub fn selectable(state: &State) -> Option<usize> {
+    // The sets view selects a set, like a list selects a row.
+    if let Some(sets) = super::sets::count(state) {
+        return Some(sets);
+    }
+    match state.screen().view {
+        View::Ops => Some(state.ops.list.len()),
+        ref view if view.is_table() => Some(state.rows.len()),
+        _ => None,
     }
 }
 
@@ -96,6 +108,10 @@ pub fn open(state: &mut State) -> Vec<Effect> {
         View::Sets { .. } => return super::sets::open_members(state),
         View::Dashboard { pool } => {
             super::sets::open_view(state, Some(pool));
+            return Vec::new();
+        }
+        View::Ops => {
+            super::ops_view::open(state);
             return Vec::new();
         }
         _ => {}

@@ -5,7 +5,7 @@
 
 use super::set_status;
 use crate::app::msg::Effect;
-use crate::app::ops::{Op, OpRequest, OpStatus, Target};
+use crate::app::ops::{Op, OpRequest, OpStatus, Target, audit_text};
 use crate::app::state::{Level, State};
 use crate::backend::{FoundJob, HostCommand};
 use crate::model::Driver;
@@ -24,10 +24,12 @@ pub fn unfinished(state: &mut State, stopped: &str) -> Vec<Effect> {
             continue;
         }
         let driver = state.pools[state.ops.list[index].target.pool].driver;
-        let op = &mut state.ops.list[index];
+        let op = &state.ops.list[index];
         let result = format!("unfinished: {stopped} while it ran; {}", after(op, driver));
-        op.status = OpStatus::Failed(result.clone());
-        effects.push(audit(state, index, result));
+        let effect = audit(state, index, result.clone());
+        let (now, text) = (state.now, summary(&effect));
+        state.ops.list[index].settle(now, OpStatus::Failed(result), text);
+        effects.push(effect);
     }
     effects
 }
@@ -60,6 +62,21 @@ fn audit(state: &State, index: usize, result: String) -> Effect {
         action: op.kind.command().to_string(),
         params: op.kind.params(),
         result,
+    }
+}
+
+/// The audit entry as the operation's details show it.
+fn summary(effect: &Effect) -> String {
+    match effect {
+        Effect::Audit {
+            pool,
+            host,
+            vm,
+            action,
+            params,
+            result,
+        } => audit_text(pool, host, vm, action, params, result),
+        _ => String::new(),
     }
 }
 
@@ -100,10 +117,12 @@ pub fn adopt(
         target,
         kind: kind.clone(),
     };
-    let op = state.ops.add(request, host_name);
+    let op = state.ops.add(request, host_name, state.now);
+    let now = state.now;
     if let Some(entry) = state.ops.get_mut(op) {
         entry.progress = job.progress;
         entry.note = Some(FOUND_NOTE.into());
+        entry.step(now, FOUND_NOTE);
     }
     set_status(state, Level::Info, format!("{text} (O shows it)"));
     vec![Effect::Host {

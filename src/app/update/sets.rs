@@ -46,7 +46,8 @@ pub fn open_members(state: &mut State) -> Vec<Effect> {
         },
     );
     let table = &mut state.screen_mut().table;
-    table.filter = format!("^{name}-");
+    // A regex anchored at a cell's start: the members are `SET-N`.
+    table.filter = format!("~^{}-", regex::escape(&name));
     table.selected = 0;
     table.offset = 0;
     super::refresh_rows(state);

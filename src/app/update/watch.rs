@@ -125,6 +125,8 @@ impl Watch {
             } => (Dirty::default(), None),
             // Opened, closed, busy (a question): the pane's title, the status line, the hints.
             Msg::Console { .. } => (console_state(), None),
+            // Marks the screen itself only where a running operation's duration is shown.
+            Msg::Clock(_) => (Dirty::default(), None),
             Msg::Resize { .. } => (Dirty::ALL, None),
             _ => (screen(), None),
         };

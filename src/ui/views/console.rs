@@ -82,8 +82,9 @@ fn title_spans<'a>(state: &'a State, active: &'a ConsoleTab) -> Vec<Span<'a>> {
     if active.watch_only {
         spans.push(Span::styled(" · WATCH-ONLY", theme.style("status_warn")));
     }
-    if active.copy.is_some() {
-        spans.push(Span::styled(" · HISTORY", theme.style("status_info")));
+    if let Some(copy) = &active.copy {
+        let text = format!(" · HISTORY {}", copy.position());
+        spans.push(Span::styled(text, theme.style("status_info")));
     }
     spans.push(Span::raw(" "));
     spans
@@ -110,10 +111,12 @@ fn leave_hint(state: &State, tab: &ConsoleTab) -> String {
         );
     }
     if state.consoles.has_focus() {
+        let history = [Action::PageUp, Action::CopyMode].map(|a| find(Context::Console, a));
+        let history: Vec<_> = history.into_iter().filter(|k| !k.is_empty()).collect();
         format!(
             " detach: {} · history: {} ",
             find(Context::Console, Action::Detach),
-            find(Context::Console, Action::CopyMode)
+            history.join(", ")
         )
     } else {
         // The keys of the list or VM view behind the pane, only those bound there.

@@ -79,7 +79,8 @@ fn sections(state: &State, theme: &Theme) -> Vec<Section> {
         let mut lines = vec![heading(scope.title(), theme)];
         lines.extend(commands.iter().flat_map(|c| command_lines(c, theme)));
         if scope == Scope::Lists {
-            let filter = "  Filter: fuzzy; start with ! to show what does not match.";
+            let filter =
+                "  Filter: text (any case); ~regex, %fuzzy; ! first shows what does not match.";
             lines.push(Line::from(Span::styled(filter, theme.style("text"))));
         }
         sections.push(lines);

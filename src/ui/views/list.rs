@@ -14,6 +14,7 @@ use crate::app::state::{HostStatus, View};
 use crate::app::table::{RowId, VM_RT_COLUMN, columns, host_status_text};
 use crate::theme::Theme;
 use crate::ui::widgets::header::crumb;
+use crate::ui::widgets::highlight::marked;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = state.theme();
@@ -43,11 +44,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         Cell::from(fit(&title, width, cols[i].align))
     }))
     .style(theme.style("header"));
+    let filter = state.row_cache.filter();
     let rows = state.rows[start..end].iter().enumerate().map(|(i, row)| {
         let selected = start + i == nav.selected;
         let cells = shown.iter().map(|&(c, width)| {
-            let text = sheets::list_cell(state, *row, c);
-            Cell::from(fit(&text, width, cols[c].align)).style(cell_style(state, theme, *row, c))
+            // The match is found in the text as drawn: a cut cell marks what is left of it.
+            let text = fit(&sheets::list_cell(state, *row, c), width, cols[c].align);
+            let found = filter.map(|f| f.ranges(&text)).unwrap_or_default();
+            let text = marked(text, &found, theme.style("filter_match"));
+            Cell::from(text).style(cell_style(state, theme, *row, c))
         });
         let style = if selected {
             theme.style("selected")
@@ -109,21 +114,19 @@ pub fn host_style(theme: &Theme, status: &HostStatus) -> Style {
     }
 }
 
-/// `vms [12] /web +2 cols` — the screen, the count shown, the filter, and how many columns
-/// are not on screen (too narrow, or not chosen with `:columns`).
+/// `vms [12 of 300] /web +2 cols` — the screen, the count shown of all, the filter, and how
+/// many columns are not on screen (too narrow, or not chosen with `:columns`).
 fn title(state: &State, hidden: &str) -> String {
     let screen = state.screen();
     let filter = &screen.table.filter;
-    let filter = if filter.is_empty() {
-        String::new()
+    let shown = state.rows.len();
+    let (count, filter) = if filter.is_empty() {
+        (shown.to_string(), String::new())
     } else {
-        format!(" /{filter}")
+        let total = state.row_cache.total();
+        (format!("{shown} of {total}"), format!(" /{filter}"))
     };
-    format!(
-        " {} [{}]{filter}{hidden} ",
-        crumb(state, &screen.view),
-        state.rows.len()
-    )
+    format!(" {} [{count}]{filter}{hidden} ", crumb(state, &screen.view))
 }
 
 /// Why a list is empty: nothing there, the filter hides everything, or hosts are down.

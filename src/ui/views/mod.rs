@@ -11,6 +11,7 @@ pub mod host;
 pub mod images;
 pub mod list;
 mod numa_cards;
+pub mod op;
 pub mod ops;
 pub mod rt;
 pub mod sets;

@@ -69,6 +69,7 @@ pub fn crumb(state: &State, view: &View) -> String {
             .map_or("vm".into(), |v| v.name.clone()),
         View::Help => "help".into(),
         View::Ops => "operations".into(),
+        View::Op { id } => format!("operation {id}"),
         View::Audit => "audit log".into(),
         View::Host { pool, host } => state
             .host(*pool, *host)

@@ -2,6 +2,7 @@
 
 pub mod completion;
 pub mod header;
+pub mod highlight;
 pub mod hints;
 pub mod question;
 pub mod sheet_row;

@@ -5,8 +5,8 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::app::State;
 use crate::app::state::{InputKind, Level};
+use crate::app::{State, filter};
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let theme = state.theme();
@@ -27,11 +27,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             InputKind::Command => ":",
             InputKind::ConsoleSearch => "search history: ",
         };
-        let line = Line::from(vec![
+        let mut spans = vec![
             Span::styled(prompt, theme.style("title")),
             Span::styled(input.text.as_str(), theme.style("text")),
-        ]);
-        frame.render_widget(Paragraph::new(line), area);
+        ];
+        if input.kind == InputKind::Filter {
+            spans.push(Span::raw("  "));
+            spans.push(match state.row_cache.filter_error() {
+                Some(error) => Span::styled(error, theme.style("status_error")),
+                None => Span::styled(filter::HINT, theme.style("dim")),
+            });
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
         let x = area.x + (prompt.chars().count() + input.text.chars().count()) as u16;
         frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
         return;
