@@ -232,7 +232,9 @@ fn delete_asks_for_the_name_and_removes_the_domain_and_its_disk() {
     tui.wait_text("cancelled: 'tmp-delete-mx' is not 'tmp-delete-me'; nothing was done");
     tui.send(":delete --storage\r");
     tui.send("tmp-delete-me\r");
-    tui.wait_for("the row gone", LONG, |s| s.contains("vms [0] /tmp-delete"));
+    tui.wait_for("the row gone", LONG, |s| {
+        s.contains("vms [0 of ") && s.contains("] /tmp-delete")
+    });
     let listed = virsh(&uri, &["list", "--all", "--name"]);
     assert!(!listed.contains("tmp-delete-me"), "{listed}");
     let volumes = virsh(&uri, &["vol-list", "default"]);
