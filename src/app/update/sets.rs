@@ -46,8 +46,16 @@ pub fn open_members(state: &mut State) -> Vec<Effect> {
         },
     );
     let table = &mut state.screen_mut().table;
-    // A regex anchored at a cell's start: the members are `SET-N`.
-    table.filter = format!("~^{}-", regex::escape(&name));
+    // A regex anchored at a cell's start: the members are `SET-N`. Only the characters a
+    // regex treats specially are escaped (`-` is plain here), so the filter reads as typed.
+    let literal: String = name
+        .chars()
+        .flat_map(|c| {
+            let special = "\\.+*?()|[]{}^$".contains(c);
+            special.then_some('\\').into_iter().chain([c])
+        })
+        .collect();
+    table.filter = format!("~^{literal}-");
     table.selected = 0;
     table.offset = 0;
     super::refresh_rows(state);
