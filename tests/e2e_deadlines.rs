@@ -21,6 +21,22 @@ fn silent_socket(dir: &std::path::Path) -> std::path::PathBuf {
     path
 }
 
+/// A config in `dir` with pool "hang" (its `extra` settings) of one host "silent" behind
+/// `silent_socket`.
+fn silent_pool(dir: &std::path::Path, extra: &str) -> std::path::PathBuf {
+    let socket = silent_socket(dir);
+    let config = dir.join("vmdeck.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[pool]]\nname = \"hang\"\n{extra}hosts = [{{ name = \"silent\", uri = \"qemu+unix:///session?socket={}\" }}]\n",
+            socket.display()
+        ),
+    )
+    .unwrap();
+    config
+}
+
 #[test]
 fn list_names_a_silent_host_and_finishes_within_the_timeout() {
     let dir = tempfile::tempdir().unwrap();
@@ -68,16 +84,7 @@ fn list_names_a_silent_host_and_finishes_within_the_timeout() {
 #[test]
 fn a_pools_connect_deadline_is_its_own() {
     let dir = tempfile::tempdir().unwrap();
-    let socket = silent_socket(dir.path());
-    let config = dir.path().join("vmdeck.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[[pool]]\nname = \"hang\"\nconnect_timeout_secs = 2\nhosts = [{{ name = \"silent\", uri = \"qemu+unix:///session?socket={}\" }}]\n",
-            socket.display()
-        ),
-    )
-    .unwrap();
+    let config = silent_pool(dir.path(), "connect_timeout_secs = 2\n");
     let out = Command::new(env!("CARGO_BIN_EXE_vmdeck"))
         .env("XDG_CONFIG_HOME", dir.path().join("config"))
         .env("XDG_DATA_HOME", dir.path().join("data"))
@@ -103,16 +110,7 @@ fn a_pools_connect_deadline_is_its_own() {
 #[test]
 fn the_ui_marks_a_silent_host_not_answering_and_quits_at_once() {
     let dir = tempfile::tempdir().unwrap();
-    let socket = silent_socket(dir.path());
-    let config = dir.path().join("vmdeck.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[[pool]]\nname = \"hang\"\nhosts = [{{ name = \"silent\", uri = \"qemu+unix:///session?socket={}\" }}]\n",
-            socket.display()
-        ),
-    )
-    .unwrap();
+    let config = silent_pool(dir.path(), "");
     let mut tui = pty::Tui::spawn(&["--config", config.to_str().unwrap()], 160, 30);
     let screen = tui.wait_for("the host down", Duration::from_secs(30), |s| {
         s.contains("not answering: no reply to connect within 10 s")
