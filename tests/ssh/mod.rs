@@ -67,7 +67,8 @@ pub fn assert_gone(ssh: &[(u32, String)]) {
 
 pub fn quit(tui: &mut Tui) {
     tui.send("q");
-    assert!(tui.wait_exit(Duration::from_secs(5)).is_some(), "q quits");
+    let exited = tui.wait_exit(Duration::from_secs(5)).is_some();
+    assert!(exited, "q quits: {}", tui.screen());
 }
 
 /// vmdeck with `config`, started by a shell that outlives it (files in `dir`): as from a
