@@ -5,6 +5,7 @@
 mod execute;
 mod headless;
 pub mod heal;
+pub mod scale;
 pub mod status;
 
 pub use headless::{HealArgs, run_heal, run_list};
