@@ -69,6 +69,8 @@ pub enum OpKind {
     Adopted {
         job: String,
     },
+    /// Rewrite the set-* stamp of a member (STUB until the lead's restamp lands).
+    Restamp(Box<super::set::SetSpec>),
 }
 
 impl OpKind {
@@ -83,6 +85,7 @@ impl OpKind {
             OpKind::Compose(_) => "compose",
             OpKind::Abort { .. } => "abort",
             OpKind::Adopted { .. } => "found job",
+            OpKind::Restamp(_) => "restamp",
         }
     }
 
@@ -120,7 +123,7 @@ impl OpKind {
             OpKind::Compose(spec) => spec.params(),
             OpKind::Abort { of } => format!("operation={of}"),
             OpKind::Adopted { job } => format!("job={job:?} found running when vmdeck started"),
-            OpKind::Power(_) => String::new(),
+            OpKind::Power(_) | OpKind::Restamp(_) => String::new(),
         }
     }
 }
