@@ -5,6 +5,7 @@
 mod execute;
 mod headless;
 pub mod heal;
+pub mod place;
 pub mod scale;
 pub mod status;
 
