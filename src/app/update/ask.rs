@@ -104,25 +104,38 @@ fn typed_word(requests: &[OpRequest]) -> Option<String> {
     }
 }
 
-/// `lab1-web on lab1` (a new VM: `db-0 → lab2`), one line each.
+/// `lab1-web on lab1` (a new VM: `db-0 → lab2`), one line each; led by what is done to it
+/// when the requests do different things (a scale deletes, composes and restamps).
 fn listed(state: &State, requests: &[OpRequest]) -> Vec<String> {
+    let mixed = requests
+        .iter()
+        .any(|r| r.kind.command() != requests[0].kind.command());
     requests
         .iter()
         .map(|r| {
-            let host = &state.pools[r.target.pool].hosts[r.target.host];
-            let running = host
-                .vms
-                .iter()
-                .any(|v| v.uuid == r.target.uuid && v.state.is_active());
-            match &r.kind {
-                OpKind::Compose(_) => format!("{} → {}", r.target.name, host.name),
-                kind if kind.destroys() && running => {
-                    format!("{} on {} (running)", r.target.name, host.name)
-                }
-                _ => format!("{} on {}", r.target.name, host.name),
+            let line = line(state, r);
+            match mixed {
+                true => format!("{} {line}", r.kind.command()),
+                false => line,
             }
         })
         .collect()
+}
+
+/// One request: `lab1-web on lab1`, `db-0 → lab2`, `web-2 on lab3 (running)`.
+fn line(state: &State, r: &OpRequest) -> String {
+    let host = &state.pools[r.target.pool].hosts[r.target.host];
+    let running = host
+        .vms
+        .iter()
+        .any(|v| v.uuid == r.target.uuid && v.state.is_active());
+    match &r.kind {
+        OpKind::Compose(_) => format!("{} → {}", r.target.name, host.name),
+        kind if kind.destroys() && running => {
+            format!("{} on {} (running)", r.target.name, host.name)
+        }
+        _ => format!("{} on {}", r.target.name, host.name),
+    }
 }
 
 /// How a question names its VMs: `lab1-web on lab1`, or `3 VMs`.

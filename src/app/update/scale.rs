@@ -166,17 +166,15 @@ fn ask_scale(
         let mut parts = Vec::new();
         if !deleted.is_empty() {
             let phrase = vms_phrase(state, &deleted);
-            parts.push(format!(
-                "delete {phrase} with their disks ({strategy} first)"
-            ));
+            parts.push(format!("delete {phrase} with disks ({strategy} first)"));
         }
         if !composed.is_empty() {
             parts.push(format!("compose {}", vms_phrase(state, &composed)));
         }
         if !restamped.is_empty() {
-            parts.push(format!("restamp {} with the new count", restamped.len()));
+            parts.push(format!("restamp {}", restamped.len()));
         }
-        format!("Scale set {set} from {from} to {to}: {}?", parts.join(", "))
+        format!("Scale set {set} {from} → {to}: {}?", parts.join(", "))
     };
     // Deleting running members wants how many of them typed, as in bulk destroys.
     ask_typing(state, requests, heading, move |eligible| {
@@ -186,7 +184,7 @@ fn ask_scale(
             .filter(|r| running.contains(&r.target.name))
             .count();
         (count > 0).then(|| {
-            let prompt = format!(" Type {count} (the running members to delete) to confirm:");
+            let prompt = format!(" Type {count} (running ones) to confirm:");
             (count.to_string(), prompt)
         })
     })

@@ -149,3 +149,22 @@ pub fn place_requests(
     }
     Ok(requests)
 }
+
+/// `s` on the sets view: the command line, ready for the selected set's new count.
+pub fn ask_count(state: &mut State) {
+    let View::Sets { pool } = state.screen().view else {
+        return;
+    };
+    let selected = state.screen().table.selected;
+    let Some(text) = listed(state, pool).get(selected).map(|(_, set)| {
+        format!(
+            "scale set {} ({} desired): N, then highest, stopped or loaded to say which go first",
+            set.name, set.desired
+        )
+    }) else {
+        set_status(state, Level::Warn, "select the set to scale");
+        return;
+    };
+    set_status(state, Level::Info, text);
+    super::input::open_command_with(state, "scale ");
+}
