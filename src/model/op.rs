@@ -69,8 +69,6 @@ pub enum OpKind {
     Adopted {
         job: String,
     },
-    /// Rewrite the set-* stamp of a member (STUB until the lead's restamp lands).
-    Restamp(Box<super::set::SetSpec>),
 }
 
 impl OpKind {
@@ -85,7 +83,6 @@ impl OpKind {
             OpKind::Compose(_) => "compose",
             OpKind::Abort { .. } => "abort",
             OpKind::Adopted { .. } => "found job",
-            OpKind::Restamp(_) => "restamp",
         }
     }
 
@@ -123,7 +120,7 @@ impl OpKind {
             OpKind::Compose(spec) => spec.params(),
             OpKind::Abort { of } => format!("operation={of}"),
             OpKind::Adopted { job } => format!("job={job:?} found running when vmdeck started"),
-            OpKind::Power(_) | OpKind::Restamp(_) => String::new(),
+            OpKind::Power(_) => String::new(),
         }
     }
 }

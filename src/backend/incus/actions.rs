@@ -123,8 +123,6 @@ pub async fn run(
         // The worker runs these itself: a compose has no instance yet, an abort is a cancel,
         // a found job is followed, not started.
         OpKind::Compose(_) | OpKind::Abort { .. } | OpKind::Adopted { .. } => Ok(()),
-        // STUB until the lead's restamp lands.
-        OpKind::Restamp(_) => Err("restamp is not built yet".to_string()),
     }
 }
 

@@ -50,8 +50,6 @@ pub fn run(
             force,
         } => Box::new(move |conn, uuid| delete(conn, uuid, with_storage, force)),
         OpKind::Abort { .. } => Box::new(migrate::abort),
-        // STUB until the lead's restamp lands.
-        OpKind::Restamp(_) => Box::new(|_, _| Err("restamp is not built yet".to_string())),
     };
     let conn = conn.clone();
     drop(fanout::spawn(move || {
