@@ -134,6 +134,25 @@ pub enum SetsCommand {
         #[arg(long, conflicts_with = "dry_run")]
         yes: bool,
     },
+    /// Print what scaling the set to N does (members deleted, composed where placement puts
+    /// them, restamped with the new count), and with --yes carry it out (exit 1 when a member
+    /// can't be placed, a step failed or a host did not answer).
+    Scale {
+        /// Only this pool.
+        #[arg(long)]
+        pool: Option<String>,
+        /// The set's name.
+        set: String,
+        /// The number of members the set should have.
+        count: u32,
+        /// Which members a scale-in deletes first.
+        #[arg(long, value_enum, default_value_t = crate::sets::scale::Strategy::Highest)]
+        strategy: crate::sets::scale::Strategy,
+        /// Carry the plan out: each step printed and audited (from a terminal, deleting
+        /// running members also wants their count typed).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

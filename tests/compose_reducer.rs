@@ -568,7 +568,10 @@ fn scale_down_deletes_the_highest_indexes_and_scale_up_continues_them() {
 
     command(&mut s, "scale 3");
     let question = s.confirm.clone().unwrap().question;
-    assert_eq!(question, "Scale set db 2 → 3: compose db-2 → h1, restamp 2?");
+    assert_eq!(
+        question,
+        "Scale set db 2 → 3: compose db-2 → h1, restamp 2?"
+    );
     let effects = key(&mut s, KeyCode::Char('y'));
     assert_eq!(compose_effects(&effects), [(0, "db-2".into())]);
 }

@@ -16,12 +16,12 @@ use crate::headless::{HostRead, Skip, read_all, selected_pools};
 use crate::model::Vm;
 
 /// One pool's hosts as read: name, whether it answered, its VMs.
-struct PoolRead {
-    hosts: Vec<(String, bool, Vec<Vm>)>,
-    rows: Vec<(String, String, Result<HostRead, Skip>)>,
+pub(super) struct PoolRead {
+    pub hosts: Vec<(String, bool, Vec<Vm>)>,
+    pub rows: Vec<(String, String, Result<HostRead, Skip>)>,
 }
 
-fn read_pool(pool: &PoolConfig, read_only: bool) -> PoolRead {
+pub(super) fn read_pool(pool: &PoolConfig, read_only: bool) -> PoolRead {
     let rows = read_all(&[pool], true, read_only || pool.read_only);
     let hosts = rows
         .iter()
@@ -36,7 +36,7 @@ fn read_pool(pool: &PoolConfig, read_only: bool) -> PoolRead {
     PoolRead { hosts, rows }
 }
 
-fn sets_of(pool: &PoolConfig, read: &PoolRead) -> Vec<SetStatus> {
+pub(super) fn sets_of(pool: &PoolConfig, read: &PoolRead) -> Vec<SetStatus> {
     let inputs: Vec<HostInput> = read
         .hosts
         .iter()
