@@ -158,7 +158,7 @@ pub fn ask_count(state: &mut State) {
     let selected = state.screen().table.selected;
     let Some(text) = listed(state, pool).get(selected).map(|(_, set)| {
         format!(
-            "scale set {} ({} desired): N, then highest, stopped or loaded to say which go first",
+            "scale set {} ({} desired) to N [highest|stopped|loaded first]",
             set.name, set.desired
         )
     }) else {
