@@ -72,7 +72,7 @@ pub fn open_members(state: &mut State) -> Vec<Effect> {
 /// The set a `:scale` or `:heal` is about: the selected one in the sets view, else the set
 /// of the selected VM; its pool and status. Says why when there is none.
 pub fn selected_set(state: &mut State, what: &str) -> Option<(usize, SetStatus)> {
-    let found = match state.screen().view {
+    match state.screen().view {
         View::Sets { pool } => {
             let selected = state.screen().table.selected;
             let found = listed(state, pool)
@@ -99,8 +99,7 @@ pub fn selected_set(state: &mut State, what: &str) -> Option<(usize, SetStatus)>
                 .find(|s| s.name == set)
                 .map(|s| (target.pool, s.clone()))
         }
-    };
-    found
+    }
 }
 
 /// A member's target in the app (its host's index, its uuid), found by its host and name.
