@@ -184,7 +184,10 @@ fn confirm_running(plan: &ScalePlan) -> Result<(), String> {
     if running == 0 || !std::io::stdin().is_terminal() {
         return Ok(());
     }
-    print!("This deletes {running} running members with their disks. Type {running} to confirm: ");
+    let members = if running == 1 { "member" } else { "members" };
+    print!(
+        "This deletes {running} running {members} with their disks. Type {running} to confirm: "
+    );
     std::io::stdout().flush().map_err(|e| e.to_string())?;
     let mut typed = String::new();
     std::io::stdin()
