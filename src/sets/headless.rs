@@ -14,11 +14,12 @@ use crate::compose::headless::pool_view;
 use crate::config::{Config, PoolConfig};
 use crate::headless::{HostRead, Skip, read_all, selected_pools};
 use crate::model::Vm;
+use crate::model::compose::ComposeSpec;
 
 /// One pool's hosts as read: name, whether it answered, its VMs.
 pub(super) struct PoolRead {
-    pub hosts: Vec<(String, bool, Vec<Vm>)>,
-    pub rows: Vec<(String, String, Result<HostRead, Skip>)>,
+    pub(super) hosts: Vec<(String, bool, Vec<Vm>)>,
+    pub(super) rows: Vec<(String, String, Result<HostRead, Skip>)>,
 }
 
 pub(super) fn read_pool(pool: &PoolConfig, read_only: bool) -> PoolRead {
@@ -196,12 +197,7 @@ fn print_heal(
             }),
             Step::Skip { .. } => {}
             Step::Recreate { index, name } => {
-                let placed = set
-                    .spec
-                    .as_ref()
-                    .ok_or("no spec".to_string())
-                    .and_then(|spec| place_member(view, &config.vm_types, &set.name, *index, spec));
-                match placed {
+                match place(config, view, set, *index) {
                     Ok((host, spec)) => {
                         println!("  recreate {name} on {host}");
                         acts.push(Act::Compose { host, spec });
@@ -217,4 +213,17 @@ fn print_heal(
         println!("  {}", step.text());
     }
     (placed_all, acts)
+}
+
+/// Places the member of `index` from the set's spec, and notes it on its host so the next
+/// member placed sees it (anti-affinity).
+pub(super) fn place(
+    config: &Config,
+    view: &mut PoolView,
+    set: &SetStatus,
+    index: u32,
+) -> Result<(String, Box<ComposeSpec>), String> {
+    let spec = set.spec.as_ref().ok_or("no spec")?;
+    // The member gets the set's spec as it stands: nothing about the set changes.
+    place_member(view, &config.vm_types, &set.name, index, spec)
 }
