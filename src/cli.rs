@@ -115,25 +115,6 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum SetsCommand {
-    /// Print the plan that makes the sets whole, and with --yes carry it out: restart stopped
-    /// members, recreate missing indexes where placement puts them under the set's group
-    /// (exit 1 when a host did not answer, a member can't be placed or a step failed).
-    Heal {
-        /// Only this pool.
-        #[arg(long)]
-        pool: Option<String>,
-        /// Only this set.
-        set: Option<String>,
-        /// Print the plan only (the default without --yes).
-        #[arg(long)]
-        dry_run: bool,
-        /// Also recreate members on hosts that do not answer (the old one may still run).
-        #[arg(long)]
-        replace_down: bool,
-        /// Carry the plan out: each step printed and audited.
-        #[arg(long, conflicts_with = "dry_run")]
-        yes: bool,
-    },
     /// Print what scaling the set to N does (members deleted, composed where placement puts
     /// them, restamped with the new count), and with --yes carry it out (exit 1 when a member
     /// can't be placed, a step failed or a host did not answer).
@@ -151,6 +132,25 @@ pub enum SetsCommand {
         /// Carry the plan out: each step printed and audited (from a terminal, deleting
         /// running members also wants their count typed).
         #[arg(long)]
+        yes: bool,
+    },
+    /// Print the plan that makes the sets whole, and with --yes carry it out: restart stopped
+    /// members, recreate missing indexes where placement puts them under the set's group
+    /// (exit 1 when a host did not answer, a member can't be placed or a step failed).
+    Heal {
+        /// Only this pool.
+        #[arg(long)]
+        pool: Option<String>,
+        /// Only this set.
+        set: Option<String>,
+        /// Print the plan only (the default without --yes).
+        #[arg(long)]
+        dry_run: bool,
+        /// Also recreate members on hosts that do not answer (the old one may still run).
+        #[arg(long)]
+        replace_down: bool,
+        /// Carry the plan out: each step printed and audited.
+        #[arg(long, conflicts_with = "dry_run")]
         yes: bool,
     },
 }

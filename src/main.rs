@@ -229,21 +229,6 @@ fn sets(
 ) -> ExitCode {
     match command {
         None => exit_code(vmdeck::sets::run_list(config, pool, output)),
-        Some(vmdeck::cli::SetsCommand::Heal {
-            pool: heal_pool,
-            set,
-            dry_run: _,
-            replace_down,
-            yes,
-        }) => exit_code(vmdeck::sets::run_heal(
-            config,
-            &vmdeck::sets::HealArgs {
-                pool: heal_pool.as_deref().or(pool),
-                set: set.as_deref(),
-                replace_down,
-                yes: yes.then(|| audit.to_path_buf()),
-            },
-        )),
         Some(vmdeck::cli::SetsCommand::Scale {
             pool: scale_pool,
             set,
@@ -257,6 +242,21 @@ fn sets(
                 set: &set,
                 count,
                 strategy,
+                yes: yes.then(|| audit.to_path_buf()),
+            },
+        )),
+        Some(vmdeck::cli::SetsCommand::Heal {
+            pool: heal_pool,
+            set,
+            dry_run: _,
+            replace_down,
+            yes,
+        }) => exit_code(vmdeck::sets::run_heal(
+            config,
+            &vmdeck::sets::HealArgs {
+                pool: heal_pool.as_deref().or(pool),
+                set: set.as_deref(),
+                replace_down,
                 yes: yes.then(|| audit.to_path_buf()),
             },
         )),
