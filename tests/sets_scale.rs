@@ -371,3 +371,41 @@ fn the_scale_question_as_drawn() {
     terminal.draw(|f| vmdeck::ui::render(f, &s)).unwrap();
     insta::assert_snapshot!("sets_scale_question_80x24", terminal.backend().to_string());
 }
+
+#[test]
+fn heal_leaves_a_member_on_a_down_host_and_says_so() {
+    let mut s = state_with([
+        vec![member("web-0", VmState::Running)],
+        vec![member("web-1", VmState::Shutoff)],
+        vec![member("web-2", VmState::Running)],
+    ]);
+    let down = HostEvent::Down {
+        reason: "Connection refused".into(),
+        retry_in_secs: 4,
+    };
+    host(&mut s, 0, 2, down);
+    command(&mut s, "sets");
+    command(&mut s, "heal");
+    let asked = question(&s);
+    assert!(
+        asked.starts_with(
+            "Heal set web: restart web-1 on kvm2? (left as is: leave web-2: on down host kvm3"
+        ),
+        "{asked}"
+    );
+    let effects = key(&mut s, KeyCode::Char('y'));
+    assert_eq!(ops(&effects), [("start", "web-1".into(), 1)]);
+    // Scaling in never picks the member it can't reach, nor restamps it.
+    command(&mut s, "scale 2");
+    let lines = s
+        .confirm
+        .as_ref()
+        .map(|c| c.lines.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        lines,
+        ["delete web-1 on kvm2", "restamp web-0 on kvm1"],
+        "{}",
+        question(&s)
+    );
+}
