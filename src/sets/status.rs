@@ -2,6 +2,8 @@
 //! count), present, running, ready, members by host, and what is wrong. Pure, so the TUI
 //! (in `update`, when the inventory changes) and `vmdeck sets` compute it alike.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+
 use serde::Serialize;
 
 use crate::model::set::{SetSpec, member_index};
@@ -84,26 +86,47 @@ pub struct SetStatus {
 
 /// Every set of the pool (sorted by name).
 pub fn statuses(hosts: &[HostInput], groups: &[PlacementGroup]) -> Vec<SetStatus> {
-    let mut names: Vec<&str> = hosts
-        .iter()
-        .flat_map(|h| h.vms.iter())
-        .filter_map(|vm| vm.stamp.set.as_deref())
-        .collect();
-    names.sort_unstable();
-    names.dedup();
-    names
-        .into_iter()
-        .map(|name| status(name, hosts, groups))
+    // One pass over the pool's VMs: each set's members, and (only when a group can be
+    // broken) every VM where it is — not a pass per set.
+    let mut sets: BTreeMap<&str, Vec<(&HostInput, &Vm)>> = BTreeMap::new();
+    for host in hosts {
+        for vm in host.vms {
+            if let Some(set) = vm.stamp.set.as_deref() {
+                sets.entry(set).or_default().push((host, vm));
+            }
+        }
+    }
+    let placed: Vec<(&str, PlacedVm)> = match groups.is_empty() || sets.is_empty() {
+        true => Vec::new(),
+        false => hosts
+            .iter()
+            .flat_map(|h| h.vms.iter().map(move |vm| (h.name, placed_vm(vm))))
+            .collect(),
+    };
+    let order: HashMap<&str, usize> = hosts.iter().enumerate().map(|(i, h)| (h.name, i)).collect();
+    let pool = Pool {
+        hosts,
+        order: &order,
+        groups,
+        placed: &placed,
+    };
+    sets.into_iter()
+        .map(|(name, vms)| status(name, &vms, &pool))
         .collect()
 }
 
-fn status(name: &str, hosts: &[HostInput], groups: &[PlacementGroup]) -> SetStatus {
-    let vms: Vec<(&HostInput, &Vm)> = hosts
-        .iter()
-        .flat_map(|h| h.vms.iter().map(move |vm| (h, vm)))
-        .filter(|(_, vm)| vm.stamp.set.as_deref() == Some(name))
-        .collect();
-    let (spec, warnings) = newest_spec(&vms);
+/// What every set's status is judged against.
+struct Pool<'a> {
+    hosts: &'a [HostInput<'a>],
+    /// Each host's position in the pool.
+    order: &'a HashMap<&'a str, usize>,
+    groups: &'a [PlacementGroup],
+    /// Every VM of the pool where it is (empty without groups).
+    placed: &'a [(&'a str, PlacedVm)],
+}
+
+fn status(name: &str, vms: &[(&HostInput, &Vm)], pool: &Pool) -> SetStatus {
+    let (spec, warnings) = newest_spec(vms);
     let mut members: Vec<Member> = vms
         .iter()
         .map(|(host, vm)| Member {
@@ -128,9 +151,15 @@ fn status(name: &str, hosts: &[HostInput], groups: &[PlacementGroup]) -> SetStat
         .iter()
         .filter(|m| m.state == VmState::Running && m.host_up)
         .count() as u32;
+    let counted = counted(&members, desired);
     let mut problems = missing(&members, desired);
-    problems.extend(members.iter().filter_map(|m| member_problem(m, desired)));
-    problems.extend(violations(&vms, hosts, groups));
+    problems.extend(
+        members
+            .iter()
+            .zip(&counted)
+            .filter_map(|(m, counted)| member_problem(m, *counted)),
+    );
+    problems.extend(violations(vms, pool));
     SetStatus {
         name: name.to_string(),
         spec,
@@ -138,7 +167,7 @@ fn status(name: &str, hosts: &[HostInput], groups: &[PlacementGroup]) -> SetStat
         present: members.len() as u32,
         running,
         ready,
-        by_host: by_host(hosts, &members),
+        by_host: by_host(pool, &members),
         members,
         problems,
         warnings,
@@ -181,37 +210,51 @@ fn newest_spec(vms: &[(&HostInput, &Vm)]) -> (Option<SetSpec>, Vec<String>) {
     (Some(spec), warnings)
 }
 
+/// Which members count towards the desired number: the first `desired` with an index, in
+/// index order. A set scaled in by another strategy than highest-first has gaps, and is
+/// whole as long as enough members are there.
+fn counted(members: &[Member], desired: u32) -> Vec<bool> {
+    let mut left = desired;
+    members
+        .iter()
+        .map(|m| {
+            let counts = m.index.is_some() && left > 0;
+            left -= u32::from(counts);
+            counts
+        })
+        .collect()
+}
+
+/// As many lowest free indexes as members are short of `desired`.
 fn missing(members: &[Member], desired: u32) -> Vec<Problem> {
-    (0..desired)
-        .filter(|i| !members.iter().any(|m| m.index == Some(*i)))
+    let taken: HashSet<u32> = members.iter().filter_map(|m| m.index).collect();
+    let short = desired.saturating_sub(taken.len() as u32);
+    (0..)
+        .filter(|i| !taken.contains(i))
+        .take(short as usize)
         .map(|index| Problem::Missing { index })
         .collect()
 }
 
-fn member_problem(member: &Member, desired: u32) -> Option<Problem> {
+fn member_problem(member: &Member, counted: bool) -> Option<Problem> {
     let (name, host) = (member.name.clone(), member.host.clone());
     if !member.host_up {
         return Some(Problem::OnDownHost { name, host });
     }
-    if member.index.is_none_or(|i| i >= desired) {
+    if !counted {
         return Some(Problem::Surplus { name });
     }
     (member.state != VmState::Running).then_some(Problem::Stopped { name, host })
 }
 
 /// Members placed against their group, judged with every other VM of the pool where it is.
-fn violations(
-    vms: &[(&HostInput, &Vm)],
-    hosts: &[HostInput],
-    groups: &[PlacementGroup],
-) -> Vec<Problem> {
-    let placed: Vec<(&str, PlacedVm)> = hosts
-        .iter()
-        .flat_map(|h| h.vms.iter().map(move |vm| (h.name, placed_vm(vm))))
-        .collect();
+fn violations(vms: &[(&HostInput, &Vm)], pool: &Pool) -> Vec<Problem> {
+    if pool.groups.is_empty() {
+        return Vec::new();
+    }
     vms.iter()
         .filter_map(|(host, vm)| {
-            let (hard, why) = placed_breach(groups, &placed, &placed_vm(vm), host.name)?;
+            let (hard, why) = placed_breach(pool.groups, pool.placed, &placed_vm(vm), host.name)?;
             Some(Problem::Violates {
                 name: vm.name.clone(),
                 host: host.name.to_string(),
@@ -229,13 +272,16 @@ fn placed_vm(vm: &Vm) -> PlacedVm {
     }
 }
 
-fn by_host(hosts: &[HostInput], members: &[Member]) -> Vec<(String, u32)> {
-    hosts
-        .iter()
-        .map(|h| {
-            let count = members.iter().filter(|m| m.host == h.name).count() as u32;
-            (h.name.to_string(), count)
-        })
-        .filter(|(_, count)| *count > 0)
+/// Members per host, in the pool's host order.
+fn by_host(pool: &Pool, members: &[Member]) -> Vec<(String, u32)> {
+    let mut counts: BTreeMap<usize, u32> = BTreeMap::new();
+    for member in members {
+        if let Some(at) = pool.order.get(member.host.as_str()) {
+            *counts.entry(*at).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(at, count)| (pool.hosts[at].name.to_string(), count))
         .collect()
 }

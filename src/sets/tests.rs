@@ -1,6 +1,6 @@
-//! A set `web` of 4 on three hosts under hard anti-affinity: web-0 runs on h1, web-1 is
-//! stopped on h2, web-2 is missing, web-3 sits on h3, which is down, and a stray web-5 on h1
-//! breaks the group and the count.
+//! A set `web` of 5 on three hosts under hard anti-affinity: web-0 runs on h1, web-1 is
+//! stopped on h2, web-3 sits on h3, which is down, and web-5 on h1 breaks the group; one
+//! member is missing, at the lowest free index (2).
 
 use super::heal::{Step, plan};
 use super::*;
@@ -46,10 +46,10 @@ fn groups() -> Vec<PlacementGroup> {
 fn pool() -> [Vec<Vm>; 3] {
     [
         vec![
-            member("web-0", VmState::Running, Some(spec(4, 20))),
-            member("web-5", VmState::Running, Some(spec(4, 20))),
+            member("web-0", VmState::Running, Some(spec(5, 20))),
+            member("web-5", VmState::Running, Some(spec(5, 20))),
         ],
-        vec![member("web-1", VmState::Shutoff, Some(spec(4, 20)))],
+        vec![member("web-1", VmState::Shutoff, Some(spec(5, 20)))],
         vec![member("web-3", VmState::Running, Some(spec(3, 10)))],
     ]
 }
@@ -71,7 +71,7 @@ fn status_from_a_mix_of_members() {
     let status = status_of(&pool(), [true, true, false]);
     assert_eq!(
         (status.desired, status.present, status.running, status.ready),
-        (4, 4, 3, 2)
+        (5, 4, 3, 2)
     );
     assert_eq!(
         status.by_host,
@@ -84,18 +84,53 @@ fn status_from_a_mix_of_members() {
             "index 2 missing",
             "web-1 stopped (on h2)",
             "web-3 on down host h3",
-            "web-5 beyond the desired count",
             "web-0 violates its group: hard anti-affinity: holds web-5 of group apart",
             "web-5 violates its group: hard anti-affinity: holds web-0 of group apart",
         ]
     );
-    // web-3 carries the older spec of 3: the newest (4) wins, with a warning naming it.
+    // web-3 carries the older spec of 3: the newest (5) wins, with a warning naming it.
     assert_eq!(status.spec.as_ref().map(|s| s.generation), Some(20));
     assert_eq!(status.warnings.len(), 1);
     assert!(
         status.warnings[0].contains("web-3"),
         "{:?}",
         status.warnings
+    );
+}
+
+#[test]
+fn a_set_with_gaps_is_whole_when_enough_members_are_there() {
+    // Scaled in stopped-first: web-0 went, web-1 and web-2 stay for a count of 2.
+    let gaps = [
+        vec![member("web-1", VmState::Running, Some(spec(2, 3)))],
+        vec![member("web-2", VmState::Running, Some(spec(2, 3)))],
+        vec![],
+    ];
+    let status = status_of(&gaps, [true; 3]);
+    assert!(status.problems.is_empty(), "{:?}", status.problems);
+    // One too many: the highest index is the one beyond the count.
+    let surplus = [
+        vec![member("web-1", VmState::Running, Some(spec(2, 3)))],
+        vec![member("web-4", VmState::Running, Some(spec(2, 3)))],
+        vec![member("web-2", VmState::Running, Some(spec(2, 3)))],
+    ];
+    let status = status_of(&surplus, [true; 3]);
+    assert_eq!(
+        status.problems,
+        [Problem::Surplus {
+            name: "web-4".into()
+        }]
+    );
+    // Two short of 4 with 1 and 3 taken: 0 and 2 are missing.
+    let short = [
+        vec![member("web-1", VmState::Running, Some(spec(4, 3)))],
+        vec![member("web-3", VmState::Running, Some(spec(4, 3)))],
+        vec![],
+    ];
+    let status = status_of(&short, [true; 3]);
+    assert_eq!(
+        status.problems,
+        [Problem::Missing { index: 0 }, Problem::Missing { index: 2 }]
     );
 }
 
