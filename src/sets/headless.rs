@@ -17,12 +17,12 @@ use crate::model::compose::ComposeSpec;
 use crate::placement::PlacedVm;
 
 /// One pool's hosts as read: name, whether it answered, its VMs.
-struct PoolRead {
-    hosts: Vec<(String, bool, Vec<Vm>)>,
-    rows: Vec<(String, String, Result<HostRead, Skip>)>,
+pub(super) struct PoolRead {
+    pub(super) hosts: Vec<(String, bool, Vec<Vm>)>,
+    pub(super) rows: Vec<(String, String, Result<HostRead, Skip>)>,
 }
 
-fn read_pool(pool: &PoolConfig, read_only: bool) -> PoolRead {
+pub(super) fn read_pool(pool: &PoolConfig, read_only: bool) -> PoolRead {
     let rows = read_all(&[pool], true, read_only || pool.read_only);
     let hosts = rows
         .iter()
@@ -37,7 +37,7 @@ fn read_pool(pool: &PoolConfig, read_only: bool) -> PoolRead {
     PoolRead { hosts, rows }
 }
 
-fn sets_of(pool: &PoolConfig, read: &PoolRead) -> Vec<SetStatus> {
+pub(super) fn sets_of(pool: &PoolConfig, read: &PoolRead) -> Vec<SetStatus> {
     let inputs: Vec<HostInput> = read
         .hosts
         .iter()
@@ -174,7 +174,7 @@ pub fn run_heal(config: &Config, args: &HealArgs) -> Result<bool, String> {
 }
 
 /// Prints the plan; whether every member to recreate found a host, and what to do.
-fn print_heal(
+pub(super) fn print_heal(
     config: &Config,
     view: &mut PoolView,
     set: &SetStatus,
@@ -217,7 +217,7 @@ fn print_heal(
 
 /// Places the member of `index` from the set's spec, and notes it on its host so the next
 /// member placed sees it (anti-affinity).
-fn place(
+pub(super) fn place(
     config: &Config,
     view: &mut PoolView,
     set: &SetStatus,

@@ -2,13 +2,21 @@
 //! stamped spec, and the plan that heals it (pure; the TUI and `vmdeck sets` share it), and
 //! the headless commands that show and carry it out.
 
+pub mod autoscale;
 mod execute;
 mod headless;
 pub mod heal;
+pub mod lock;
+mod restamp_stub;
+mod spec_edit;
 pub mod status;
+mod watch;
+mod watch_act;
 
 pub use headless::{HealArgs, run_heal, run_list};
+pub use spec_edit::{SpecEdit, run_spec};
 pub use status::{HostInput, Member, Problem, SetStatus, statuses};
+pub use watch::{WatchArgs, run_watch};
 
 #[cfg(test)]
 mod tests;

@@ -14,9 +14,10 @@ mod found;
 mod inventory;
 mod tls;
 mod types;
+pub mod watch_lock;
 mod worker;
 
-pub use inventory::Inventory;
+pub use inventory::{CpuSampler, Inventory};
 pub use worker::{HostHandle, spawn_host};
 
 use crate::config::{Deadlines, IncusConfig};
@@ -40,6 +41,22 @@ pub fn inventory_once(
                 .filter_map(convert::placement)
                 .collect();
             Ok((snapshot.inventory, placement))
+        })
+        .map_err(|e: String| format!("{}: {e}", config.url))
+}
+
+/// The running instances' CPU % since `meter` last read the server (none at its first
+/// reading), for the sets watcher.
+pub fn cpu_once(
+    config: &IncusConfig,
+    meter: &mut CpuSampler,
+    deadlines: Deadlines,
+) -> Result<Vec<crate::model::VmSample>, String> {
+    runtime()?
+        .block_on(async {
+            let client = client::Client::new(config, deadlines)?;
+            let snapshot = inventory::snapshot(&client).await?;
+            Ok(meter.sample(&snapshot.instances, &snapshot.cpus))
         })
         .map_err(|e: String| format!("{}: {e}", config.url))
 }
@@ -78,6 +95,27 @@ pub fn start_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Res
         };
         let instance = (client.own_project(), name);
         actions::power(&client, instance, PowerAction::Start, &watch).await
+    })
+}
+
+/// Deletes the instance `name` (stopped first when it runs) with its storage, for the sets
+/// watcher's scale-in.
+pub fn delete_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Result<(), String> {
+    runtime()?.block_on(async {
+        let client = client::Client::new(config, deadlines)?;
+        let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
+        let watch = actions::Watch {
+            op: 0,
+            uuid: String::new(),
+            news,
+            running: Default::default(),
+        };
+        let instance = (client.own_project(), name);
+        let delete = crate::model::op::OpKind::Delete {
+            with_storage: true,
+            force: true,
+        };
+        actions::run(&client, instance, delete, &watch).await
     })
 }
 

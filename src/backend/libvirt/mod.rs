@@ -30,11 +30,13 @@ mod ssh;
 mod ssh_procs;
 mod usage;
 mod volumes;
+pub mod watch_lock;
 mod worker;
 #[cfg(test)]
 mod worker_panic_tests;
 mod xml;
 
+pub use sampler::CpuSampler;
 pub use ssh::end_children as end_ssh_children;
 pub use worker::{HostHandle, spawn_host};
 
@@ -90,6 +92,20 @@ pub fn compose_once(
     compose::compose(&conn, spec, note)
 }
 
+/// The running domains' CPU % since `meter` last read the host at `uri` (none at its first
+/// reading), for the sets watcher: one bulk stats call.
+pub fn cpu_once(
+    uri: &str,
+    meter: &mut CpuSampler,
+    deadlines: Deadlines,
+) -> Result<Vec<crate::model::VmSample>, String> {
+    init::ensure_event_loop()?;
+    let conn = connection::open(uri, false, deadlines)?;
+    let flags = virt::sys::VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE;
+    let records = ffi::all_domain_stats(&conn, sampler::SAMPLE_STATS, flags, false)?;
+    Ok(meter.samples(&records))
+}
+
 /// Starts the domain named `name` on the host at `uri`, for headless commands.
 pub fn start_once(uri: &str, name: &str, deadlines: Deadlines) -> Result<(), String> {
     init::ensure_event_loop()?;
@@ -127,6 +143,18 @@ pub fn delete_once(uri: &str, name: &str, with_storage: bool) -> Result<(), Stri
         .and_then(|d| d.uuid_string())
         .map_err(|e| e.message().to_string())?;
     delete::delete(&conn, &uuid, with_storage, false)
+}
+
+/// Forces off the domain named `name` when it runs and deletes it with its disks, for the
+/// sets watcher's scale-in.
+pub fn remove_once(uri: &str, name: &str, deadlines: Deadlines) -> Result<(), String> {
+    init::ensure_event_loop()?;
+    let conn = connection::open(uri, false, deadlines)?;
+    let uuid = conn
+        .lookup_domain_by_name(name)
+        .and_then(|d| d.uuid_string())
+        .map_err(|e| e.message().to_string())?;
+    delete::delete(&conn, &uuid, true, true)
 }
 
 /// Removes what interrupted clones left on the host at `uri` (see `clone::cleanup_pending`).
