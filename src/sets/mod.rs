@@ -7,7 +7,6 @@ mod execute;
 mod headless;
 pub mod heal;
 pub mod lock;
-mod restamp_stub;
 mod spec_edit;
 pub mod status;
 mod watch;

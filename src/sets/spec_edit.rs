@@ -4,7 +4,7 @@
 //! `vmdeck sets scale`'s.
 
 use super::headless::{read_pool, sets_of};
-use super::restamp_stub::restamp;
+use super::execute::restamp;
 use crate::config::Config;
 use crate::headless::selected_pools;
 use crate::model::action::AuditRecord;
