@@ -3,7 +3,7 @@
 //! the headless commands that show and carry it out.
 
 pub mod autoscale;
-mod execute;
+pub mod execute;
 mod headless;
 pub mod heal;
 pub mod lock;

@@ -3,8 +3,8 @@
 //! generation, so every admin's vmdeck and watcher read the same. The count itself is
 //! `vmdeck sets scale`'s.
 
-use super::headless::{read_pool, sets_of};
 use super::execute::restamp;
+use super::headless::{read_pool, sets_of};
 use crate::config::Config;
 use crate::headless::selected_pools;
 use crate::model::action::AuditRecord;

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::autoscale::{Change, Inputs, decide};
-use super::execute::{Act, carry_out};
+use super::execute::{Act, carry_out, restamp};
 use super::headless::{PoolRead, place, print_heal, read_pool, sets_of};
 use super::heal::{Step, plan};
-use super::restamp_stub::restamp;
+
 use super::status::SetStatus;
 use super::watch::{PoolMemory, say};
 use crate::backend::{incus, libvirt};

@@ -12,6 +12,7 @@ mod copy;
 pub mod devices;
 mod found;
 mod inventory;
+mod restamp;
 mod tls;
 mod types;
 pub mod watch_lock;
@@ -116,6 +117,26 @@ pub fn delete_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Re
             force: true,
         };
         actions::run(&client, instance, delete, &watch).await
+    })
+}
+
+/// Rewrites the set spec stamped on the instance `name`, for headless commands.
+pub fn restamp_set_once(
+    config: &IncusConfig,
+    name: &str,
+    spec: &crate::model::set::SetSpec,
+    deadlines: Deadlines,
+) -> Result<(), String> {
+    runtime()?.block_on(async {
+        let client = client::Client::new(config, deadlines)?;
+        let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
+        let watch = actions::Watch {
+            op: 0,
+            uuid: String::new(),
+            news,
+            running: Default::default(),
+        };
+        restamp::restamp(&client, (client.own_project(), name), spec, &watch).await
     })
 }
 
