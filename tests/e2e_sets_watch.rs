@@ -452,7 +452,7 @@ fn heal_auto_recreates_a_deleted_incus_container() {
         || running(&lab, &data, "lab-incus", INCUS_SET) == (2, 2, 2),
     );
     let mut watcher = cleanup.watchers.remove(0);
-    assert!(terminate(&mut watcher).success());
+    assert!(terminate(&mut watcher).success(), "{}", read_log(&log));
     let key = Command::new("incus")
         .args(["project", "get", "default", "user.vmdeck.watch-lock"])
         .output()

@@ -61,8 +61,9 @@ fn stopped() -> bool {
     STOP.load(Ordering::SeqCst)
 }
 
-/// Runs the watcher until a signal (or one pass with `once`). Ok(false) when a pass could
-/// not read a host or an action failed.
+/// Runs the watcher until a signal (or one pass with `once`). With `once`, Ok(false) when
+/// the pass could not read a host or an action failed; a watcher ended by a signal ends
+/// well (its failures were said as they came, and the next pass tried again).
 pub fn run_watch(config: &Config, args: &WatchArgs) -> Result<bool, String> {
     let pools = selected_pools(config, args.pool)?;
     if let Some(pool) = pools.iter().find(|p| config.read_only || p.read_only) {
@@ -90,7 +91,7 @@ pub fn run_watch(config: &Config, args: &WatchArgs) -> Result<bool, String> {
         lock::release(pool, &me);
     }
     say("vmdeck sets watch: stopped, lock released");
-    Ok(ok)
+    Ok(ok || !args.once)
 }
 
 /// Sleeps in short steps; false when a signal came meanwhile.
