@@ -276,13 +276,7 @@ fn scale_out(pass: &mut PoolPass, set: &SetStatus, spec: &SetSpec, to: u32, text
 /// Restamps the members that stay with the new count (so the one leaving is surplus at
 /// once, should its removal fail), then removes the highest index with its disks.
 fn scale_in(pass: &mut PoolPass, set: &SetStatus, spec: &SetSpec, to: u32, text: &str) -> bool {
-    let Some(leaving) = set
-        .members
-        .iter()
-        .filter(|m| m.index.is_some())
-        .last()
-        .cloned()
-    else {
+    let Some(leaving) = set.members.iter().rfind(|m| m.index.is_some()).cloned() else {
         return true;
     };
     say(text);
