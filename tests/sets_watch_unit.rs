@@ -1,5 +1,6 @@
 //! The shipped systemd unit of the sets watcher: its sections are the ones systemd needs and
-//! its ExecStart is a command line vmdeck itself accepts as `sets watch`.
+//! its ExecStart is a command line vmdeck itself accepts as `sets watch`; and the watcher's
+//! and `sets spec`'s bad options refused before any host is asked.
 
 use clap::Parser;
 use vmdeck::cli::{Cli, Command, SetsCommand};
@@ -58,4 +59,50 @@ fn the_unit_runs_vmdeck_sets_watch_with_arguments_vmdeck_accepts() {
         panic!("not `sets watch`: {exec}");
     };
     assert_eq!((interval, once), (30, false));
+}
+
+fn vmdeck(args: &[&str]) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("vmdeck.toml");
+    std::fs::write(
+        &config,
+        "[[pool]]\nname = \"p\"\nhosts = [{ name = \"h\", uri = \"test:///default\" }]\n",
+    )
+    .unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_vmdeck"))
+        .arg("--config")
+        .arg(&config)
+        .args(args)
+        .env("XDG_DATA_HOME", dir.path())
+        .output()
+        .expect("vmdeck")
+}
+
+#[test]
+fn a_lease_not_longer_than_the_interval_and_a_bad_target_are_refused() {
+    let out = vmdeck(&[
+        "sets",
+        "watch",
+        "--interval",
+        "10",
+        "--lease",
+        "10",
+        "--once",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("--lease 10 must be longer than --interval 10"),
+        "{said}"
+    );
+    let out = vmdeck(&["sets", "spec", "web", "--autoscale-cpu", "lots"]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("--autoscale-cpu lots: give a percentage"),
+        "{said}"
+    );
+    let out = vmdeck(&["sets", "spec", "web"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to change"));
 }

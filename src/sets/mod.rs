@@ -7,6 +7,7 @@ pub mod execute;
 mod headless;
 pub mod heal;
 pub mod lock;
+mod meter;
 mod spec_edit;
 pub mod status;
 mod watch;

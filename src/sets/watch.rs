@@ -32,7 +32,7 @@ pub struct WatchArgs<'a> {
 #[derive(Default)]
 pub(super) struct PoolMemory {
     /// CPU meters per host (each needs two readings for a figure).
-    pub meters: HashMap<String, super::watch_act::Meter>,
+    pub meters: HashMap<String, super::meter::Meter>,
     /// The last thing said about each set, so a hold is not repeated every pass.
     pub said: HashMap<String, String>,
     /// Who held the lock at the last pass when it was not us (said once).
@@ -65,6 +65,13 @@ fn stopped() -> bool {
 /// the pass could not read a host or an action failed; a watcher ended by a signal ends
 /// well (its failures were said as they came, and the next pass tried again).
 pub fn run_watch(config: &Config, args: &WatchArgs) -> Result<bool, String> {
+    if args.lease <= args.interval {
+        return Err(format!(
+            "--lease {} must be longer than --interval {}: the lock would lapse between passes",
+            args.lease.as_secs(),
+            args.interval.as_secs()
+        ));
+    }
     let pools = selected_pools(config, args.pool)?;
     if let Some(pool) = pools.iter().find(|p| config.read_only || p.read_only) {
         return Err(format!("refused: pool {} is read-only", pool.name));

@@ -11,6 +11,7 @@ use super::execute::{Act, carry_out, restamp};
 use super::headless::{PoolRead, place, print_heal, read_pool, sets_of};
 use super::heal::{Step, plan};
 
+use super::meter::measure;
 use super::status::SetStatus;
 use super::watch::{PoolMemory, say};
 use crate::backend::{incus, libvirt};
@@ -19,12 +20,6 @@ use crate::compose::headless::{compose_one, pool_view};
 use crate::config::{Config, PoolConfig};
 use crate::model::action::AuditRecord;
 use crate::model::set::{SetSpec, generation_at};
-
-/// A CPU meter of one host (libvirt) or server (Incus).
-pub(super) enum Meter {
-    Libvirt(libvirt::CpuSampler),
-    Incus(incus::CpuSampler),
-}
 
 /// The pool as one pass sees it.
 pub(super) struct PoolPass<'a> {
@@ -125,38 +120,6 @@ impl<'a> PoolPass<'a> {
             eprintln!("vmdeck: {e}");
         }
     }
-}
-
-/// Reads every host's CPU meter once: the figures of VMs read at the last pass too.
-fn measure(pool: &PoolConfig, memory: &mut PoolMemory) -> HashMap<String, f64> {
-    let mut samples = Vec::new();
-    match &pool.incus {
-        Some(config) => {
-            let meter = memory
-                .meters
-                .entry(pool.name.clone())
-                .or_insert_with(|| Meter::Incus(Default::default()));
-            if let Meter::Incus(meter) = meter {
-                samples.extend(incus::cpu_once(config, meter, pool.deadlines).unwrap_or_default());
-            }
-        }
-        None => {
-            for host in &pool.hosts {
-                let meter = memory
-                    .meters
-                    .entry(host.name.clone())
-                    .or_insert_with(|| Meter::Libvirt(Default::default()));
-                if let Meter::Libvirt(meter) = meter {
-                    let read = libvirt::cpu_once(&host.uri, meter, pool.deadlines);
-                    samples.extend(read.unwrap_or_default());
-                }
-            }
-        }
-    }
-    samples
-        .into_iter()
-        .filter_map(|s| Some((s.uuid, s.cpu_percent?)))
-        .collect()
 }
 
 /// Heals or scales `set` if it asks for it; false when an action failed.
