@@ -10,9 +10,13 @@
 //! every admin's connection finds on the host; an Incus server (or cluster) keeps it in the
 //! `user.vmdeck.watch-lock` key of the project vmdeck works in.
 //!
-//! Writes are not atomic across hosts, so every write is read back: a watcher that finds
-//! another's lease after writing its own lost a race, takes its own lease back and tries
-//! again at its next interval.
+//! Writes are not atomic across hosts (neither a libvirt secret nor this project key has a
+//! compare-and-swap), so every write is read back: a watcher that finds another's lease
+//! after writing its own lost a race, takes its own lease back and tries again at its next
+//! interval. Two watchers that start within the same few milliseconds can each read back
+//! only their own lease (each read landing between its own write and the other's); the
+//! next pass's check before writing then sees the other's lease and one of them steps
+//! back, so such a double hold lasts one pass at most.
 
 use serde::{Deserialize, Serialize};
 
