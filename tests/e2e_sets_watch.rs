@@ -1,24 +1,26 @@
-//! End-to-end on the lab: `vmdeck sets watch` with `heal = auto` recreates a member undefined
-//! behind its back within its interval (libvirt, and an Incus container deleted); a second
+//! End-to-end on the lab's libvirt pool: `vmdeck sets watch` with `heal = auto` recreates a
+//! member undefined behind its back within its interval; a second
 //! watcher refuses to act while the first holds the pool's lock and takes over once the
 //! lease of a killed one expires; autoscale: a busy loop typed into a member's console makes
 //! the watcher add members up to max, and idle guests shrink the set back to min after the
-//! cooldown. Every domain, volume and container made here is removed, even on failure.
+//! cooldown. Every domain and volume made here is removed, even on failure. (The Incus
+//! cases are in e2e_sets_watch_incus.rs.)
 
 mod pty;
+mod watch;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, Command};
+use std::time::Duration;
 
-use pty::{Tui, lab_config, lab_ctl, virsh};
+use pty::{lab_config, lab_ctl, virsh};
+use watch::{busy_console, compose, ok, read_log, run, running, set_json, terminate, text};
+use watch::{vmdeck, wait_until, watcher};
 
 /// A group of this file's own: other tests' VMs never take its hosts.
 const GROUP: &str = "e2e-watch-apart";
 const HEAL_SET: &str = "e2e-watch-h";
 const SCALE_SET: &str = "e2e-watch-a";
-const INCUS_SET: &str = "e2e-watch-i";
 
 fn host_uris() -> Vec<(String, String)> {
     (1..=3)
@@ -48,14 +50,6 @@ fn remove_set(set: &str) {
     }
 }
 
-fn remove_incus() {
-    for i in 0..5 {
-        let _ = Command::new("incus")
-            .args(["delete", "--force", &format!("{INCUS_SET}-{i}")])
-            .output();
-    }
-}
-
 /// A watcher still running is killed, then the set goes.
 struct Cleanup {
     set: &'static str,
@@ -68,11 +62,7 @@ impl Drop for Cleanup {
             let _ = watcher.kill();
             let _ = watcher.wait();
         }
-        if self.set == INCUS_SET {
-            remove_incus();
-        } else {
-            remove_set(self.set);
-        }
+        remove_set(self.set);
     }
 }
 
@@ -87,93 +77,6 @@ fn config(lab: &Path, dir: &Path) -> PathBuf {
     let path = dir.join("vmdeck.toml");
     std::fs::write(&path, text.replacen(anchor, &own, 1)).unwrap();
     path
-}
-
-fn vmdeck(config: &Path, data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vmdeck"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .env("XDG_DATA_HOME", data)
-        .output()
-        .expect("vmdeck")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn ok(out: Output) -> String {
-    let said = text(&out);
-    assert!(out.status.success(), "{said}");
-    said
-}
-
-/// A watcher in the background, its output into `log`.
-fn watcher(config: &Path, data: &Path, log: &Path, args: &[&str]) -> Child {
-    let file = std::fs::File::create(log).unwrap();
-    Command::new(env!("CARGO_BIN_EXE_vmdeck"))
-        .arg("--config")
-        .arg(config)
-        .args(["sets", "watch"])
-        .args(args)
-        .env("XDG_DATA_HOME", data)
-        .stdout(Stdio::from(file.try_clone().unwrap()))
-        .stderr(Stdio::from(file))
-        .spawn()
-        .expect("vmdeck sets watch")
-}
-
-fn read_log(log: &Path) -> String {
-    let mut text = String::new();
-    if let Ok(mut file) = std::fs::File::open(log) {
-        let _ = file.read_to_string(&mut text);
-    }
-    text
-}
-
-/// Polls `what` (a liveness deadline, not a measurement) until it holds.
-fn wait_until(what: &str, timeout: Duration, log: &Path, mut holds: impl FnMut() -> bool) {
-    let end = Instant::now() + timeout;
-    while Instant::now() < end {
-        if holds() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    }
-    panic!(
-        "{what}: not within {timeout:?}; the watcher said:\n{}",
-        read_log(log)
-    );
-}
-
-/// The set's figures from `vmdeck sets --output json`.
-fn set_json(config: &Path, data: &Path, pool: &str, set: &str) -> Option<serde_json::Value> {
-    let out = vmdeck(config, data, &["sets", "--pool", pool, "--output", "json"]);
-    let sets: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
-    sets.as_array()?.iter().find(|s| s["name"] == set).cloned()
-}
-
-fn running(config: &Path, data: &Path, pool: &str, set: &str) -> (u64, u64, u64) {
-    set_json(config, data, pool, set).map_or((0, 0, 0), |s| {
-        let n = |k: &str| s[k].as_u64().unwrap_or(0);
-        (n("desired"), n("present"), n("running"))
-    })
-}
-
-fn compose(config: &Path, data: &Path, pool: &str, set: &str, count: &str, image: &str) {
-    let mut args = vec![
-        "compose", "--pool", pool, set, "--type", "small", "--image", image, "--count", count,
-    ];
-    if pool == "lab" {
-        args.extend(["--group", GROUP]);
-    }
-    args.push("--yes");
-    ok(vmdeck(config, data, &args));
 }
 
 /// `NAME` runs on which lab host, with its uri.
@@ -195,19 +98,6 @@ fn lock_secrets() -> usize {
         .count()
 }
 
-fn terminate(child: &mut Child) -> std::process::ExitStatus {
-    let pid = child.id().to_string();
-    let _ = Command::new("kill").args(["-TERM", &pid]).status();
-    let end = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < end {
-        if let Ok(Some(status)) = child.try_wait() {
-            return status;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    panic!("the watcher did not end on SIGTERM");
-}
-
 #[test]
 fn heal_auto_recreates_an_undefined_member_and_the_lock_keeps_a_second_watcher_out() {
     let Some(lab) = lab_config() else { return };
@@ -218,7 +108,11 @@ fn heal_auto_recreates_an_undefined_member_and_the_lock_keeps_a_second_watcher_o
     };
     let dir = tempfile::tempdir().unwrap();
     let (config, data) = (config(&lab, dir.path()), dir.path().join("data"));
-    compose(&config, &data, "lab", HEAL_SET, "2", "lab-busybox");
+    compose(
+        &config,
+        &data,
+        &["--pool", "lab", HEAL_SET, "--count", "2", "--group", GROUP],
+    );
     let said = ok(vmdeck(
         &config,
         &data,
@@ -320,12 +214,6 @@ fn heal_auto_recreates_an_undefined_member_and_the_lock_keeps_a_second_watcher_o
     );
 }
 
-/// Types a command into the console.
-fn run(tui: &mut Tui, command: &str) {
-    tui.send(command);
-    tui.send("\r");
-}
-
 #[test]
 fn a_busy_guest_scales_the_set_out_to_max_and_idle_guests_shrink_it_back_to_min() {
     let Some(lab) = lab_config() else { return };
@@ -336,7 +224,11 @@ fn a_busy_guest_scales_the_set_out_to_max_and_idle_guests_shrink_it_back_to_min(
     };
     let dir = tempfile::tempdir().unwrap();
     let (config, data) = (config(&lab, dir.path()), dir.path().join("data"));
-    compose(&config, &data, "lab", SCALE_SET, "1", "lab-busybox");
+    compose(
+        &config,
+        &data,
+        &["--pool", "lab", SCALE_SET, "--count", "1", "--group", GROUP],
+    );
     let spec = [
         "sets",
         "spec",
@@ -354,27 +246,7 @@ fn a_busy_guest_scales_the_set_out_to_max_and_idle_guests_shrink_it_back_to_min(
     ];
     ok(vmdeck(&config, &data, &spec));
     let member = format!("{SCALE_SET}-0");
-    let mut console = Tui::spawn(
-        &["--config", config.to_str().unwrap(), "console", &member],
-        100,
-        30,
-    );
-    // A guest still booting writes over the greeting: either shows the console is there.
-    console.wait_for("the console", Duration::from_secs(60), |s| {
-        s.contains(&format!("Connected to {member}")) || s.contains("built-in shell")
-    });
-    // Keys typed while the guest still boots are lost: its shell answers first.
-    let end = Instant::now() + Duration::from_secs(90);
-    while !console.screen().contains("ready-42") {
-        assert!(Instant::now() < end, "no shell:\n{}", console.screen());
-        console.send("\r");
-        run(&mut console, "echo ready-$((6*7))");
-        std::thread::sleep(Duration::from_secs(2));
-    }
-    run(&mut console, "while :; do :; done &");
-    run(&mut console, "echo busy-$((6*8))");
-    let screen = console.wait_text("busy-48");
-    assert!(!screen.contains("syntax error"), "{screen}");
+    let mut console = busy_console(&config, &member);
 
     let log = dir.path().join("watch.log");
     cleanup.watchers.push(watcher(
@@ -411,66 +283,4 @@ fn a_busy_guest_scales_the_set_out_to_max_and_idle_guests_shrink_it_back_to_min(
         .filter(|l| l.contains("\"action\":\"delete\""))
         .count();
     assert_eq!(deletes, 2, "{audit}");
-}
-
-#[test]
-fn heal_auto_recreates_a_deleted_incus_container() {
-    let Some(lab) = lab_config() else { return };
-    remove_incus();
-    let mut cleanup = Cleanup {
-        set: INCUS_SET,
-        watchers: Vec::new(),
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    compose(&lab, &data, "lab-incus", INCUS_SET, "2", "busybox");
-    ok(vmdeck(
-        &lab,
-        &data,
-        &[
-            "sets",
-            "spec",
-            "--pool",
-            "lab-incus",
-            INCUS_SET,
-            "--heal",
-            "auto",
-        ],
-    ));
-    let log = dir.path().join("watch.log");
-    cleanup.watchers.push(watcher(
-        &lab,
-        &data,
-        &log,
-        &["--pool", "lab-incus", INCUS_SET, "--interval", "3"],
-    ));
-    wait_until(
-        "the watcher takes the project's lock",
-        Duration::from_secs(30),
-        &log,
-        || read_log(&log).contains("pool lab-incus: lock taken"),
-    );
-    let member = format!("{INCUS_SET}-1");
-    let out = Command::new("incus")
-        .args(["delete", "--force", &member])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
-    wait_until(
-        "heal = auto brings the container back",
-        Duration::from_secs(60),
-        &log,
-        || running(&lab, &data, "lab-incus", INCUS_SET) == (2, 2, 2),
-    );
-    let mut watcher = cleanup.watchers.remove(0);
-    assert!(terminate(&mut watcher).success(), "{}", read_log(&log));
-    let key = Command::new("incus")
-        .args(["project", "get", "default", "user.vmdeck.watch-lock"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&key.stdout).trim(),
-        "",
-        "lease cleared"
-    );
 }
