@@ -74,8 +74,9 @@ pub fn decide(inputs: &Inputs) -> Option<Decision> {
         };
         return Some(hold(why.to_string()));
     }
-    if let Some(left) = cooldown_left(spec, inputs.last_action, inputs.now) {
-        return Some(hold(format!("cooling down ({left} s left)")));
+    if let Some(ends) = cooldown_end(spec, inputs.last_action, inputs.now) {
+        // The end time, not the seconds left: the same words every pass, said once.
+        return Some(hold(format!("cooling down until {}", clock(ends))));
     }
     let avg = inputs.cpu.iter().sum::<f64>() / inputs.cpu.len() as f64;
     Some(by_load(name, spec, avg, f64::from(target)))
@@ -92,11 +93,22 @@ fn not_whole(set: &SetStatus) -> Option<String> {
     })
 }
 
-/// Seconds of cooldown left after the last action, if any.
-fn cooldown_left(spec: &SetSpec, last_action: Option<u64>, now: u64) -> Option<u64> {
+/// When the cooldown after the last action ends, if it has not yet.
+fn cooldown_end(spec: &SetSpec, last_action: Option<u64>, now: u64) -> Option<u64> {
     let cooldown = u64::from(spec.cooldown_secs.unwrap_or(DEFAULT_COOLDOWN_SECS));
     let ends = last_action?.saturating_add(cooldown);
-    (now < ends).then(|| ends - now)
+    (now < ends).then_some(ends)
+}
+
+/// `20:01:30 UTC`: the time of day of `secs` since the Unix epoch.
+fn clock(secs: u64) -> String {
+    let day = secs % 86_400;
+    format!(
+        "{:02}:{:02}:{:02} UTC",
+        day / 3600,
+        day % 3600 / 60,
+        day % 60
+    )
 }
 
 /// The bounds: min 1 unless the spec says otherwise, max the current count when it names

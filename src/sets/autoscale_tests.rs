@@ -78,7 +78,7 @@ fn no_action_within_the_cooldown_after_the_last_one() {
     let busy = [95.0, 95.0];
     let d = decide_at(&set(2, 2, 2), &busy, Some(1000), 1030);
     assert_eq!(d.change, Change::Hold);
-    assert_eq!(d.text, "web: cooling down (30 s left), hold at 2");
+    assert_eq!(d.text, "web: cooling down until 00:17:40 UTC, hold at 2");
     let d = decide_at(&set(2, 2, 2), &busy, Some(1000), 1060);
     assert_eq!(d.change, Change::Out { from: 2, to: 3 });
 }
@@ -89,9 +89,9 @@ fn the_default_cooldown_applies_when_the_spec_names_none() {
     if let Some(spec) = set.spec.as_mut() {
         spec.cooldown_secs = None;
     }
-    let left = u64::from(DEFAULT_COOLDOWN_SECS) - 10;
+    // 1000 + 300 s: 00:21:40.
     let d = decide_at(&set, &[95.0, 95.0], Some(1000), 1010);
-    assert!(d.text.contains(&format!("({left} s left)")), "{}", d.text);
+    assert!(d.text.contains("until 00:21:40 UTC"), "{}", d.text);
 }
 
 #[test]
