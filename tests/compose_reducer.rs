@@ -541,7 +541,7 @@ fn scale_down_deletes_the_highest_indexes_and_scale_up_continues_them() {
     let question = s.confirm.clone().unwrap().question;
     assert_eq!(
         question,
-        "Scale set db down to 1: delete db-1 on h3 with their disks, running or not? Type db-1 to confirm:"
+        "Scale set db 2 → 1: delete db-1 on h3 with disks (highest first), restamp 1? Type 1 (running ones) to confirm:"
     );
     assert!(
         key(&mut s, KeyCode::Enter).is_empty(),
@@ -549,10 +549,10 @@ fn scale_down_deletes_the_highest_indexes_and_scale_up_continues_them() {
     );
     assert!(s.ops.list.is_empty());
     command(&mut s, "scale 1");
-    typed(&mut s, "db-1");
+    typed(&mut s, "1");
     let effects = key(&mut s, KeyCode::Enter);
     assert!(matches!(
-        effects.as_slice(),
+        &effects[..1],
         [Effect::Host {
             host: 2,
             command: HostCommand::Op {
@@ -568,7 +568,10 @@ fn scale_down_deletes_the_highest_indexes_and_scale_up_continues_them() {
 
     command(&mut s, "scale 3");
     let question = s.confirm.clone().unwrap().question;
-    assert_eq!(question, "Scale set db up: compose db-2 → h1?");
+    assert_eq!(
+        question,
+        "Scale set db 2 → 3: compose db-2 → h1, restamp 2?"
+    );
     let effects = key(&mut s, KeyCode::Char('y'));
     assert_eq!(compose_effects(&effects), [(0, "db-2".into())]);
 }

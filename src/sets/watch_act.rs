@@ -7,14 +7,13 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::autoscale::{Change, Inputs, decide};
-use super::execute::{Act, carry_out, restamp};
+use super::execute::{Act, carry_out, delete, restamp};
 use super::headless::{PoolRead, place, print_heal, read_pool, sets_of};
 use super::heal::{Step, plan};
 
 use super::meter::measure;
 use super::status::SetStatus;
 use super::watch::{PoolMemory, say};
-use crate::backend::{incus, libvirt};
 use crate::compose::PoolView;
 use crate::compose::headless::{compose_one, pool_view};
 use crate::config::{Config, PoolConfig};
@@ -251,16 +250,7 @@ fn scale_in(pass: &mut PoolPass, set: &SetStatus, spec: &SetSpec, to: u32, text:
     if !restamp_all(pass, &staying, &next_spec(spec, to, text)) {
         return false;
     }
-    let result = match &pass.pool.incus {
-        Some(config) => incus::delete_once(config, &leaving.name, pass.pool.deadlines),
-        None => match pass.pool.hosts.iter().find(|h| h.name == leaving.host) {
-            Some(h) => libvirt::remove_once(&h.uri, &leaving.name, pass.pool.deadlines),
-            None => Err(format!(
-                "pool {} has no host {}",
-                pass.pool.name, leaving.host
-            )),
-        },
-    };
+    let result = delete(pass.pool, &leaving.host, &leaving.name);
     report(
         pass,
         set,

@@ -99,8 +99,8 @@ pub fn start_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Res
     })
 }
 
-/// Deletes the instance `name` (stopped first when it runs) with its storage, for the sets
-/// watcher's scale-in.
+/// Deletes the instance `name` with its storage, forcing it off first if it runs, for
+/// headless commands (scaling a set down).
 pub fn delete_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Result<(), String> {
     runtime()?.block_on(async {
         let client = client::Client::new(config, deadlines)?;
@@ -111,12 +111,11 @@ pub fn delete_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Re
             news,
             running: Default::default(),
         };
-        let instance = (client.own_project(), name);
-        let delete = crate::model::op::OpKind::Delete {
+        let kind = crate::model::op::OpKind::Delete {
             with_storage: true,
             force: true,
         };
-        actions::run(&client, instance, delete, &watch).await
+        actions::run(&client, (client.own_project(), name), kind, &watch).await
     })
 }
 

@@ -159,9 +159,9 @@ pub fn delete_once(uri: &str, name: &str, with_storage: bool) -> Result<(), Stri
     delete::delete(&conn, &uuid, with_storage, false)
 }
 
-/// Forces off the domain named `name` when it runs and deletes it with its disks, for the
-/// sets watcher's scale-in.
-pub fn remove_once(uri: &str, name: &str, deadlines: Deadlines) -> Result<(), String> {
+/// Deletes the domain named `name` with its disks, pulling the plug first if it runs, for
+/// headless commands (scaling a set down).
+pub fn delete_forced_once(uri: &str, name: &str, deadlines: Deadlines) -> Result<(), String> {
     init::ensure_event_loop()?;
     let conn = connection::open(uri, false, deadlines)?;
     let uuid = conn
