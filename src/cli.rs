@@ -153,6 +153,56 @@ pub enum SetsCommand {
         #[arg(long, conflicts_with = "dry_run")]
         yes: bool,
     },
+    /// Change how the watcher treats a set: every member is restamped with the new spec
+    /// (min ≤ replicas ≤ max; the count itself changes with scaling).
+    Spec {
+        /// Only this pool.
+        #[arg(long)]
+        pool: Option<String>,
+        /// The set.
+        set: String,
+        /// The fewest members autoscaling leaves.
+        #[arg(long)]
+        min: Option<u32>,
+        /// The most members autoscaling makes.
+        #[arg(long)]
+        max: Option<u32>,
+        /// The members' target average CPU use, 1 to 100 (percent), or `off`.
+        #[arg(long, value_name = "PCT|off")]
+        autoscale_cpu: Option<String>,
+        /// Seconds the watcher waits after an action before the next one.
+        #[arg(long, value_name = "SECS")]
+        cooldown: Option<u32>,
+        /// `auto`: the watcher heals the set by itself.
+        #[arg(long, value_enum)]
+        heal: Option<HealMode>,
+    },
+    /// Run in the foreground: every interval heal the sets with heal = auto and scale the
+    /// sets with an autoscale target, holding the pool's lock; every decision is printed,
+    /// logged and audited. SIGINT/SIGTERM end it and release the lock.
+    Watch {
+        /// Only this pool.
+        #[arg(long)]
+        pool: Option<String>,
+        /// Only this set.
+        set: Option<String>,
+        /// Seconds between passes.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        interval: u64,
+        /// Seconds the pool's lock lasts unless renewed (default: three intervals).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=86400))]
+        lease: Option<u64>,
+        /// One pass, then exit.
+        #[arg(long)]
+        once: bool,
+    },
+}
+
+/// `--heal` of `vmdeck sets spec`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HealMode {
+    Auto,
+    Off,
 }
 
 #[derive(Debug, Subcommand)]

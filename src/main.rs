@@ -260,5 +260,58 @@ fn sets(
                 yes: yes.then(|| audit.to_path_buf()),
             },
         )),
+        Some(vmdeck::cli::SetsCommand::Spec {
+            pool: spec_pool,
+            set,
+            min,
+            max,
+            autoscale_cpu,
+            cooldown,
+            heal,
+        }) => {
+            let autoscale_cpu = match autoscale_cpu.as_deref().map(parse_target).transpose() {
+                Ok(target) => target,
+                Err(e) => {
+                    eprintln!("vmdeck: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let edit = vmdeck::sets::SpecEdit {
+                min,
+                max,
+                autoscale_cpu,
+                cooldown_secs: cooldown,
+                heal: heal.map(|h| h == vmdeck::cli::HealMode::Auto),
+            };
+            let pool = spec_pool.as_deref().or(pool);
+            exit_code(vmdeck::sets::run_spec(config, pool, &set, &edit, audit))
+        }
+        Some(vmdeck::cli::SetsCommand::Watch {
+            pool: watch_pool,
+            set,
+            interval,
+            lease,
+            once,
+        }) => exit_code(vmdeck::sets::run_watch(
+            config,
+            &vmdeck::sets::WatchArgs {
+                pool: watch_pool.as_deref().or(pool),
+                set: set.as_deref(),
+                interval: std::time::Duration::from_secs(interval),
+                lease: std::time::Duration::from_secs(lease.unwrap_or(3 * interval)),
+                once,
+                audit: audit.to_path_buf(),
+            },
+        )),
     }
+}
+
+/// `--autoscale-cpu PCT|off`: Some(pct), or None for off.
+fn parse_target(text: &str) -> Result<Option<u32>, String> {
+    if text == "off" {
+        return Ok(None);
+    }
+    text.parse()
+        .map(Some)
+        .map_err(|_| format!("--autoscale-cpu {text}: give a percentage (1 to 100) or off"))
 }

@@ -115,7 +115,8 @@ fn start(pool: &PoolConfig, host: &str, name: &str) -> Result<(), String> {
     }
 }
 
-fn delete(pool: &PoolConfig, host: &str, name: &str) -> Result<(), String> {
+/// Deletes member `name` on `host` with its disks, forced off first if it runs.
+pub(super) fn delete(pool: &PoolConfig, host: &str, name: &str) -> Result<(), String> {
     match (&pool.incus, pool.hosts.iter().find(|h| h.name == host)) {
         (Some(incus), _) => incus::delete_once(incus, name, pool.deadlines),
         (None, Some(h)) => libvirt::delete_forced_once(&h.uri, name, pool.deadlines),

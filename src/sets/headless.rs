@@ -174,7 +174,7 @@ pub fn run_heal(config: &Config, args: &HealArgs) -> Result<bool, String> {
 }
 
 /// Prints the plan; whether every member to recreate found a host, and what to do.
-fn print_heal(
+pub(super) fn print_heal(
     config: &Config,
     view: &mut PoolView,
     set: &SetStatus,

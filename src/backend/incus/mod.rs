@@ -15,9 +15,10 @@ mod inventory;
 mod restamp;
 mod tls;
 mod types;
+pub mod watch_lock;
 mod worker;
 
-pub use inventory::Inventory;
+pub use inventory::{CpuSampler, Inventory};
 pub use worker::{HostHandle, spawn_host};
 
 use crate::config::{Deadlines, IncusConfig};
@@ -41,6 +42,22 @@ pub fn inventory_once(
                 .filter_map(convert::placement)
                 .collect();
             Ok((snapshot.inventory, placement))
+        })
+        .map_err(|e: String| format!("{}: {e}", config.url))
+}
+
+/// The running instances' CPU % since `meter` last read the server (none at its first
+/// reading), for the sets watcher.
+pub fn cpu_once(
+    config: &IncusConfig,
+    meter: &mut CpuSampler,
+    deadlines: Deadlines,
+) -> Result<Vec<crate::model::VmSample>, String> {
+    runtime()?
+        .block_on(async {
+            let client = client::Client::new(config, deadlines)?;
+            let snapshot = inventory::snapshot(&client).await?;
+            Ok(meter.sample(&snapshot.instances, &snapshot.cpus))
         })
         .map_err(|e: String| format!("{}: {e}", config.url))
 }

@@ -31,11 +31,13 @@ mod ssh;
 mod ssh_procs;
 mod usage;
 mod volumes;
+pub mod watch_lock;
 mod worker;
 #[cfg(test)]
 mod worker_panic_tests;
 mod xml;
 
+pub use sampler::CpuSampler;
 pub use ssh::end_children as end_ssh_children;
 pub use worker::{HostHandle, spawn_host};
 
@@ -89,6 +91,20 @@ pub fn compose_once(
     init::ensure_event_loop()?;
     let conn = connection::open(uri, false, deadlines)?;
     compose::compose(&conn, spec, note)
+}
+
+/// The running domains' CPU % since `meter` last read the host at `uri` (none at its first
+/// reading), for the sets watcher: one bulk stats call.
+pub fn cpu_once(
+    uri: &str,
+    meter: &mut CpuSampler,
+    deadlines: Deadlines,
+) -> Result<Vec<crate::model::VmSample>, String> {
+    init::ensure_event_loop()?;
+    let conn = connection::open(uri, false, deadlines)?;
+    let flags = virt::sys::VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE;
+    let records = ffi::all_domain_stats(&conn, sampler::SAMPLE_STATS, flags, false)?;
+    Ok(meter.samples(&records))
 }
 
 /// Starts the domain named `name` on the host at `uri`, for headless commands.

@@ -18,7 +18,7 @@ use super::fanout;
 use super::ffi::{StatsRecord, all_domain_stats};
 use crate::model::VmSample;
 
-const SAMPLE_STATS: u32 =
+pub(super) const SAMPLE_STATS: u32 =
     sys::VIR_DOMAIN_STATS_CPU_TOTAL | sys::VIR_DOMAIN_STATS_BALLOON | sys::VIR_DOMAIN_STATS_VCPU;
 
 /// Passes out at once at most: each stuck one holds a guest that does not answer (and one
@@ -67,13 +67,13 @@ impl Sampling {
 
 /// CPU % from the difference of two cumulative CPU-time readings.
 #[derive(Debug, Default)]
-struct CpuSampler {
+pub struct CpuSampler {
     last: HashMap<String, (u64, Instant)>,
 }
 
 impl CpuSampler {
     /// The samples of one pass's records.
-    fn samples(&mut self, records: &[StatsRecord]) -> Vec<VmSample> {
+    pub(super) fn samples(&mut self, records: &[StatsRecord]) -> Vec<VmSample> {
         let now = Instant::now();
         let mut next = HashMap::with_capacity(records.len());
         let samples = records

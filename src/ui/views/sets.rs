@@ -103,6 +103,13 @@ fn detail_lines<'a>(set: &SetStatus, theme: &Theme) -> Vec<Line<'a>> {
             false => Span::raw(""),
         },
     ])];
+    // The watcher's (`vmdeck sets watch`) last decision, as stamped on the members.
+    if let Some(decision) = set.spec.as_ref().and_then(|s| s.decision.as_deref()) {
+        lines.push(Line::from(Span::styled(
+            format!("  last decision: {decision}"),
+            theme.style("dim"),
+        )));
+    }
     for problem in &set.problems {
         let style = match problem {
             Problem::Violates { hard: false, .. } | Problem::Surplus { .. } => "gauge_mid",
