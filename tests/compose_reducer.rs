@@ -428,7 +428,7 @@ fn compose_words_fill_the_form_and_the_user_data_file_the_text_area() {
     let [Effect::ReadUserData(args)] = effects.as_slice() else {
         panic!("{effects:?}")
     };
-    let text = std::fs::read_to_string(&file).map_err(|e| e.to_string());
+    let text = vmdeck::compose::UserData::read(&file);
     update(
         &mut s,
         Msg::UserData {
@@ -485,7 +485,9 @@ fn compose_words_fill_the_form_and_the_user_data_file_the_text_area() {
             .text
             .starts_with("--user-data /no/such/file: ")
     );
-    let text = Ok("#cloud-config\nhostname: mine\n".into());
+    let text = Ok(vmdeck::compose::UserData::text(
+        "#cloud-config\nhostname: mine\n",
+    ));
     update(&mut s, Msg::UserData { args, text });
     let form = s.compose.as_ref().unwrap();
     assert!(form.edited && form.user_data_text().contains("hostname: mine"));

@@ -127,7 +127,9 @@ fn a_console_and_a_live_migration_over_ssh() {
     });
     // The operation ends too (the source reports after its job has closed): until then `q`
     // rightly asks whether to quit with it running.
-    tui.wait_for("the migration's result", LONG, |s| s.contains("lab1 → lab3: ok"));
+    tui.wait_for("the migration's result", LONG, |s| {
+        s.contains("lab1 → lab3: ok")
+    });
     let lab3 = lab_ctl(&["uri", "3"]);
     assert_eq!(
         virsh(&lab3, &["domstate", "ssh-e2e-move"]).trim(),

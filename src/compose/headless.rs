@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::plan::{HostView, Plan, PoolView};
-use super::{ComposeArgs, plan, template_for};
+use super::{ComposeArgs, UserData, plan_from, template_for};
 use crate::app::rooms::room;
 use crate::backend::{incus, libvirt};
 use crate::config::{Config, PoolConfig};
@@ -29,12 +29,11 @@ pub fn run_headless(
         return Err(format!("refused: pool {} is read-only", pool.name));
     }
     let user_data = match &args.user_data {
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| format!("--user-data {}: {e}", path.display()))?,
-        None => template_for(&args.name, args.count.is_some()),
+        Some(path) => UserData::read(path)?,
+        None => UserData::text(&template_for(&args.name, args.count.is_some())),
     };
     let view = read_pool(pool, config.read_only || pool.read_only);
-    let plan = plan(args, view, &config.vm_types, &user_data)?;
+    let plan = plan_from(args, &view, &config.vm_types, &user_data)?;
     print_plan(&plan).map_err(|e| e.to_string())?;
     if !plan.ready() {
         if yes {
