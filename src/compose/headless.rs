@@ -144,6 +144,18 @@ fn host_view(
     }
 }
 
+/// For a plan: what composing `spec` on `host` of pool `pool` does with disks an earlier VM of
+/// its name left there (libvirt: reused, or why it will fail), as `; …`; empty when none.
+pub(crate) fn leftover_note(config: &Config, pool: &str, host: &str, spec: &ComposeSpec) -> String {
+    let uri = config
+        .pools
+        .iter()
+        .find(|p| p.name == pool && p.incus.is_none())
+        .and_then(|p| Some((p.hosts.iter().find(|h| h.name == host)?, p.deadlines)));
+    uri.and_then(|(h, deadlines)| libvirt::leftovers_once(&h.uri, spec, deadlines))
+        .map_or(String::new(), |note| format!("; {note}"))
+}
+
 pub(crate) fn compose_one(pool: &PoolConfig, host: &str, spec: &ComposeSpec) -> Result<(), String> {
     let name = spec.name.clone();
     match (&pool.incus, pool.hosts.iter().find(|h| h.name == host)) {

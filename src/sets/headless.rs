@@ -8,6 +8,7 @@ use super::execute::{Act, carry_out};
 use super::heal::{Step, plan};
 use super::status::{HostInput, SetStatus, statuses};
 use crate::cli::Output;
+use crate::compose::headless::leftover_note;
 use crate::compose::headless::pool_view;
 use crate::compose::{ComposeArgs, PoolView, template_for};
 use crate::config::{Config, PoolConfig};
@@ -199,7 +200,10 @@ fn print_heal(
             Step::Recreate { index, name } => {
                 match place(config, view, set, *index) {
                     Ok((host, spec)) => {
-                        println!("  recreate {name} on {host}");
+                        println!(
+                            "  recreate {name} on {host}{}",
+                            leftover_note(config, view.name, &host, &spec)
+                        );
                         acts.push(Act::Compose { host, spec });
                     }
                     Err(why) => {
