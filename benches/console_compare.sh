@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Console throughput and echo latency, vmdeck against `virsh console`, on the same lab guest in
-# one run. Both run in tmux (a real terminal); the guest prints $BYTES bytes then a marker,
-# and we time until the marker is on the screen. Then we type one character and time until
-# its echo shows. Prints milliseconds; results go in benches/README.md.
+# one run. Each runs in tmux (a real terminal); the guest prints a flood then a marker, and we
+# time until the marker is on the screen. Then we type one character and time until its echo
+# shows. Floods ($SHAPES): "lines" ($BYTES bytes of 100-character lines), "oneline" (one
+# line of $BYTES bytes), "short" ($LINES short lines, `seq`). Prints milliseconds and each
+# vmdeck figure's ratio to virsh's; results go in benches/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LAB_DIR=${LAB_DIR:-/var/tmp/vmdeck-lab}
 VMDECK=${VMDECK:-./target/release/vmdeck}
-BYTES=${BYTES:-5000000}
+BYTES=${BYTES:-1000000}
+LINES=${LINES:-20000}
+SHAPES=${SHAPES:-lines oneline short}
 VM=${VM:-lab2-web}
 URI=$(bash lab/ctl.sh uri 2)
 now_ms() { date +%s%3N; }
@@ -20,16 +24,30 @@ wait_for() { # session text timeout_s
   done
 }
 
+# flood SHAPE — the guest's command that prints it.
+flood() {
+  case $1 in
+    lines) echo "yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijkl | head -c $BYTES" ;;
+    oneline) echo "head -c $BYTES /dev/zero | tr '\\0' x; echo" ;;
+    short) echo "seq 1 $LINES" ;;
+  esac
+}
+
+declare -A took
+
 measure() { # session label
-  local s=$1 label=$2 mark start end
-  mark="-$RANDOM"
-  # The typed line shows END''-123, the output END-123: only the output matches.
-  tmux send-keys -t "$s" "clear; yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijkl | head -c $BYTES; echo END''$mark" Enter
-  start=$(now_ms)
-  wait_for "$s" "END$mark" 900
-  end=$(now_ms)
-  echo "$label: $BYTES bytes to screen in $((end - start)) ms"
-  tmux send-keys -t "$s" "clear" Enter; sleep 1
+  local s=$1 label=$2 mark start end shape
+  for shape in $SHAPES; do
+    mark="-$RANDOM"
+    # The typed line shows END''-123, the output END-123: only the output matches.
+    tmux send-keys -t "$s" "clear; $(flood "$shape"); echo END''$mark" Enter
+    start=$(now_ms)
+    wait_for "$s" "END$mark" 900
+    end=$(now_ms)
+    took[$label/$shape]=$((end - start))
+    echo "$label: $shape flood to screen in $((end - start)) ms"
+    tmux send-keys -t "$s" "clear" Enter; sleep 1
+  done
   start=$(now_ms); tmux send-keys -t "$s" "Q"; wait_for "$s" "# Q" 10; end=$(now_ms)
   echo "$label: keystroke to echo $((end - start)) ms"
   tmux send-keys -t "$s" C-u
@@ -55,3 +73,11 @@ wait_for cmp-vmdeck "attached" 30
 tmux send-keys -t cmp-vmdeck Enter "~" z; sleep 1
 measure cmp-vmdeck "vmdeck pane"
 tmux kill-session -t cmp-vmdeck
+
+echo "$(date -u +%F), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); guest $VM"
+for shape in $SHAPES; do
+  for label in "vmdeck console" "vmdeck pane"; do
+    awk -v a="${took[$label/$shape]}" -v b="${took[virsh console/$shape]}" -v l="$label" -v s="$shape" \
+      'BEGIN { printf "%-8s %-15s %6d ms vs virsh %6d ms: %.2f×\n", s, l, a, b, a / b }'
+  done
+done

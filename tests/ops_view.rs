@@ -204,3 +204,14 @@ fn x_aborts_the_operation_selected() {
     let last = migration.steps.last().map(|st| st.text.as_str());
     assert_eq!(last, Some("cancel asked for (operation 3)"));
 }
+
+#[test]
+fn a_new_operation_does_not_move_the_selection_to_another() {
+    let mut s = with_ops();
+    // The migration's abort is a new row on top: the cursor stays on the migration.
+    keys(&mut s, "Ox");
+    assert_eq!(s.ops.list.len(), 4);
+    assert_eq!(s.screen().table.selected, 1);
+    keys(&mut s, "<Enter>");
+    assert_eq!(s.screen().view, View::Op { id: 2 });
+}

@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::realtime::realtime;
+
 use common::compose_lab::image;
 use common::{command, ctrl, facts, host, key, themes, vm};
 use crossterm::event::KeyCode;
@@ -17,7 +19,6 @@ use vmdeck::app::{Effect, Msg, State, update};
 use vmdeck::backend::{HostCommand, HostEvent};
 use vmdeck::config::parse_config;
 use vmdeck::keymap::Keymap;
-use vmdeck::model::tuning::{VcpuPin, VcpuSched, VmTuning};
 use vmdeck::model::{HostFacts, HostInventory, NumaCell, Pages, VmPlacement, VmState};
 
 /// The slice is cores 1-3 whole, CPU 1 for housekeeping; the type is SEAPATH's shape.
@@ -85,41 +86,10 @@ fn state() -> State {
     s
 }
 
-/// A fifo VM in /machine/rt with its vCPUs on `cpus`, its emulator on `emulator`.
-fn realtime(name: &str, cpus: &[u32], emulator: Option<Vec<u32>>) -> VmPlacement {
-    let vcpus: Vec<u32> = (0..cpus.len() as u32).collect();
-    VmPlacement {
-        uuid: format!("uuid-{name}"),
-        cpus: cpus.to_vec(),
-        memory_nodes: vec![0],
-        hugepages: false,
-        emulator_cpus: emulator.clone().unwrap_or_default(),
-        partition: Some("/machine/rt".into()),
-        tuning: VmTuning {
-            vcpus: vcpus.len() as u32,
-            pins: cpus
-                .iter()
-                .zip(&vcpus)
-                .map(|(cpu, vcpu)| VcpuPin {
-                    vcpu: *vcpu,
-                    cpus: vec![*cpu],
-                })
-                .collect(),
-            scheds: vec![VcpuSched {
-                vcpus,
-                scheduler: "fifo".into(),
-                priority: Some(1),
-            }],
-            emulatorpin: emulator,
-            memory_mode: Some("strict".into()),
-        },
-    }
-}
-
 fn placement() -> Vec<VmPlacement> {
     vec![
-        realtime("rt-good", &[2, 3], Some(vec![1])),
-        realtime("rt-bad", &[6], None),
+        realtime("rt-good", &[2, 3], 0, Some(vec![1])),
+        realtime("rt-bad", &[6], 0, None),
     ]
 }
 
@@ -182,7 +152,7 @@ fn an_event_that_places_one_vm_again_changes_its_flag_and_a_removed_vm_loses_it(
     host(&mut s, 0, 0, HostEvent::Placement(placement()));
     // rt-bad redefined behind vmdeck's back on core 3's sibling with its emulator pinned:
     // it now shares core 3 with rt-good only.
-    let fixed = realtime("rt-bad", &[7], Some(vec![5]));
+    let fixed = realtime("rt-bad", &[7], 0, Some(vec![5]));
     host(&mut s, 0, 0, HostEvent::VmPlaced(fixed));
     assert_eq!(flags(&s)[0], pair("rt-bad", "RT!1"));
     host(

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::realtime::realtime;
+
 use common::{facts, host, key, themes, typed, vm};
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
@@ -13,8 +15,7 @@ use vmdeck::app::{Effect, Msg, State, update};
 use vmdeck::backend::{HostCommand, HostEvent};
 use vmdeck::config::parse_config;
 use vmdeck::keymap::Keymap;
-use vmdeck::model::tuning::{VcpuPin, VcpuSched, VmTuning};
-use vmdeck::model::{HostInventory, VmPlacement, VmState};
+use vmdeck::model::{HostInventory, VmState};
 
 /// kvm1's node 1 (CPUs 8-15) is the slice, CPU 8 for housekeeping.
 const CONFIG: &str = r#"
@@ -48,41 +49,10 @@ fn state() -> State {
     state
 }
 
-/// A fifo VM in /machine/rt with its vCPUs on `cpus`, its emulator on `emulator`.
-fn realtime(name: &str, cpus: &[u32], emulator: Option<Vec<u32>>) -> VmPlacement {
-    let vcpus: Vec<u32> = (0..cpus.len() as u32).collect();
-    VmPlacement {
-        uuid: format!("uuid-{name}"),
-        cpus: cpus.to_vec(),
-        memory_nodes: vec![1],
-        hugepages: false,
-        emulator_cpus: emulator.clone().unwrap_or_default(),
-        partition: Some("/machine/rt".into()),
-        tuning: VmTuning {
-            vcpus: vcpus.len() as u32,
-            pins: cpus
-                .iter()
-                .zip(&vcpus)
-                .map(|(cpu, vcpu)| VcpuPin {
-                    vcpu: *vcpu,
-                    cpus: vec![*cpu],
-                })
-                .collect(),
-            scheds: vec![VcpuSched {
-                vcpus,
-                scheduler: "fifo".into(),
-                priority: Some(1),
-            }],
-            emulatorpin: emulator,
-            memory_mode: Some("strict".into()),
-        },
-    }
-}
-
 fn placed(state: &mut State) {
     let placement = vec![
-        realtime("rt-good", &[9, 10], Some(vec![8])),
-        realtime("rt-bad", &[11], None),
+        realtime("rt-good", &[9, 10], 1, Some(vec![8])),
+        realtime("rt-bad", &[11], 1, None),
     ];
     host(state, 0, 0, HostEvent::Placement(placement));
 }

@@ -69,6 +69,9 @@ pub enum OpKind {
     Adopted {
         job: String,
     },
+    /// Rewrite the set spec stamped on a member (after a scale or a spec change), keeping
+    /// the rest of its stamp.
+    Restamp(Box<crate::model::set::SetSpec>),
 }
 
 impl OpKind {
@@ -83,6 +86,7 @@ impl OpKind {
             OpKind::Compose(_) => "compose",
             OpKind::Abort { .. } => "abort",
             OpKind::Adopted { .. } => "found job",
+            OpKind::Restamp(_) => "restamp",
         }
     }
 
@@ -120,6 +124,9 @@ impl OpKind {
             OpKind::Compose(spec) => spec.params(),
             OpKind::Abort { of } => format!("operation={of}"),
             OpKind::Adopted { job } => format!("job={job:?} found running when vmdeck started"),
+            OpKind::Restamp(spec) => {
+                format!("replicas={} generation={}", spec.replicas, spec.generation)
+            }
             OpKind::Power(_) => String::new(),
         }
     }

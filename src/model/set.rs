@@ -18,6 +18,12 @@ pub struct SetSpec {
     pub max: Option<u32>,
     /// Target average CPU use in percent, for autoscaling.
     pub autoscale_cpu: Option<u32>,
+    /// `heal = "auto"`: the watcher (`vmdeck sets watch`) heals the set by itself.
+    pub heal: bool,
+    /// Seconds the watcher waits after a scaling action before the next.
+    pub cooldown_secs: Option<u32>,
+    /// The watcher's last decision in words, with its time, for every admin's view.
+    pub decision: Option<String>,
     /// When the spec was written (ms since the Unix epoch): the newest one wins.
     pub generation: u64,
 }
@@ -31,11 +37,14 @@ const DIGEST: &str = "set-user-data";
 const MIN: &str = "set-min";
 const MAX: &str = "set-max";
 const AUTOSCALE: &str = "set-autoscale-cpu";
+const HEAL: &str = "set-heal";
+const COOLDOWN: &str = "set-cooldown";
+const DECISION: &str = "set-decision";
 const GENERATION: &str = "set-generation";
 
 /// Every key a spec may be stamped under.
-pub const KEYS: [&str; 9] = [
-    REPLICAS, TYPE, IMAGE, GROUP, DIGEST, MIN, MAX, AUTOSCALE, GENERATION,
+pub const KEYS: [&str; 12] = [
+    REPLICAS, TYPE, IMAGE, GROUP, DIGEST, MIN, MAX, AUTOSCALE, HEAL, COOLDOWN, DECISION, GENERATION,
 ];
 
 impl SetSpec {
@@ -52,6 +61,9 @@ impl SetSpec {
             (MIN, self.min.map(|n| n.to_string())),
             (MAX, self.max.map(|n| n.to_string())),
             (AUTOSCALE, self.autoscale_cpu.map(|n| n.to_string())),
+            (HEAL, self.heal.then(|| "auto".to_string())),
+            (COOLDOWN, self.cooldown_secs.map(|n| n.to_string())),
+            (DECISION, self.decision.clone()),
         ];
         fields.extend(
             optional
@@ -76,18 +88,21 @@ impl SetSpec {
             min: number(MIN),
             max: number(MAX),
             autoscale_cpu: number(AUTOSCALE),
+            heal: get(HEAL).is_some_and(|v| v.trim() == "auto"),
+            cooldown_secs: number(COOLDOWN),
+            decision: get(DECISION),
         })
     }
 
-    /// Whether two specs say the same thing (the generation aside).
+    /// Whether two specs say the same thing (the generation and the last decision aside:
+    /// a member the watcher has not restamped yet still agrees).
     pub fn agrees_with(&self, other: &SetSpec) -> bool {
-        SetSpec {
+        let plain = |spec: &SetSpec| SetSpec {
             generation: 0,
-            ..self.clone()
-        } == SetSpec {
-            generation: 0,
-            ..other.clone()
-        }
+            decision: None,
+            ..spec.clone()
+        };
+        plain(self) == plain(other)
     }
 }
 
@@ -126,6 +141,9 @@ mod tests {
             min: Some(2),
             max: None,
             autoscale_cpu: Some(70),
+            heal: true,
+            cooldown_secs: Some(120),
+            decision: Some("2 → 3: avg CPU 91 % > 70 %".into()),
             generation: 1_700_000_000_123,
         };
         let fields = spec.fields();

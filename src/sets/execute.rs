@@ -56,6 +56,20 @@ pub fn carry_out(pool: &PoolConfig, set: &str, act: &Act, audit: &Path) -> bool 
     done
 }
 
+/// Rewrites the set spec stamped on member `name` on `host` of `pool`.
+pub fn restamp(
+    pool: &PoolConfig,
+    host: &str,
+    name: &str,
+    spec: &crate::model::set::SetSpec,
+) -> Result<(), String> {
+    match (&pool.incus, pool.hosts.iter().find(|h| h.name == host)) {
+        (Some(incus), _) => incus::restamp_set_once(incus, name, spec, pool.deadlines),
+        (None, Some(h)) => libvirt::restamp_set_once(&h.uri, name, spec, pool.deadlines),
+        (None, None) => Err(format!("pool {} has no host {host}", pool.name)),
+    }
+}
+
 fn start(pool: &PoolConfig, host: &str, name: &str) -> Result<(), String> {
     match (&pool.incus, pool.hosts.iter().find(|h| h.name == host)) {
         (Some(incus), _) => incus::start_once(incus, name, pool.deadlines),

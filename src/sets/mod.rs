@@ -2,7 +2,7 @@
 //! stamped spec, and the plan that heals it (pure; the TUI and `vmdeck sets` share it), and
 //! the headless commands that show and carry it out.
 
-mod execute;
+pub mod execute;
 mod headless;
 pub mod heal;
 pub mod status;

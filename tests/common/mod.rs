@@ -4,6 +4,7 @@
 
 pub mod columns_lab;
 pub mod compose_lab;
+pub mod realtime;
 
 use std::collections::HashMap;
 

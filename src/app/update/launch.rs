@@ -38,6 +38,7 @@ pub fn launch(state: &mut State, requests: Vec<OpRequest>) -> Vec<Effect> {
         let uuid = request.target.uuid.clone();
         let kind = request.kind.clone();
         let op = state.ops.add(request, host_name, now);
+        super::ops_view::keep_selection(state);
         effects.push(Effect::Host {
             pool,
             host,

@@ -22,6 +22,20 @@ pub fn selected(state: &State) -> Option<OpId> {
     }
 }
 
+/// A new operation is row 0 of the operations view: a selection there moves down with the
+/// operation it is on (an abort asked from the view is such a new row), so the next key acts
+/// on the operation the admin picked, not on whatever slid under the cursor.
+pub fn keep_selection(state: &mut State) {
+    if state.ops.list.len() < 2 {
+        return;
+    }
+    for screen in state.nav.iter_mut().chain(std::iter::once(&mut state.base)) {
+        if screen.view == View::Ops {
+            screen.table.selected += 1;
+        }
+    }
+}
+
 /// Enter: the selected operation's details.
 pub fn open(state: &mut State) {
     if let Some(id) = listed(state, state.screen().table.selected) {

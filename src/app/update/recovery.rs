@@ -118,6 +118,7 @@ pub fn adopt(
         kind: kind.clone(),
     };
     let op = state.ops.add(request, host_name, state.now);
+    super::ops_view::keep_selection(state);
     let now = state.now;
     if let Some(entry) = state.ops.get_mut(op) {
         entry.progress = job.progress;

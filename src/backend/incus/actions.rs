@@ -120,6 +120,7 @@ pub async fn run(
         OpKind::Migrate { to, options, .. } => {
             move_to(client, instance, &to, &options, watch).await
         }
+        OpKind::Restamp(spec) => super::restamp::restamp(client, instance, &spec, watch).await,
         // The worker runs these itself: a compose has no instance yet, an abort is a cancel,
         // a found job is followed, not started.
         OpKind::Compose(_) | OpKind::Abort { .. } | OpKind::Adopted { .. } => Ok(()),

@@ -12,6 +12,7 @@ mod copy;
 pub mod devices;
 mod found;
 mod inventory;
+mod restamp;
 mod tls;
 mod types;
 mod worker;
@@ -78,6 +79,26 @@ pub fn start_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Res
         };
         let instance = (client.own_project(), name);
         actions::power(&client, instance, PowerAction::Start, &watch).await
+    })
+}
+
+/// Rewrites the set spec stamped on the instance `name`, for headless commands.
+pub fn restamp_set_once(
+    config: &IncusConfig,
+    name: &str,
+    spec: &crate::model::set::SetSpec,
+    deadlines: Deadlines,
+) -> Result<(), String> {
+    runtime()?.block_on(async {
+        let client = client::Client::new(config, deadlines)?;
+        let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
+        let watch = actions::Watch {
+            op: 0,
+            uuid: String::new(),
+            news,
+            running: Default::default(),
+        };
+        restamp::restamp(&client, (client.own_project(), name), spec, &watch).await
     })
 }
 

@@ -95,8 +95,16 @@ pub fn domain_xml(spec: &DomainSpec) -> String {
 }
 
 /// vmdeck's stamp, so the inventory knows the VM's type, group, set (with the set's spec)
-/// and image later; only the attributes that are set.
+/// and image later.
 fn metadata(stamp: &VmStamp) -> String {
+    let attrs = stamp_attributes(stamp);
+    format!(
+        "  <metadata>\n    <vmdeck:vm xmlns:vmdeck='{STAMP_NAMESPACE}'{attrs}/>\n  </metadata>\n"
+    )
+}
+
+/// The stamp's attributes: only those that are set, every value escaped.
+pub(super) fn stamp_attributes(stamp: &VmStamp) -> String {
     let fields = [
         ("type", &stamp.vm_type),
         ("group", &stamp.group),
@@ -105,16 +113,13 @@ fn metadata(stamp: &VmStamp) -> String {
         ("clone-of", &stamp.clone_of),
     ];
     let set_fields = stamp.set_spec.iter().flat_map(|spec| spec.fields());
-    let attrs: String = fields
+    fields
         .iter()
         .filter_map(|(key, value)| Some((*key, (*value).clone()?)))
         .chain(set_fields)
         .filter(|(_, value)| !value.is_empty())
         .map(|(key, value)| format!(" {key}='{}'", xml_escape(&value)))
-        .collect();
-    format!(
-        "  <metadata>\n    <vmdeck:vm xmlns:vmdeck='{STAMP_NAMESPACE}'{attrs}/>\n  </metadata>\n"
-    )
+        .collect()
 }
 
 /// Every vCPU and the emulator threads on the node's CPUs, the memory strictly on the node.

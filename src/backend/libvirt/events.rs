@@ -24,6 +24,11 @@ pub enum LibvirtEvent {
     Rebooted {
         name: String,
     },
+    /// The domain's metadata changed: a restamp, by this vmdeck or another admin's.
+    MetadataChanged {
+        generation: u64,
+        uuid: String,
+    },
     Closed {
         generation: u64,
         reason: i32,
@@ -43,6 +48,13 @@ type EventTx = Opaque<WorkerInput>;
 type GenericCallback = unsafe extern "C" fn(sys::virConnectPtr, sys::virDomainPtr, *mut c_void);
 type LifecycleCallback =
     unsafe extern "C" fn(sys::virConnectPtr, sys::virDomainPtr, c_int, c_int, *mut c_void) -> c_int;
+type MetadataCallback = unsafe extern "C" fn(
+    sys::virConnectPtr,
+    sys::virDomainPtr,
+    c_int,
+    *const std::ffi::c_char,
+    *mut c_void,
+);
 
 /// The callbacks registered on one connection; deregistered on drop.
 pub struct Registration {
@@ -56,9 +68,9 @@ pub struct Registration {
 unsafe impl Send for Registration {}
 
 impl Registration {
-    /// Registers the lifecycle and reboot events and the close callback, the three calls side
-    /// by side (one round trip, not three). Whatever did register is deregistered again when
-    /// one fails.
+    /// Registers the lifecycle, reboot and metadata-change events and the close callback,
+    /// the calls side by side (one round trip, not four). Whatever did register is
+    /// deregistered again when one fails.
     pub fn register(
         conn: &Connect,
         tx: Sender<WorkerInput>,
@@ -74,12 +86,16 @@ impl Registration {
         // type is how the C API takes them (VIR_DOMAIN_EVENT_CALLBACK).
         let lifecycle =
             unsafe { std::mem::transmute::<LifecycleCallback, GenericCallback>(lifecycle_cb) };
+        // SAFETY: as above, for VIR_DOMAIN_EVENT_ID_METADATA_CHANGE's signature.
+        let metadata =
+            unsafe { std::mem::transmute::<MetadataCallback, GenericCallback>(metadata_cb) };
         let events = [
             (sys::VIR_DOMAIN_EVENT_ID_LIFECYCLE, lifecycle),
             (
                 sys::VIR_DOMAIN_EVENT_ID_REBOOT,
                 reboot_cb as GenericCallback,
             ),
+            (sys::VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, metadata),
         ]
         .map(|(id, cb)| {
             let (conn, tx) = (conn.clone(), tx.clone());
@@ -184,6 +200,23 @@ unsafe extern "C" fn lifecycle_cb(
         event,
     }));
     0
+}
+
+unsafe extern "C" fn metadata_cb(
+    _conn: sys::virConnectPtr,
+    dom: sys::virDomainPtr,
+    _kind: c_int,
+    _namespace: *const std::ffi::c_char,
+    opaque: *mut c_void,
+) {
+    // SAFETY: opaque is the EventTx registered with this callback.
+    let sink = unsafe { &*(opaque as *const EventTx) };
+    let _ = sink
+        .tx
+        .send(WorkerInput::Libvirt(LibvirtEvent::MetadataChanged {
+            generation: sink.generation,
+            uuid: domain_uuid(dom),
+        }));
 }
 
 unsafe extern "C" fn reboot_cb(

@@ -24,6 +24,7 @@ mod numa;
 mod ops;
 mod placement_xml;
 mod power;
+mod restamp;
 mod sampler;
 mod session;
 mod snapshot;
@@ -106,6 +107,19 @@ pub fn start_once(uri: &str, name: &str, deadlines: Deadlines) -> Result<(), Str
     conn.lookup_domain_by_name(name)
         .and_then(|d| d.create().map(|_| ()))
         .map_err(|e| e.message().to_string())
+}
+
+/// Rewrites the set spec stamped on the domain named `name` on the host at `uri`, for
+/// headless commands.
+pub fn restamp_set_once(
+    uri: &str,
+    name: &str,
+    spec: &crate::model::set::SetSpec,
+    deadlines: Deadlines,
+) -> Result<(), String> {
+    init::ensure_event_loop()?;
+    let conn = connection::open(uri, false, deadlines)?;
+    restamp::restamp_named(&conn, name, spec)
 }
 
 /// Clones the domain named `source` on the host at `uri` as `name`, in this thread, for

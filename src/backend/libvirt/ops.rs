@@ -11,7 +11,7 @@ use virt::connect::Connect;
 use super::delete::delete;
 use super::power::power;
 use super::worker::WorkerInput;
-use super::{clone, fanout, migrate, snapshot};
+use super::{clone, fanout, migrate, restamp, snapshot};
 use crate::backend::{EventSink, HostCommand, HostEvent, OpKind, refuse_in_read_only};
 
 /// Carries out `command` (an `Op`), unless the pool is read-only.
@@ -50,6 +50,7 @@ pub fn run(
             force,
         } => Box::new(move |conn, uuid| delete(conn, uuid, with_storage, force)),
         OpKind::Abort { .. } => Box::new(migrate::abort),
+        OpKind::Restamp(spec) => Box::new(move |conn, uuid| restamp::restamp(conn, uuid, &spec)),
     };
     let conn = conn.clone();
     drop(fanout::spawn(move || {

@@ -202,6 +202,12 @@ impl Session {
                     return self.refresh_vm(uuid, event, sink);
                 }
             }
+            WorkerInput::Libvirt(LibvirtEvent::MetadataChanged { generation, uuid }) => {
+                if generation == self.generation {
+                    let defined = virt::sys::VIR_DOMAIN_EVENT_DEFINED as i32;
+                    return self.refresh_vm(uuid, defined, sink);
+                }
+            }
         }
         None
     }
