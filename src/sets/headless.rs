@@ -112,6 +112,9 @@ fn print_sets(sets: &[(String, SetStatus)], output: Output) -> std::io::Result<(
         for warning in &set.warnings {
             writeln!(out, "{:<10} {:<16} warning: {warning}", "", "")?;
         }
+        if let Some(note) = set.ready_note() {
+            writeln!(out, "{:<10} {:<16} note: {note}", "", "")?;
+        }
     }
     Ok(())
 }

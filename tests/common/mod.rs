@@ -63,6 +63,7 @@ pub fn vm(name: &str, state: VmState, vcpus: u32, mem_mib: u64, vm_type: &str) -
         memory_used_bytes: None,
         kind: None,
         location: None,
+        booted: None,
     }
 }
 
