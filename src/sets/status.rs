@@ -100,7 +100,7 @@ impl SetStatus {
     pub fn ready_note(&self) -> Option<String> {
         (self.ready_unverified > 0).then(|| {
             format!(
-                "ready counts {} of {} as running only: booted is unknown without a guest agent",
+                "ready: {} of {} counted as running (no guest agent says booted)",
                 self.ready_unverified, self.ready
             )
         })

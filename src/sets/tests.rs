@@ -169,7 +169,7 @@ fn ready_is_booted_where_the_hypervisor_tells_and_running_where_it_cannot() {
     assert_eq!(status.ready_unverified, 1);
     assert_eq!(
         status.ready_note().as_deref(),
-        Some("ready counts 1 of 2 as running only: booted is unknown without a guest agent")
+        Some("ready: 1 of 2 counted as running (no guest agent says booted)")
     );
     let all_known = [
         vec![with("web-0", Some(true))],
