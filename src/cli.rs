@@ -115,6 +115,25 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum SetsCommand {
+    /// Print what scaling the set to N does (members deleted, composed where placement puts
+    /// them, restamped with the new count), and with --yes carry it out (exit 1 when a member
+    /// can't be placed, a step failed or a host did not answer).
+    Scale {
+        /// Only this pool.
+        #[arg(long)]
+        pool: Option<String>,
+        /// The set's name.
+        set: String,
+        /// The number of members the set should have.
+        count: u32,
+        /// Which members a scale-in deletes first.
+        #[arg(long, value_enum, default_value_t = crate::sets::scale::Strategy::Highest)]
+        strategy: crate::sets::scale::Strategy,
+        /// Carry the plan out: each step printed and audited (from a terminal, deleting
+        /// running members also wants their count typed).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Print the plan that makes the sets whole, and with --yes carry it out: restart stopped
     /// members, recreate missing indexes where placement puts them under the set's group
     /// (exit 1 when a host did not answer, a member can't be placed or a step failed).

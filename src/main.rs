@@ -220,7 +220,7 @@ fn rt_exit_code(result: Result<vmdeck::rt::headless::Outcome, String>) -> ExitCo
     }
 }
 
-/// `vmdeck sets` and `vmdeck sets heal`.
+/// `vmdeck sets`, `vmdeck sets heal` and `vmdeck sets scale`.
 fn sets(
     config: &config::Config,
     (pool, output): (Option<&str>, vmdeck::cli::Output),
@@ -229,6 +229,22 @@ fn sets(
 ) -> ExitCode {
     match command {
         None => exit_code(vmdeck::sets::run_list(config, pool, output)),
+        Some(vmdeck::cli::SetsCommand::Scale {
+            pool: scale_pool,
+            set,
+            count,
+            strategy,
+            yes,
+        }) => exit_code(vmdeck::sets::run_scale(
+            config,
+            &vmdeck::sets::ScaleArgs {
+                pool: scale_pool.as_deref().or(pool),
+                set: &set,
+                count,
+                strategy,
+                yes: yes.then(|| audit.to_path_buf()),
+            },
+        )),
         Some(vmdeck::cli::SetsCommand::Heal {
             pool: heal_pool,
             set,

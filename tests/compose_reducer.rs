@@ -543,7 +543,7 @@ fn scale_down_deletes_the_highest_indexes_and_scale_up_continues_them() {
     let question = s.confirm.clone().unwrap().question;
     assert_eq!(
         question,
-        "Scale set db down to 1: delete db-1 on h3 with their disks, running or not? Type db-1 to confirm:"
+        "Scale set db 2 → 1: delete db-1 on h3 with disks (highest first), restamp 1? Type 1 (running ones) to confirm:"
     );
     assert!(
         key(&mut s, KeyCode::Enter).is_empty(),
@@ -551,10 +551,10 @@ fn scale_down_deletes_the_highest_indexes_and_scale_up_continues_them() {
     );
     assert!(s.ops.list.is_empty());
     command(&mut s, "scale 1");
-    typed(&mut s, "db-1");
+    typed(&mut s, "1");
     let effects = key(&mut s, KeyCode::Enter);
     assert!(matches!(
-        effects.as_slice(),
+        &effects[..1],
         [Effect::Host {
             host: 2,
             command: HostCommand::Op {
@@ -570,7 +570,64 @@ fn scale_down_deletes_the_highest_indexes_and_scale_up_continues_them() {
 
     command(&mut s, "scale 3");
     let question = s.confirm.clone().unwrap().question;
-    assert_eq!(question, "Scale set db up: compose db-2 → h1?");
+    assert_eq!(
+        question,
+        "Scale set db 2 → 3: compose db-2 → h1, restamp 2?"
+    );
     let effects = key(&mut s, KeyCode::Char('y'));
     assert_eq!(compose_effects(&effects), [(0, "db-2".into())]);
+}
+
+#[test]
+fn a_user_data_file_with_files_per_index_gives_each_member_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ud.yaml");
+    std::fs::write(&file, "#cloud-config\nhostname: {{name}}\n").unwrap();
+    for i in 0..2 {
+        let own = format!("#cloud-config\nhostname: {{{{set}}}}-own-{i}\n");
+        std::fs::write(dir.path().join(format!("ud.yaml.{i}")), own).unwrap();
+    }
+    let mut s = lab(CONFIG);
+    let words = format!(
+        "compose db --type small --image deb --count 2 --user-data {}",
+        file.display()
+    );
+    let effects = command(&mut s, &words);
+    let [Effect::ReadUserData(args)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let text = vmdeck::compose::UserData::read(&file);
+    update(
+        &mut s,
+        Msg::UserData {
+            args: args.clone(),
+            text,
+        },
+    );
+    // The text area holds the template; each member gets its own file.
+    let form = s.compose.as_ref().unwrap();
+    assert_eq!(
+        form.user_data.lines(),
+        ["#cloud-config", "hostname: {{name}}"]
+    );
+    let plan = preview(&s, form).unwrap();
+    let texts: Vec<String> = plan
+        .vms
+        .iter()
+        .map(|vm| vm.spec.clone().unwrap().user_data)
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "#cloud-config\nhostname: db-own-0\n",
+            "#cloud-config\nhostname: db-own-1\n"
+        ]
+    );
+    // A third member has no file of its own: the preview says which is missing.
+    tab_to(&mut s, Field::Count);
+    key(&mut s, KeyCode::Backspace);
+    typed(&mut s, "3");
+    let form = s.compose.as_ref().unwrap();
+    let err = preview(&s, form).unwrap_err();
+    assert!(err.contains("ud.yaml.2 is missing for db-2"), "{err}");
 }

@@ -34,7 +34,7 @@ pub fn hints(state: &State) -> Vec<Hint> {
                 .chain(local.filter(|b| works_here(state, b)))
                 .chain(rest)
                 .chain(help)
-                .map(hint)
+                .map(|b| hint_here(state, b))
                 .collect()
         }
         _ => local.filter(|b| works_here(state, b)).map(hint).collect(),
@@ -51,6 +51,18 @@ pub fn hints(state: &State) -> Vec<Hint> {
         );
     }
     hints
+}
+
+/// The sets view does not sort: its `s` scales the selected set.
+fn hint_here(state: &State, binding: &Binding) -> Hint {
+    let sets = matches!(state.screen().view, View::Sets { .. });
+    match binding.action {
+        Action::SortNext if sets => Hint {
+            desc: "scale the set".into(),
+            ..hint(binding)
+        },
+        _ => hint(binding),
+    }
 }
 
 fn hint(binding: &Binding) -> Hint {
@@ -80,6 +92,8 @@ fn works_here(state: &State, binding: &Binding) -> bool {
         match state.screen().view {
             View::Ops => return matches!(binding.action, A::Open | A::AbortJob),
             View::Op { .. } => return binding.action == A::AbortJob,
+            // The sets view selects sets: it opens their members and scales them.
+            View::Sets { .. } => return matches!(binding.action, A::Open | A::SortNext),
             _ => {}
         }
     }

@@ -33,6 +33,9 @@ pub struct RowCache {
     pub last_moved: Vec<RowId>,
     /// VMs updated in place since the last derivation: only their rows move.
     moved: Vec<RowId>,
+    /// Hosts whose VMs were all replaced (they connected) since the last derivation: only
+    /// their rows leave and come back, each put where its key says.
+    replaced: Vec<(usize, usize)>,
     ordered_for: Option<OrderInputs>,
     /// Every row of the view, in order.
     ordered: Vec<RowId>,
@@ -57,6 +60,13 @@ impl RowCache {
     /// One VM changed where it is (same host, same index): its row alone moves.
     pub fn vm_changed(&mut self, row: RowId) {
         self.moved.push(row);
+    }
+
+    /// The host's VMs were replaced (a VM list is on screen): only its rows are placed again.
+    pub fn host_replaced(&mut self, pool: usize, host: usize) {
+        if !self.replaced.contains(&(pool, host)) {
+            self.replaced.push((pool, host));
+        }
     }
 
     /// The filter in force, for highlighting what it found.
@@ -103,8 +113,9 @@ pub fn derive(state: &mut State) {
         state.row_cache.forget_filter();
         let cache = &mut state.row_cache;
         // Rows that moved meanwhile are ordered with the rest when a list is back.
-        if !cache.moved.is_empty() {
+        if !cache.moved.is_empty() || !cache.replaced.is_empty() {
             cache.moved.clear();
+            cache.replaced.clear();
             cache.ordered_for = None;
         }
         return;
@@ -115,21 +126,24 @@ pub fn derive(state: &mut State) {
         descending: screen.table.sort_descending,
         inventory: state.row_cache.inventory,
     };
-    let moved = std::mem::take(&mut state.row_cache.moved);
+    let replaced = std::mem::take(&mut state.row_cache.replaced);
+    // A replaced host's old rows are gone: their indexes may name other VMs now.
+    let mut moved = std::mem::take(&mut state.row_cache.moved);
+    moved.retain(|row| !matches!(row, RowId::Vm(p, h, _) if replaced.contains(&(*p, *h))));
     let other_list = state.row_cache.ordered_for.as_ref();
     if other_list.is_some_and(|o| o.view != inputs.view) {
         state.row_cache.forget_filter();
     }
     let vm_list = matches!(inputs.view, View::Vms { .. });
     // In the pools and hosts lists a VM changes totals: those few rows are ordered again.
-    let reorder =
-        state.row_cache.ordered_for.as_ref() != Some(&inputs) || (!moved.is_empty() && !vm_list);
+    let reorder = state.row_cache.ordered_for.as_ref() != Some(&inputs)
+        || ((!moved.is_empty() || !replaced.is_empty()) && !vm_list);
     let filter = state.screen().table.filter.clone();
     let refilter = state.row_cache.filtered_for.as_ref() != Some(&filter);
-    if !reorder && !refilter && moved.is_empty() {
+    if !reorder && !refilter && moved.is_empty() && replaced.is_empty() {
         return;
     }
-    state.row_cache.last_moved = if reorder { Vec::new() } else { moved.clone() };
+    state.row_cache.last_moved = Vec::new();
     if reorder {
         let rows = all_rows(state, &inputs.view);
         let ordered = sorted(state, rows, inputs.column, inputs.descending);
@@ -138,8 +152,13 @@ pub fn derive(state: &mut State) {
         cache.haystacks = None;
         cache.ordered_for = Some(inputs);
     } else {
+        for &(pool, host) in &replaced {
+            let inserted = replace_host(state, pool, host, &inputs);
+            state.row_cache.last_moved.extend(inserted);
+        }
         for row in moved {
             reposition(state, row, &inputs);
+            state.row_cache.last_moved.push(row);
         }
     }
     if refilter {
@@ -174,6 +193,34 @@ fn match_all(state: &mut State) {
     };
 }
 
+/// Takes the rows of `host` out of the order and puts its VMs now in where their keys say;
+/// the rows put in. A host the view does not list has none.
+fn replace_host(state: &mut State, pool: usize, host: usize, inputs: &OrderInputs) -> Vec<RowId> {
+    let of_host = |row: &RowId| matches!(row, RowId::Vm(p, h, _) if (*p, *h) == (pool, host));
+    let cache = &mut state.row_cache;
+    let mut keep = cache.ordered.iter().map(|r| !of_host(r));
+    cache.matched.retain(|_| keep.next().unwrap_or(true));
+    if let Some(texts) = cache.haystacks.as_mut() {
+        let mut keep = cache.ordered.iter().map(|r| !of_host(r));
+        texts.retain(|_| keep.next().unwrap_or(true));
+    }
+    cache.ordered.retain(|r| !of_host(r));
+    let listed = match inputs.view {
+        View::Vms {
+            pool: want_pool,
+            host: want_host,
+        } => want_pool.is_none_or(|p| p == pool) && want_host.is_none_or(|h| h == host),
+        _ => false,
+    };
+    let vms = state.pools.get(pool).and_then(|p| p.hosts.get(host));
+    let count = vms.filter(|_| listed).map_or(0, |h| h.vms.len());
+    let rows: Vec<RowId> = (0..count).map(|v| RowId::Vm(pool, host, v)).collect();
+    for row in &rows {
+        insert(state, *row, inputs);
+    }
+    rows
+}
+
 /// Takes `row` out of the order and puts it back where its new key says, with its filter
 /// text and match, comparing with O(log n) other rows.
 fn reposition(state: &mut State, row: RowId, inputs: &OrderInputs) {
@@ -186,6 +233,11 @@ fn reposition(state: &mut State, row: RowId, inputs: &OrderInputs) {
     if let Some(texts) = cache.haystacks.as_mut() {
         texts.remove(at);
     }
+    insert(state, row, inputs);
+}
+
+/// Puts `row` where its key says, with its filter text and match.
+fn insert(state: &mut State, row: RowId, inputs: &OrderInputs) {
     let key = sort_key(state, row, inputs.column);
     let cache = &state.row_cache;
     let to = cache.ordered.partition_point(|other| {

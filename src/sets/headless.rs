@@ -6,24 +6,24 @@ use std::io::Write;
 
 use super::execute::{Act, carry_out};
 use super::heal::{Step, plan};
+use super::place::place_member;
 use super::status::{HostInput, SetStatus, statuses};
 use crate::cli::Output;
+use crate::compose::PoolView;
 use crate::compose::headless::leftover_note;
 use crate::compose::headless::pool_view;
-use crate::compose::{ComposeArgs, PoolView, template_for};
 use crate::config::{Config, PoolConfig};
 use crate::headless::{HostRead, Skip, read_all, selected_pools};
 use crate::model::Vm;
 use crate::model::compose::ComposeSpec;
-use crate::placement::PlacedVm;
 
 /// One pool's hosts as read: name, whether it answered, its VMs.
-struct PoolRead {
-    hosts: Vec<(String, bool, Vec<Vm>)>,
-    rows: Vec<(String, String, Result<HostRead, Skip>)>,
+pub(super) struct PoolRead {
+    pub(super) hosts: Vec<(String, bool, Vec<Vm>)>,
+    pub(super) rows: Vec<(String, String, Result<HostRead, Skip>)>,
 }
 
-fn read_pool(pool: &PoolConfig, read_only: bool) -> PoolRead {
+pub(super) fn read_pool(pool: &PoolConfig, read_only: bool) -> PoolRead {
     let rows = read_all(&[pool], true, read_only || pool.read_only);
     let hosts = rows
         .iter()
@@ -38,7 +38,7 @@ fn read_pool(pool: &PoolConfig, read_only: bool) -> PoolRead {
     PoolRead { hosts, rows }
 }
 
-fn sets_of(pool: &PoolConfig, read: &PoolRead) -> Vec<SetStatus> {
+pub(super) fn sets_of(pool: &PoolConfig, read: &PoolRead) -> Vec<SetStatus> {
     let inputs: Vec<HostInput> = read
         .hosts
         .iter()
@@ -224,39 +224,13 @@ fn print_heal(
 
 /// Places the member of `index` from the set's spec, and notes it on its host so the next
 /// member placed sees it (anti-affinity).
-fn place(
+pub(super) fn place(
     config: &Config,
     view: &mut PoolView,
     set: &SetStatus,
     index: u32,
 ) -> Result<(String, Box<ComposeSpec>), String> {
     let spec = set.spec.as_ref().ok_or("no spec")?;
-    let args = ComposeArgs {
-        name: set.name.clone(),
-        vm_type: spec.vm_type.clone(),
-        image: spec.image.clone(),
-        count: Some(1),
-        group: spec.group.clone(),
-        first_index: index,
-        replicas: Some(spec.replicas),
-        ..ComposeArgs::default()
-    };
-    let template = template_for(&set.name, true);
-    let planned = crate::compose::plan_in(&args, view, &config.vm_types, &template)?;
-    let vm = planned.vms.first().ok_or("nothing planned")?;
-    let (Some(host), Some(made)) = (vm.decision.chosen.clone(), vm.spec.clone()) else {
-        return Err(vm.decision.why_none.clone().unwrap_or_default());
-    };
     // The member gets the set's spec as it stands: nothing about the set changes.
-    let made = ComposeSpec {
-        set_spec: Some(spec.clone()),
-        ..made
-    };
-    if let Some(room) = view.hosts.iter_mut().find(|h| h.room.name == host) {
-        room.room.vms.push(PlacedVm {
-            name: vm.name.clone(),
-            group: spec.group.clone(),
-        });
-    }
-    Ok((host, Box::new(made)))
+    place_member(view, &config.vm_types, &set.name, index, spec)
 }

@@ -4,10 +4,14 @@
 
 pub mod execute;
 mod headless;
+mod headless_scale;
 pub mod heal;
+pub mod place;
+pub mod scale;
 pub mod status;
 
 pub use headless::{HealArgs, run_heal, run_list};
+pub use headless_scale::{ScaleArgs, run_scale};
 pub use status::{HostInput, Member, Problem, SetStatus, statuses};
 
 #[cfg(test)]

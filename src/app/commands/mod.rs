@@ -61,6 +61,7 @@ pub enum Cmd {
     SnapshotDelete,
     Clone,
     Scale,
+    Heal,
     Compose,
 }
 

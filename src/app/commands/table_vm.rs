@@ -126,14 +126,30 @@ pub const VM_COMMANDS: &[Command] = &[
         )
     },
     Command {
-        args: &[arg("N", Kind::Number)],
-        usage: "N",
+        args: &[
+            arg("N", Kind::Number),
+            opt_arg(
+                "STRATEGY",
+                Kind::Choice(crate::sets::scale::Strategy::WORDS),
+            ),
+        ],
+        usage: "N [highest|stopped|loaded]",
         mutates: true,
         ..plain(
             Cmd::Scale,
             "scale",
             &[],
-            "grow or shrink the VM's set to N",
+            "grow or shrink the set (of the VM) to N; which members go first",
+            Scope::OneVm,
+        )
+    },
+    Command {
+        mutates: true,
+        ..plain(
+            Cmd::Heal,
+            "heal",
+            &[],
+            "make the set (of the VM) whole: restart stopped, recreate missing members",
             Scope::OneVm,
         )
     },

@@ -16,6 +16,24 @@ pub fn ask(
     requests: Vec<OpRequest>,
     heading: impl Fn(&State, &[OpRequest]) -> String,
 ) -> Vec<Effect> {
+    ask_typing(state, requests, heading, |eligible| {
+        let word = typed_word(eligible)?;
+        let prompt = match eligible.len() {
+            1 => format!(" Type {word} to confirm:"),
+            _ => format!(" Type {word} (how many) to confirm:"),
+        };
+        Some((word, prompt))
+    })
+}
+
+/// [`ask`] with the word to type (and the sentence asking for it) chosen by `typed` from the
+/// requests that pass the checks; None asks `[y/N]`.
+pub fn ask_typing(
+    state: &mut State,
+    requests: Vec<OpRequest>,
+    heading: impl Fn(&State, &[OpRequest]) -> String,
+    typed: impl Fn(&[OpRequest]) -> Option<(String, String)>,
+) -> Vec<Effect> {
     let targets: Vec<_> = requests.iter().map(|r| r.target.clone()).collect();
     if let Err(why) = super::actions::read_only_refusal(state, &targets) {
         set_status(state, Level::Error, why);
@@ -30,7 +48,7 @@ pub fn ask(
         set_status(state, Level::Error, text);
         return Vec::new();
     }
-    let typed = typed_word(&eligible);
+    let typed = typed(&eligible);
     let command = eligible[0].kind.command();
     if typed.is_none() && state.unasked.contains(command) {
         let effects = launch(state, eligible);
@@ -44,11 +62,8 @@ pub fn ask(
         return effects;
     }
     let mut question = heading(state, &eligible);
-    if let Some(word) = &typed {
-        question.push_str(&match eligible.len() {
-            1 => format!(" Type {word} to confirm:"),
-            _ => format!(" Type {word} (how many) to confirm:"),
-        });
+    if let Some((_, prompt)) = &typed {
+        question.push_str(prompt);
     }
     let mut lines = if eligible.len() > 1 {
         listed(state, &eligible)
@@ -60,7 +75,7 @@ pub fn ask(
         question,
         lines,
         pending: Pending::Ops(eligible),
-        typed: typed.map(|word| (word, String::new())),
+        typed: typed.map(|(word, _)| (word, String::new())),
         scroll: 0,
     });
     Vec::new()
@@ -89,25 +104,38 @@ fn typed_word(requests: &[OpRequest]) -> Option<String> {
     }
 }
 
-/// `lab1-web on lab1` (a new VM: `db-0 → lab2`), one line each.
+/// `lab1-web on lab1` (a new VM: `db-0 → lab2`), one line each; led by what is done to it
+/// when the requests do different things (a scale deletes, composes and restamps).
 fn listed(state: &State, requests: &[OpRequest]) -> Vec<String> {
+    let mixed = requests
+        .iter()
+        .any(|r| r.kind.command() != requests[0].kind.command());
     requests
         .iter()
         .map(|r| {
-            let host = &state.pools[r.target.pool].hosts[r.target.host];
-            let running = host
-                .vms
-                .iter()
-                .any(|v| v.uuid == r.target.uuid && v.state.is_active());
-            match &r.kind {
-                OpKind::Compose(_) => format!("{} → {}", r.target.name, host.name),
-                kind if kind.destroys() && running => {
-                    format!("{} on {} (running)", r.target.name, host.name)
-                }
-                _ => format!("{} on {}", r.target.name, host.name),
+            let line = line(state, r);
+            match mixed {
+                true => format!("{} {line}", r.kind.command()),
+                false => line,
             }
         })
         .collect()
+}
+
+/// One request: `lab1-web on lab1`, `db-0 → lab2`, `web-2 on lab3 (running)`.
+fn line(state: &State, r: &OpRequest) -> String {
+    let host = &state.pools[r.target.pool].hosts[r.target.host];
+    let running = host
+        .vms
+        .iter()
+        .any(|v| v.uuid == r.target.uuid && v.state.is_active());
+    match &r.kind {
+        OpKind::Compose(_) => format!("{} → {}", r.target.name, host.name),
+        kind if kind.destroys() && running => {
+            format!("{} on {} (running)", r.target.name, host.name)
+        }
+        _ => format!("{} on {}", r.target.name, host.name),
+    }
 }
 
 /// How a question names its VMs: `lab1-web on lab1`, or `3 VMs`.

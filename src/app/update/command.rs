@@ -170,6 +170,7 @@ fn act(state: &mut State, parsed: &Parsed) -> Vec<Effect> {
         }
         Cmd::Clone => return clone::command(state, &words),
         Cmd::Scale => return scale::command(state, &words),
+        Cmd::Heal => return super::heal::command(state),
         Cmd::Compose => return compose::command(state, &words),
         _ => {}
     }

@@ -110,6 +110,10 @@ pub fn run(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Filter => input::open_filter(state),
         Action::Command => input::open_command(state),
         Action::Help => nav::push(state, View::Help),
+        // The sets view does not sort: there `s` scales the selected set.
+        Action::SortNext if matches!(state.screen().view, View::Sets { .. }) => {
+            super::sets::ask_count(state)
+        }
         Action::SortNext => nav::sort_next(state),
         Action::SortReverse => nav::sort_reverse(state),
         Action::ToggleXml => nav::toggle_xml(state),

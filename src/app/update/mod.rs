@@ -27,6 +27,7 @@ mod migrate;
 mod migrate_fit;
 
 pub use keys::{context as focus_context, view_context};
+mod heal;
 mod nav;
 mod op_progress;
 mod ops_view;

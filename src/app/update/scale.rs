@@ -1,167 +1,191 @@
-//! `:scale N` on a VM of a set (composed with a count): up composes the next indexes with the
-//! set's type, image and group, placed like any compose; down deletes the highest indexes,
-//! running or not, with their disks — after a confirmation naming them.
-//! New members carry the set's newest spec with the new count; the members already there keep
-//! the spec they were made with (restamping them is not built yet), so after scaling down the
-//! sets view still counts the old number as desired.
+//! `:scale N [highest|stopped|loaded]` on a VM of a set or on the sets view's selected set
+//! (`s` there): the plan of `sets::scale` — a scale-in deletes members by the strategy, with
+//! their disks, running or not; a scale-out composes the lowest free indexes from the set's
+//! spec, placed under its group — then every member that stays is restamped with the new
+//! count and generation, so every admin's sets view counts the new number as desired.
+//! Deleting running members wants their count typed.
 
-use super::actions::single_target;
-use super::ask::{ask, vms_phrase};
+use super::ask::{ask_typing, vms_phrase};
 use super::set_status;
-use crate::app::compose_form::pool_view;
+use super::sets::{member_target, place_requests, selected_set};
 use crate::app::msg::Effect;
-use crate::app::ops::{OpKind, OpRequest, Target};
+use crate::app::ops::{OpKind, OpRequest};
 use crate::app::state::{Level, State};
-use crate::compose::{ComposeArgs, plan, template_for};
+use crate::model::set::SetSpec;
+use crate::sets::SetStatus;
+use crate::sets::scale::{ScalePlan, Strategy, host_load, plan};
 
-/// A member of a set: its index and target.
-struct Member {
-    index: u32,
-    target: Target,
-}
+const USAGE: &str =
+    "usage: :scale N [highest|stopped|loaded] (on a VM of a set, or a set in :sets)";
 
 pub fn command(state: &mut State, args: &[&str]) -> Vec<Effect> {
     let Some(wanted) = args.first().and_then(|n| n.parse::<u32>().ok()) else {
-        set_status(state, Level::Error, "usage: :scale N (on a VM of a set)");
+        set_status(state, Level::Error, USAGE);
         return Vec::new();
     };
-    let Some(target) = single_target(state, "scale") else {
-        return Vec::new();
-    };
-    let Some(vm) = state.vm(target.pool, target.host, &target.uuid).cloned() else {
-        return Vec::new();
-    };
-    let Some(set) = vm.stamp.set.clone() else {
-        let why = format!(
-            "{} is not in a set (sets are composed with a count)",
-            vm.name
-        );
-        set_status(state, Level::Error, why);
-        return Vec::new();
-    };
-    let members = members(state, target.pool, &set);
-    let have = members.len() as u32;
-    match wanted.cmp(&have) {
-        std::cmp::Ordering::Equal => {
-            set_status(
-                state,
-                Level::Info,
-                format!("set {set} has {have} VMs already"),
-            );
+    let strategy = match args.get(1).map(|w| Strategy::parse(w)).transpose() {
+        Ok(strategy) => strategy.unwrap_or_default(),
+        Err(why) => {
+            set_status(state, Level::Error, why);
+            return Vec::new();
         }
-        std::cmp::Ordering::Less => return ask_down(state, &set, wanted, members),
-        std::cmp::Ordering::Greater => {
-            let next = members.iter().map(|m| m.index + 1).max().unwrap_or(0);
-            return ask_up(state, target.pool, &vm, (&set, next), (have, wanted - have));
+    };
+    let Some((pool, status)) = selected_set(state, "scale") else {
+        return Vec::new();
+    };
+    let load = |host: &str| {
+        state.pools[pool]
+            .hosts
+            .iter()
+            .find(|h| h.name == host)
+            .map_or(0.0, |h| {
+                host_load(&h.vms, h.facts.as_ref().map_or(1, |f| f.cpus))
+            })
+    };
+    let planned = plan(&status, wanted, strategy, &load)
+        .and_then(|plan| with_spec(state, pool, &status, plan));
+    let (plan, spec) = match planned {
+        Ok(planned) => planned,
+        Err(why) => {
+            set_status(state, Level::Error, why);
+            return Vec::new();
+        }
+    };
+    if plan.delete.is_empty() && plan.add.is_empty() && status.desired == wanted {
+        let text = format!("set {} has {wanted} members already", status.name);
+        set_status(state, Level::Info, text);
+        return Vec::new();
+    }
+    match requests(state, pool, &plan, &spec) {
+        Ok(requests) => ask_scale(state, &plan, strategy, requests),
+        Err(why) => {
+            set_status(state, Level::Error, why);
+            Vec::new()
         }
     }
-    Vec::new()
 }
 
-/// The set's VMs in the pool, by index (a name that is not `<set>-<n>` counts after them).
-fn members(state: &State, pool: usize, set: &str) -> Vec<Member> {
-    let mut found: Vec<Member> = state.pools[pool]
-        .hosts
+/// The spec every member ends with: the plan's (the set's newest with the new count), else
+/// one made from the VM stamps of a set composed before specs; with a fresh generation.
+fn with_spec(
+    state: &State,
+    pool: usize,
+    status: &SetStatus,
+    plan: ScalePlan,
+) -> Result<(ScalePlan, SetSpec), String> {
+    let spec = match plan.spec.clone() {
+        Some(spec) => spec,
+        None => stamped_spec(state, pool, status, plan.to)?,
+    };
+    let generation = crate::app::sets::next_generation(state, pool, &status.name);
+    Ok((plan, SetSpec { generation, ..spec }))
+}
+
+fn stamped_spec(
+    state: &State,
+    pool: usize,
+    status: &SetStatus,
+    replicas: u32,
+) -> Result<SetSpec, String> {
+    let stamp = status
+        .members
         .iter()
-        .enumerate()
-        .flat_map(|(host, h)| h.vms.iter().map(move |vm| (host, vm)))
-        .filter(|(_, vm)| vm.stamp.set.as_deref() == Some(set))
-        .map(|(host, vm)| Member {
-            index: vm
-                .name
-                .strip_prefix(set)
-                .and_then(|rest| rest.strip_prefix('-'))
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(u32::MAX),
-            target: Target {
-                pool,
-                host,
-                uuid: vm.uuid.clone(),
-                name: vm.name.clone(),
-            },
-        })
-        .collect();
-    found.sort_by_key(|m| m.index);
-    found
+        .filter_map(|m| member_target(state, pool, m))
+        .filter_map(|t| state.vm(t.pool, t.host, &t.uuid))
+        .map(|vm| &vm.stamp)
+        .find(|stamp| stamp.vm_type.is_some() && stamp.image.is_some())
+        .ok_or_else(|| {
+            format!(
+                "set {} has no type or image stamp to compose more like it",
+                status.name
+            )
+        })?;
+    Ok(SetSpec {
+        replicas,
+        vm_type: stamp.vm_type.clone().unwrap_or_default(),
+        image: stamp.image.clone().unwrap_or_default(),
+        group: stamp.group.clone(),
+        ..SetSpec::default()
+    })
 }
 
-fn ask_down(state: &mut State, set: &str, wanted: u32, members: Vec<Member>) -> Vec<Effect> {
-    let requests = members
-        .into_iter()
-        .skip(wanted as usize)
-        .rev()
-        .map(|m| OpRequest {
-            target: m.target,
+/// Deletes first, then the new members, then a restamp of each member that stays.
+fn requests(
+    state: &State,
+    pool: usize,
+    plan: &ScalePlan,
+    spec: &SetSpec,
+) -> Result<Vec<OpRequest>, String> {
+    let mut requests: Vec<OpRequest> = plan
+        .delete
+        .iter()
+        .filter_map(|m| member_target(state, pool, m))
+        .map(|target| OpRequest {
+            target,
             kind: OpKind::Delete {
                 with_storage: true,
                 force: true,
             },
         })
         .collect();
-    let set = set.to_string();
-    ask(state, requests, move |state, doomed| {
-        format!(
-            "Scale set {set} down to {wanted}: delete {} with their disks, running or not?",
-            vms_phrase(state, doomed)
-        )
-    })
+    requests.extend(place_requests(state, pool, &plan.set, &plan.add, spec)?);
+    requests.extend(
+        plan.keep
+            .iter()
+            .filter(|m| m.host_up)
+            .filter_map(|m| member_target(state, pool, m))
+            .map(|target| OpRequest {
+                target,
+                kind: OpKind::Restamp(Box::new(spec.clone())),
+            }),
+    );
+    Ok(requests)
 }
 
-fn ask_up(
+fn ask_scale(
     state: &mut State,
-    pool: usize,
-    like: &crate::model::Vm,
-    set: (&str, u32),
-    (have, more): (u32, u32),
+    plan: &ScalePlan,
+    strategy: Strategy,
+    requests: Vec<OpRequest>,
 ) -> Vec<Effect> {
-    let (set, first_index) = set;
-    // The set's newest spec, else the VM's own stamp (a set composed before specs).
-    let newest = crate::app::sets::newest_spec(state, pool, set);
-    let group = newest.map_or(like.stamp.group.clone(), |s| s.group.clone());
-    let made_of = newest.map_or(
-        (like.stamp.vm_type.clone(), like.stamp.image.clone()),
-        |s| (Some(s.vm_type.clone()), Some(s.image.clone())),
-    );
-    let (Some(vm_type), Some(image)) = made_of else {
-        let why = format!(
-            "{} has no type or image stamp to compose more like it",
-            like.name
-        );
-        set_status(state, Level::Error, why);
-        return Vec::new();
-    };
-    let args = ComposeArgs {
-        name: set.to_string(),
-        vm_type,
-        image,
-        count: Some(more),
-        group,
-        first_index,
-        replicas: Some(have + more),
-        ..ComposeArgs::default()
-    };
-    let planned = plan(
-        &args,
-        pool_view(state, pool),
-        &state.vm_types,
-        &template_for(set, true),
-    );
-    let planned = match planned {
-        Ok(planned) => planned,
-        Err(e) => {
-            set_status(state, Level::Error, e);
-            return Vec::new();
+    let running: Vec<String> = plan
+        .delete
+        .iter()
+        .filter(|m| m.state.is_active())
+        .map(|m| m.name.clone())
+        .collect();
+    let (set, from, to) = (plan.set.clone(), plan.from, plan.to);
+    let strategy = strategy.word();
+    let heading = move |state: &State, eligible: &[OpRequest]| {
+        let of = |pick: fn(&OpKind) -> bool| -> Vec<OpRequest> {
+            eligible.iter().filter(|r| pick(&r.kind)).cloned().collect()
+        };
+        let deleted = of(|k| matches!(k, OpKind::Delete { .. }));
+        let composed = of(|k| matches!(k, OpKind::Compose(_)));
+        let restamped = of(|k| matches!(k, OpKind::Restamp(_)));
+        let mut parts = Vec::new();
+        if !deleted.is_empty() {
+            let phrase = vms_phrase(state, &deleted);
+            parts.push(format!("delete {phrase} with disks ({strategy} first)"));
         }
+        if !composed.is_empty() {
+            parts.push(format!("compose {}", vms_phrase(state, &composed)));
+        }
+        if !restamped.is_empty() {
+            parts.push(format!("restamp {}", restamped.len()));
+        }
+        format!("Scale set {set} {from} → {to}: {}?", parts.join(", "))
     };
-    if let Some(refused) = planned.refused().next() {
-        let why = refused.decision.why_none.clone().unwrap_or_default();
-        let text = format!("{} can't be placed: {why}", refused.name);
-        set_status(state, Level::Error, text);
-        return Vec::new();
-    }
-    let requests = super::compose::requests(state, pool, &planned);
-    let set = set.to_string();
-    ask(state, requests, move |state, more| {
-        format!("Scale set {set} up: compose {}?", vms_phrase(state, more))
+    // Deleting running members wants how many of them typed, as in bulk destroys.
+    ask_typing(state, requests, heading, move |eligible| {
+        let count = eligible
+            .iter()
+            .filter(|r| matches!(r.kind, OpKind::Delete { .. }))
+            .filter(|r| running.contains(&r.target.name))
+            .count();
+        (count > 0).then(|| {
+            let prompt = format!(" Type {count} (running ones) to confirm:");
+            (count.to_string(), prompt)
+        })
     })
 }

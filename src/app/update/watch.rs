@@ -172,6 +172,11 @@ pub fn note_inventory(state: &mut State, msg: &Msg) {
         && state.screen().table.sort_column == VM_CPU_COLUMN;
     let moves_rows = match event {
         HostEvent::Samples { .. } => sorted_by_live,
+        // A host's whole inventory (it connected): its rows alone are replaced.
+        HostEvent::Connected(_) if matches!(state.screen().view, View::Vms { .. }) => {
+            state.row_cache.host_replaced(*pool, *host);
+            false
+        }
         HostEvent::VmUpdated(vm) => match in_place(state, *pool, *host, vm) {
             Some(index) => {
                 state.row_cache.vm_changed(RowId::Vm(*pool, *host, index));

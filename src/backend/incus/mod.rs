@@ -82,6 +82,26 @@ pub fn start_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Res
     })
 }
 
+/// Deletes the instance `name` with its storage, forcing it off first if it runs, for
+/// headless commands (scaling a set down).
+pub fn delete_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Result<(), String> {
+    runtime()?.block_on(async {
+        let client = client::Client::new(config, deadlines)?;
+        let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
+        let watch = actions::Watch {
+            op: 0,
+            uuid: String::new(),
+            news,
+            running: Default::default(),
+        };
+        let kind = crate::model::op::OpKind::Delete {
+            with_storage: true,
+            force: true,
+        };
+        actions::run(&client, (client.own_project(), name), kind, &watch).await
+    })
+}
+
 /// Rewrites the set spec stamped on the instance `name`, for headless commands.
 pub fn restamp_set_once(
     config: &IncusConfig,

@@ -152,6 +152,18 @@ pub fn delete_once(uri: &str, name: &str, with_storage: bool) -> Result<(), Stri
     delete::delete(&conn, &uuid, with_storage, false)
 }
 
+/// Deletes the domain named `name` with its disks, pulling the plug first if it runs, for
+/// headless commands (scaling a set down).
+pub fn delete_forced_once(uri: &str, name: &str, deadlines: Deadlines) -> Result<(), String> {
+    init::ensure_event_loop()?;
+    let conn = connection::open(uri, false, deadlines)?;
+    let uuid = conn
+        .lookup_domain_by_name(name)
+        .and_then(|d| d.uuid_string())
+        .map_err(|e| e.message().to_string())?;
+    delete::delete(&conn, &uuid, true, true)
+}
+
 /// Removes what interrupted clones left on the host at `uri` (see `clone::cleanup_pending`).
 pub fn cleanup_once(uri: &str) -> Result<Vec<String>, String> {
     init::ensure_event_loop()?;

@@ -53,7 +53,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     }
     let troubled = sets.iter().filter(|(_, s)| !s.problems.is_empty()).count();
     let title = format!(
-        " sets: {}, {troubled} with problems (Enter: members) ",
+        " sets: {}, {troubled} with problems (Enter: members · s: scale · :heal) ",
         sets.len()
     );
     let block = Block::default()

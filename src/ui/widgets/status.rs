@@ -15,6 +15,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             Some((_, typed)) => format!("{} {typed}", confirm.question),
             None => format!("{} [y/N]", confirm.question),
         };
+        let text = tail(&text, usize::from(area.width));
         frame.render_widget(
             Paragraph::new(Span::styled(text, theme.style("status_warn"))),
             area,
@@ -54,4 +55,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             area,
         );
     }
+}
+
+/// A question wider than the line loses its start, not its end: what to type (or `[y/N]`)
+/// and what was typed stay in sight.
+fn tail(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width || width == 0 {
+        return text.to_string();
+    }
+    let kept: String = text.chars().skip(count - width + 1).collect();
+    format!("…{kept}")
 }
