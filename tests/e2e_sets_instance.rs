@@ -223,6 +223,12 @@ fn each_member_boots_with_its_own_hostname_and_index_and_a_recreated_one_reuses_
             )),
         "{plan}"
     );
+    assert!(
+        recreate.ends_with(
+            "; user-data from vmdeck's default template: the set's own is known only by its digest"
+        ),
+        "{plan}"
+    );
 
     let out = vmdeck(&config, &["sets", "heal", "--pool", "lab", SET, "--yes"]);
     let healed = text(&out);

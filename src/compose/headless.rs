@@ -144,16 +144,33 @@ fn host_view(
     }
 }
 
-/// For a plan: what composing `spec` on `host` of pool `pool` does with disks an earlier VM of
-/// its name left there (libvirt: reused, or why it will fail), as `; …`; empty when none.
-pub(crate) fn leftover_note(config: &Config, pool: &str, host: &str, spec: &ComposeSpec) -> String {
+/// For a heal plan: what recreating `spec` on `host` of pool `pool` meets, each as `; …`
+/// (empty when nothing): disks an earlier VM of its name left there (libvirt: reused, or why
+/// the compose will fail), and user-data that is not the set's own template.
+pub(crate) fn recreate_note(config: &Config, pool: &str, host: &str, spec: &ComposeSpec) -> String {
     let uri = config
         .pools
         .iter()
         .find(|p| p.name == pool && p.incus.is_none())
         .and_then(|p| Some((p.hosts.iter().find(|h| h.name == host)?, p.deadlines)));
-    uri.and_then(|(h, deadlines)| libvirt::leftovers_once(&h.uri, spec, deadlines))
-        .map_or(String::new(), |note| format!("; {note}"))
+    let leftovers = uri.and_then(|(h, deadlines)| libvirt::leftovers_once(&h.uri, spec, deadlines));
+    [leftovers, default_user_data_note(spec)]
+        .into_iter()
+        .flatten()
+        .map(|note| format!("; {note}"))
+        .collect()
+}
+
+/// Heal and scale compose from vmdeck's default template: the spec carries only the digest
+/// of the set's own, so a set made from another template is told so.
+fn default_user_data_note(spec: &ComposeSpec) -> Option<String> {
+    let set = spec.set.as_deref()?;
+    let stamped = spec.set_spec.as_ref()?.user_data_digest.as_deref()?;
+    let default = crate::model::set::user_data_digest(&template_for(set, true));
+    (stamped != default).then(|| {
+        "user-data from vmdeck's default template: the set's own is known only by its digest"
+            .to_string()
+    })
 }
 
 pub(crate) fn compose_one(pool: &PoolConfig, host: &str, spec: &ComposeSpec) -> Result<(), String> {

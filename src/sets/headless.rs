@@ -10,8 +10,8 @@ use super::place::place_member;
 use super::status::{HostInput, SetStatus, statuses};
 use crate::cli::Output;
 use crate::compose::PoolView;
-use crate::compose::headless::leftover_note;
 use crate::compose::headless::pool_view;
+use crate::compose::headless::recreate_note;
 use crate::config::{Config, PoolConfig};
 use crate::headless::{HostRead, Skip, read_all, selected_pools};
 use crate::model::Vm;
@@ -205,7 +205,7 @@ fn print_heal(
                     Ok((host, spec)) => {
                         println!(
                             "  recreate {name} on {host}{}",
-                            leftover_note(config, view.name, &host, &spec)
+                            recreate_note(config, view.name, &host, &spec)
                         );
                         acts.push(Act::Compose { host, spec });
                     }
