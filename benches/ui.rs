@@ -44,6 +44,7 @@ fn vm(host: usize, i: usize) -> Vm {
         guest_used_bytes: None,
         kind: None,
         location: None,
+        booted: None,
     }
 }
 

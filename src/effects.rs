@@ -94,8 +94,7 @@ impl Runner {
             Effect::Clipboard(text) => copy_to_clipboard(&text),
             Effect::ReadUserData(args) => {
                 let path = args.user_data.clone().unwrap_or_default();
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("--user-data {}: {e}", path.display()));
+                let text = crate::compose::UserData::read(&path);
                 let _ = self.tx.send(Msg::UserData { args, text });
             }
             Effect::SaveColumns { table, columns } => self.save_columns(&table, columns),

@@ -428,7 +428,7 @@ fn compose_words_fill_the_form_and_the_user_data_file_the_text_area() {
     let [Effect::ReadUserData(args)] = effects.as_slice() else {
         panic!("{effects:?}")
     };
-    let text = std::fs::read_to_string(&file).map_err(|e| e.to_string());
+    let text = vmdeck::compose::UserData::read(&file);
     update(
         &mut s,
         Msg::UserData {
@@ -485,7 +485,9 @@ fn compose_words_fill_the_form_and_the_user_data_file_the_text_area() {
             .text
             .starts_with("--user-data /no/such/file: ")
     );
-    let text = Ok("#cloud-config\nhostname: mine\n".into());
+    let text = Ok(vmdeck::compose::UserData::text(
+        "#cloud-config\nhostname: mine\n",
+    ));
     update(&mut s, Msg::UserData { args, text });
     let form = s.compose.as_ref().unwrap();
     assert!(form.edited && form.user_data_text().contains("hostname: mine"));
@@ -574,4 +576,58 @@ fn scale_down_deletes_the_highest_indexes_and_scale_up_continues_them() {
     );
     let effects = key(&mut s, KeyCode::Char('y'));
     assert_eq!(compose_effects(&effects), [(0, "db-2".into())]);
+}
+
+#[test]
+fn a_user_data_file_with_files_per_index_gives_each_member_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ud.yaml");
+    std::fs::write(&file, "#cloud-config\nhostname: {{name}}\n").unwrap();
+    for i in 0..2 {
+        let own = format!("#cloud-config\nhostname: {{{{set}}}}-own-{i}\n");
+        std::fs::write(dir.path().join(format!("ud.yaml.{i}")), own).unwrap();
+    }
+    let mut s = lab(CONFIG);
+    let words = format!(
+        "compose db --type small --image deb --count 2 --user-data {}",
+        file.display()
+    );
+    let effects = command(&mut s, &words);
+    let [Effect::ReadUserData(args)] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let text = vmdeck::compose::UserData::read(&file);
+    update(
+        &mut s,
+        Msg::UserData {
+            args: args.clone(),
+            text,
+        },
+    );
+    // The text area holds the template; each member gets its own file.
+    let form = s.compose.as_ref().unwrap();
+    assert_eq!(
+        form.user_data.lines(),
+        ["#cloud-config", "hostname: {{name}}"]
+    );
+    let plan = preview(&s, form).unwrap();
+    let texts: Vec<String> = plan
+        .vms
+        .iter()
+        .map(|vm| vm.spec.clone().unwrap().user_data)
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "#cloud-config\nhostname: db-own-0\n",
+            "#cloud-config\nhostname: db-own-1\n"
+        ]
+    );
+    // A third member has no file of its own: the preview says which is missing.
+    tab_to(&mut s, Field::Count);
+    key(&mut s, KeyCode::Backspace);
+    typed(&mut s, "3");
+    let form = s.compose.as_ref().unwrap();
+    let err = preview(&s, form).unwrap_err();
+    assert!(err.contains("ud.yaml.2 is missing for db-2"), "{err}");
 }

@@ -179,6 +179,7 @@ mod tests {
             memory_used_bytes: Some(gib << 29),
             kind: None,
             location: None,
+            booted: None,
         }
     }
 

@@ -36,7 +36,7 @@ pub enum Msg {
     /// The `--user-data` file of a `:compose`, read (or why not), with the rest of its words.
     UserData {
         args: crate::compose::ComposeArgs,
-        text: Result<String, String>,
+        text: Result<crate::compose::UserData, String>,
     },
     /// Problems found at start-up (bad user files), for the status line.
     Warnings(Vec<String>),

@@ -23,7 +23,8 @@ pub struct ComposeArgs {
     #[arg(long)]
     pub host: Option<String>,
     /// cloud-init user-data (default: a template with the hostname and ~/.ssh/*.pub keys);
-    /// `{{name}}` in it becomes each VM's name.
+    /// `{{name}}`, `{{index}}` and `{{set}}` in it become each VM's own; files FILE.0,
+    /// FILE.1, … beside it give each member of a set its own.
     #[arg(long)]
     pub user_data: Option<PathBuf>,
     /// Define the VMs without starting them (e.g. a real-time type on a host whose libvirtd

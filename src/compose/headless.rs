@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::plan::{HostView, Plan, PoolView};
-use super::{ComposeArgs, plan, template_for};
+use super::{ComposeArgs, UserData, plan_from, template_for};
 use crate::app::rooms::room;
 use crate::backend::{incus, libvirt};
 use crate::config::{Config, PoolConfig};
@@ -29,12 +29,11 @@ pub fn run_headless(
         return Err(format!("refused: pool {} is read-only", pool.name));
     }
     let user_data = match &args.user_data {
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| format!("--user-data {}: {e}", path.display()))?,
-        None => template_for(&args.name, args.count.is_some()),
+        Some(path) => UserData::read(path)?,
+        None => UserData::text(&template_for(&args.name, args.count.is_some())),
     };
     let view = read_pool(pool, config.read_only || pool.read_only);
-    let plan = plan(args, view, &config.vm_types, &user_data)?;
+    let plan = plan_from(args, &view, &config.vm_types, &user_data)?;
     print_plan(&plan).map_err(|e| e.to_string())?;
     if !plan.ready() {
         if yes {
@@ -143,6 +142,35 @@ fn host_view(
             cores: HostCores::default(),
         },
     }
+}
+
+/// For a heal plan: what recreating `spec` on `host` of pool `pool` meets, each as `; …`
+/// (empty when nothing): disks an earlier VM of its name left there (libvirt: reused, or why
+/// the compose will fail), and user-data that is not the set's own template.
+pub(crate) fn recreate_note(config: &Config, pool: &str, host: &str, spec: &ComposeSpec) -> String {
+    let uri = config
+        .pools
+        .iter()
+        .find(|p| p.name == pool && p.incus.is_none())
+        .and_then(|p| Some((p.hosts.iter().find(|h| h.name == host)?, p.deadlines)));
+    let leftovers = uri.and_then(|(h, deadlines)| libvirt::leftovers_once(&h.uri, spec, deadlines));
+    [leftovers, default_user_data_note(spec)]
+        .into_iter()
+        .flatten()
+        .map(|note| format!("; {note}"))
+        .collect()
+}
+
+/// Heal and scale compose from vmdeck's default template: the spec carries only the digest
+/// of the set's own, so a set made from another template is told so.
+fn default_user_data_note(spec: &ComposeSpec) -> Option<String> {
+    let set = spec.set.as_deref()?;
+    let stamped = spec.set_spec.as_ref()?.user_data_digest.as_deref()?;
+    let default = crate::model::set::user_data_digest(&template_for(set, true));
+    (stamped != default).then(|| {
+        "user-data from vmdeck's default template: the set's own is known only by its digest"
+            .to_string()
+    })
 }
 
 pub(crate) fn compose_one(pool: &PoolConfig, host: &str, spec: &ComposeSpec) -> Result<(), String> {

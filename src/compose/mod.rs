@@ -7,10 +7,12 @@ mod attach;
 pub(crate) mod headless;
 mod plan;
 mod rt;
+mod user_data;
 
 pub use args::ComposeArgs;
 pub use headless::run_headless;
-pub use plan::{HostView, Plan, PlannedVm, PoolView, plan, plan_in};
+pub use plan::{HostView, Plan, PlannedVm, PoolView, plan, plan_from, plan_in};
+pub use user_data::UserData;
 
 use std::path::PathBuf;
 
@@ -22,12 +24,6 @@ pub fn default_user_data(name: &str) -> String {
         .map(|home| cloudinit::ssh_public_keys(&PathBuf::from(home).join(".ssh")))
         .unwrap_or_default();
     cloudinit::default_user_data(name, &keys)
-}
-
-/// The user-data of one VM of a set: `{{name}}` in the text becomes the VM's name, so one
-/// text serves every member (`hostname: {{name}}`).
-pub fn user_data_for(text: &str, name: &str) -> String {
-    text.replace("{{name}}", name)
 }
 
 /// The user-data template for `name` (a VM or a set, whose members get their own names).

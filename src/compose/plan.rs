@@ -3,13 +3,13 @@
 
 use super::args::ComposeArgs;
 use super::attach::Taken;
-use super::user_data_for;
+use super::user_data::UserData;
 use crate::cloudinit;
 use crate::config::{ComposeSettings, Overcommit, VmType};
 use crate::model::Driver;
 use crate::model::compose::CorePins;
 use crate::model::compose::{ComposeSpec, Image, LibvirtStorage};
-use crate::model::set::{SetSpec, user_data_digest};
+use crate::model::set::{SetSpec, member_index, user_data_digest};
 use crate::placement::{Decision, HostCores, HostRoom};
 
 /// A pool as compose sees it.
@@ -62,7 +62,7 @@ impl Plan {
 }
 
 /// Checks `args` against the pool and `vm_types`, and places each VM asked for in turn.
-/// `user_data` is the text for every VM (`{{name}}` becoming each one's name).
+/// `user_data` is the template for every VM (its placeholders becoming each one's own).
 pub fn plan(
     args: &ComposeArgs,
     pool: PoolView,
@@ -79,6 +79,16 @@ pub fn plan_in(
     vm_types: &[VmType],
     user_data: &str,
 ) -> Result<Plan, String> {
+    plan_from(args, pool, vm_types, &UserData::text(user_data))
+}
+
+/// [`plan_in`] with user-data that may come from a file and files per index.
+pub fn plan_from(
+    args: &ComposeArgs,
+    pool: &PoolView,
+    vm_types: &[VmType],
+    user_data: &UserData,
+) -> Result<Plan, String> {
     args.check()?;
     let vm_type = vm_type(args, pool, vm_types)?;
     if let Some(group) = &args.group {
@@ -88,9 +98,7 @@ pub fn plan_in(
     for (name, _) in &names {
         check_new_name(name, &pool.hosts)?;
     }
-    if let Some((first, _)) = names.first() {
-        cloudinit::validate_user_data(&user_data_for(user_data, first))?;
-    }
+    let texts = each_user_data(&names, user_data)?;
     let rooms: Vec<HostRoom> = pool
         .hosts
         .iter()
@@ -108,8 +116,9 @@ pub fn plan_in(
     let mut taken = Taken::default();
     let vms = names
         .into_iter()
+        .zip(texts)
         .zip(decisions)
-        .map(|((name, set), (decision, cores))| {
+        .map(|(((name, set), text), (decision, cores))| {
             let spec = decision.chosen.as_ref().map(|host| {
                 let node = decision
                     .verdicts
@@ -121,7 +130,8 @@ pub fn plan_in(
                     taken.pick(host, &r.devices, &vm_type.devices, node)
                 });
                 let placed = (node, cores);
-                let mut spec = spec(pool, host, placed, (&name, set), args, &vm_type, user_data);
+                let texts = (user_data, text.clone());
+                let mut spec = spec(pool, host, placed, (&name, set), args, &vm_type, texts);
                 spec.attach = attach;
                 spec
             });
@@ -139,6 +149,28 @@ pub fn plan_in(
         group: args.group.clone(),
         vms,
     })
+}
+
+/// Each VM's own user-data, checked: a mistake in member 5's file is found before anything
+/// is made.
+fn each_user_data(
+    names: &[(String, Option<String>)],
+    user_data: &UserData,
+) -> Result<Vec<String>, String> {
+    names
+        .iter()
+        .map(|(name, set)| {
+            let member = set
+                .as_deref()
+                .and_then(|set| Some((set, member_index(set, name)?)));
+            let text = user_data.for_vm(name, member)?;
+            cloudinit::validate_user_data(&text).map_err(|e| match names.len() {
+                1 => e,
+                _ => format!("{name}: {e}"),
+            })?;
+            Ok(text)
+        })
+        .collect()
 }
 
 fn vm_type(args: &ComposeArgs, pool: &PoolView, vm_types: &[VmType]) -> Result<VmType, String> {
@@ -221,7 +253,7 @@ fn spec(
     (name, set): (&str, Option<String>),
     args: &ComposeArgs,
     vm_type: &VmType,
-    user_data: &str,
+    (template, user_data): (&UserData, String),
 ) -> ComposeSpec {
     let cpus = pool
         .hosts
@@ -236,7 +268,7 @@ fn spec(
         image: args.image.clone(),
         group: args.group.clone(),
         set,
-        user_data: user_data_for(user_data, name),
+        user_data,
         numa_node: node.map(|id| (id, cpus)),
         member: (pool.driver == Driver::Incus && pool.cluster).then(|| host.to_string()),
         storage: (pool.driver == Driver::Libvirt).then(|| LibvirtStorage {
@@ -248,20 +280,20 @@ fn spec(
         cores,
         start: !args.no_start,
         attach: Default::default(),
-        set_spec: set_spec(args, vm_type, user_data),
+        set_spec: set_spec(args, vm_type, template),
     }
 }
 
 /// The spec a set's members carry: how many the set should have (after this request), what
 /// they are made of. Its generation is stamped when the VMs are made.
-fn set_spec(args: &ComposeArgs, vm_type: &VmType, user_data: &str) -> Option<SetSpec> {
+fn set_spec(args: &ComposeArgs, vm_type: &VmType, user_data: &UserData) -> Option<SetSpec> {
     let count = args.count?;
     Some(SetSpec {
         replicas: args.replicas.unwrap_or(args.first_index + count),
         vm_type: vm_type.name.clone(),
         image: args.image.clone(),
         group: args.group.clone(),
-        user_data_digest: Some(user_data_digest(user_data)),
+        user_data_digest: Some(user_data_digest(&user_data.template)),
         ..SetSpec::default()
     })
 }

@@ -291,3 +291,42 @@ fn each_vm_of_a_set_gets_its_own_gpu_from_its_own_node_and_the_network() {
         ["0 free GPUs (1 asked)"]
     );
 }
+
+#[test]
+fn each_member_gets_its_own_user_data_and_the_set_the_templates_digest() {
+    let settings = settings();
+    let template = "#cloud-config\nhostname: {{name}}\nindex: {{index}}\n";
+    let mut user_data = super::UserData::text(template);
+    let set = args("web --type small --image deb --count 2");
+    let hosts = || {
+        pool(
+            &settings,
+            vec![host("h1", &[], true), host("h2", &[], true)],
+        )
+    };
+    let planned = super::plan_from(&set, &hosts(), &[small()], &user_data).unwrap();
+    let texts: Vec<_> = planned
+        .vms
+        .iter()
+        .map(|vm| vm.spec.clone().unwrap().user_data)
+        .collect();
+    assert_eq!(texts[1], "#cloud-config\nhostname: web-1\nindex: 1\n");
+    let digest = crate::model::set::user_data_digest(template);
+    let stamped = planned.vms[0]
+        .spec
+        .clone()
+        .unwrap()
+        .set_spec
+        .unwrap()
+        .user_data_digest;
+    assert_eq!(stamped.as_deref(), Some(digest.as_str()));
+    // A member's own text is checked too, and the error says whose it is.
+    user_data
+        .per_index
+        .insert(0, "#cloud-config\nhostname: a\n".into());
+    user_data
+        .per_index
+        .insert(1, "#cloud-config\nusers: [a\n".into());
+    let err = super::plan_from(&set, &hosts(), &[small()], &user_data).unwrap_err();
+    assert!(err.starts_with("web-1: user-data"), "{err}");
+}

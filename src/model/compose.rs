@@ -60,7 +60,7 @@ pub struct CorePins {
 }
 
 /// One VM to compose on the host a placement chose.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ComposeSpec {
     pub name: String,
     pub vm_type: VmType,

@@ -117,6 +117,10 @@ pub struct Vm {
     pub kind: Option<String>,
     /// Incus cluster: the member the instance is on; None elsewhere.
     pub location: Option<String>,
+    /// Whether the running guest has booted, where the hypervisor can tell: libvirt when the
+    /// domain has a QEMU guest agent channel (connected or not), Incus when the instance
+    /// reports its processes (containers; VMs with the agent). None when it can't tell.
+    pub booted: Option<bool>,
 }
 
 /// The pages of one size on a NUMA node.

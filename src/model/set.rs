@@ -12,7 +12,7 @@ pub struct SetSpec {
     pub vm_type: String,
     pub image: String,
     pub group: Option<String>,
-    /// sha256 of the user-data template (before `{{name}}` becomes each member's name).
+    /// sha256 of the user-data template (before its placeholders become each member's own).
     pub user_data_digest: Option<String>,
     pub min: Option<u32>,
     pub max: Option<u32>,

@@ -21,6 +21,7 @@ fn set(replicas: u32, present: u32, ready: u32) -> SetStatus {
         present,
         running: ready,
         ready,
+        ready_unverified: 0,
         by_host: Vec::new(),
         members: Vec::new(),
         problems: Vec::new(),

@@ -11,6 +11,7 @@ use super::status::{HostInput, SetStatus, statuses};
 use crate::cli::Output;
 use crate::compose::PoolView;
 use crate::compose::headless::pool_view;
+use crate::compose::headless::recreate_note;
 use crate::config::{Config, PoolConfig};
 use crate::headless::{HostRead, Skip, read_all, selected_pools};
 use crate::model::Vm;
@@ -111,6 +112,9 @@ fn print_sets(sets: &[(String, SetStatus)], output: Output) -> std::io::Result<(
         for warning in &set.warnings {
             writeln!(out, "{:<10} {:<16} warning: {warning}", "", "")?;
         }
+        if let Some(note) = set.ready_note() {
+            writeln!(out, "{:<10} {:<16} note: {note}", "", "")?;
+        }
     }
     Ok(())
 }
@@ -199,7 +203,10 @@ pub(super) fn print_heal(
             Step::Recreate { index, name } => {
                 match place(config, view, set, *index) {
                     Ok((host, spec)) => {
-                        println!("  recreate {name} on {host}");
+                        println!(
+                            "  recreate {name} on {host}{}",
+                            recreate_note(config, view.name, &host, &spec)
+                        );
                         acts.push(Act::Compose { host, spec });
                     }
                     Err(why) => {

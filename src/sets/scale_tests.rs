@@ -12,6 +12,7 @@ fn member(name: &str, host: &str, state: VmState) -> Member {
         host: host.into(),
         state,
         host_up: true,
+        booted: None,
     }
 }
 
@@ -40,6 +41,7 @@ fn status(members: Vec<Member>, min: Option<u32>, max: Option<u32>) -> SetStatus
         present: members.len() as u32,
         running: 0,
         ready: 0,
+        ready_unverified: 0,
         by_host: Vec::new(),
         members,
         problems: Vec::new(),

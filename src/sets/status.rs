@@ -27,6 +27,16 @@ pub struct Member {
     pub host: String,
     pub state: VmState,
     pub host_up: bool,
+    /// Booted, where the hypervisor can tell (see [`Vm::booted`]).
+    pub booted: Option<bool>,
+}
+
+impl Member {
+    /// Running on a host that answers (a member last seen running on one that does not is
+    /// not counted on), and booted unless the hypervisor says it has not.
+    fn ready(&self) -> bool {
+        self.state == VmState::Running && self.host_up && self.booted != Some(false)
+    }
 }
 
 /// What is wrong with a set.
@@ -72,9 +82,11 @@ pub struct SetStatus {
     pub desired: u32,
     pub present: u32,
     pub running: u32,
-    /// Running (last known) members on hosts that answer. Booted is not checked yet: no
-    /// backend reports it, so ready is running where the host is up.
+    /// Members running on hosts that answer and booted — where the hypervisor can tell (a
+    /// guest agent, Incus's process count); where it can't, running is taken for booted.
     pub ready: u32,
+    /// How many of `ready` are counted on running alone (booted unknown).
+    pub ready_unverified: u32,
     /// Member count per host, in the pool's host order (hosts without members left out).
     pub by_host: Vec<(String, u32)>,
     /// By index (names without one last).
@@ -82,6 +94,19 @@ pub struct SetStatus {
     pub problems: Vec<Problem>,
     /// Members disagreeing on the spec, or no spec at all.
     pub warnings: Vec<String>,
+}
+
+impl SetStatus {
+    /// Says when ready is partly a guess: members counted as ready because they run, with
+    /// no guest agent (or Incus process count) to say they booted.
+    pub fn ready_note(&self) -> Option<String> {
+        (self.ready_unverified > 0).then(|| {
+            format!(
+                "ready: {} of {} counted as running (no guest agent says booted)",
+                self.ready_unverified, self.ready
+            )
+        })
+    }
 }
 
 /// Every set of the pool (sorted by name).
@@ -135,6 +160,7 @@ fn status(name: &str, vms: &[(&HostInput, &Vm)], pool: &Pool) -> SetStatus {
             host: host.name.to_string(),
             state: vm.state,
             host_up: host.up,
+            booted: vm.booted,
         })
         .collect();
     members.sort_by_key(|m| (m.index.unwrap_or(u32::MAX), m.name.clone()));
@@ -146,10 +172,10 @@ fn status(name: &str, vms: &[(&HostInput, &Vm)], pool: &Pool) -> SetStatus {
         .iter()
         .filter(|m| m.state == VmState::Running)
         .count() as u32;
-    // A member last seen running on a host that does not answer is not counted on.
-    let ready = members
+    let ready = members.iter().filter(|m| m.ready()).count() as u32;
+    let ready_unverified = members
         .iter()
-        .filter(|m| m.state == VmState::Running && m.host_up)
+        .filter(|m| m.ready() && m.booted.is_none())
         .count() as u32;
     let counted = counted(&members, desired);
     let mut problems = missing(&members, desired);
@@ -167,6 +193,7 @@ fn status(name: &str, vms: &[(&HostInput, &Vm)], pool: &Pool) -> SetStatus {
         present: members.len() as u32,
         running,
         ready,
+        ready_unverified,
         by_host: by_host(pool, &members),
         members,
         problems,

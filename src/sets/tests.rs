@@ -186,3 +186,32 @@ fn heal_restarts_recreates_and_leaves_down_hosts_alone_unless_asked() {
         ["recreate web-2", "restart web-1 on h2"]
     );
 }
+
+#[test]
+fn ready_is_booted_where_the_hypervisor_tells_and_running_where_it_cannot() {
+    let with = |name: &str, booted: Option<bool>| Vm {
+        booted,
+        ..member(name, VmState::Running, Some(spec(3, 1)))
+    };
+    let vms = [
+        vec![with("web-0", Some(true))],
+        vec![with("web-1", Some(false))],
+        vec![with("web-2", None)],
+    ];
+    let status = status_of(&vms, [true; 3]);
+    // web-1 runs but its agent says it has not booted; web-2 has no agent to ask.
+    assert_eq!((status.running, status.ready), (3, 2));
+    assert_eq!(status.ready_unverified, 1);
+    assert_eq!(
+        status.ready_note().as_deref(),
+        Some("ready: 1 of 2 counted as running (no guest agent says booted)")
+    );
+    let all_known = [
+        vec![with("web-0", Some(true))],
+        vec![with("web-1", Some(true))],
+        vec![with("web-2", Some(true))],
+    ];
+    let status = status_of(&all_known, [true; 3]);
+    assert_eq!((status.ready, status.ready_unverified), (3, 0));
+    assert_eq!(status.ready_note(), None);
+}

@@ -63,6 +63,7 @@ pub fn vm(name: &str, state: VmState, vcpus: u32, mem_mib: u64, vm_type: &str) -
         memory_used_bytes: None,
         kind: None,
         location: None,
+        booted: None,
     }
 }
 
@@ -225,7 +226,7 @@ pub fn read_files(state: &mut State, effects: Vec<vmdeck::app::Effect>) {
     for effect in effects {
         if let vmdeck::app::Effect::ReadUserData(args) = effect {
             let path = args.user_data.clone().unwrap_or_default();
-            let text = std::fs::read_to_string(path).map_err(|e| e.to_string());
+            let text = vmdeck::compose::UserData::read(&path);
             update(state, Msg::UserData { args, text });
         }
     }

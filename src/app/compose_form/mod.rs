@@ -4,7 +4,7 @@
 use ratatui_textarea::TextArea;
 
 use crate::app::state::State;
-use crate::compose::{ComposeArgs, Plan, plan, template_for};
+use crate::compose::{ComposeArgs, Plan, UserData, plan_from, template_for};
 
 mod choices;
 
@@ -92,6 +92,8 @@ pub struct ComposeForm {
     /// None: placement chooses.
     pub host: Option<String>,
     pub user_data: TextArea<'static>,
+    /// The `--user-data` file the text came from and its files per index, if any.
+    pub files: UserData,
     /// The user-data differs from the template: closing the form asks first.
     pub edited: bool,
     /// Define the VMs without starting them (`:compose … --no-start`).
@@ -101,7 +103,12 @@ pub struct ComposeForm {
 impl ComposeForm {
     /// A form for `pool`, filled from `args` where given, else with the pool's first offered
     /// type and first known image.
-    pub fn new(state: &State, pool: usize, args: &ComposeArgs, user_data: Option<String>) -> Self {
+    pub fn new(
+        state: &State,
+        pool: usize,
+        args: &ComposeArgs,
+        user_data: Option<UserData>,
+    ) -> Self {
         let mut form = ComposeForm {
             pool,
             field: Field::Name,
@@ -114,6 +121,7 @@ impl ComposeForm {
             no_start: args.no_start,
             user_data: TextArea::default(),
             edited: user_data.is_some(),
+            files: UserData::default(),
         };
         if form.vm_type.is_empty() {
             form.vm_type = offered_types(state, pool)
@@ -127,7 +135,14 @@ impl ComposeForm {
                 .cloned()
                 .unwrap_or_default();
         }
-        let text = user_data.unwrap_or_else(|| form.template());
+        let text = match user_data {
+            Some(read) => {
+                let text = read.template.clone();
+                form.files = read;
+                text
+            }
+            None => form.template(),
+        };
         form.user_data = TextArea::new(text.lines().map(str::to_string).collect());
         form
     }
@@ -160,6 +175,23 @@ impl ComposeForm {
         text
     }
 
+    /// The user-data as typed, with the files per index of the file it was read from.
+    pub fn user_data(&self) -> UserData {
+        UserData {
+            template: self.user_data_text(),
+            ..self.files.clone()
+        }
+    }
+
+    /// The first VM's name and place in its set: the one whose user-data the form checks.
+    pub fn first_vm(&self) -> (String, Option<(&str, u32)>) {
+        if self.is_set() {
+            (format!("{}-0", self.name), Some((self.name.as_str(), 0)))
+        } else {
+            (self.name.clone(), None)
+        }
+    }
+
     /// The request the form makes, as `:compose` words would.
     pub fn args(&self) -> Result<ComposeArgs, String> {
         let count = match self.count.trim() {
@@ -187,16 +219,16 @@ impl ComposeForm {
 /// The placement preview: every VM with every host's verdict, or why the request can't be
 /// placed at all.
 pub fn preview(state: &State, form: &ComposeForm) -> Result<Plan, String> {
-    plan_with(state, form, &form.user_data_text())
+    plan_with(state, form, &form.user_data())
 }
 
 /// The placement alone, whatever the user-data says: half-typed YAML must not blank the
 /// preview (the form says what is wrong with it, and composing checks it).
 pub fn placement(state: &State, form: &ComposeForm) -> Result<Plan, String> {
-    plan_with(state, form, "#cloud-config\n")
+    plan_with(state, form, &UserData::text("#cloud-config\n"))
 }
 
-fn plan_with(state: &State, form: &ComposeForm, user_data: &str) -> Result<Plan, String> {
+fn plan_with(state: &State, form: &ComposeForm, user_data: &UserData) -> Result<Plan, String> {
     // Said as the form says it (`compose` itself speaks of --type and --image).
     if form.name.is_empty() {
         return Err("type a name for the VM (with a count, for the set)".into());
@@ -212,9 +244,9 @@ fn plan_with(state: &State, form: &ComposeForm, user_data: &str) -> Result<Plan,
         });
     }
     let args = form.args()?;
-    plan(
+    plan_from(
         &args,
-        pool_view(state, form.pool),
+        &pool_view(state, form.pool),
         &state.vm_types,
         user_data,
     )

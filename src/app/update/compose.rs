@@ -11,7 +11,7 @@ use crate::app::ops::{OpKind, OpRequest, Target};
 use crate::app::state::{Level, State, View};
 use crate::app::table::RowId;
 use crate::backend::HostCommand;
-use crate::compose::{ComposeArgs, Plan};
+use crate::compose::{ComposeArgs, Plan, UserData};
 
 /// The pool a command means: the one in view, else the selected row's.
 fn current_pool(state: &State) -> Option<usize> {
@@ -47,7 +47,7 @@ pub fn command(state: &mut State, words: &[&str]) -> Vec<Effect> {
 pub fn user_data_read(
     state: &mut State,
     args: ComposeArgs,
-    text: Result<String, String>,
+    text: Result<UserData, String>,
 ) -> Vec<Effect> {
     match text {
         Ok(text) => open(state, &args, Some(text)),
@@ -58,7 +58,7 @@ pub fn user_data_read(
     }
 }
 
-fn open(state: &mut State, args: &ComposeArgs, user_data: Option<String>) -> Vec<Effect> {
+fn open(state: &mut State, args: &ComposeArgs, user_data: Option<UserData>) -> Vec<Effect> {
     let Some(pool) = current_pool(state) else {
         set_status(
             state,

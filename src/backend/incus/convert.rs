@@ -2,7 +2,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::types::{Instance, PoolResources, Resources, StoragePool as IncusPool, Volume};
+use super::types::{
+    Instance, InstanceState, PoolResources, Resources, StoragePool as IncusPool, Volume,
+};
 use crate::model::set::SetSpec;
 use crate::model::{
     NumaCell, Pages, StoragePool, StorageVolume, Vm, VmPlacement, VmStamp, VmState, units,
@@ -69,6 +71,19 @@ pub fn vm(instance: &Instance) -> Vm {
             .map(|s| s.memory.usage),
         kind: Some(instance.kind.clone()).filter(|k| !k.is_empty()),
         location: Some(instance.location.clone()).filter(|l| !l.is_empty() && l != "none"),
+        booted: booted(vm_state, is_vm, state),
+    }
+}
+
+/// Booted, from the processes a running instance reports: a container runs its init once
+/// started; a VM reports processes only through its agent, and without one (-1) nothing is
+/// known.
+fn booted(vm_state: VmState, is_vm: bool, state: Option<&InstanceState>) -> Option<bool> {
+    let processes = state.filter(|_| vm_state == VmState::Running)?.processes?;
+    match (processes > 0, is_vm) {
+        (true, _) => Some(true),
+        (false, true) => None,
+        (false, false) => Some(false),
     }
 }
 
@@ -278,6 +293,23 @@ mod tests {
         assert_eq!(vm.stamp.group.as_deref(), Some("web"));
         assert_eq!(vm.stamp.set, None);
         assert_eq!(vm.kind.as_deref(), Some("container"));
+    }
+
+    #[test]
+    fn booted_from_the_processes_a_running_instance_reports() {
+        let booted = |status: &str, kind: &str, processes: &str| {
+            let json = format!(
+                r#"{{"name":"c","status":"{status}","type":"{kind}","state":{{"processes":{processes}}}}}"#
+            );
+            vm(&instance(&json)).booted
+        };
+        assert_eq!(booted("Running", "container", "3"), Some(true));
+        assert_eq!(booted("Running", "container", "0"), Some(false));
+        assert_eq!(booted("Running", "virtual-machine", "12"), Some(true));
+        // A VM without its agent reports -1: nothing is known.
+        assert_eq!(booted("Running", "virtual-machine", "-1"), None);
+        assert_eq!(booted("Stopped", "container", "0"), None);
+        assert_eq!(booted("Running", "container", "null"), None);
     }
 
     #[test]

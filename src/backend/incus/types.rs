@@ -75,6 +75,9 @@ pub struct InstanceSnapshot {
 #[derive(Debug, Default, Deserialize, Clone)]
 #[serde(default)]
 pub struct InstanceState {
+    /// How many processes run inside: a container's init and its children; a VM's only
+    /// when its agent reports them, else -1. None from a server that does not say.
+    pub processes: Option<i64>,
     #[serde(deserialize_with = "null_as_default")]
     pub memory: MemoryState,
     #[serde(deserialize_with = "null_as_default")]

@@ -14,12 +14,12 @@ use virt::stream::Stream;
 use super::compose_xml::{
     CoreTune, DomainSpec, NumaPin, domain_xml, overlay_volume_xml, qcow2_volume_xml, raw_volume_xml,
 };
-use super::images;
 use super::worker::WorkerInput;
+use super::{images, leftover};
 use crate::backend::OpId;
 use crate::cloudinit;
 use crate::model::VmStamp;
-use crate::model::compose::{ComposeSpec, LibvirtStorage};
+use crate::model::compose::{ComposeSpec, Image, LibvirtStorage};
 
 fn message(e: virt::error::Error) -> String {
     e.message().to_string()
@@ -85,27 +85,34 @@ fn build(
     note(format!("finding image {}", spec.image));
     let (image_vol, image) = images::find(conn, &storage.image_pool, &spec.image)?;
     let disks = images::storage_pool(conn, &storage.disk_pool, "disk_pool")?;
-    let root_name = format!("{}.qcow2", spec.name);
-    let seed_name = format!("{}-cidata.img", spec.name);
-    // Noted before they exist; one that exists already is someone else's and refused.
-    for name in [&root_name, &seed_name] {
-        journal.will_make(&disks, name)?;
+    let [root_name, seed_name] = leftover::volume_names(&spec.name);
+    let leftovers = leftover::find(conn, &disks, spec, &image.location)?;
+    if let Some(old) = leftovers.seed {
+        note(format!(
+            "removing {seed_name}, left by an earlier {}",
+            spec.name
+        ));
+        old.delete(0).map_err(message)?;
     }
-    let capacity = spec.vm_type.disk_bytes.max(image.size_bytes);
-    note(if spec.vm_type.full_copy {
-        format!("copying image {} into {root_name}", image.name)
-    } else {
-        format!("creating {root_name} on image {}", image.name)
-    });
-    let root = root_disk(
-        &disks,
-        &root_name,
-        capacity,
-        (&image_vol, &image.location, &image.format),
-        spec,
-    )?;
-    let root_path = root.path().map_err(message)?;
-    made.push(Made::Volume(root, root_name));
+    // Noted before they exist; one that exists already is someone else's and refused.
+    journal.will_make(&disks, &seed_name)?;
+    let root_path = match leftovers.root {
+        Some(old) => {
+            // Not journaled: a failure part-way leaves the member's disk as it was found.
+            note(format!(
+                "reusing {root_name}, left by an earlier {}",
+                spec.name
+            ));
+            old.path().map_err(message)?
+        }
+        None => {
+            journal.will_make(&disks, &root_name)?;
+            let root = new_root(&disks, &root_name, (&image_vol, &image), spec, note)?;
+            let path = root.path().map_err(message)?;
+            made.push(Made::Volume(root, root_name));
+            path
+        }
+    };
 
     note("writing the cloud-init seed".into());
     let seed_bytes = seed(spec)?;
@@ -183,18 +190,21 @@ fn start_error(spec: &ComposeSpec, why: String) -> String {
 }
 
 /// The root disk: a qcow2 overlay on the image, or a full copy when the type asks for one.
-fn root_disk(
+fn new_root(
     disks: &StoragePool,
     name: &str,
-    capacity: u64,
-    (image_vol, image_path, image_format): (&StorageVol, &str, &str),
+    (image_vol, image): (&StorageVol, &Image),
     spec: &ComposeSpec,
+    note: &dyn Fn(String),
 ) -> Result<StorageVol, String> {
+    let capacity = spec.vm_type.disk_bytes.max(image.size_bytes);
     if spec.vm_type.full_copy {
+        note(format!("copying image {} into {name}", image.name));
         let xml = qcow2_volume_xml(name, capacity);
         StorageVol::create_xml_from(disks, &xml, image_vol, 0).map_err(message)
     } else {
-        let xml = overlay_volume_xml(name, capacity, image_path, image_format);
+        note(format!("creating {name} on image {}", image.name));
+        let xml = overlay_volume_xml(name, capacity, &image.location, &image.format);
         StorageVol::create_xml(disks, &xml, 0).map_err(message)
     }
 }

@@ -18,6 +18,9 @@ pub struct DomainFacts {
     pub vcpus: u32,
     /// Maximum memory (`<memory>`), bytes.
     pub memory_bytes: u64,
+    /// The guest agent's channel: connected (live XML of a running domain), disconnected, or
+    /// None when the domain has none (or the XML says no state).
+    pub agent: Option<bool>,
 }
 
 /// Reads a domain XML; None when it is not one.
@@ -41,7 +44,23 @@ pub fn parse_domain(xml: &str) -> Option<DomainFacts> {
         stamp,
         vcpus,
         memory_bytes,
+        agent: agent_connected(domain),
     })
+}
+
+/// The state libvirt gives the `org.qemu.guest_agent.0` channel's target in a running
+/// domain's XML: the agent answers once the guest has booted far enough to run it.
+fn agent_connected(domain: Node) -> Option<bool> {
+    let target = child(domain, "devices")?
+        .children()
+        .filter(|n| n.has_tag_name("channel"))
+        .filter_map(|channel| child(channel, "target"))
+        .find(|t| t.attribute("name") == Some("org.qemu.guest_agent.0"))?;
+    match target.attribute("state")? {
+        "connected" => Some(true),
+        "disconnected" => Some(false),
+        _ => None,
+    }
 }
 
 /// vmdeck's stamp from its metadata element alone, as `virDomainGetMetadata` gives it.
@@ -117,6 +136,22 @@ mod tests {
         assert_eq!(facts.stamp, VmStamp::default());
         assert_eq!((facts.vcpus, facts.memory_bytes), (4, 1 << 30));
         assert_eq!(parse_domain("not xml"), None);
+    }
+
+    #[test]
+    fn the_guest_agent_channel_says_whether_the_guest_booted() {
+        let with = |target: &str| {
+            format!(
+                "<domain><devices><channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'{target}/></channel>\
+                 <channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0' state='connected'/></channel></devices></domain>"
+            )
+        };
+        let agent = |xml: &str| parse_domain(xml).unwrap().agent;
+        assert_eq!(agent(&with(" state='connected'")), Some(true));
+        assert_eq!(agent(&with(" state='disconnected'")), Some(false));
+        // Defined but not running: no state; no channel at all: nothing to ask.
+        assert_eq!(agent(&with("")), None);
+        assert_eq!(agent("<domain><devices/></domain>"), None);
     }
 
     #[test]

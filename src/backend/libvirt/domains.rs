@@ -245,9 +245,15 @@ fn vm_from_record(record: &StatsRecord, facts: DomainFacts) -> Vm {
         } else {
             facts.memory_bytes
         },
+        booted: booted(state_of(record), facts.agent),
         stamp: facts.stamp,
         ..Vm::default()
     }
+}
+
+/// Booted, as the guest agent's channel says it, for a running domain only.
+fn booted(state: VmState, agent: Option<bool>) -> Option<bool> {
+    agent.filter(|_| state == VmState::Running)
 }
 
 /// One domain as an event left it: the VM, where it is placed and what it uses of the host's
@@ -277,7 +283,7 @@ pub fn one_vm(conn: &Connect, uuid: &str, host_cpus: u32) -> Result<OneVm, Strin
     let info = domain_info(&dom)?;
     let name = dom.name().map_err(err)?;
     let mut state = VmState::from_libvirt(info.state.into());
-    let (stamp, placement, uses) = match xml.join_unless_stalled(STALL) {
+    let (facts, placement, uses) = match xml.join_unless_stalled(STALL) {
         Some(xml) => {
             let facts = xml.as_deref().and_then(parse_domain);
             let placement = match (xml.as_deref(), &facts) {
@@ -285,10 +291,18 @@ pub fn one_vm(conn: &Connect, uuid: &str, host_cpus: u32) -> Result<OneVm, Strin
                 _ => None,
             };
             let uses = xml.as_deref().map(|xml| parse_uses(&name, xml));
-            (facts.map(|f| f.stamp), placement, uses)
+            (facts, placement, uses)
         }
-        None => (metadata_stamp(&dom).as_deref().map(parse_stamp), None, None),
+        None => {
+            let stamp = metadata_stamp(&dom).as_deref().map(parse_stamp);
+            let facts = stamp.map(|stamp| DomainFacts {
+                stamp,
+                ..DomainFacts::default()
+            });
+            (facts, None, None)
+        }
     };
+    let (stamp, agent) = facts.map_or((None, None), |f| (Some(f.stamp), f.agent));
     if state == VmState::Paused && is_incoming(&dom) {
         state = VmState::Incoming;
     }
@@ -301,6 +315,7 @@ pub fn one_vm(conn: &Connect, uuid: &str, host_cpus: u32) -> Result<OneVm, Strin
         autostart: autostart.join(),
         persistent: persistent.join(),
         stamp: stamp.unwrap_or_default(),
+        booted: booted(state, agent),
         ..Vm::default()
     };
     Ok(OneVm {

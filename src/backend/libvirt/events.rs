@@ -29,6 +29,11 @@ pub enum LibvirtEvent {
         generation: u64,
         uuid: String,
     },
+    /// The guest agent connected or went away: whether the guest has booted changed.
+    AgentChanged {
+        generation: u64,
+        uuid: String,
+    },
     Closed {
         generation: u64,
         reason: i32,
@@ -48,6 +53,8 @@ type EventTx = Opaque<WorkerInput>;
 type GenericCallback = unsafe extern "C" fn(sys::virConnectPtr, sys::virDomainPtr, *mut c_void);
 type LifecycleCallback =
     unsafe extern "C" fn(sys::virConnectPtr, sys::virDomainPtr, c_int, c_int, *mut c_void) -> c_int;
+type AgentCallback =
+    unsafe extern "C" fn(sys::virConnectPtr, sys::virDomainPtr, c_int, c_int, *mut c_void);
 type MetadataCallback = unsafe extern "C" fn(
     sys::virConnectPtr,
     sys::virDomainPtr,
@@ -89,6 +96,8 @@ impl Registration {
         // SAFETY: as above, for VIR_DOMAIN_EVENT_ID_METADATA_CHANGE's signature.
         let metadata =
             unsafe { std::mem::transmute::<MetadataCallback, GenericCallback>(metadata_cb) };
+        // SAFETY: as above, for VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE's signature.
+        let agent = unsafe { std::mem::transmute::<AgentCallback, GenericCallback>(agent_cb) };
         let events = [
             (sys::VIR_DOMAIN_EVENT_ID_LIFECYCLE, lifecycle),
             (
@@ -96,6 +105,7 @@ impl Registration {
                 reboot_cb as GenericCallback,
             ),
             (sys::VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, metadata),
+            (sys::VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE, agent),
         ]
         .map(|(id, cb)| {
             let (conn, tx) = (conn.clone(), tx.clone());
@@ -214,6 +224,23 @@ unsafe extern "C" fn metadata_cb(
     let _ = sink
         .tx
         .send(WorkerInput::Libvirt(LibvirtEvent::MetadataChanged {
+            generation: sink.generation,
+            uuid: domain_uuid(dom),
+        }));
+}
+
+unsafe extern "C" fn agent_cb(
+    _conn: sys::virConnectPtr,
+    dom: sys::virDomainPtr,
+    _state: c_int,
+    _reason: c_int,
+    opaque: *mut c_void,
+) {
+    // SAFETY: opaque is the EventTx registered with this callback.
+    let sink = unsafe { &*(opaque as *const EventTx) };
+    let _ = sink
+        .tx
+        .send(WorkerInput::Libvirt(LibvirtEvent::AgentChanged {
             generation: sink.generation,
             uuid: domain_uuid(dom),
         }));

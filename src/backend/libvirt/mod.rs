@@ -18,6 +18,7 @@ pub mod images;
 mod init;
 mod inventory;
 mod jobs;
+mod leftover;
 mod migrate;
 mod numa;
 mod ops;
@@ -105,6 +106,14 @@ pub fn cpu_once(
     let flags = virt::sys::VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE;
     let records = ffi::all_domain_stats(&conn, sampler::SAMPLE_STATS, flags, false)?;
     Ok(meter.samples(&records))
+}
+
+/// What a compose of `spec` on the host at `uri` would do with disks an earlier VM of its
+/// name left in `disk_pool` (reuse, or refuse and why), for a heal plan; None when none.
+pub fn leftovers_once(uri: &str, spec: &ComposeSpec, deadlines: Deadlines) -> Option<String> {
+    init::ensure_event_loop().ok()?;
+    let conn = connection::open(uri, true, deadlines).ok()?;
+    leftover::note(&conn, &spec.storage.as_ref()?.disk_pool, spec)
 }
 
 /// Starts the domain named `name` on the host at `uri`, for headless commands.

@@ -202,7 +202,10 @@ impl Session {
                     return self.refresh_vm(uuid, event, sink);
                 }
             }
-            WorkerInput::Libvirt(LibvirtEvent::MetadataChanged { generation, uuid }) => {
+            WorkerInput::Libvirt(
+                LibvirtEvent::MetadataChanged { generation, uuid }
+                | LibvirtEvent::AgentChanged { generation, uuid },
+            ) => {
                 if generation == self.generation {
                     let defined = virt::sys::VIR_DOMAIN_EVENT_DEFINED as i32;
                     return self.refresh_vm(uuid, defined, sink);

@@ -42,7 +42,7 @@ pub fn volumes(conn: &Connect) -> Vec<StorageVolume> {
 }
 
 /// Disk path → names of the VMs using it.
-fn users_by_path(conn: &Connect) -> HashMap<String, Vec<String>> {
+pub(super) fn users_by_path(conn: &Connect) -> HashMap<String, Vec<String>> {
     let mut users: HashMap<String, Vec<String>> = HashMap::new();
     for dom in conn.list_all_domains(0).unwrap_or_default() {
         let (Ok(name), Ok(xml)) = (dom.name(), dom.xml_desc(0)) else {
@@ -59,7 +59,7 @@ fn users_by_path(conn: &Connect) -> HashMap<String, Vec<String>> {
 }
 
 /// Name, format, sizes and the immediate backing file of one volume's XML.
-fn parse_volume(xml: &str, pool: &str) -> StorageVolume {
+pub(super) fn parse_volume(xml: &str, pool: &str) -> StorageVolume {
     let mut volume = StorageVolume {
         pool: pool.to_string(),
         name: String::new(),

@@ -11,7 +11,6 @@ use super::compose_preview::plan_lines;
 use crate::app::State;
 use crate::app::compose_form::{ComposeForm, Field, ImagesKnown, images_known, placement};
 use crate::cloudinit::validate_user_data;
-use crate::compose::user_data_for;
 use crate::placement::{Enforcement, Policy};
 use crate::theme::Theme;
 
@@ -256,7 +255,7 @@ fn render_user_data(frame: &mut Frame, area: Rect, form: &ComposeForm, theme: &T
             .borders(Borders::ALL)
             .border_style(theme.style(if focused { "border_focus" } else { "border" }))
             .title(Span::styled(
-                " cloud-init user-data ({{name}} = each VM's name) ",
+                " cloud-init user-data ({{name}} {{index}} {{set}}: each VM's own) ",
                 theme.style("title"),
             )),
     );
@@ -296,14 +295,13 @@ fn render_bottom(frame: &mut Frame, area: Rect, state: &State, form: &ComposeFor
         Constraint::Length(label.chars().count() as u16 + 1),
     ])
     .areas(area);
-    // `{{name}}` is not YAML until it is replaced: check what the first VM gets.
-    let first = if form.is_set() {
-        format!("{}-0", form.name)
-    } else {
-        form.name.clone()
-    };
-    let text = user_data_for(&form.user_data_text(), &first);
-    let verdict = match validate_user_data(&text) {
+    // Placeholders are not YAML until they are replaced: check what the first VM gets.
+    let (first, member) = form.first_vm();
+    let checked = form
+        .user_data()
+        .for_vm(&first, member)
+        .and_then(|text| validate_user_data(&text));
+    let verdict = match checked {
         Ok(()) => Span::styled(" user-data: valid YAML", theme.style("dim")),
         Err(e) => Span::styled(format!(" {e}"), theme.style("status_error")),
     };

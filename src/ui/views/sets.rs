@@ -126,5 +126,11 @@ fn detail_lines<'a>(set: &SetStatus, theme: &Theme) -> Vec<Line<'a>> {
             theme.style("status_warn"),
         )));
     }
+    if let Some(note) = set.ready_note() {
+        lines.push(Line::from(Span::styled(
+            format!("  ? {note}"),
+            theme.style("dim"),
+        )));
+    }
     lines
 }
