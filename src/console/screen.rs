@@ -115,6 +115,12 @@ impl ConsoleScreen {
     /// Feeds guest output; returns what must be written back to the guest.
     pub fn feed(&mut self, bytes: &[u8]) -> Vec<u8> {
         self.parser.advance(&mut self.term, bytes);
+        // A synchronized update (DEC mode 2026) is held back until the guest ends it or a
+        // timeout nobody here watches: what arrived is shown now, so a guest that never
+        // ends one cannot freeze the pane (vt100 had no such mode: same as before).
+        if self.parser.sync_timeout().sync_timeout().is_some() {
+            self.parser.stop_sync(&mut self.term);
+        }
         self.replies.take()
     }
 
@@ -267,6 +273,15 @@ mod tests {
         assert_eq!(screen.line_text(1), "line 9");
         assert_eq!(screen.line_text(10), "line 0");
         assert_eq!(screen.line_text(11), "");
+    }
+
+    #[test]
+    fn shows_a_synchronized_update_that_never_ends() {
+        let mut screen = ConsoleScreen::new(3, 20, 0);
+        screen.feed(b"\x1b[?2026hframe");
+        assert!(screen.contents().contains("frame"), "{}", screen.contents());
+        screen.feed(b" two");
+        assert!(screen.contents().contains("frame two"));
     }
 
     #[test]

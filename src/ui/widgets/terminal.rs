@@ -129,3 +129,53 @@ fn draw_cursor(screen: &ConsoleScreen, area: Rect, buf: &mut Buffer) {
         out.set_style(Style::default().add_modifier(Modifier::REVERSED));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draw(screen: &ConsoleScreen, show_cursor: bool) -> Buffer {
+        let area = Rect::new(0, 0, 10, 3);
+        let mut buf = Buffer::empty(area);
+        TerminalView::new(screen)
+            .show_cursor(show_cursor)
+            .render(area, &mut buf);
+        buf
+    }
+
+    #[test]
+    fn draws_colours_attributes_and_wide_characters() {
+        let mut screen = ConsoleScreen::new(3, 10, 0);
+        screen.feed("\x1b[1;31mR\x1b[0;38;5;200;48;2;1;2;3mx\x1b[0;9;4m-\x1b[0m界z".as_bytes());
+        let buf = draw(&screen, false);
+        let red = &buf[(0, 0)];
+        assert_eq!(red.symbol(), "R");
+        assert_eq!(red.fg, Color::Indexed(1));
+        assert!(red.modifier.contains(Modifier::BOLD));
+        let x = &buf[(1, 0)];
+        assert_eq!((x.fg, x.bg), (Color::Indexed(200), Color::Rgb(1, 2, 3)));
+        let dash = &buf[(2, 0)].modifier;
+        assert!(dash.contains(Modifier::CROSSED_OUT | Modifier::UNDERLINED));
+        assert_eq!(buf[(3, 0)].symbol(), "界");
+        assert_eq!(buf[(4, 0)].symbol(), " ", "the wide character's right half");
+        assert_eq!(buf[(5, 0)].symbol(), "z");
+        assert_eq!(
+            (buf[(5, 0)].fg, buf[(5, 0)].bg),
+            (Color::Reset, Color::Reset)
+        );
+    }
+
+    #[test]
+    fn the_cursor_is_a_block_on_a_blank_and_reversed_on_text() {
+        let mut screen = ConsoleScreen::new(3, 10, 0);
+        screen.feed(b"ab");
+        assert_eq!(draw(&screen, true)[(2, 0)].symbol(), "█");
+        assert_eq!(draw(&screen, false)[(2, 0)].symbol(), " ");
+        screen.feed(b"\x08");
+        let on_b = draw(&screen, true);
+        assert_eq!(on_b[(1, 0)].symbol(), "b");
+        assert!(on_b[(1, 0)].modifier.contains(Modifier::REVERSED));
+        screen.feed(b"\x1b[?25l");
+        assert_eq!(draw(&screen, true)[(1, 0)].modifier, Modifier::empty());
+    }
+}
