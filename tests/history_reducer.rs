@@ -121,7 +121,7 @@ fn output_while_reading_history_keeps_the_view_and_the_cursor_line() {
     assert_eq!(top_line(&s), top, "the view did not move");
     let cursor_line = |p: &str| p.split(" of ").next().unwrap_or_default().to_string();
     assert_eq!(cursor_line(&position(&s)), cursor_line(&at));
-    // At the newest page too (vt100 itself only keeps a view that is scrolled back).
+    // At the newest page too (the emulator itself only keeps a view that is scrolled back).
     keys(&mut s, "G");
     let top = top_line(&s);
     output(&mut s, "new 4\r\n");

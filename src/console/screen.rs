@@ -183,8 +183,8 @@ impl ConsoleScreen {
     pub fn row_cells(&self, row: u16) -> impl Iterator<Item = CellView<'_>> {
         let line = Line(i32::from(row) - self.scrollback() as i32);
         let grid = self.term.grid();
-        let cols = grid.columns();
-        (0..cols).map(move |col| CellView::of(&grid[line][Column(col)]))
+        let cells = &grid[line];
+        (0..grid.columns()).map(move |col| CellView::of(&cells[Column(col)]))
     }
 
     /// The text of visible row `row`, trailing blanks dropped.
@@ -205,9 +205,10 @@ impl ConsoleScreen {
 
     fn text_of(&self, line: Line) -> String {
         let grid = self.term.grid();
+        let cells = &grid[line];
         let mut text = String::new();
         for col in 0..grid.columns() {
-            let cell = CellView::of(&grid[line][Column(col)]);
+            let cell = CellView::of(&cells[Column(col)]);
             if !cell.spacer {
                 text.push(cell.ch);
                 text.extend(cell.zerowidth);
