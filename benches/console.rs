@@ -5,8 +5,8 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tui_term::widget::PseudoTerminal;
 use vmdeck::console::screen::ConsoleScreen;
+use vmdeck::ui::TerminalView;
 
 #[path = "common/boot_log.rs"]
 mod boot_log;
@@ -72,7 +72,7 @@ fn render(c: &mut Criterion) {
         c.bench_function(name, |b| {
             b.iter(|| {
                 terminal
-                    .draw(|f| f.render_widget(PseudoTerminal::new(screen.screen()), f.area()))
+                    .draw(|f| f.render_widget(TerminalView::new(screen), f.area()))
                     .unwrap();
             })
         });

@@ -62,7 +62,7 @@ fn typed_keys_go_to_the_guest_and_output_is_emulated() {
         ConsoleEvent::Data(b"\x1b[32mhello\x1b[0m\r\n# ".to_vec()),
     );
     let tab = s.consoles.active().unwrap();
-    assert!(tab.screen.screen().contents().contains("hello"));
+    assert!(tab.screen.contents().contains("hello"));
 }
 
 #[test]
@@ -168,7 +168,7 @@ fn a_closed_console_keeps_its_screen_and_reconnects_on_enter() {
         tab.status,
         ConsoleStatus::Closed("guest powered off".into())
     );
-    assert!(tab.screen.screen().contents().contains("last words"));
+    assert!(tab.screen.contents().contains("last words"));
     assert!(
         sent(&key(&mut s, KeyCode::Char('x'))).is_empty(),
         "nothing is sent to a closed console"
@@ -204,12 +204,12 @@ fn tabs_switch_and_close() {
 #[test]
 fn zoom_resizes_the_guest_terminal() {
     let mut s = attached();
-    let before = s.consoles.active().unwrap().screen.screen().size();
+    let before = s.consoles.active().unwrap().screen.size();
     key(&mut s, KeyCode::Enter);
     key(&mut s, KeyCode::Char('~'));
     let effects = key(&mut s, KeyCode::Char('z'));
     assert!(s.consoles.zoomed);
-    let after = s.consoles.active().unwrap().screen.screen().size();
+    let after = s.consoles.active().unwrap().screen.size();
     assert!(after.0 > before.0, "{before:?} → {after:?}");
     assert!(matches!(effects.as_slice(), [Effect::ConsoleResize { .. }]));
 }
@@ -232,7 +232,6 @@ fn copy_mode_searches_marks_and_copies() {
             .active()
             .unwrap()
             .screen
-            .screen()
             .contents()
             .contains("line 42")
     );

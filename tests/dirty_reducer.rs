@@ -134,13 +134,7 @@ fn a_console_chunk_marks_the_console_and_rebuilds_no_rows() {
         }
     );
     assert_eq!(derivations(&s), before);
-    assert!(
-        s.consoles.tabs[0]
-            .screen
-            .screen()
-            .contents()
-            .contains("hello")
-    );
+    assert!(s.consoles.tabs[0].screen.contents().contains("hello"));
 }
 
 #[test]
@@ -154,7 +148,7 @@ fn output_of_a_console_in_a_tab_behind_marks_nothing() {
     s.take_dirty();
     chunk(&mut s, "unseen\r\n");
     assert_eq!(s.take_dirty(), Dirty::default());
-    let behind = s.consoles.tabs[0].screen.screen().contents();
+    let behind = s.consoles.tabs[0].screen.contents();
     assert!(behind.contains("unseen"), "{behind}");
 }
 

@@ -42,14 +42,12 @@ fn tab(s: &State) -> &ConsoleTab {
 }
 
 fn rows(s: &State) -> usize {
-    usize::from(tab(s).screen.screen().size().0)
+    usize::from(tab(s).screen.size().0)
 }
 
 /// The first line of the pane as shown.
 fn top_line(s: &State) -> String {
-    let screen = tab(s).screen.screen();
-    let cols = screen.size().1;
-    screen.rows(0, cols).next().unwrap_or_default()
+    tab(s).screen.row_text(0)
 }
 
 fn position(s: &State) -> String {
@@ -123,7 +121,7 @@ fn output_while_reading_history_keeps_the_view_and_the_cursor_line() {
     assert_eq!(top_line(&s), top, "the view did not move");
     let cursor_line = |p: &str| p.split(" of ").next().unwrap_or_default().to_string();
     assert_eq!(cursor_line(&position(&s)), cursor_line(&at));
-    // At the newest page too (vt100 itself only keeps a view that is scrolled back).
+    // At the newest page too (the emulator itself only keeps a view that is scrolled back).
     keys(&mut s, "G");
     let top = top_line(&s);
     output(&mut s, "new 4\r\n");
@@ -192,7 +190,7 @@ fn the_history_pane_shows_where_it_is() {
 }
 
 fn screen_has(s: &State, text: &str) -> bool {
-    tab(s).screen.screen().contents().contains(text)
+    tab(s).screen.contents().contains(text)
 }
 
 fn group(n: usize) -> String {

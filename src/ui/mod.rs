@@ -3,6 +3,9 @@
 mod views;
 mod widgets;
 
+// The console pane's screen widget, for the console bench.
+pub use widgets::terminal::TerminalView;
+
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 

@@ -143,7 +143,7 @@ pub fn on_event(state: &mut State, id: ConsoleId, event: ConsoleEvent) -> Vec<Ef
     match event {
         ConsoleEvent::Opened => {
             tab.status = ConsoleStatus::Attached;
-            let (rows, cols) = tab.screen.screen().size();
+            let (rows, cols) = tab.screen.size();
             return vec![Effect::ConsoleResize { id, cols, rows }];
         }
         ConsoleEvent::Data(bytes) => {
@@ -225,7 +225,7 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         return reconnect_active(state, false);
     }
     tab.at_line_start = key.code == KeyCode::Enter;
-    let app_cursor = tab.screen.screen().application_cursor();
+    let app_cursor = tab.screen.application_cursor();
     let mut bytes = chord_bytes(state, &released);
     bytes.extend(encode(&key, app_cursor).unwrap_or_default());
     send(state, bytes)
@@ -258,7 +258,7 @@ pub fn on_paste(state: &mut State, text: &str) -> Vec<Effect> {
     let bracketed = state
         .consoles
         .active()
-        .is_some_and(|t| t.screen.screen().bracketed_paste());
+        .is_some_and(|t| t.screen.bracketed_paste());
     send(state, paste(text, bracketed))
 }
 
@@ -312,7 +312,7 @@ pub fn resize_all(state: &mut State) -> Vec<Effect> {
     let (rows, cols) = pane_size(state);
     let mut effects = Vec::new();
     for tab in &mut state.consoles.tabs {
-        if tab.screen.screen().size() != (rows, cols) {
+        if tab.screen.size() != (rows, cols) {
             tab.screen.resize(rows, cols);
             if tab.status == ConsoleStatus::Attached {
                 effects.push(Effect::ConsoleResize {

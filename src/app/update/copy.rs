@@ -63,7 +63,7 @@ fn page(state: &mut State, older: bool) {
     let Some(tab) = state.consoles.active_mut() else {
         return;
     };
-    let rows = usize::from(tab.screen.screen().size().0);
+    let rows = usize::from(tab.screen.size().0);
     let max = count_lines(tab).saturating_sub(1);
     let offset = tab.screen.scrollback();
     let Some(copy) = tab.copy.as_mut() else {
@@ -95,7 +95,7 @@ fn to_end(state: &mut State, oldest: bool) {
     }
 }
 
-/// Guest output arrived while in history: the view stays on what the admin reads (vt100
+/// Guest output arrived while in history: the view stays on what the admin reads (the emulator
 /// keeps a view that is scrolled back; one at the newest line is held here) and the cursor
 /// stays on its line. `offset` and `lines` are the view's scrollback and `count_lines`
 /// before the output.
@@ -135,11 +135,7 @@ fn leave(state: &mut State) {
 /// Lines of history plus the screen (the highest cursor position is one less), also kept
 /// in the copy mode for the position shown.
 pub fn count_lines(tab: &mut ConsoleTab) -> usize {
-    let offset = tab.screen.scrollback();
-    tab.screen.set_scrollback(usize::MAX);
-    let history = tab.screen.scrollback();
-    tab.screen.set_scrollback(offset);
-    let lines = history + usize::from(tab.screen.screen().size().0);
+    let lines = tab.screen.history_len() + usize::from(tab.screen.size().0);
     if let Some(copy) = tab.copy.as_mut() {
         copy.lines = lines;
     }
@@ -161,31 +157,13 @@ fn move_cursor(state: &mut State, delta: isize) {
 
 /// Scrolls so that line `pos` is visible.
 fn show_line(tab: &mut ConsoleTab, pos: usize) {
-    let rows = usize::from(tab.screen.screen().size().0);
+    let rows = usize::from(tab.screen.size().0);
     let offset = tab.screen.scrollback();
     if pos < offset {
         tab.screen.set_scrollback(pos);
     } else if pos >= offset + rows {
         tab.screen.set_scrollback(pos + 1 - rows);
     }
-}
-
-/// The text of line `pos` (lines up from the newest).
-fn line_text(tab: &mut ConsoleTab, pos: usize) -> String {
-    let (rows, cols) = tab.screen.screen().size();
-    let rows = usize::from(rows);
-    let offset = tab.screen.scrollback();
-    let view = pos.saturating_sub(rows - 1);
-    tab.screen.set_scrollback(view);
-    let row = rows - 1 - (pos - tab.screen.scrollback()).min(rows - 1);
-    let text = tab
-        .screen
-        .screen()
-        .rows(0, cols)
-        .nth(row)
-        .unwrap_or_default();
-    tab.screen.set_scrollback(offset);
-    text
 }
 
 /// Searches older (`older`) or newer lines from the cursor for the last search text; `again`
@@ -206,7 +184,7 @@ pub fn search(state: &mut State, older: bool, again: bool) {
     };
     let found = candidates
         .into_iter()
-        .find(|pos| line_text(tab, *pos).contains(&copy.last_search));
+        .find(|pos| tab.screen.line_text(*pos).contains(&copy.last_search));
     if let Some(pos) = found {
         if let Some(c) = tab.copy.as_mut() {
             c.cursor = pos;
@@ -215,7 +193,7 @@ pub fn search(state: &mut State, older: bool, again: bool) {
         return;
     }
     let what = &copy.last_search;
-    let anywhere = again || (0..total).any(|pos| line_text(tab, pos).contains(what));
+    let anywhere = again || (0..total).any(|pos| tab.screen.line_text(pos).contains(what));
     let text = if anywhere {
         let end = if older { "oldest" } else { "newest" };
         format!("no more matches for '{what}' (the {end} line is reached)")
@@ -246,7 +224,7 @@ fn yank(state: &mut State) -> Vec<Effect> {
     };
     let lines: Vec<String> = (low..=high)
         .rev()
-        .map(|pos| line_text(tab, pos).trim_end().to_string())
+        .map(|pos| tab.screen.line_text(pos).trim_end().to_string())
         .collect();
     tab.copy = None;
     tab.screen.set_scrollback(0);

@@ -54,7 +54,7 @@ pub fn chord_bytes(state: &State, chords: &[Chord]) -> Vec<u8> {
     let app_cursor = state
         .consoles
         .active()
-        .is_some_and(|t| t.screen.screen().application_cursor());
+        .is_some_and(|t| t.screen.application_cursor());
     chords
         .iter()
         .filter_map(|c| encode(&c.to_key_event(), app_cursor))

@@ -1,4 +1,4 @@
-//! The console pane: the emulated screen (tui-term), tabs and state in the title, how to
+//! The console pane: the emulated screen, tabs and state in the title, how to
 //! leave always shown, and what happened when the console is not attached.
 
 use ratatui::Frame;
@@ -6,11 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
-use tui_term::widget::{Cursor, PseudoTerminal};
 
 use crate::app::State;
 use crate::app::console::{ConsoleStatus, ConsoleTab};
 use crate::keymap::{Action, Context, describe_keys};
+use crate::ui::widgets::terminal::TerminalView;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let consoles = &state.consoles;
@@ -31,10 +31,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         )));
     let live = tab.copy.is_none() && consoles.has_focus() && tab.status == ConsoleStatus::Attached;
 
-    let cursor = Cursor::default().visibility(live && !tab.screen.screen().hide_cursor());
-    let terminal = PseudoTerminal::new(tab.screen.screen())
+    let terminal = TerminalView::new(&tab.screen)
         .block(block)
-        .cursor(cursor);
+        .show_cursor(live);
     frame.render_widget(terminal, area);
     if let Some(copy) = &tab.copy {
         highlight_copy(frame, area, tab, copy.cursor, copy.mark);

@@ -7,3 +7,4 @@ pub mod hints;
 pub mod question;
 pub mod sheet_row;
 pub mod status;
+pub mod terminal;
