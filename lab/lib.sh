@@ -218,7 +218,8 @@ lab_host_kill_guests() {
 INCUS_PIDFILE=$LAB_RUN_DIR/incusd.pid
 
 lab_incus_running() { pid_alive "$INCUS_PIDFILE" incusd; }
-lab_incus_answers() { incus list --format csv </dev/null >/dev/null 2>&1; }
+# (timeout: a call made while the daemon starts can hang on its socket for good)
+lab_incus_answers() { timeout 5 incus list --format csv </dev/null >/dev/null 2>&1; }
 
 lab_incus_start() {
   mkdir -p "$LAB_RUN_DIR" "$LAB_LOG_DIR" /var/log/incus

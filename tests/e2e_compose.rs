@@ -348,8 +348,10 @@ fn the_compose_form_composes_a_set_and_scale_removes_its_last_member() {
     assert!(first.is_some() && second.is_some() && first != second);
 
     tui.send(":scale 1\r");
-    tui.wait_text("Scale set ui-set down to 1: delete ui-set-1");
-    tui.send("ui-set-1\r");
+    // A running member deleted: the question lists it and wants the count typed.
+    let question = tui.wait_text("Type 1 (running ones) to confirm:");
+    assert!(question.contains("delete ui-set-1 on"), "{question}");
+    tui.send("1\r");
     tui.wait_for("ui-set-1 gone", Duration::from_secs(60), |s| {
         !s.contains("│ui-set-1 ") && s.contains("│ui-set-0 ")
     });
