@@ -198,18 +198,24 @@ fn a_wrong_count_cancels_and_nothing_is_done() {
 }
 
 #[test]
-fn stopped_deletes_the_stopped_member_with_a_yes() {
+fn stopped_deletes_the_stopped_member_with_its_name_typed() {
     let mut s = state();
     command(&mut s, "sets");
     command(&mut s, "scale 2 stopped");
     let confirm = s.confirm.clone().expect("a question");
-    assert!(confirm.typed.is_none(), "no running member goes: [y/N]");
+    // No running member goes, but a delete is a delete: its name is typed, as everywhere.
+    assert!(
+        confirm.question.contains("Type web-1 to confirm:"),
+        "{}",
+        confirm.question
+    );
     assert!(
         confirm.question.contains("delete web-1 on kvm2"),
         "{}",
         confirm.question
     );
-    let effects = key(&mut s, KeyCode::Char('y'));
+    typed(&mut s, "web-1");
+    let effects = key(&mut s, KeyCode::Enter);
     assert_eq!(
         ops(&effects),
         [

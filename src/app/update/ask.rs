@@ -16,14 +16,18 @@ pub fn ask(
     requests: Vec<OpRequest>,
     heading: impl Fn(&State, &[OpRequest]) -> String,
 ) -> Vec<Effect> {
-    ask_typing(state, requests, heading, |eligible| {
-        let word = typed_word(eligible)?;
-        let prompt = match eligible.len() {
-            1 => format!(" Type {word} to confirm:"),
-            _ => format!(" Type {word} (how many) to confirm:"),
-        };
-        Some((word, prompt))
-    })
+    ask_typing(state, requests, heading, typing)
+}
+
+/// The word the safety rules want typed for `requests`, and the sentence asking for it: a
+/// delete's name, or how many VMs are destroyed in bulk; None asks `[y/N]`.
+pub fn typing(requests: &[OpRequest]) -> Option<(String, String)> {
+    let word = typed_word(requests)?;
+    let prompt = match requests.len() {
+        1 => format!(" Type {word} to confirm:"),
+        _ => format!(" Type {word} (how many) to confirm:"),
+    };
+    Some((word, prompt))
 }
 
 /// [`ask`] with the word to type (and the sentence asking for it) chosen by `typed` from the

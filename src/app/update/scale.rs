@@ -5,7 +5,7 @@
 //! count and generation, so every admin's sets view counts the new number as desired.
 //! Deleting running members wants their count typed.
 
-use super::ask::{ask_typing, vms_phrase};
+use super::ask::{ask_typing, typing, vms_phrase};
 use super::set_status;
 use super::sets::{member_target, place_requests, selected_set};
 use crate::app::msg::Effect;
@@ -176,16 +176,22 @@ fn ask_scale(
         }
         format!("Scale set {set} {from} → {to}: {}?", parts.join(", "))
     };
-    // Deleting running members wants how many of them typed, as in bulk destroys.
+    // Deleting running members wants how many of them typed; stopped ones are asked as any
+    // delete is (a lone one's name, several their count).
     ask_typing(state, requests, heading, move |eligible| {
-        let count = eligible
+        let deletes: Vec<OpRequest> = eligible
             .iter()
             .filter(|r| matches!(r.kind, OpKind::Delete { .. }))
+            .cloned()
+            .collect();
+        let count = deletes
+            .iter()
             .filter(|r| running.contains(&r.target.name))
             .count();
-        (count > 0).then(|| {
-            let prompt = format!(" Type {count} (running ones) to confirm:");
-            (count.to_string(), prompt)
-        })
+        if count == 0 {
+            return typing(&deletes);
+        }
+        let prompt = format!(" Type {count} (running ones) to confirm:");
+        Some((count.to_string(), prompt))
     })
 }
