@@ -68,12 +68,17 @@ impl Widget for TerminalView<'_> {
 
 fn draw_cell(cell: &CellView<'_>, out: &mut Cell) {
     // The right half of a wide character keeps the blank Clear left: the left half covers it.
+    // The grid keeps a tab as the character `\t` where it was written (for copying), and a
+    // guest may send other control characters: the frame gets a blank, never a control
+    // character (ratatui refuses to measure one, and a terminal would act on it).
     if !cell.spacer {
-        if cell.zerowidth.is_empty() {
-            out.set_char(cell.ch);
+        let shown = if cell.ch.is_control() { ' ' } else { cell.ch };
+        let mut marks = cell.zerowidth.iter().filter(|c| !c.is_control()).peekable();
+        if marks.peek().is_none() {
+            out.set_char(shown);
         } else {
-            let mut symbol = String::from(cell.ch);
-            symbol.extend(cell.zerowidth);
+            let mut symbol = String::from(shown);
+            symbol.extend(marks);
             out.set_symbol(&symbol);
         }
     }
@@ -163,6 +168,16 @@ mod tests {
             (buf[(5, 0)].fg, buf[(5, 0)].bg),
             (Color::Reset, Color::Reset)
         );
+    }
+
+    #[test]
+    fn a_tab_and_other_control_characters_draw_as_blanks() {
+        let mut screen = ConsoleScreen::new(3, 20, 0);
+        screen.feed(b"a\tb");
+        let buf = draw(&screen, false);
+        let row: String = (0..10).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+        assert_eq!(row, "a       b ");
+        assert!((0..10).all(|x| !buf[(x, 0)].symbol().chars().any(char::is_control)));
     }
 
     #[test]
