@@ -161,11 +161,15 @@ pub(crate) fn recreate_note(config: &Config, pool: &str, host: &str, spec: &Comp
         .collect()
 }
 
-/// Heal and scale compose from vmdeck's default template: the spec carries only the digest
-/// of the set's own, so a set made from another template is told so.
+/// A set stamped before its template was (only its digest is known) is healed and scaled
+/// from vmdeck's default template: such a set made from another template is told so.
 fn default_user_data_note(spec: &ComposeSpec) -> Option<String> {
     let set = spec.set.as_deref()?;
-    let stamped = spec.set_spec.as_ref()?.user_data_digest.as_deref()?;
+    let set_spec = spec.set_spec.as_ref()?;
+    if set_spec.user_data.is_some() {
+        return None;
+    }
+    let stamped = set_spec.user_data_digest.as_deref()?;
     let default = crate::model::set::user_data_digest(&template_for(set, true));
     (stamped != default).then(|| {
         "user-data from vmdeck's default template: the set's own is known only by its digest"

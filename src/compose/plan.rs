@@ -294,6 +294,7 @@ fn set_spec(args: &ComposeArgs, vm_type: &VmType, user_data: &UserData) -> Optio
         image: args.image.clone(),
         group: args.group.clone(),
         user_data_digest: Some(user_data_digest(&user_data.template)),
+        user_data: Some(user_data.template.clone()),
         ..SetSpec::default()
     })
 }

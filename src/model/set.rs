@@ -14,6 +14,9 @@ pub struct SetSpec {
     pub group: Option<String>,
     /// sha256 of the user-data template (before its placeholders become each member's own).
     pub user_data_digest: Option<String>,
+    /// The template itself, so a member made later (heal, scale, the watcher) gets the same
+    /// text; files per index (`FILE.i`) are not carried.
+    pub user_data: Option<String>,
     pub min: Option<u32>,
     pub max: Option<u32>,
     /// Target average CPU use in percent, for autoscaling.
@@ -34,6 +37,7 @@ const TYPE: &str = "set-type";
 const IMAGE: &str = "set-image";
 const GROUP: &str = "set-group";
 const DIGEST: &str = "set-user-data";
+const TEMPLATE: &str = "set-template";
 const MIN: &str = "set-min";
 const MAX: &str = "set-max";
 const AUTOSCALE: &str = "set-autoscale-cpu";
@@ -58,6 +62,7 @@ impl SetSpec {
         let optional = [
             (GROUP, self.group.clone()),
             (DIGEST, self.user_data_digest.clone()),
+            (TEMPLATE, self.user_data.clone()),
             (MIN, self.min.map(|n| n.to_string())),
             (MAX, self.max.map(|n| n.to_string())),
             (AUTOSCALE, self.autoscale_cpu.map(|n| n.to_string())),
@@ -85,6 +90,7 @@ impl SetSpec {
             image: get(IMAGE).unwrap_or_default(),
             group: get(GROUP),
             user_data_digest: get(DIGEST),
+            user_data: get(TEMPLATE),
             min: number(MIN),
             max: number(MAX),
             autoscale_cpu: number(AUTOSCALE),
@@ -138,6 +144,7 @@ mod tests {
             image: "lab-busybox".into(),
             group: Some("web".into()),
             user_data_digest: Some(user_data_digest("hostname: {{name}}")),
+            user_data: Some("#cloud-config\nhostname: {{name}}\n".into()),
             min: Some(2),
             max: None,
             autoscale_cpu: Some(70),

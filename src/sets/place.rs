@@ -28,7 +28,12 @@ pub fn place_member(
         replicas: Some(spec.replicas),
         ..ComposeArgs::default()
     };
-    let template = template_for(set, true);
+    // The set's own template, stamped with its spec; vmdeck's default for a set made before
+    // templates were stamped.
+    let template = spec
+        .user_data
+        .clone()
+        .unwrap_or_else(|| template_for(set, true));
     let planned = crate::compose::plan_in(&args, view, vm_types, &template)?;
     let vm = planned.vms.first().ok_or("nothing planned")?;
     let (Some(host), Some(made)) = (vm.decision.chosen.clone(), vm.spec.clone()) else {

@@ -228,6 +228,11 @@ pub fn xml_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '\'' => out.push_str("&apos;"),
             '"' => out.push_str("&quot;"),
+            // An attribute's newlines and tabs would be read back as spaces (XML normalises
+            // attribute values): a stamped template keeps its lines as character references.
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
             c => out.push(c),
         }
     }

@@ -56,3 +56,30 @@ fn restamp_domain(dom: &Domain, spec: &SetSpec) -> Result<(), String> {
     )
     .map_err(message)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::compose_xml::stamp_attributes;
+    use super::*;
+    use crate::model::VmStamp;
+
+    #[test]
+    fn a_stamped_template_keeps_its_lines_tabs_and_markup() {
+        let template = "#cloud-config\nhostname: {{name}}\nruncmd:\n\t- echo '<a & \"b\">'\r\n";
+        let spec = SetSpec {
+            replicas: 2,
+            user_data: Some(template.into()),
+            generation: 3,
+            ..SetSpec::default()
+        };
+        let stamp = VmStamp {
+            set: Some("web".into()),
+            set_spec: Some(spec.clone()),
+            ..VmStamp::default()
+        };
+        let attrs = stamp_attributes(&stamp);
+        assert!(!attrs.contains('\n'), "{attrs}");
+        let xml = format!("<vmdeck:vm xmlns:vmdeck='{STAMP_NAMESPACE}'{attrs}/>");
+        assert_eq!(parse_stamp(&xml).set_spec, Some(spec));
+    }
+}
