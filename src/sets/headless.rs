@@ -200,7 +200,7 @@ pub(super) fn print_heal(
                 host: host.clone(),
             }),
             Step::Skip { .. } => {}
-            Step::Recreate { index, name } => {
+            Step::Recreate { index, name, .. } => {
                 match place(config, view, set, *index) {
                     Ok((host, spec)) => {
                         println!(

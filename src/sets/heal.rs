@@ -2,6 +2,8 @@
 //! indexes, and (only when asked) replace members on hosts that do not answer. Where the new
 //! members go is the placement engine's answer, asked by the caller.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use super::status::{Problem, SetStatus};
@@ -12,8 +14,14 @@ use super::status::{Problem, SetStatus};
 pub enum Step {
     /// Start the stopped member where it is.
     Start { name: String, host: String },
-    /// Compose the member of this index from the set's spec.
-    Recreate { index: u32, name: String },
+    /// Compose the member of this index from the set's spec; in place of `replaces` (a
+    /// member on a host that does not answer) when asked to replace those.
+    Recreate {
+        index: u32,
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        replaces: Option<String>,
+    },
     /// Nothing is done about this, and why.
     Skip { what: String, why: String },
 }
@@ -24,6 +32,12 @@ pub enum Step {
 /// while a host is down.
 pub fn plan(status: &SetStatus, all_up: bool, replace_down: bool) -> Vec<Step> {
     let member_name = |index: u32| format!("{}-{index}", status.name);
+    // Indexes held by a member or recreated by this plan.
+    let mut taken: HashSet<u32> = status.members.iter().filter_map(|m| m.index).collect();
+    taken.extend(status.problems.iter().filter_map(|p| match p {
+        Problem::Missing { index } => Some(*index),
+        _ => None,
+    }));
     let mut steps = Vec::new();
     if status.spec.is_none() && status.problems.iter().any(is_missing) {
         steps.push(Step::Skip {
@@ -41,17 +55,23 @@ pub fn plan(status: &SetStatus, all_up: bool, replace_down: bool) -> Vec<Step> {
             Problem::Missing { index } if all_up || replace_down => Step::Recreate {
                 index: *index,
                 name: member_name(*index),
+                replaces: None,
             },
             Problem::Missing { index } => Step::Skip {
                 what: member_name(*index),
                 why: "a host does not answer and may hold it (--replace-down recreates it)".into(),
             },
-            Problem::OnDownHost { name, host } if replace_down => Step::Skip {
-                what: name.clone(),
-                why: format!(
-                    "on down host {host}: replacing a member under the same name is not built yet"
-                ),
-            },
+            // A new index, not the same name: the old member may still run on its host, and
+            // when that host answers again it is the one beyond the count.
+            Problem::OnDownHost { name, .. } if replace_down => {
+                let index = (0..).find(|i| !taken.contains(i)).unwrap_or(u32::MAX);
+                taken.insert(index);
+                Step::Recreate {
+                    index,
+                    name: member_name(index),
+                    replaces: Some(name.clone()),
+                }
+            }
             Problem::OnDownHost { name, host } => Step::Skip {
                 what: name.clone(),
                 why: format!("on down host {host}, may still run there (--replace-down)"),
@@ -71,6 +91,11 @@ impl Step {
     pub fn text(&self) -> String {
         match self {
             Step::Start { name, host } => format!("restart {name} on {host}"),
+            Step::Recreate {
+                name,
+                replaces: Some(old),
+                ..
+            } => format!("recreate {old} as {name} (its host does not answer)"),
             Step::Recreate { name, .. } => format!("recreate {name}"),
             Step::Skip { what, why } => format!("leave {what}: {why}"),
         }

@@ -177,8 +177,19 @@ fn heal_restarts_recreates_and_leaves_down_hosts_alone_unless_asked() {
         asked[0],
         Step::Recreate {
             index: 2,
-            name: "web-2".into()
+            name: "web-2".into(),
+            replaces: None,
         }
+    );
+    // web-3's host does not answer: asked to, it is replaced under the lowest index no
+    // member holds and no other step takes (0, 1, 3 and 5 are held, 2 is recreated).
+    assert_eq!(
+        texts(asked),
+        [
+            "recreate web-2",
+            "restart web-1 on h2",
+            "recreate web-3 as web-4 (its host does not answer)",
+        ]
     );
     let all_up = status_of(&pool(), [true; 3]);
     assert_eq!(
