@@ -101,6 +101,7 @@ fn lock_secrets() -> usize {
 #[test]
 fn heal_auto_recreates_an_undefined_member_and_the_lock_keeps_a_second_watcher_out() {
     let Some(lab) = lab_config() else { return };
+    let _one = watch::one_at_a_time();
     remove_set(HEAL_SET);
     let mut cleanup = Cleanup {
         set: HEAL_SET,
@@ -217,6 +218,7 @@ fn heal_auto_recreates_an_undefined_member_and_the_lock_keeps_a_second_watcher_o
 #[test]
 fn a_busy_guest_scales_the_set_out_to_max_and_idle_guests_shrink_it_back_to_min() {
     let Some(lab) = lab_config() else { return };
+    let _one = watch::one_at_a_time();
     remove_set(SCALE_SET);
     let mut cleanup = Cleanup {
         set: SCALE_SET,

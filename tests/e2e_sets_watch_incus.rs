@@ -80,6 +80,7 @@ fn lease_key() -> String {
 #[test]
 fn heal_auto_recreates_a_deleted_incus_container() {
     let Some(lab) = lab_config() else { return };
+    let _one = watch::one_at_a_time();
     const SET: &str = "e2e-watch-i";
     let mut cleanup = cleanup(SET);
     let dir = tempfile::tempdir().unwrap();
@@ -117,6 +118,7 @@ fn heal_auto_recreates_a_deleted_incus_container() {
 #[test]
 fn a_busy_container_scales_the_set_out_and_the_idle_set_back_in() {
     let Some(lab) = lab_config() else { return };
+    let _one = watch::one_at_a_time();
     const SET: &str = "e2e-watch-j";
     let mut cleanup = cleanup(SET);
     let dir = tempfile::tempdir().unwrap();

@@ -10,6 +10,16 @@ use std::time::{Duration, Instant};
 
 use crate::pty::Tui;
 
+/// The tests of one file watch the same pool, whose one lock they would fight over: one at
+/// a time (a test that fails does not stop the next).
+static ONE_WATCHER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_WATCHER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 pub fn vmdeck(config: &Path, data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_vmdeck"))
         .arg("--config")
