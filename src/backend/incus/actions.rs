@@ -53,6 +53,16 @@ pub struct Watch {
 }
 
 impl Watch {
+    /// A watch for a headless command: no operation record to report to but `news`.
+    pub(super) fn headless(news: UnboundedSender<HostEvent>) -> Watch {
+        Watch {
+            op: 0,
+            uuid: String::new(),
+            news,
+            running: Default::default(),
+        }
+    }
+
     pub(super) fn note(&self, text: impl Into<String>) {
         let text = text.into();
         let _ = self.news.send(HostEvent::OpNote { op: self.op, text });

@@ -88,12 +88,7 @@ pub fn start_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Res
     runtime()?.block_on(async {
         let client = client::Client::new(config, deadlines)?;
         let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
-        let watch = actions::Watch {
-            op: 0,
-            uuid: String::new(),
-            news,
-            running: Default::default(),
-        };
+        let watch = actions::Watch::headless(news);
         let instance = (client.own_project(), name);
         actions::power(&client, instance, PowerAction::Start, &watch).await
     })
@@ -105,12 +100,7 @@ pub fn delete_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Re
     runtime()?.block_on(async {
         let client = client::Client::new(config, deadlines)?;
         let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
-        let watch = actions::Watch {
-            op: 0,
-            uuid: String::new(),
-            news,
-            running: Default::default(),
-        };
+        let watch = actions::Watch::headless(news);
         let kind = crate::model::op::OpKind::Delete {
             with_storage: true,
             force: true,
@@ -129,12 +119,7 @@ pub fn restamp_set_once(
     runtime()?.block_on(async {
         let client = client::Client::new(config, deadlines)?;
         let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
-        let watch = actions::Watch {
-            op: 0,
-            uuid: String::new(),
-            news,
-            running: Default::default(),
-        };
+        let watch = actions::Watch::headless(news);
         restamp::restamp(&client, (client.own_project(), name), spec, &watch).await
     })
 }
@@ -149,12 +134,7 @@ pub fn compose_once(
     runtime()?.block_on(async {
         let client = client::Client::new(config, deadlines)?;
         let (news, mut heard) = tokio::sync::mpsc::unbounded_channel();
-        let watch = actions::Watch {
-            op: 0,
-            uuid: String::new(),
-            news,
-            running: Default::default(),
-        };
+        let watch = actions::Watch::headless(news);
         let printer = tokio::spawn(async move {
             while let Some(event) = heard.recv().await {
                 if let crate::backend::HostEvent::OpNote { text, .. } = event {
