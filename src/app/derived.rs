@@ -24,8 +24,10 @@ pub struct Derived {
     pub ages_second: Option<u64>,
     /// The column layout of the table on screen.
     pub table: Option<super::sheets::SheetLayout>,
-    /// Each pool's VM sets, recomputed when the inventory changes.
+    /// Each pool's VM sets, as last derived (see `sets::refresh`).
     pub sets: Vec<Vec<SetStatus>>,
+    /// The pools whose sets the inventory changed since they were derived.
+    pub sets_stale: Vec<bool>,
 }
 
 impl Derived {
@@ -53,13 +55,7 @@ pub fn refresh(state: &mut State, changed: &mut Dirty, sampled: Option<usize>) {
         state.derived.hints = hints(state);
     }
     super::sheets::refresh(state, inputs_changed);
-    if changed.inventory || state.derived.sets.len() != state.pools.len() {
-        let sets: Vec<_> = state.pools.iter().map(super::sets::pool_sets).collect();
-        if sets != state.derived.sets {
-            changed.screen |= matches!(state.screen().view, View::Sets { .. });
-            state.derived.sets = sets;
-        }
-    }
+    super::sets::refresh(state, changed);
     match state.screen().view {
         View::Dashboard { pool } => {
             let stale = inputs_changed || sampled == Some(pool);

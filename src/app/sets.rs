@@ -1,7 +1,10 @@
 //! The VM sets as the TUI shows them: each pool's sets derived from its hosts as the
-//! inventory knows them (in `update`, when the inventory changes; see `derived`).
+//! inventory knows them, in `update` (see `derived`). A set's status takes every member of
+//! the pool, so it is derived only when a view shows it (or a command asks) after the
+//! inventory changed: a thousand hosts connecting do not derive it a thousand times.
 
-use super::state::{PoolState, State};
+use super::dirty::Dirty;
+use super::state::{PoolState, State, View};
 use crate::model::set::{SetSpec, generation_at};
 use crate::sets::{HostInput, SetStatus, statuses};
 
@@ -17,6 +20,36 @@ pub fn pool_sets(pool: &PoolState) -> Vec<SetStatus> {
         })
         .collect();
     statuses(&hosts, &pool.compose.placement_groups)
+}
+
+/// Marks every pool's sets stale when the inventory changed, and derives those of the
+/// pools the view on screen shows (the sets view, a dashboard's summary).
+pub fn refresh(state: &mut State, changed: &mut Dirty) {
+    let pools = state.pools.len();
+    if changed.inventory || state.derived.sets_stale.len() != pools {
+        state.derived.sets.resize_with(pools, Vec::new);
+        state.derived.sets_stale = vec![true; pools];
+    }
+    let shown = match state.screen().view {
+        View::Sets { pool } => pool,
+        View::Dashboard { pool } => Some(pool),
+        _ => return,
+    };
+    for pool in (0..pools).filter(|p| shown.is_none_or(|want| want == *p)) {
+        changed.screen |= derive(state, pool);
+    }
+}
+
+/// Derives the pool's sets if they are stale; true when they came out different.
+pub fn derive(state: &mut State, pool: usize) -> bool {
+    if !state.derived.sets_stale.get(pool).copied().unwrap_or(false) {
+        return false;
+    }
+    state.derived.sets_stale[pool] = false;
+    let sets = pool_sets(&state.pools[pool]);
+    let different = sets != state.derived.sets[pool];
+    state.derived.sets[pool] = sets;
+    different
 }
 
 /// The sets the sets view lists (of `pool`, or of every pool), with their pool, in order.

@@ -94,6 +94,7 @@ pub fn selected_set(state: &mut State, what: &str) -> Option<(usize, SetStatus)>
                 set_status(state, Level::Error, why);
                 return None;
             };
+            crate::app::sets::derive(state, target.pool);
             state.derived.sets[target.pool]
                 .iter()
                 .find(|s| s.name == set)
