@@ -17,9 +17,11 @@ pub mod live;
 
 pub mod msg;
 pub mod ops;
+pub mod question;
 pub mod rooms;
 pub mod rows;
 pub mod rt;
+pub mod screen;
 pub mod sets;
 pub mod sheets;
 pub mod state;

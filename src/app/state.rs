@@ -13,7 +13,10 @@ use super::dirty::Dirty;
 use super::history::History;
 use super::ops::{Ops, Target};
 use super::rows::RowCache;
-use super::table::{RowId, TableNav};
+use super::table::RowId;
+
+pub use super::question::{Confirm, Pending};
+pub use super::screen::{Screen, View};
 
 /// Whether a host can be used right now.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,101 +87,6 @@ pub struct PoolState {
     pub compose: crate::config::ComposeSettings,
 }
 
-/// What a screen shows. Indices point into `State::pools` and their hosts, which are never
-/// removed or reordered after start-up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum View {
-    Pools,
-    Hosts {
-        pool: Option<usize>,
-    },
-    Vms {
-        pool: Option<usize>,
-        host: Option<usize>,
-    },
-    Vm {
-        pool: usize,
-        host: usize,
-        uuid: String,
-    },
-    Help,
-    /// Operations of this session.
-    Ops,
-    /// One operation's details: its steps, error and audit entry.
-    Op {
-        id: crate::model::op::OpId,
-    },
-    /// The audit log.
-    Audit,
-    /// One host: capacity, NUMA nodes, storage.
-    Host {
-        pool: usize,
-        host: usize,
-    },
-    /// One pool at a glance.
-    Dashboard {
-        pool: usize,
-    },
-    /// The compose form of a pool, with its placement preview.
-    Compose {
-        pool: usize,
-    },
-    /// The images a pool's VMs can be composed from.
-    Images {
-        pool: usize,
-    },
-    /// The real-time check of every libvirt host (of one pool).
-    Rt {
-        pool: Option<usize>,
-    },
-    /// The VM sets (of one pool): figures and problems.
-    Sets {
-        pool: Option<usize>,
-    },
-}
-
-impl View {
-    pub fn is_table(&self) -> bool {
-        matches!(self, View::Pools | View::Hosts { .. } | View::Vms { .. })
-    }
-
-    pub fn pool(&self) -> Option<usize> {
-        match self {
-            View::Hosts { pool }
-            | View::Vms { pool, .. }
-            | View::Rt { pool }
-            | View::Sets { pool } => *pool,
-            View::Vm { pool, .. }
-            | View::Host { pool, .. }
-            | View::Dashboard { pool }
-            | View::Compose { pool }
-            | View::Images { pool } => Some(*pool),
-            View::Pools | View::Help | View::Ops | View::Op { .. } | View::Audit => None,
-        }
-    }
-}
-
-/// One entry of the navigation stack.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Screen {
-    pub view: View,
-    pub table: TableNav,
-    /// Scroll offset of text views (detail, XML, help).
-    pub scroll: u16,
-    pub show_xml: bool,
-}
-
-impl Screen {
-    pub fn new(view: View) -> Screen {
-        Screen {
-            view,
-            table: TableNav::default(),
-            scroll: 0,
-            show_xml: false,
-        }
-    }
-}
-
 /// Which line editor is open at the bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputKind {
@@ -223,46 +131,6 @@ impl Themes {
     pub fn get(&self, name: Option<&str>) -> &Theme {
         name.and_then(|n| self.by_name.get(n))
             .unwrap_or(&self.global)
-    }
-}
-
-/// Something that needs a yes before it happens.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pending {
-    /// Operations on VMs, each checked before it was asked for.
-    Ops(Vec<super::ops::OpRequest>),
-    /// Take a console over from the client that holds it.
-    ForceConsole(crate::backend::console::ConsoleId),
-    /// Close the compose form, losing the user-data written in it.
-    DiscardCompose,
-    /// Quit while operations are still running.
-    Quit,
-}
-
-/// A question. Only `y` confirms a `[y/N]`; what cannot be undone in bulk, or a delete, wants
-/// a word typed instead (the VM's name, or how many VMs).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Confirm {
-    pub question: String,
-    /// What the question is about, one line each (VMs with their hosts, what is skipped);
-    /// shown above the question and scrolled when long.
-    pub lines: Vec<String>,
-    pub pending: Pending,
-    /// The word to type, and what was typed so far.
-    pub typed: Option<(String, String)>,
-    pub scroll: usize,
-}
-
-impl Confirm {
-    /// A `[y/N]` question with nothing listed.
-    pub fn yes_no(question: impl Into<String>, pending: Pending) -> Confirm {
-        Confirm {
-            question: question.into(),
-            lines: Vec::new(),
-            pending,
-            typed: None,
-            scroll: 0,
-        }
     }
 }
 

@@ -9,27 +9,24 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::time::{Instant, sleep_until};
-use tokio_tungstenite::tungstenite::Message;
 
-use super::actions::{self, Running, Watch};
+use super::actions::Running;
 use super::client::{Client, Ws};
+use super::convert;
 use super::convert::HostCpus;
-use super::inventory::{
-    self, CpuSampler, Inventory, Snapshot, all_instances, cluster_members, details, one_instance,
-    snapshot,
-};
-use super::types::{Event, Instance};
-use super::{compose, console, convert};
+use super::inventory::{CpuSampler, Inventory, Snapshot, all_instances, cluster_members, snapshot};
+use super::types::Instance;
+use crate::backend::FoundJob;
 use crate::backend::backoff::Backoff;
 use crate::backend::console::{ConsoleEvent, ConsoleRequest};
 use crate::backend::contain::{contain, failed_reason};
 use crate::backend::{
     EventSink, HostCommand, HostDriver, HostEvent, HostSettings, answer_while_down,
-    refuse_in_read_only,
 };
-use crate::backend::{FoundJob, OpId, OpKind};
 use crate::config::IncusConfig;
-use crate::model::compose::ComposeSpec;
+
+mod commands;
+mod events;
 
 enum Input {
     Command(HostCommand),
@@ -252,79 +249,6 @@ impl Session {
         }
     }
 
-    async fn on_message(
-        &mut self,
-        message: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
-        sink: &EventSink,
-    ) -> Result<(), String> {
-        match message {
-            Some(Ok(Message::Text(text))) => match serde_json::from_str::<Event>(&text) {
-                Ok(event) => self.on_event(event, sink).await,
-                Err(_) => Ok(()),
-            },
-            Some(Ok(Message::Close(_))) | None => Err("the Incus event stream closed".into()),
-            Some(Err(e)) => Err(format!("the Incus event stream failed: {e}")),
-            // Pings are answered by tungstenite while we poll.
-            Some(Ok(_)) => Ok(()),
-        }
-    }
-
-    async fn on_event(&mut self, event: Event, sink: &EventSink) -> Result<(), String> {
-        if event.kind != "lifecycle" {
-            return Ok(());
-        }
-        let Some(name) = convert::instance_of_source(&event.metadata.source) else {
-            return Ok(());
-        };
-        let project = if event.project.is_empty() {
-            "default".to_string()
-        } else {
-            event.project
-        };
-        match event.metadata.action.as_str() {
-            "instance-deleted" => {
-                if let Some(uuid) = self.uuid_of(&project, &name) {
-                    self.names.remove(&uuid);
-                    sink(HostEvent::VmRemoved { uuid });
-                }
-                Ok(())
-            }
-            // The event names the new name only; compare everything instead.
-            "instance-renamed" => self.resync(sink).await,
-            action if changes_instance(action) => self.refresh(&project, &name, sink).await,
-            _ => Ok(()),
-        }
-    }
-
-    async fn refresh(&mut self, project: &str, name: &str, sink: &EventSink) -> Result<(), String> {
-        match one_instance(&self.client, project, name).await {
-            Ok(instance) => {
-                self.remember(std::slice::from_ref(&instance));
-                sink(HostEvent::VmUpdated(convert::vm(&instance)));
-                sink(device_use(&instance));
-                Ok(())
-            }
-            // Gone already (created and deleted in a burst): the list pass settles it.
-            Err(e) if e.contains("not found") => self.resync(sink).await,
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Re-reads every instance and reports what differs from what the app was told.
-    async fn resync(&mut self, sink: &EventSink) -> Result<(), String> {
-        let instances = all_instances(&self.client).await?;
-        let before = std::mem::take(&mut self.names);
-        self.remember(&instances);
-        for gone in before.keys().filter(|u| !self.names.contains_key(*u)) {
-            sink(HostEvent::VmRemoved { uuid: gone.clone() });
-        }
-        for instance in &instances {
-            sink(HostEvent::VmUpdated(convert::vm(instance)));
-            sink(device_use(instance));
-        }
-        Ok(())
-    }
-
     /// Live numbers; in a cluster, first whether a member went offline or came back, which
     /// re-reads the whole cluster (an offline member's instances change without events).
     async fn sample(&mut self, sink: &EventSink) -> Result<(), String> {
@@ -353,175 +277,6 @@ impl Session {
         Ok(now != self.members)
     }
 
-    async fn on_input(
-        &mut self,
-        input: Input,
-        sink: &EventSink,
-        read_only: bool,
-    ) -> Result<(), String> {
-        match input {
-            Input::Command(HostCommand::Op {
-                op,
-                kind: OpKind::Compose(spec),
-                ..
-            }) => self.start_compose(op, *spec, sink, read_only),
-            // Following a found operation changes nothing: read-only pools do it too.
-            Input::Command(HostCommand::Op {
-                op,
-                uuid,
-                kind: OpKind::Adopted { .. },
-            }) => self.follow_found(op, uuid, sink),
-            Input::Command(command) if command.mutates() => self.start_op(command, sink, read_only),
-            Input::Command(HostCommand::LoadImages { .. }) => {
-                let client = self.client.clone();
-                let news = self.news_tx.clone();
-                tokio::spawn(async move {
-                    // Images belong to the whole server or cluster, not to one host.
-                    let images = compose::images(&client, client.own_project(), "").await;
-                    let _ = news.send(HostEvent::Images(images));
-                });
-            }
-            Input::Command(HostCommand::LoadDetails { uuid }) => {
-                let result = match self.names.get(&uuid) {
-                    Some((project, name)) => one_instance(&self.client, project, name)
-                        .await
-                        .map(|i| details(&i)),
-                    None => Err("no such instance".into()),
-                };
-                sink(HostEvent::Details { uuid, result });
-            }
-            // A cluster's members share this supervisor: each is asked for by name, and read
-            // through the endpoint with `?target=`.
-            Input::Command(HostCommand::LoadLiveFigures { member }) => {
-                let client = self.client.clone();
-                let news = self.news_tx.clone();
-                tokio::spawn(async move {
-                    let result = inventory::live_figures(&client, member.as_deref()).await;
-                    let _ = news.send(match member {
-                        Some(member) => HostEvent::MemberFigures { member, result },
-                        None => HostEvent::LiveFigures(result),
-                    });
-                });
-            }
-            Input::Command(HostCommand::LoadHostView) => {
-                let instances = all_instances(&self.client).await?;
-                let placed = instances.iter().filter_map(convert::placement).collect();
-                sink(HostEvent::Placement(placed));
-                sink(HostEvent::Volumes(inventory::volumes(&self.client).await));
-                self.load_devices(&instances, sink).await;
-            }
-            Input::OpenConsole(request) => match self.names.get(&request.uuid).cloned() {
-                Some((project, name)) => {
-                    tokio::spawn(console::run(self.client.clone(), project, name, request));
-                }
-                None => (request.sink)(ConsoleEvent::Failed("no such instance".into())),
-            },
-            Input::Command(_) => {}
-        }
-        Ok(())
-    }
-
-    /// Starts a mutating command as a task, unless the pool is read-only: the loop goes on
-    /// serving events and other commands while its operation runs, and it reports through
-    /// the loop.
-    fn start_op(&self, command: HostCommand, sink: &EventSink, read_only: bool) {
-        let HostCommand::Op { op, uuid, kind } = command else {
-            return;
-        };
-        if let Err(refused) = refuse_in_read_only(read_only) {
-            return sink(HostEvent::OpFinished {
-                op,
-                result: Err(refused),
-            });
-        }
-        if let OpKind::Abort { .. } = kind {
-            return self.start_cancel(op, uuid);
-        }
-        let Some((project, name)) = self.names.get(&uuid).cloned() else {
-            let result = Err("no such instance".into());
-            return sink(HostEvent::OpFinished { op, result });
-        };
-        let client = self.client.clone();
-        let watch = Watch {
-            op,
-            uuid,
-            news: self.news_tx.clone(),
-            running: self.running.clone(),
-        };
-        tokio::spawn(async move {
-            let result = actions::run(&client, (&project, &name), kind, &watch).await;
-            let _ = watch.news.send(HostEvent::OpFinished { op, result });
-        });
-    }
-
-    /// Asks the server to cancel the instance's running operation, as an operation of its
-    /// own whose result says whether it did.
-    fn start_cancel(&self, op: OpId, uuid: String) {
-        let client = self.client.clone();
-        let running = self.running.clone();
-        let news = self.news_tx.clone();
-        tokio::spawn(async move {
-            let result = actions::cancel(&client, &running, &uuid).await;
-            let _ = news.send(HostEvent::OpFinished { op, result });
-        });
-    }
-
-    /// Follows an operation found at connect that the app made operation `op`.
-    fn follow_found(&mut self, op: OpId, uuid: String, sink: &EventSink) {
-        let Some(id) = self.found.remove(&uuid) else {
-            let result = Err("the job is no longer known to vmdeck".into());
-            return sink(HostEvent::OpFinished { op, result });
-        };
-        let watch = Watch {
-            op,
-            uuid,
-            news: self.news_tx.clone(),
-            running: self.running.clone(),
-        };
-        super::found::follow(self.client.clone(), id, watch);
-    }
-
-    /// Composes as a task, like any operation; there is no instance yet to track.
-    fn start_compose(&self, op: OpId, spec: ComposeSpec, sink: &EventSink, read_only: bool) {
-        if let Err(refused) = refuse_in_read_only(read_only) {
-            return sink(HostEvent::OpFinished {
-                op,
-                result: Err(refused),
-            });
-        }
-        let client = self.client.clone();
-        let watch = Watch {
-            op,
-            uuid: String::new(),
-            news: self.news_tx.clone(),
-            running: self.running.clone(),
-        };
-        tokio::spawn(async move {
-            let result = compose::compose(&client, client.own_project(), &spec, &watch).await;
-            let _ = watch.news.send(HostEvent::OpFinished { op, result });
-        });
-    }
-
-    /// Devices and networks read anew for the host view, of every member of a cluster.
-    async fn load_devices(&self, instances: &[Instance], sink: &EventSink) {
-        if self.members.is_empty() {
-            let devices = super::devices::read(&self.client, None, instances).await;
-            sink(HostEvent::Devices {
-                member: None,
-                devices,
-            });
-        }
-        for (member, up) in &self.members {
-            if *up {
-                let devices = super::devices::read(&self.client, Some(member), instances).await;
-                sink(HostEvent::Devices {
-                    member: Some(member.clone()),
-                    devices,
-                });
-            }
-        }
-    }
-
     fn remember(&mut self, instances: &[Instance]) {
         for instance in instances {
             let identity = (instance.project.clone(), instance.name.clone());
@@ -538,14 +293,6 @@ impl Session {
 }
 
 /// Each member's name and whether it can be used.
-/// What an instance uses of its host's devices and networks.
-fn device_use(instance: &Instance) -> HostEvent {
-    HostEvent::DeviceUse(super::devices::uses(
-        &instance.name,
-        &instance.expanded_devices,
-    ))
-}
-
 fn member_states(inventory: &Inventory) -> Vec<(String, bool)> {
     match inventory {
         Inventory::Server(_) => Vec::new(),
@@ -554,21 +301,4 @@ fn member_states(inventory: &Inventory) -> Vec<(String, bool)> {
             .map(|m| (m.name.clone(), m.down.is_none()))
             .collect(),
     }
-}
-
-/// Lifecycle actions after which an instance's row may differ.
-fn changes_instance(action: &str) -> bool {
-    matches!(
-        action,
-        "instance-created"
-            | "instance-started"
-            | "instance-stopped"
-            | "instance-shutdown"
-            | "instance-restarted"
-            | "instance-paused"
-            | "instance-resumed"
-            | "instance-updated"
-            | "instance-restored"
-            | "instance-migrated"
-    )
 }
