@@ -5,7 +5,7 @@ LAB_DIR ?= /var/tmp/vmdeck-lab
 export LAB_DIR
 CARGO ?= cargo
 
-.PHONY: demo test deps build release lab lab-down lint bench compare
+.PHONY: demo test deps build release lab lab-down lint bench compare scale
 
 deps:
 	bash lab/install-deps.sh
@@ -40,3 +40,7 @@ bench: release lab
 
 compare: release lab
 	bash benches/compare.sh
+
+# Every fleet-scale budget side by side with virsh in one run (benches/scale.sh).
+scale: release lab
+	bash benches/scale.sh
