@@ -4,7 +4,8 @@
 #   vmdeck list --output json: wall time, CPU time, peak RSS
 #   the floor: the same hosts opened by virsh in one process and nothing else. The test
 #     driver runs inside its client, so opening a host costs the client the parsing of the
-#     host's whole file; on a real fleet each host's daemon pays that.
+#     host's whole file; on a real fleet each host's daemon pays that. And its memory: every
+#     host held open at once by a process that does nothing else (benches/hold_hosts.py).
 #   vmdeck in a terminal: full first screen (every host up, every VM listed, stamps shown),
 #     its RSS and thread count then (benches/first_screen.sh)
 set -euo pipefail
@@ -35,5 +36,7 @@ for ((h = 0; h < HOSTS; h++)); do
 done
 /usr/bin/time -o /tmp/fleet-sim.time -f "%e %U %S %M" virsh -q "${opens[*]}" >/dev/null
 report "virsh: open every host, nothing else"
+read -r held held_kb < <(python3 benches/hold_hosts.py "$DIR")
+echo "the $held hosts held open at once, nothing else: $((held_kb / 1024)) MB of RSS"
 read -r ms rss threads cpu < <(first_screen "$config" "$HOSTS" $((HOSTS * VMS)) h0000-vm-000 small)
 echo "vmdeck first screen: $ms ms ($cpu ms CPU), RSS $((rss / 1024)) MB, $threads threads"
