@@ -206,17 +206,21 @@ fn a_set_broken_behind_vmdecks_back_is_seen_and_planned_whole() {
         let mut tui = Tui::spawn(&["--config", config_arg], cols, rows);
         tui.wait_text("lab1");
         tui.send(":sets lab\r");
-        let screen = tui.wait_for("the broken set", Duration::from_secs(30), |s| {
-            s.contains("3 desired · 2 present · 1 running") && s.contains("index 1 missing")
+        // Every line is waited for: a frame can reach the terminal in more than one write,
+        // and its first rows alone may already show the figures.
+        let stopped = format!("{m0} stopped (on {})", hosts[0]);
+        tui.wait_for("the broken set", Duration::from_secs(30), |s| {
+            s.contains("3 desired · 2 present · 1 running")
+                && s.contains("index 1 missing")
+                && s.contains(&stopped)
         });
-        assert!(
-            screen.contains(&format!("{m0} stopped (on {})", hosts[0])),
-            "{screen}"
-        );
         // Enter: the members as a VM list.
         tui.send("\r");
-        let screen = tui.wait_text(&format!("/~^{SET}-"));
-        assert!(screen.contains(&m0) && !screen.contains(&m1), "{screen}");
+        let filter = format!("/~^{SET}-");
+        let screen = tui.wait_for("the members", Duration::from_secs(30), |s| {
+            s.contains(&filter) && s.contains(&m0)
+        });
+        assert!(!screen.contains(&m1), "{screen}");
     }
 
     // --yes carries the plan out, each step audited: the set is whole, one member per host.

@@ -94,11 +94,12 @@ pub struct Chosen(pub BTreeMap<String, Vec<String>>);
 
 impl Chosen {
     /// Whether each column of `sheet` is wanted.
+    /// Asked on every message that reaches the table on screen, so the keys (words made
+    /// from the titles) are made only for a sheet the admin chose columns of.
     pub fn wanted(&self, sheet: Sheet) -> Vec<bool> {
-        let keys = sheet.keys();
         match self.0.get(sheet.name()) {
-            Some(chosen) => keys.iter().map(|k| chosen.contains(k)).collect(),
-            None => vec![true; keys.len()],
+            Some(chosen) => sheet.keys().iter().map(|k| chosen.contains(k)).collect(),
+            None => vec![true; sheet.specs().len()],
         }
     }
 }
