@@ -2,7 +2,7 @@
 //! panic (before the panic message prints), on error and on every signal that ends vmdeck.
 //! All of them call the one `restore`, which is idempotent, so every path may call it.
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
@@ -47,7 +47,33 @@ pub fn signal_exit_status() -> Option<u8> {
     }
 }
 
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+pub type Tui = Terminal<CrosstermBackend<FrameWriter>>;
+
+/// Where frames are written: kept whole until ratatui flushes at a frame's end, so each
+/// reaches the terminal in one write (over SSH a few packets, not one per kilobyte) and is
+/// never seen half drawn. Once the terminal is restored (a panic mid-frame, a signal) what is
+/// left is dropped, never written over the admin's shell.
+#[derive(Default)]
+pub struct FrameWriter {
+    frame: Vec<u8>,
+}
+
+impl Write for FrameWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.frame.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let frame = std::mem::take(&mut self.frame);
+        if !ACTIVE.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(&frame)?;
+        stdout.flush()
+    }
+}
 
 /// Owns the terminal while the UI runs.
 pub struct TerminalGuard {
@@ -68,8 +94,18 @@ impl TerminalGuard {
         if let Some(log) = log {
             redirect_stderr(log);
         }
-        let terminal = Terminal::new(CrosstermBackend::new(stdout)).inspect_err(|_| restore())?;
+        let backend = CrosstermBackend::new(FrameWriter::default());
+        let terminal = Terminal::new(backend).inspect_err(|_| restore())?;
         Ok(TerminalGuard { terminal })
+    }
+
+    /// Draws one frame inside a synchronized update (DEC mode 2026): terminals that know it
+    /// (tmux, kitty, WezTerm, foot, recent xterm) show the frame whole; others ignore it.
+    pub fn draw(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
+        use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+        crossterm::queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
+        self.terminal.draw(render)?;
+        execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)
     }
 }
 

@@ -157,13 +157,32 @@ impl Tui {
         loop {
             let screen = self.screen();
             if pred(&screen) {
-                return Ok(screen);
+                // The rest of the frame that matched may still be on its way: the screen
+                // once the output pauses, if it still holds.
+                let settled = self.settled();
+                return Ok(if pred(&settled) { settled } else { screen });
             }
             if Instant::now() > deadline {
                 return Err(screen);
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// The screen once no output came for 30 ms (at most half a second: a console flood
+    /// never pauses).
+    fn settled(&self) -> String {
+        let until = Instant::now() + Duration::from_millis(500);
+        let mut seen = self.raw.lock().unwrap().len();
+        while Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(30));
+            let now = self.raw.lock().unwrap().len();
+            if now == seen {
+                break;
+            }
+            seen = now;
+        }
+        self.screen()
     }
 
     pub fn wait_text(&self, text: &str) -> String {
