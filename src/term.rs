@@ -49,10 +49,12 @@ pub fn signal_exit_status() -> Option<u8> {
 
 pub type Tui = Terminal<CrosstermBackend<FrameWriter>>;
 
-/// Where frames are written: kept whole until ratatui flushes at a frame's end, so each
-/// reaches the terminal in one write (over SSH a few packets, not one per kilobyte) and is
-/// never seen half drawn. Once the terminal is restored (a panic mid-frame, a signal) what is
-/// left is dropped, never written over the admin's shell.
+/// Where frames are written: kept whole until ratatui flushes at a frame's end, then written
+/// in one go inside a synchronized update (DEC mode 2026), so a frame reaches the terminal in
+/// one write (over SSH a few packets, not one per kilobyte) and is never shown half drawn by
+/// terminals that know the mode (tmux, kitty, WezTerm, foot, recent xterm; others ignore it).
+/// Once the terminal is restored (a panic mid-frame, a signal) what is left is dropped, never
+/// written over the admin's shell.
 #[derive(Default)]
 pub struct FrameWriter {
     frame: Vec<u8>,
@@ -65,12 +67,14 @@ impl Write for FrameWriter {
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        const BEGIN: &[u8] = b"\x1b[?2026h";
+        const END: &[u8] = b"\x1b[?2026l";
         let frame = std::mem::take(&mut self.frame);
-        if !ACTIVE.load(Ordering::SeqCst) {
+        if frame.is_empty() || !ACTIVE.load(Ordering::SeqCst) {
             return Ok(());
         }
         let mut stdout = io::stdout().lock();
-        stdout.write_all(&frame)?;
+        stdout.write_all(&[BEGIN, &frame, END].concat())?;
         stdout.flush()
     }
 }
@@ -97,15 +101,6 @@ impl TerminalGuard {
         let backend = CrosstermBackend::new(FrameWriter::default());
         let terminal = Terminal::new(backend).inspect_err(|_| restore())?;
         Ok(TerminalGuard { terminal })
-    }
-
-    /// Draws one frame inside a synchronized update (DEC mode 2026): terminals that know it
-    /// (tmux, kitty, WezTerm, foot, recent xterm) show the frame whole; others ignore it.
-    pub fn draw(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
-        use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-        crossterm::queue!(self.terminal.backend_mut(), BeginSynchronizedUpdate)?;
-        self.terminal.draw(render)?;
-        execute!(self.terminal.backend_mut(), EndSynchronizedUpdate)
     }
 }
 

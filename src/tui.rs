@@ -50,7 +50,7 @@ pub async fn run(
     while !state.quit {
         if state.dirty.any() && Instant::now() >= next_frame {
             state.take_dirty();
-            guard.draw(|frame| ui::render(frame, &state))?;
+            guard.terminal.draw(|frame| ui::render(frame, &state))?;
             next_frame = Instant::now() + FRAME;
         }
         let due = state.dirty.any().then_some(next_frame);

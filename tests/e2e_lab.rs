@@ -149,6 +149,15 @@ fn quitting_and_signals_restore_the_terminal() {
         );
         let raw = String::from_utf8_lossy(&tui.raw_output()).into_owned();
         assert!(raw.contains("\x1b[?25h"), "{how}: cursor not shown again");
+        // Every frame is one synchronized update, begun and ended in the same write.
+        let (begun, ended) = (
+            raw.matches("\x1b[?2026h").count(),
+            raw.matches("\x1b[?2026l").count(),
+        );
+        assert!(
+            begun > 0 && begun == ended,
+            "{how}: {begun} frames begun, {ended} ended"
+        );
     }
 }
 
