@@ -4,110 +4,43 @@
 //! 1 running, and the plan is exactly: restart the stopped one, recreate the missing one on
 //! the host the other two leave free.
 
+mod lab_sets;
 mod pty;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use pty::{Tui, lab_config, lab_ctl, virsh};
+use lab_sets::{OnDrop, composed_on, config_with_group, hard_anti_affinity, text, uri_of};
+use pty::{Tui, lab_config, virsh};
 
 const SET: &str = "e2e-set-a";
 /// A group of this test's own: other tests' VMs on the lab never take its hosts.
 const GROUP: &str = "e2e-set-apart";
 
 fn members() -> Vec<String> {
-    (0..3).map(|i| format!("{SET}-{i}")).collect()
+    lab_sets::members(SET, 3)
 }
 
-fn host_uris() -> Vec<(String, String)> {
-    (1..=3)
-        .map(|n| (format!("lab{n}"), lab_ctl(&["uri", &n.to_string()])))
-        .collect()
-}
-
-/// Removes the set's domains, their disks and seeds (an undefined member leaves its
-/// volumes behind), wherever they are.
 fn remove_all() {
-    for (_, uri) in host_uris() {
-        let listed = virsh(&uri, &["list", "--all", "--name"]);
-        for name in members() {
-            if listed.lines().any(|l| l.trim() == name) {
-                let _ = Command::new("virsh")
-                    .args(["-c", &uri, "destroy", &name])
-                    .output();
-                virsh(&uri, &["undefine", &name, "--remove-all-storage"]);
-            }
-            for volume in [format!("{name}.qcow2"), format!("{name}-cidata.img")] {
-                let _ = Command::new("virsh")
-                    .args(["-c", &uri, "vol-delete", "--pool", "default", &volume])
-                    .output();
-            }
-        }
-    }
+    lab_sets::remove_domains(&members());
 }
 
-struct Cleanup;
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        remove_all();
-    }
-}
-
-/// The lab's config with this test's own hard anti-affinity group in pool `lab`.
 fn config(lab: &Path, dir: &Path) -> PathBuf {
-    let text = std::fs::read_to_string(lab).unwrap();
-    let anchor = "[[pool.placement_group]]\nname = \"spread-hard\"";
-    assert!(text.contains(anchor), "the lab config has changed");
-    let own = format!(
-        "[[pool.placement_group]]\nname = \"{GROUP}\"\npolicy = \"vm-anti-affinity\"\nenforcement = \"hard\"\n\n{anchor}"
-    );
-    let path = dir.join("vmdeck.toml");
-    std::fs::write(&path, text.replacen(anchor, &own, 1)).unwrap();
-    path
+    config_with_group(lab, dir, &hard_anti_affinity(GROUP))
 }
 
+/// vmdeck without a terminal, its audit log in a directory of these tests' own.
 fn vmdeck(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vmdeck"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .expect("vmdeck")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-/// `NAME: composed on HOST and started` → HOST.
-fn composed_on(out: &str, name: &str) -> String {
-    let prefix = format!("{name}: composed on ");
-    out.lines()
-        .find_map(|l| l.strip_prefix(&prefix))
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("{name} not composed:\n{out}"))
-        .to_string()
-}
-
-fn uri_of(host: &str) -> String {
-    host_uris()
-        .into_iter()
-        .find(|(name, _)| name == host)
-        .map(|(_, uri)| uri)
-        .unwrap()
+    let data = std::env::temp_dir().join("vmdeck-e2e-sets");
+    lab_sets::vmdeck(config, &data, args)
 }
 
 #[test]
 fn a_set_broken_behind_vmdecks_back_is_seen_and_planned_whole() {
     let Some(lab) = lab_config() else { return };
     remove_all();
-    let _cleanup = Cleanup;
+    let _cleanup = OnDrop(remove_all);
     let dir = tempfile::tempdir().unwrap();
     let config = config(&lab, dir.path());
     let config_arg = config.to_str().unwrap();

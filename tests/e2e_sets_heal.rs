@@ -5,50 +5,26 @@
 //! then `vmdeck sets scale` down to 2 and up to 3, headless, with the members restamped
 //! (the replicas in `vmdeck sets --output json`). Every VM and volume made is removed.
 
+mod lab_sets;
 mod pty;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::Duration;
 
-use pty::{Tui, lab_config, lab_ctl, virsh};
+use lab_sets::{OnDrop, config_with_group, hard_anti_affinity, text, uri_of};
+use pty::{Tui, lab_config, virsh};
 
 const SET: &str = "e2e-set-h";
 const GROUP: &str = "e2e-set-h-apart";
 const INCUS_SET: &str = "e2e-set-hi";
 
 fn names(set: &str) -> Vec<String> {
-    (0..4).map(|i| format!("{set}-{i}")).collect()
+    lab_sets::members(set, 4)
 }
 
-fn host_uris() -> Vec<(String, String)> {
-    (1..=3)
-        .map(|n| (format!("lab{n}"), lab_ctl(&["uri", &n.to_string()])))
-        .collect()
-}
-
-fn uri_of(host: &str) -> String {
-    let found = host_uris().into_iter().find(|(name, _)| name == host);
-    found.map(|(_, uri)| uri).unwrap()
-}
-
-/// Removes the libvirt set's domains and volumes wherever they are.
 fn remove_libvirt() {
-    for (_, uri) in host_uris() {
-        let listed = virsh(&uri, &["list", "--all", "--name"]);
-        for name in names(SET) {
-            if listed.lines().any(|l| l.trim() == name) {
-                let _ = Command::new("virsh")
-                    .args(["-c", &uri, "destroy", &name])
-                    .output();
-                virsh(&uri, &["undefine", &name, "--remove-all-storage"]);
-            }
-            for volume in [format!("{name}.qcow2"), format!("{name}-cidata.img")] {
-                let args = ["-c", &uri, "vol-delete", "--pool", "default", &volume];
-                let _ = Command::new("virsh").args(args).output();
-            }
-        }
-    }
+    lab_sets::remove_domains(&names(SET));
 }
 
 fn remove_incus() {
@@ -59,47 +35,12 @@ fn remove_incus() {
     }
 }
 
-/// Removes what the test made, even when it fails.
-struct Cleanup(fn());
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        (self.0)();
-    }
-}
-
-/// The lab's config with this test's own hard anti-affinity group in pool `lab`.
 fn config(lab: &Path, dir: &Path) -> PathBuf {
-    let text = std::fs::read_to_string(lab).unwrap();
-    let anchor = "[[pool.placement_group]]\nname = \"spread-hard\"";
-    assert!(text.contains(anchor), "the lab config has changed");
-    let own = format!(
-        "[[pool.placement_group]]\nname = \"{GROUP}\"\npolicy = \"vm-anti-affinity\"\nenforcement = \"hard\"\n\n{anchor}"
-    );
-    let path = dir.join("vmdeck.toml");
-    std::fs::write(&path, text.replacen(anchor, &own, 1)).unwrap();
-    path
+    config_with_group(lab, dir, &hard_anti_affinity(GROUP))
 }
 
-/// vmdeck without a terminal on stdin, its audit log under `data`.
 fn vmdeck(config: &Path, data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vmdeck"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .env("XDG_DATA_HOME", data)
-        .stdin(Stdio::null())
-        .output()
-        .expect("vmdeck")
-}
-
-fn text(out: &Output) -> String {
-    let (o, e) = (&out.stdout, &out.stderr);
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(o),
-        String::from_utf8_lossy(e)
-    )
+    lab_sets::vmdeck(config, data, args)
 }
 
 /// The set as `vmdeck sets --output json` says.
@@ -268,7 +209,7 @@ fn scale_headless(config: &Path, pool: &str, set: &str) -> serde_json::Value {
 fn a_libvirt_set_heals_in_the_tui_and_scales_headless_one_member_per_host() {
     let Some(lab) = lab_config() else { return };
     remove_libvirt();
-    let _cleanup = Cleanup(remove_libvirt);
+    let _cleanup = OnDrop(remove_libvirt);
     let dir = tempfile::tempdir().unwrap();
     let config = config(&lab, dir.path());
     let args = [
@@ -303,7 +244,7 @@ fn a_libvirt_set_heals_in_the_tui_and_scales_headless_one_member_per_host() {
 fn an_incus_set_heals_in_the_tui_and_scales_headless() {
     let Some(lab) = lab_config() else { return };
     remove_incus();
-    let _cleanup = Cleanup(remove_incus);
+    let _cleanup = OnDrop(remove_incus);
     let dir = tempfile::tempdir().unwrap();
     let args = [
         "compose",

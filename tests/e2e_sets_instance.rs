@@ -8,13 +8,15 @@
 //! The lab's busybox guest has no cloud-init: it applies user-data's `hostname:` only and keeps
 //! a copy of the seed's user-data in /run/cloud-init, which the test reads from the console.
 
+mod lab_sets;
 mod pty;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use pty::{Tui, lab_config, lab_ctl, virsh};
+use lab_sets::{OnDrop, composed_on, config_with_group, host_uris, text};
+use pty::{Tui, lab_config, virsh};
 
 const SET: &str = "e2e-set-pi";
 /// A group of this test's own that keeps the set on one host, so that a recreated member
@@ -25,81 +27,23 @@ const LONG: Duration = Duration::from_secs(60);
 const TEMPLATE: &str = "#cloud-config\nhostname: {{name}}\nwrite_files:\n  - path: /etc/member\n    content: \"member {{index}} of {{set}}\"\n";
 
 fn members() -> Vec<String> {
-    (0..2).map(|i| format!("{SET}-{i}")).collect()
+    lab_sets::members(SET, 2)
 }
 
-fn host_uris() -> Vec<(String, String)> {
-    (1..=3)
-        .map(|n| (format!("lab{n}"), lab_ctl(&["uri", &n.to_string()])))
-        .collect()
-}
-
-/// Removes the set's domains and volumes, wherever they are.
 fn remove_all() {
-    for (_, uri) in host_uris() {
-        let listed = virsh(&uri, &["list", "--all", "--name"]);
-        for name in members() {
-            if listed.lines().any(|l| l.trim() == name) {
-                let _ = Command::new("virsh")
-                    .args(["-c", &uri, "destroy", &name])
-                    .output();
-                virsh(&uri, &["undefine", &name, "--remove-all-storage"]);
-            }
-            for volume in [format!("{name}.qcow2"), format!("{name}-cidata.img")] {
-                let _ = Command::new("virsh")
-                    .args(["-c", &uri, "vol-delete", "--pool", "default", &volume])
-                    .output();
-            }
-        }
-    }
-}
-
-struct Cleanup;
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        remove_all();
-    }
+    lab_sets::remove_domains(&members());
 }
 
 /// The lab's config with this test's own host-affinity group in pool `lab`.
 fn config(lab: &Path, dir: &Path) -> PathBuf {
-    let text = std::fs::read_to_string(lab).unwrap();
-    let anchor = "[[pool.placement_group]]\nname = \"spread-hard\"";
-    assert!(text.contains(anchor), "the lab config has changed");
-    let own = format!(
-        "[[pool.placement_group]]\nname = \"{GROUP}\"\npolicy = \"host-affinity\"\nenforcement = \"hard\"\nhosts = [\"{HOST}\"]\n\n{anchor}"
+    let group = format!(
+        "name = \"{GROUP}\"\npolicy = \"host-affinity\"\nenforcement = \"hard\"\nhosts = [\"{HOST}\"]"
     );
-    let path = dir.join("vmdeck.toml");
-    std::fs::write(&path, text.replacen(anchor, &own, 1)).unwrap();
-    path
+    config_with_group(lab, dir, &group)
 }
 
 fn vmdeck(config: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vmdeck"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .env("XDG_DATA_HOME", config.parent().unwrap())
-        .output()
-        .expect("vmdeck")
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-fn composed_on(out: &str, name: &str) -> String {
-    let prefix = format!("{name}: composed on ");
-    out.lines()
-        .find_map(|l| l.strip_prefix(&prefix))
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("{name} not composed:\n{out}"))
-        .to_string()
+    lab_sets::vmdeck(config, config.parent().unwrap(), args)
 }
 
 /// Opens `vm`'s console in vmdeck and has the guest say its hostname and the member line of
@@ -151,7 +95,7 @@ fn pane_lines(screen: &str) -> Vec<String> {
 fn each_member_boots_with_its_own_hostname_and_index_and_a_recreated_one_reuses_its_disk() {
     let Some(lab) = lab_config() else { return };
     remove_all();
-    let _cleanup = Cleanup;
+    let _cleanup = OnDrop(remove_all);
     let dir = tempfile::tempdir().unwrap();
     let config = config(&lab, dir.path());
     let user_data = dir.path().join("member.yaml");

@@ -6,14 +6,16 @@
 //! cooldown. Every domain and volume made here is removed, even on failure. (The Incus
 //! cases are in e2e_sets_watch_incus.rs.)
 
+mod lab_sets;
 mod pty;
 mod watch;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Child;
 use std::time::Duration;
 
-use pty::{lab_config, lab_ctl, virsh};
+use lab_sets::{config_with_group, hard_anti_affinity, host_uris};
+use pty::{lab_config, virsh};
 use watch::{busy_console, compose, ok, read_log, run, running, set_json, terminate, text};
 use watch::{vmdeck, wait_until, watcher};
 
@@ -22,32 +24,9 @@ const GROUP: &str = "e2e-watch-apart";
 const HEAL_SET: &str = "e2e-watch-h";
 const SCALE_SET: &str = "e2e-watch-a";
 
-fn host_uris() -> Vec<(String, String)> {
-    (1..=3)
-        .map(|n| (format!("lab{n}"), lab_ctl(&["uri", &n.to_string()])))
-        .collect()
-}
-
 /// Removes every domain of `set` (indexes 0..5) with its disks and seed, wherever it is.
 fn remove_set(set: &str) {
-    for (_, uri) in host_uris() {
-        let listed = virsh(&uri, &["list", "--all", "--name"]);
-        for name in (0..5).map(|i| format!("{set}-{i}")) {
-            if listed.lines().any(|l| l.trim() == name) {
-                let _ = Command::new("virsh")
-                    .args(["-c", &uri, "destroy", &name])
-                    .output();
-                let _ = Command::new("virsh")
-                    .args(["-c", &uri, "undefine", &name, "--remove-all-storage"])
-                    .output();
-            }
-            for volume in [format!("{name}.qcow2"), format!("{name}-cidata.img")] {
-                let _ = Command::new("virsh")
-                    .args(["-c", &uri, "vol-delete", "--pool", "default", &volume])
-                    .output();
-            }
-        }
-    }
+    lab_sets::remove_domains(&lab_sets::members(set, 5));
 }
 
 /// A watcher still running is killed, then the set goes.
@@ -66,17 +45,8 @@ impl Drop for Cleanup {
     }
 }
 
-/// The lab's config with this file's hard anti-affinity group in pool `lab`.
 fn config(lab: &Path, dir: &Path) -> PathBuf {
-    let text = std::fs::read_to_string(lab).unwrap();
-    let anchor = "[[pool.placement_group]]\nname = \"spread-hard\"";
-    assert!(text.contains(anchor), "the lab config has changed");
-    let own = format!(
-        "[[pool.placement_group]]\nname = \"{GROUP}\"\npolicy = \"vm-anti-affinity\"\nenforcement = \"hard\"\n\n{anchor}"
-    );
-    let path = dir.join("vmdeck.toml");
-    std::fs::write(&path, text.replacen(anchor, &own, 1)).unwrap();
-    path
+    config_with_group(lab, dir, &hard_anti_affinity(GROUP))
 }
 
 /// `NAME` runs on which lab host, with its uri.

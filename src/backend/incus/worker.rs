@@ -87,7 +87,7 @@ fn supervise_contained(
         let ran = contain(|| {
             runtime.block_on(async {
                 if let Some(delay) = after_panic.take()
-                    && wait_before_retry(rx, sink, delay).await
+                    && wait_before_retry(rx, None, sink, delay).await
                 {
                     return;
                 }
@@ -116,12 +116,17 @@ async fn supervise(
     settings: HostSettings,
 ) {
     let mut backoff = Backoff::new();
+    // Outlives each session: an operation that runs while the event stream is lost and
+    // found again still reports its end, and can still be cancelled.
+    let (news_tx, mut news) = unbounded_channel();
+    let running = Running::default();
     loop {
         sink(HostEvent::Connecting);
-        let reason = match Session::open(config, settings.deadlines).await {
+        let reporting = (news_tx.clone(), running.clone());
+        let reason = match Session::open(config, settings.deadlines, reporting).await {
             Ok((session, first)) => {
                 backoff.reset();
-                match session.serve(first, rx, sink, settings).await {
+                match session.serve(first, rx, &mut news, sink, settings).await {
                     Ended::Shutdown => return,
                     Ended::Lost(reason) => reason,
                 }
@@ -133,22 +138,34 @@ async fn supervise(
             reason,
             retry_in_secs: delay.as_secs(),
         });
-        if wait_before_retry(rx, sink, delay).await {
+        if wait_before_retry(rx, Some(&mut news), sink, delay).await {
             return;
         }
     }
 }
 
-/// Waits out the back-off; true when the app asked the supervisor to stop.
+/// Waits out the back-off, passing on what operations still running report; true when the
+/// app asked the supervisor to stop.
 async fn wait_before_retry(
     rx: &mut UnboundedReceiver<Input>,
+    mut news: Option<&mut UnboundedReceiver<HostEvent>>,
     sink: &EventSink,
     delay: Duration,
 ) -> bool {
     let until = Instant::now() + delay;
     loop {
+        let reported = async {
+            match news.as_mut() {
+                Some(news) => news.recv().await,
+                None => std::future::pending().await,
+            }
+        };
         let input = tokio::select! {
             _ = sleep_until(until) => return false,
+            Some(event) = reported => {
+                sink(event);
+                continue;
+            }
             input = rx.recv() => input,
         };
         match input {
@@ -173,9 +190,9 @@ struct Session {
     /// uuid → (project, name), to address instances that events and the app name.
     names: HashMap<String, (String, String)>,
     sampler: CpuSampler,
-    /// Operations run as tasks and report here; the loop passes their news on.
+    /// Operations run as tasks and report here (the supervisor's channel, which outlives
+    /// the session); the loop passes their news on.
     news_tx: UnboundedSender<HostEvent>,
-    news: UnboundedReceiver<HostEvent>,
     running: Running,
     /// Operations found running at connect, by instance uuid, until the app adopts them.
     found: HashMap<String, String>,
@@ -186,12 +203,12 @@ impl Session {
     async fn open(
         config: &IncusConfig,
         deadlines: crate::config::Deadlines,
+        (news_tx, running): (UnboundedSender<HostEvent>, Running),
     ) -> Result<(Session, Snapshot), String> {
         let client = Client::new(config, deadlines)?;
         let path = format!("/1.0/events?type=lifecycle&{}", client.project_query());
         let events = client.websocket(&path).await?;
         let first = snapshot(&client).await?;
-        let (news_tx, news) = unbounded_channel();
         let mut session = Session {
             client,
             events,
@@ -200,8 +217,7 @@ impl Session {
             names: HashMap::new(),
             sampler: CpuSampler::default(),
             news_tx,
-            news,
-            running: Running::default(),
+            running,
             found: HashMap::new(),
         };
         session.remember(&first.instances);
@@ -212,6 +228,7 @@ impl Session {
         mut self,
         first: Snapshot,
         rx: &mut UnboundedReceiver<Input>,
+        news: &mut UnboundedReceiver<HostEvent>,
         sink: &EventSink,
         settings: HostSettings,
     ) -> Ended {
@@ -230,8 +247,8 @@ impl Session {
         loop {
             let result = tokio::select! {
                 message = self.events.next() => self.on_message(message, sink).await,
-                Some(news) = self.news.recv() => {
-                    sink(news);
+                Some(event) = news.recv() => {
+                    sink(event);
                     Ok(())
                 }
                 input = rx.recv() => match input {
