@@ -4,6 +4,7 @@
 //! the member's console makes the watcher add a member up to max, and the idle set shrinks
 //! back to min after the cooldown. Every container made here is removed, even on failure.
 
+mod lab_sets;
 mod pty;
 mod watch;
 

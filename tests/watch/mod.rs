@@ -20,23 +20,7 @@ pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-pub fn vmdeck(config: &Path, data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vmdeck"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .env("XDG_DATA_HOME", data)
-        .output()
-        .expect("vmdeck")
-}
-
-pub fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
+pub use crate::lab_sets::{text, vmdeck};
 
 pub fn ok(out: Output) -> String {
     let said = text(&out);
