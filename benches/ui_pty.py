@@ -101,8 +101,12 @@ class Pty:
             return None
         return self.quiet(gap) - sent
 
-    def cpu_ticks(self):
-        with open(f"/proc/{self.proc.pid}/stat") as f:
+    def cpu_ticks(self, ui_thread=False):
+        """The process's CPU ticks, or only its main thread's (the UI's: `update` and
+        drawing), which leaves out the backends' threads and a test driver's work."""
+        pid = self.proc.pid
+        path = f"/proc/{pid}/task/{pid}/stat" if ui_thread else f"/proc/{pid}/stat"
+        with open(path) as f:
             fields = f.read().rsplit(")", 1)[1].split()
         return int(fields[11]) + int(fields[12])  # utime, stime
 
@@ -149,15 +153,20 @@ def idle(args):
         tui.wait_for(rf"hosts {hosts}/{hosts} up".encode(), timeout=300)
         tui.quiet(3)
         time.sleep(args.settle)
-        ticks, written = tui.cpu_ticks(), tui.size()
+        ticks, ui, written = tui.cpu_ticks(), tui.cpu_ticks(ui_thread=True), tui.size()
         start = time.monotonic()
         time.sleep(args.secs)
         secs = time.monotonic() - start
         ticks, written = tui.cpu_ticks() - ticks, tui.size() - written
+        ui = tui.cpu_ticks(ui_thread=True) - ui
         tui.stop()
-    cpu = 100.0 * ticks / os.sysconf("SC_CLK_TCK") / secs
-    print(f"idle over {secs:.0f} s at {where}: {cpu:.3f} % of one core "
-          f"({ticks} ticks), {written} bytes written to the terminal")
+
+    def per_cent(t):
+        return 100.0 * t / os.sysconf("SC_CLK_TCK") / secs
+
+    print(f"idle over {secs:.0f} s at {where}: {per_cent(ticks):.3f} % of one core "
+          f"({ticks} ticks; the UI thread {per_cent(ui):.3f} %), "
+          f"{written} bytes written to the terminal")
 
 
 def node_xml(path, vms, prefix=""):

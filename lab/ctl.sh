@@ -6,6 +6,7 @@
 #   ctl.sh host-start N   start labN's libvirtd again (it reconnects to its guests); idempotent
 #   ctl.sh host-kill N    like host-stop, but SIGKILL: a crashed daemon (stale socket left)
 #   ctl.sh incus-stop     stop incusd only: containers keep running, connections drop
+#   ctl.sh incus-kill     like incus-stop, but SIGKILL: incusd dies with its operations
 #   ctl.sh incus-start    start incusd again; idempotent
 #   ctl.sh member-stop N  stop Incus cluster member nodeN's daemon only (it goes offline)
 #   ctl.sh member-start N start cluster member nodeN again; idempotent
@@ -20,7 +21,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
 
 usage() {
-  sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+  sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
   exit 2
 }
 
@@ -99,6 +100,7 @@ case "$cmd" in
   host-kill) need_root && kill_pidfile "$(lab_pidfile "$n")" libvirtd 0 KILL ;;
   host-start) need_root && lab_host_setup "$n" && lab_host_start "$n" ;;
   incus-stop) need_root && incus_stop ;;
+  incus-kill) need_root && kill_pidfile "$INCUS_PIDFILE" incusd 0 KILL ;;
   incus-start) need_root && lab_incus_start ;;
   member-stop) need_root && lab_member_stop "$(member_arg "${1:-}")" ;;
   member-start) need_root && lab_member_start "$(member_arg "${1:-}")" ;;

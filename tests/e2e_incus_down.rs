@@ -1,5 +1,6 @@
-//! End-to-end: the lab's incusd stops and starts again while vmdeck runs. In its own test
-//! binary because it takes the Incus server away from every other test.
+//! End-to-end: the lab's incusd stops and starts again while vmdeck runs, once while an
+//! operation is under way. In its own test binary because it takes the Incus server away
+//! from every other test.
 
 mod pty;
 
@@ -9,6 +10,7 @@ use pty::{Tui, lab_config, lab_ctl};
 
 #[test]
 fn a_stopped_incus_is_marked_down_and_recovers_without_a_restart() {
+    let _one = one_at_a_time();
     let Some(lab) = lab_config() else { return };
     let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 140, 40);
     tui.wait_text("hosts 6/6 up");
@@ -36,4 +38,58 @@ fn a_stopped_incus_is_marked_down_and_recovers_without_a_restart() {
     tui.wait_for("containers listed again", Duration::from_secs(10), |_| {
         tui.line_with("│c1 ").is_some_and(|l| l.contains("running"))
     });
+}
+
+/// An operation the server was carrying out when its connection dropped still ends in the
+/// operations view once the server is back (its result does not go with the lost
+/// connection); c2 is started again whatever happens.
+#[test]
+fn an_operation_cut_off_by_a_lost_connection_still_ends() {
+    let _one = one_at_a_time();
+    let Some(lab) = lab_config() else { return };
+    let _restart = StartAgain("c2");
+    let mut tui = Tui::spawn(&["--config", lab.to_str().unwrap()], 160, 40);
+    tui.wait_text("hosts 6/6 up");
+    tui.send(":vm c2\r");
+    tui.wait_text("kind");
+    tui.send("d");
+    tui.wait_text("[y/N]");
+    tui.send("y");
+    // The graceful stop takes the busybox container two seconds: incusd dies in the middle
+    // (a stopped one would finish its operations first).
+    lab_ctl(&["incus-kill"]);
+    let cut = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        tui.wait_text("hosts 5/6 up");
+    }));
+    lab_ctl(&["incus-start"]);
+    if let Err(panic) = cut {
+        std::panic::resume_unwind(panic);
+    }
+    tui.wait_for("Incus back", Duration::from_secs(60), |s| {
+        s.contains("hosts 6/6 up")
+    });
+    tui.send("O");
+    let ended = |line: &str| line.contains("done") || line.contains("failed");
+    let screen = tui.wait_for("the shutdown's end", Duration::from_secs(60), |_| {
+        tui.line_with(" c2 ").is_some_and(|l| ended(&l))
+    });
+    assert!(!screen.contains("[1 running"), "{screen}");
+}
+
+/// Starts the container when dropped (it may be stopped or running: an error is fine).
+struct StartAgain(&'static str);
+
+impl Drop for StartAgain {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("incus")
+            .args(["start", self.0])
+            .output();
+    }
+}
+
+/// Both tests take incusd away: one at a time (a test that fails does not stop the next).
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static ONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    ONE.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
