@@ -19,18 +19,12 @@ fn a_stopped_incus_is_marked_down_and_recovers_without_a_restart() {
     tui.wait_for("the Incus host", Duration::from_secs(10), |_| {
         row(&tui).contains(" up ")
     });
-    lab_ctl(&["incus-stop"]);
-    let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    without_incus("incus-stop", || {
         tui.wait_for("Incus down", Duration::from_secs(30), |_| {
             row(&tui).contains("down")
         });
         assert!(tui.screen().contains("hosts 5/6 up"), "{}", tui.screen());
-    }));
-    // Whatever happened above, the lab gets its Incus back.
-    lab_ctl(&["incus-start"]);
-    if let Err(panic) = stopped {
-        std::panic::resume_unwind(panic);
-    }
+    });
     tui.wait_for("Incus back", Duration::from_secs(60), |s| {
         s.contains("hosts 6/6 up")
     });
@@ -57,14 +51,9 @@ fn an_operation_cut_off_by_a_lost_connection_still_ends() {
     tui.send("y");
     // The graceful stop takes the busybox container two seconds: incusd dies in the middle
     // (a stopped one would finish its operations first).
-    lab_ctl(&["incus-kill"]);
-    let cut = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    without_incus("incus-kill", || {
         tui.wait_text("hosts 5/6 up");
-    }));
-    lab_ctl(&["incus-start"]);
-    if let Err(panic) = cut {
-        std::panic::resume_unwind(panic);
-    }
+    });
     tui.wait_for("Incus back", Duration::from_secs(60), |s| {
         s.contains("hosts 6/6 up")
     });
@@ -74,6 +63,17 @@ fn an_operation_cut_off_by_a_lost_connection_still_ends() {
         tui.line_with(" c2 ").is_some_and(|l| ended(&l))
     });
     assert!(!screen.contains("[1 running"), "{screen}");
+}
+
+/// Takes incusd away (`how`: `incus-stop` or `incus-kill`) while `away` runs; whatever
+/// happens there, the lab gets its Incus back.
+fn without_incus(how: &str, away: impl FnOnce()) {
+    lab_ctl(&[how]);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(away));
+    lab_ctl(&["incus-start"]);
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
 }
 
 /// Starts the container when dropped (it may be stopped or running: an error is fine).
