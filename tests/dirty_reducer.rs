@@ -271,3 +271,26 @@ fn a_vm_updated_while_another_screen_is_on_top_is_in_place_when_the_list_is_back
     key(&mut s, KeyCode::Esc);
     assert_eq!(s.rows, from_scratch(&s));
 }
+
+#[test]
+fn samples_in_another_order_than_the_hosts_vms_reach_their_own_vms() {
+    let mut s = state();
+    let samples = [("db-1", 30.0), ("api-1", 10.0)]
+        .into_iter()
+        .map(|(name, cpu)| VmSample {
+            uuid: format!("uuid-{name}"),
+            cpu_percent: Some(cpu),
+            memory_used_bytes: None,
+            guest_used_bytes: None,
+        })
+        .collect();
+    let taken_at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+    host(&mut s, 0, 0, HostEvent::Samples { samples, taken_at });
+    let vms = &s.pools[0].hosts[0].vms;
+    let names: Vec<&str> = vms.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names[..2], ["api-1", "db-1"], "the host's own order");
+    let cpu: Vec<Option<f64>> = vms.iter().map(|v| v.cpu_percent).collect();
+    assert_eq!(cpu[..2], [Some(10.0), Some(30.0)]);
+    let history = &s.pools[0].hosts[0].history;
+    assert_eq!(history["uuid-db-1"].cpu_percent.values().last(), Some(30.0));
+}
