@@ -60,22 +60,35 @@ pub struct FrameWriter {
     frame: Vec<u8>,
 }
 
+impl FrameWriter {
+    const BEGIN: &[u8] = b"\x1b[?2026h";
+    const END: &[u8] = b"\x1b[?2026l";
+}
+
 impl Write for FrameWriter {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if self.frame.is_empty() {
+            self.frame.extend_from_slice(FrameWriter::BEGIN);
+        }
         self.frame.extend_from_slice(bytes);
         Ok(bytes.len())
     }
 
+    /// Writes the frame and keeps the buffer's room for the next.
     fn flush(&mut self) -> io::Result<()> {
-        const BEGIN: &[u8] = b"\x1b[?2026h";
-        const END: &[u8] = b"\x1b[?2026l";
-        let frame = std::mem::take(&mut self.frame);
-        if frame.is_empty() || !ACTIVE.load(Ordering::SeqCst) {
+        if self.frame.is_empty() {
             return Ok(());
         }
-        let mut stdout = io::stdout().lock();
-        stdout.write_all(&[BEGIN, &frame, END].concat())?;
-        stdout.flush()
+        self.frame.extend_from_slice(FrameWriter::END);
+        let written = match ACTIVE.load(Ordering::SeqCst) {
+            true => {
+                let mut stdout = io::stdout().lock();
+                stdout.write_all(&self.frame).and_then(|()| stdout.flush())
+            }
+            false => Ok(()),
+        };
+        self.frame.clear();
+        written
     }
 }
 
@@ -174,5 +187,29 @@ fn restore_stderr() {
             libc::dup2(fd, libc::STDERR_FILENO);
             libc::close(fd);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_is_held_whole_inside_one_synchronized_update() {
+        let mut out = FrameWriter::default();
+        out.write_all(b"\x1b[1;1Hab").unwrap();
+        out.write_all(b"cd").unwrap();
+        assert_eq!(out.frame, b"\x1b[?2026h\x1b[1;1Habcd");
+    }
+
+    #[test]
+    fn a_frame_left_once_the_terminal_is_given_back_is_dropped() {
+        // No guard holds the terminal in a unit test: as after a restore.
+        assert!(!ACTIVE.load(Ordering::SeqCst));
+        let mut out = FrameWriter::default();
+        out.write_all(b"half a frame").unwrap();
+        out.flush().unwrap();
+        assert!(out.frame.is_empty());
+        out.flush().unwrap();
     }
 }
