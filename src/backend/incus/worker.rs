@@ -277,7 +277,10 @@ impl Session {
             self.remember(&again.instances);
             sink(again.inventory.into_event());
         }
-        let instances = all_instances(&self.client).await?;
+        let instances = match kept_up(all_instances(&self.client).await) {
+            Ok(Some(instances)) => instances,
+            other => return other.map(|_| ()),
+        };
         sink(HostEvent::Samples {
             samples: self.sampler.sample(&instances, &self.cpus),
             taken_at: std::time::SystemTime::now(),
@@ -309,6 +312,21 @@ impl Session {
     }
 }
 
+/// A call Incus answered with an error of its own (`incus: …`: an instance half deleted, a
+/// storage pool it cannot find) says nothing about the connection: the session goes on and
+/// the next event or sample settles it. A call that got no answer, or an answer that is not
+/// Incus's (`incus: HTTP 502` from a proxy in front), loses the session.
+fn kept_up<T>(result: Result<T, String>) -> Result<Option<T>, String> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(e) if e.starts_with("incus: ") && !e.starts_with("incus: HTTP ") => {
+            tracing::warn!("Incus answered with an error; the session goes on: {e}");
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Each member's name and whether it can be used.
 fn member_states(inventory: &Inventory) -> Vec<(String, bool)> {
     match inventory {
@@ -317,5 +335,21 @@ fn member_states(inventory: &Inventory) -> Vec<(String, bool)> {
             .iter()
             .map(|m| (m.name.clone(), m.down.is_none()))
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kept_up;
+
+    #[test]
+    fn only_an_error_incus_answered_keeps_the_session() {
+        let half_deleted = "incus: Failed getting instance pool (500)".to_string();
+        assert_eq!(kept_up::<()>(Err(half_deleted)), Ok(None));
+        let proxy = "incus: HTTP 502 Bad Gateway".to_string();
+        assert_eq!(kept_up::<()>(Err(proxy.clone())), Err(proxy));
+        let silent = "not answering: no reply within 10 s".to_string();
+        assert_eq!(kept_up::<()>(Err(silent.clone())), Err(silent));
+        assert_eq!(kept_up(Ok(3)), Ok(Some(3)));
     }
 }

@@ -17,7 +17,7 @@ impl Session {
     ) -> Result<(), String> {
         match message {
             Some(Ok(Message::Text(text))) => match serde_json::from_str::<Event>(&text) {
-                Ok(event) => self.on_event(event, sink).await,
+                Ok(event) => super::kept_up(self.on_event(event, sink).await).map(|_| ()),
                 Err(_) => Ok(()),
             },
             Some(Ok(Message::Close(_))) | None => Err("the Incus event stream closed".into()),
