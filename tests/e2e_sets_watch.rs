@@ -11,13 +11,12 @@ mod pty;
 mod watch;
 
 use std::path::{Path, PathBuf};
-use std::process::Child;
 use std::time::Duration;
 
 use lab_sets::{config_with_group, hard_anti_affinity, host_uris};
 use pty::{lab_config, virsh};
+use watch::{Cleanup, vmdeck, wait_until, watcher};
 use watch::{busy_console, compose, ok, read_log, run, running, set_json, terminate, text};
-use watch::{vmdeck, wait_until, watcher};
 
 /// A group of this file's own: other tests' VMs never take its hosts.
 const GROUP: &str = "e2e-watch-apart";
@@ -27,22 +26,6 @@ const SCALE_SET: &str = "e2e-watch-a";
 /// Removes every domain of `set` (indexes 0..5) with its disks and seed, wherever it is.
 fn remove_set(set: &str) {
     lab_sets::remove_domains(&lab_sets::members(set, 5));
-}
-
-/// A watcher still running is killed, then the set goes.
-struct Cleanup {
-    set: &'static str,
-    watchers: Vec<Child>,
-}
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        for watcher in &mut self.watchers {
-            let _ = watcher.kill();
-            let _ = watcher.wait();
-        }
-        remove_set(self.set);
-    }
 }
 
 fn config(lab: &Path, dir: &Path) -> PathBuf {
@@ -72,11 +55,7 @@ fn lock_secrets() -> usize {
 fn heal_auto_recreates_an_undefined_member_and_the_lock_keeps_a_second_watcher_out() {
     let Some(lab) = lab_config() else { return };
     let _one = watch::one_at_a_time();
-    remove_set(HEAL_SET);
-    let mut cleanup = Cleanup {
-        set: HEAL_SET,
-        watchers: Vec::new(),
-    };
+    let mut cleanup = Cleanup::new(HEAL_SET, remove_set);
     let dir = tempfile::tempdir().unwrap();
     let (config, data) = (config(&lab, dir.path()), dir.path().join("data"));
     compose(
@@ -189,11 +168,7 @@ fn heal_auto_recreates_an_undefined_member_and_the_lock_keeps_a_second_watcher_o
 fn a_busy_guest_scales_the_set_out_to_max_and_idle_guests_shrink_it_back_to_min() {
     let Some(lab) = lab_config() else { return };
     let _one = watch::one_at_a_time();
-    remove_set(SCALE_SET);
-    let mut cleanup = Cleanup {
-        set: SCALE_SET,
-        watchers: Vec::new(),
-    };
+    let mut cleanup = Cleanup::new(SCALE_SET, remove_set);
     let dir = tempfile::tempdir().unwrap();
     let (config, data) = (config(&lab, dir.path()), dir.path().join("data"));
     compose(

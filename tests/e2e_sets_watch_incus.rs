@@ -8,42 +8,18 @@ mod lab_sets;
 mod pty;
 mod watch;
 
-use std::process::{Child, Command};
+use std::process::Command;
 use std::time::Duration;
 
 use pty::lab_config;
+use watch::{Cleanup, vmdeck, wait_until, watcher};
 use watch::{busy_console, compose, ok, read_log, run, running, terminate, text};
-use watch::{vmdeck, wait_until, watcher};
 
 fn remove(set: &str) {
     for i in 0..5 {
         let _ = Command::new("incus")
             .args(["delete", "--force", &format!("{set}-{i}")])
             .output();
-    }
-}
-
-/// A watcher still running is killed, then the set's containers go.
-struct Cleanup {
-    set: &'static str,
-    watchers: Vec<Child>,
-}
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        for watcher in &mut self.watchers {
-            let _ = watcher.kill();
-            let _ = watcher.wait();
-        }
-        remove(self.set);
-    }
-}
-
-fn cleanup(set: &'static str) -> Cleanup {
-    remove(set);
-    Cleanup {
-        set,
-        watchers: Vec::new(),
     }
 }
 
@@ -83,7 +59,7 @@ fn heal_auto_recreates_a_deleted_incus_container() {
     let Some(lab) = lab_config() else { return };
     let _one = watch::one_at_a_time();
     const SET: &str = "e2e-watch-i";
-    let mut cleanup = cleanup(SET);
+    let mut cleanup = Cleanup::new(SET, remove);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     compose(&lab, &data, &["--pool", "lab-incus", SET, "--count", "2"]);
@@ -121,7 +97,7 @@ fn a_busy_container_scales_the_set_out_and_the_idle_set_back_in() {
     let Some(lab) = lab_config() else { return };
     let _one = watch::one_at_a_time();
     const SET: &str = "e2e-watch-j";
-    let mut cleanup = cleanup(SET);
+    let mut cleanup = Cleanup::new(SET, remove);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     compose(&lab, &data, &["--pool", "lab-incus", SET, "--count", "1"]);

@@ -22,6 +22,36 @@ pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
 
 pub use crate::lab_sets::{text, vmdeck};
 
+/// What a watcher test leaves behind: its watchers still running are killed, then its set
+/// goes (`remove`: the set's VMs or containers, whatever they are). Made before the test
+/// makes anything, so a set a failed run left goes first.
+pub struct Cleanup {
+    set: &'static str,
+    remove: fn(&str),
+    pub watchers: Vec<Child>,
+}
+
+impl Cleanup {
+    pub fn new(set: &'static str, remove: fn(&str)) -> Cleanup {
+        remove(set);
+        Cleanup {
+            set,
+            remove,
+            watchers: Vec::new(),
+        }
+    }
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        for watcher in &mut self.watchers {
+            let _ = watcher.kill();
+            let _ = watcher.wait();
+        }
+        (self.remove)(self.set);
+    }
+}
+
 pub fn ok(out: Output) -> String {
     let said = text(&out);
     assert!(out.status.success(), "{said}");
