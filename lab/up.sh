@@ -296,6 +296,12 @@ cluster:
 YAML
 }
 
+cluster_all_online() {
+  local members
+  members=$(cluster_incus 1 cluster list --format csv 2>/dev/null) || return 1
+  [ "$(grep -c ',ONLINE,Fully operational' <<<"$members")" -eq "${#CLUSTER_MEMBER_IDS[@]}" ]
+}
+
 member_clustered() { cluster_incus "$1" query /1.0 | grep -q '"server_clustered": true'; }
 
 setup_cluster() {
@@ -319,6 +325,8 @@ setup_cluster() {
     quietly cluster_incus 1 image import "$LAB_IMAGE_DIR/incus/meta.tar.gz" \
       "$LAB_IMAGE_DIR/incus/rootfs.tar.gz" --alias busybox
   fi
+  # After a restart a member answers before the cluster counts it in ("Server isn't ready yet").
+  wait_for 60 cluster_all_online || lab_die "incus cluster: not all members online"
   for c in "k1 small web running node1" "k2 small web running node2" "k3 small spare stopped node2"; do
     # shellcheck disable=SC2086  # one word per field
     ensure_instance cluster_node1 $c

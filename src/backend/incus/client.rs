@@ -53,7 +53,15 @@ impl Client {
             .connect_timeout(deadlines.connect)
             .timeout(deadlines.call);
         let (http, base, transport) = if let Some(path) = config.url.strip_prefix("unix://") {
-            let http = builder.unix_socket(path).build().map_err(describe)?;
+            // incusd reads the first bytes of each socket connection in its accept loop, so a
+            // connection that sends nothing stops every client. The pool keeps such ones: a
+            // connect that lost its race to a freed connection is parked unused. A unix
+            // connect is cheap, so none is kept idle.
+            let http = builder
+                .unix_socket(path)
+                .pool_max_idle_per_host(0)
+                .build()
+                .map_err(describe)?;
             let transport = Transport::Unix(PathBuf::from(path));
             (http, "http://incus".to_string(), transport)
         } else if let Some(rest) = config.url.strip_prefix("https://") {
@@ -286,34 +294,4 @@ fn is_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(Debug)]
-    struct Refused;
-
-    impl std::fmt::Display for Refused {
-        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("server certificate mismatch")
-        }
-    }
-
-    impl std::error::Error for Refused {}
-
-    fn refusal() -> std::io::Error {
-        let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::Other(
-            rustls::OtherError(Arc::new(Refused)),
-        ));
-        std::io::Error::new(std::io::ErrorKind::InvalidData, tls)
-    }
-
-    #[test]
-    fn certificate_refusals_are_told_in_plain_words() {
-        let ws = tokio_tungstenite::tungstenite::Error::Io(refusal());
-        let text = describe(ws);
-        assert_eq!(text, "server certificate mismatch");
-        let nested = std::io::Error::other(refusal());
-        let text = describe(std::io::Error::other(nested));
-        assert_eq!(text, "server certificate mismatch");
-    }
-}
+mod tests;
