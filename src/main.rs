@@ -311,7 +311,10 @@ fn parse_target(text: &str) -> Result<Option<u32>, String> {
     if text == "off" {
         return Ok(None);
     }
-    text.parse()
-        .map(Some)
-        .map_err(|_| format!("--autoscale-cpu {text}: give a percentage (1 to 100) or off"))
+    match text.parse() {
+        Ok(pct @ 1..=100) => Ok(Some(pct)),
+        _ => Err(format!(
+            "--autoscale-cpu {text}: give a percentage (1 to 100) or off"
+        )),
+    }
 }

@@ -282,3 +282,25 @@ fn every_invalid_keymap_and_theme_is_reported_at_its_line_and_column() {
         }
     }
 }
+
+#[test]
+fn an_autoscale_target_out_of_range_is_refused_before_any_host_is_asked() {
+    for target in ["0", "150", "half"] {
+        let home = tempfile::tempdir().unwrap();
+        let out = vmdeck(home.path())
+            .args([
+                "--config",
+                "tests/fixtures/valid.toml",
+                "sets",
+                "spec",
+                "web",
+            ])
+            .args(["--autoscale-cpu", target])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{target}: {stderr}");
+        let said = format!("--autoscale-cpu {target}: give a percentage (1 to 100) or off");
+        assert!(stderr.contains(&said), "{target}: {stderr}");
+    }
+}
