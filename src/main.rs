@@ -13,6 +13,7 @@ use vmdeck::{headless, startup, tui};
 
 fn main() -> ExitCode {
     let code = run();
+    vmdeck::backend::libvirt::close_headless_connections();
     // Whatever ended the run: no ssh that libvirt started for vmdeck outlives it.
     vmdeck::backend::libvirt::end_ssh_children();
     code

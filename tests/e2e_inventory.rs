@@ -5,12 +5,14 @@
 //! the lab's RPC-counting proxy).
 
 mod pty;
+mod rpc_proxy;
 
 use std::path::Path;
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use pty::{Tui, lab_config, lab_ctl, virsh};
+use rpc_proxy::Proxy;
 
 #[test]
 fn the_list_and_detail_view_show_the_stamps_of_the_seeds() {
@@ -113,65 +115,11 @@ fn a_domain_without_a_stamp_is_listed_without_an_error_in_the_log() {
     assert!(!log.contains("metadata not found"), "{log}");
 }
 
-/// lab/rtt-proxy.py in front of lab1, without delay, counting RPCs; stopped on drop.
-struct Proxy {
-    child: Child,
-    socket: std::path::PathBuf,
-    log: std::path::PathBuf,
-}
-
-impl Proxy {
-    fn start(dir: &Path) -> Proxy {
-        let socket = dir.join("lab1.sock");
-        let log = dir.join("rpc.log");
-        let upstream = lab_ctl(&["uri", "1"]);
-        let upstream = upstream.split("socket=").nth(1).unwrap().to_string();
-        let child = Command::new("python3")
-            .arg("lab/rtt-proxy.py")
-            .args(["--rtt-ms", "0", "--rpc-log", log.to_str().unwrap()])
-            .arg("--forward")
-            .arg(format!("{}={upstream}", socket.display()))
-            .spawn()
-            .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !socket.exists() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        assert!(socket.exists(), "the proxy did not start");
-        Proxy { child, socket, log }
-    }
-
-    /// Each connection's calls by procedure, once the proxy has seen them close.
-    fn connections(&self, expected: usize) -> Vec<serde_json::Value> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-            let lines: Vec<serde_json::Value> = text
-                .lines()
-                .map(|l| serde_json::from_str(l).unwrap())
-                .collect();
-            if lines.len() >= expected || Instant::now() > deadline {
-                return lines;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn capacity_reads_a_host_over_one_connection_with_one_xml_read_per_domain() {
     let Some(_lab) = lab_config() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let proxy = Proxy::start(dir.path());
+    let proxy = Proxy::start(dir.path(), 1);
     let config = dir.path().join("vmdeck.toml");
     std::fs::write(
         &config,

@@ -11,6 +11,7 @@ mod convert;
 mod copy;
 pub mod devices;
 mod found;
+mod headless;
 mod inventory;
 mod restamp;
 mod tls;
@@ -32,18 +33,16 @@ pub fn inventory_once(
     config: &IncusConfig,
     deadlines: Deadlines,
 ) -> Result<(Inventory, Vec<VmPlacement>), String> {
-    runtime()?
-        .block_on(async {
-            let client = client::Client::new(config, deadlines)?;
-            let snapshot = inventory::snapshot(&client).await?;
-            let placement = snapshot
-                .instances
-                .iter()
-                .filter_map(convert::placement)
-                .collect();
-            Ok((snapshot.inventory, placement))
-        })
-        .map_err(|e: String| format!("{}: {e}", config.url))
+    headless::run(config, deadlines, async |client| {
+        let snapshot = inventory::snapshot(client).await?;
+        let placement = snapshot
+            .instances
+            .iter()
+            .filter_map(convert::placement)
+            .collect();
+        Ok((snapshot.inventory, placement))
+    })
+    .map_err(|e: String| format!("{}: {e}", config.url))
 }
 
 /// The running instances' CPU % since `meter` last read the server (none at its first
@@ -53,20 +52,11 @@ pub fn cpu_once(
     meter: &mut CpuSampler,
     deadlines: Deadlines,
 ) -> Result<Vec<crate::model::VmSample>, String> {
-    runtime()?
-        .block_on(async {
-            let client = client::Client::new(config, deadlines)?;
-            let snapshot = inventory::snapshot(&client).await?;
-            Ok(meter.sample(&snapshot.instances, &snapshot.cpus))
-        })
-        .map_err(|e: String| format!("{}: {e}", config.url))
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())
+    headless::run(config, deadlines, async |client| {
+        let snapshot = inventory::snapshot(client).await?;
+        Ok(meter.sample(&snapshot.instances, &snapshot.cpus))
+    })
+    .map_err(|e: String| format!("{}: {e}", config.url))
 }
 
 /// The server's images, for headless commands; `host` names the pool's host in the rows.
@@ -75,37 +65,33 @@ pub fn images_once(
     host: &str,
     deadlines: Deadlines,
 ) -> Result<Vec<Image>, String> {
-    runtime()?
-        .block_on(async {
-            let client = client::Client::new(config, deadlines)?;
-            compose::images(&client, client.own_project(), host).await
-        })
-        .map_err(|e| format!("{}: {e}", config.url))
+    headless::run(config, deadlines, async |client| {
+        compose::images(client, client.own_project(), host).await
+    })
+    .map_err(|e| format!("{}: {e}", config.url))
 }
 
 /// Starts the instance `name`, for headless commands.
 pub fn start_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Result<(), String> {
-    runtime()?.block_on(async {
-        let client = client::Client::new(config, deadlines)?;
+    headless::run(config, deadlines, async |client| {
         let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
         let watch = actions::Watch::headless(news);
         let instance = (client.own_project(), name);
-        actions::power(&client, instance, PowerAction::Start, &watch).await
+        actions::power(client, instance, PowerAction::Start, &watch).await
     })
 }
 
 /// Deletes the instance `name` with its storage, forcing it off first if it runs, for
 /// headless commands (scaling a set down).
 pub fn delete_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Result<(), String> {
-    runtime()?.block_on(async {
-        let client = client::Client::new(config, deadlines)?;
+    headless::run(config, deadlines, async |client| {
         let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
         let watch = actions::Watch::headless(news);
         let kind = crate::model::op::OpKind::Delete {
             with_storage: true,
             force: true,
         };
-        actions::run(&client, (client.own_project(), name), kind, &watch).await
+        actions::run(client, (client.own_project(), name), kind, &watch).await
     })
 }
 
@@ -116,11 +102,10 @@ pub fn restamp_set_once(
     spec: &crate::model::set::SetSpec,
     deadlines: Deadlines,
 ) -> Result<(), String> {
-    runtime()?.block_on(async {
-        let client = client::Client::new(config, deadlines)?;
+    headless::run(config, deadlines, async |client| {
         let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
         let watch = actions::Watch::headless(news);
-        restamp::restamp(&client, (client.own_project(), name), spec, &watch).await
+        restamp::restamp(client, (client.own_project(), name), spec, &watch).await
     })
 }
 
@@ -131,8 +116,7 @@ pub fn compose_once(
     deadlines: Deadlines,
     note: impl Fn(String) + Send + 'static,
 ) -> Result<(), String> {
-    runtime()?.block_on(async {
-        let client = client::Client::new(config, deadlines)?;
+    headless::run(config, deadlines, async |client| {
         let (news, mut heard) = tokio::sync::mpsc::unbounded_channel();
         let watch = actions::Watch::headless(news);
         let printer = tokio::spawn(async move {
@@ -142,7 +126,7 @@ pub fn compose_once(
                 }
             }
         });
-        let result = compose::compose(&client, client.own_project(), spec, &watch).await;
+        let result = compose::compose(client, client.own_project(), spec, &watch).await;
         drop(watch);
         let _ = printer.await;
         result

@@ -7,7 +7,7 @@
 use serde_json::{Map, Value};
 
 use super::client::Client;
-use super::runtime;
+use super::headless;
 use crate::config::{Deadlines, IncusConfig};
 
 const KEY: &str = "user.vmdeck.watch-lock";
@@ -18,9 +18,8 @@ fn path(client: &Client) -> String {
 
 /// The lease stamped on the project, if any.
 pub fn read(config: &IncusConfig, deadlines: Deadlines) -> Result<Option<String>, String> {
-    runtime()?.block_on(async {
-        let client = Client::new(config, deadlines)?;
-        let project: Value = client.get(&path(&client)).await?;
+    headless::run(config, deadlines, async |client| {
+        let project: Value = client.get(&path(client)).await?;
         Ok(project
             .get("config")
             .and_then(|c| c.get(KEY))
@@ -36,9 +35,8 @@ pub fn write(
     value: Option<&str>,
     deadlines: Deadlines,
 ) -> Result<(), String> {
-    runtime()?.block_on(async {
-        let client = Client::new(config, deadlines)?;
-        let path = path(&client);
+    headless::run(config, deadlines, async |client| {
+        let path = path(client);
         let project: Value = client.get(&path).await?;
         let mut settings: Map<String, Value> = project
             .get("config")

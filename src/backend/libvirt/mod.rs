@@ -27,6 +27,7 @@ mod power;
 mod restamp;
 mod sampler;
 mod session;
+mod shared;
 mod snapshot;
 mod ssh;
 mod ssh_procs;
@@ -39,6 +40,7 @@ mod worker_panic_tests;
 mod xml;
 
 pub use sampler::CpuSampler;
+pub use shared::close_all as close_headless_connections;
 pub use ssh::end_children as end_ssh_children;
 pub use worker::{HostHandle, spawn_host};
 
@@ -63,9 +65,8 @@ pub fn inventory_once(
     with_placement: bool,
     deadlines: Deadlines,
 ) -> Result<(HostInventory, Vec<VmPlacement>), String> {
-    init::ensure_event_loop()?;
     let _inline = fanout::InlineHere::new(connection::in_process(uri));
-    let conn = connection::open(uri, read_only, deadlines)?;
+    let conn = shared::connection(uri, read_only, deadlines)?;
     inventory::read(&conn, with_placement)
 }
 
@@ -77,8 +78,7 @@ pub fn images_once(
     read_only: bool,
     deadlines: Deadlines,
 ) -> Result<Vec<Image>, String> {
-    init::ensure_event_loop()?;
-    let conn = connection::open(uri, read_only, deadlines)?;
+    let conn = shared::connection(uri, read_only, deadlines)?;
     images::list(&conn, image_pool, host)
 }
 
@@ -89,8 +89,7 @@ pub fn compose_once(
     deadlines: Deadlines,
     note: &dyn Fn(String),
 ) -> Result<(), String> {
-    init::ensure_event_loop()?;
-    let conn = connection::open(uri, false, deadlines)?;
+    let conn = shared::connection(uri, false, deadlines)?;
     compose::compose(&conn, spec, note)
 }
 
@@ -101,8 +100,7 @@ pub fn cpu_once(
     meter: &mut CpuSampler,
     deadlines: Deadlines,
 ) -> Result<Vec<crate::model::VmSample>, String> {
-    init::ensure_event_loop()?;
-    let conn = connection::open(uri, false, deadlines)?;
+    let conn = shared::connection(uri, false, deadlines)?;
     let flags = virt::sys::VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE;
     let records = ffi::all_domain_stats(&conn, sampler::SAMPLE_STATS, flags, false)?;
     Ok(meter.samples(&records))
@@ -111,15 +109,13 @@ pub fn cpu_once(
 /// What a compose of `spec` on the host at `uri` would do with disks an earlier VM of its
 /// name left in `disk_pool` (reuse, or refuse and why), for a heal plan; None when none.
 pub fn leftovers_once(uri: &str, spec: &ComposeSpec, deadlines: Deadlines) -> Option<String> {
-    init::ensure_event_loop().ok()?;
-    let conn = connection::open(uri, true, deadlines).ok()?;
+    let conn = shared::connection(uri, true, deadlines).ok()?;
     leftover::note(&conn, &spec.storage.as_ref()?.disk_pool, spec)
 }
 
 /// Starts the domain named `name` on the host at `uri`, for headless commands.
 pub fn start_once(uri: &str, name: &str, deadlines: Deadlines) -> Result<(), String> {
-    init::ensure_event_loop()?;
-    let conn = connection::open(uri, false, deadlines)?;
+    let conn = shared::connection(uri, false, deadlines)?;
     conn.lookup_domain_by_name(name)
         .and_then(|d| d.create().map(|_| ()))
         .map_err(|e| e.message().to_string())
@@ -133,8 +129,7 @@ pub fn restamp_set_once(
     spec: &crate::model::set::SetSpec,
     deadlines: Deadlines,
 ) -> Result<(), String> {
-    init::ensure_event_loop()?;
-    let conn = connection::open(uri, false, deadlines)?;
+    let conn = shared::connection(uri, false, deadlines)?;
     restamp::restamp_named(&conn, name, spec)
 }
 
@@ -146,8 +141,7 @@ pub fn clone_once(
     name: &str,
     mode: crate::model::action::CloneMode,
 ) -> Result<(), String> {
-    init::ensure_event_loop()?;
-    let conn = connection::open(uri, false, Deadlines::default())?;
+    let conn = shared::connection(uri, false, Deadlines::default())?;
     let uuid = conn
         .lookup_domain_by_name(source)
         .and_then(|d| d.uuid_string())
@@ -159,8 +153,7 @@ pub fn clone_once(
 
 /// Deletes the domain named `name` on the host at `uri`, for headless commands and tests.
 pub fn delete_once(uri: &str, name: &str, with_storage: bool) -> Result<(), String> {
-    init::ensure_event_loop()?;
-    let conn = connection::open(uri, false, Deadlines::default())?;
+    let conn = shared::connection(uri, false, Deadlines::default())?;
     let uuid = conn
         .lookup_domain_by_name(name)
         .and_then(|d| d.uuid_string())
@@ -171,8 +164,7 @@ pub fn delete_once(uri: &str, name: &str, with_storage: bool) -> Result<(), Stri
 /// Deletes the domain named `name` with its disks, pulling the plug first if it runs, for
 /// headless commands (scaling a set down).
 pub fn delete_forced_once(uri: &str, name: &str, deadlines: Deadlines) -> Result<(), String> {
-    init::ensure_event_loop()?;
-    let conn = connection::open(uri, false, deadlines)?;
+    let conn = shared::connection(uri, false, deadlines)?;
     let uuid = conn
         .lookup_domain_by_name(name)
         .and_then(|d| d.uuid_string())
@@ -182,7 +174,6 @@ pub fn delete_forced_once(uri: &str, name: &str, deadlines: Deadlines) -> Result
 
 /// Removes what interrupted clones left on the host at `uri` (see `clone::cleanup_pending`).
 pub fn cleanup_once(uri: &str) -> Result<Vec<String>, String> {
-    init::ensure_event_loop()?;
-    let conn = connection::open(uri, false, Deadlines::default())?;
+    let conn = shared::connection(uri, false, Deadlines::default())?;
     Ok(clone::cleanup_pending(&conn, uri))
 }

@@ -10,7 +10,7 @@ use virt::error::ErrorNumber;
 use virt::secret::Secret;
 use virt::sys;
 
-use super::{connection, init};
+use super::shared;
 use crate::config::Deadlines;
 
 const USAGE: &str = "vmdeck-watch-lock";
@@ -29,8 +29,7 @@ fn lookup(conn: &Connect) -> Result<Option<Secret>, String> {
 
 /// The lease stamped on the host at `uri`, if any.
 pub fn read(uri: &str, deadlines: Deadlines) -> Result<Option<String>, String> {
-    init::ensure_event_loop()?;
-    let conn = connection::open(uri, false, deadlines)?;
+    let conn = shared::connection(uri, false, deadlines)?;
     let Some(secret) = lookup(&conn)? else {
         return Ok(None);
     };
@@ -44,8 +43,7 @@ pub fn read(uri: &str, deadlines: Deadlines) -> Result<Option<String>, String> {
 
 /// Stamps `value` as the host's lease, or clears it (None).
 pub fn write(uri: &str, value: Option<&str>, deadlines: Deadlines) -> Result<(), String> {
-    init::ensure_event_loop()?;
-    let conn = connection::open(uri, false, deadlines)?;
+    let conn = shared::connection(uri, false, deadlines)?;
     let found = lookup(&conn)?;
     let message = |e: virt::error::Error| e.message().to_string();
     match (found, value) {
