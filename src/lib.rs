@@ -11,6 +11,7 @@ pub mod compose;
 pub mod config;
 pub mod console;
 pub mod effects;
+pub mod fd_limit;
 pub mod files;
 pub mod headless;
 pub mod keymap;

@@ -29,6 +29,10 @@ fn run() -> ExitCode {
     for warning in &file_warnings {
         tracing::warn!("{warning}");
     }
+    match vmdeck::fd_limit::raise() {
+        Ok(limit) => tracing::debug!("open files: up to {limit}"),
+        Err(e) => tracing::warn!("open files: the limit stays as it is: {e}"),
+    }
     route_libvirt_log(&paths.data_dir);
     // Before any host thread starts: their panics go to the log, not the screen.
     vmdeck::term::install_panic_hook();
