@@ -29,6 +29,8 @@ pub fn attach(
     watch_only: bool,
 ) -> Result<(), String> {
     let (p, h, uuid) = find_vm(config, pool, vm)?;
+    // The console runs over its host's own session: the reads that found the VM are done.
+    crate::backend::libvirt::close_headless_connections();
     let pool_cfg = &config.pools[p];
     let host = &pool_cfg.hosts[h];
     let watch_only = watch_only || pool_cfg.read_only || config.read_only;
