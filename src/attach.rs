@@ -2,6 +2,8 @@
 //! escape keys as the pane (Ctrl-] and Enter ~ . by default, from the keymap). The terminal
 //! is restored on detach, on the console closing, and on every signal that ends vmdeck.
 
+mod escapes;
+
 use std::io::{Read, Write};
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -11,7 +13,8 @@ use crate::backend::console::{ConsoleEvent, ConsoleRegistry, ConsoleRequest};
 use crate::backend::{HostSettings, spawn_driver};
 use crate::config::Config;
 use crate::headless::{Skip, read_all};
-use crate::keymap::{Action, Context, Keymap};
+use crate::keymap::Keymap;
+use escapes::{EscapeFilter, Escapes, Filtered};
 
 enum Input {
     Keys(Vec<u8>),
@@ -183,90 +186,6 @@ fn find_vm(
     }
 }
 
-/// The detach keys as raw terminal bytes: single keys, and sequences after a line end.
-struct Escapes {
-    singles: Vec<Vec<u8>>,
-    /// (line-end bytes, the rest) of sequences such as `<Enter>~.`.
-    sequences: Vec<(Vec<u8>, Vec<u8>)>,
-    describe: String,
-}
-
-impl Escapes {
-    fn from_keymap(keymap: &Keymap) -> Escapes {
-        let bytes = |c: &crate::keymap::Chord| {
-            crate::console::keys::encode(&c.to_key_event(), false).unwrap_or_default()
-        };
-        let detach = keymap
-            .bindings(Context::Console)
-            .iter()
-            .filter(|b| b.action == Action::Detach);
-        let mut escapes = Escapes {
-            singles: Vec::new(),
-            sequences: Vec::new(),
-            describe: String::new(),
-        };
-        for binding in detach {
-            escapes.singles.extend(binding.keys.iter().map(bytes));
-            for seq in &binding.sequences {
-                let rest: Vec<u8> = seq[1..].iter().flat_map(bytes).collect();
-                escapes.sequences.push((bytes(&seq[0]), rest));
-            }
-            escapes.describe = crate::keymap::describe_keys(binding);
-        }
-        escapes
-    }
-}
-
-#[derive(Default)]
-struct EscapeFilter {
-    at_line_start: bool,
-    held: Vec<u8>,
-}
-
-enum Filtered {
-    Send(Vec<u8>),
-    Detach,
-}
-
-impl EscapeFilter {
-    /// Passes bytes through, holding back what may be an escape sequence after a line end.
-    fn feed(&mut self, bytes: &[u8], escapes: &Escapes) -> Filtered {
-        let mut out = Vec::new();
-        for &byte in bytes {
-            if escapes.singles.iter().any(|s| s.as_slice() == [byte]) {
-                return Filtered::Detach;
-            }
-            if self.at_line_start || !self.held.is_empty() {
-                let mut typed = self.held.clone();
-                typed.push(byte);
-                if escapes.sequences.iter().any(|(_, rest)| *rest == typed) {
-                    return Filtered::Detach;
-                }
-                if escapes
-                    .sequences
-                    .iter()
-                    .any(|(_, rest)| rest.starts_with(&typed))
-                {
-                    self.held = typed;
-                    self.at_line_start = false;
-                    continue;
-                }
-                // The escape key twice sends it once.
-                let doubled = typed.len() == 2 && typed[0] == typed[1];
-                out.extend(if doubled { &typed[..1] } else { &typed[..] });
-                self.held.clear();
-            } else {
-                out.push(byte);
-            }
-            self.at_line_start = escapes
-                .sequences
-                .iter()
-                .any(|(end, _)| end.as_slice() == [byte]);
-        }
-        Filtered::Send(out)
-    }
-}
-
 /// The terminal's settings before raw mode, restored by Drop and by the signal handler.
 static SAVED: Mutex<Option<libc::termios>> = Mutex::new(None);
 
@@ -318,41 +237,4 @@ extern "C" fn restore_and_exit(signal: libc::c_int) {
     }
     // SAFETY: ends the process without running non-signal-safe destructors.
     unsafe { libc::_exit(128 + signal) };
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn feed(filter: &mut EscapeFilter, bytes: &[u8]) -> Option<Vec<u8>> {
-        let escapes = Escapes::from_keymap(&Keymap::builtin());
-        match filter.feed(bytes, &escapes) {
-            Filtered::Send(b) => Some(b),
-            Filtered::Detach => None,
-        }
-    }
-
-    #[test]
-    fn escapes_like_the_pane() {
-        let mut f = EscapeFilter::default();
-        assert_eq!(feed(&mut f, b"ls\r"), Some(b"ls\r".to_vec()));
-        assert_eq!(
-            feed(&mut f, b"~"),
-            Some(Vec::new()),
-            "held after a line end"
-        );
-        assert_eq!(feed(&mut f, b"~"), Some(b"~".to_vec()), "~~ sends one ~");
-        assert_eq!(feed(&mut f, b"\r~x"), Some(b"\r~x".to_vec()));
-        assert_eq!(
-            feed(&mut f, b"a~."),
-            Some(b"a~.".to_vec()),
-            "not at a line start"
-        );
-        assert_eq!(feed(&mut f, b"\r~."), None);
-        assert_eq!(
-            feed(&mut EscapeFilter::default(), b"abc\x1d"),
-            None,
-            "Ctrl-]"
-        );
-    }
 }

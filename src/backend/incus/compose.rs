@@ -5,8 +5,8 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::actions::{Operation, Watch, wait};
 use super::client::Client;
+use super::operation::{Operation, Watch, wait};
 use crate::model::compose::{ComposeSpec, Image, NetworkNic};
 
 /// The parts of an image `GET /1.0/images?recursion=1` gives that vmdeck shows.

@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::actions::{Operation, Watch, wait};
 use super::client::Client;
+use super::operation::{Operation, Watch, wait};
 use crate::model::action::CloneRequest;
 
 /// A copy of the instance, on its own member or another one (Incus picks the storage

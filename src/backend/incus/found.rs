@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::actions::{self, Operation, Watch};
 use super::client::Client;
 use super::convert::instance_of_source;
+use super::operation::{self, Operation, Watch};
 use crate::backend::HostEvent;
 
 #[derive(Debug, Default, Deserialize)]
@@ -71,7 +71,7 @@ fn instance_uuid(op: &Found, names: &HashMap<String, (String, String)>) -> Optio
 /// Follows the found operation `id` to its end as operation `watch.op`.
 pub fn follow(client: Client, id: String, watch: Watch) {
     tokio::spawn(async move {
-        let result = actions::wait(&client, &Operation::with_id(id), &watch).await;
+        let result = operation::wait(&client, &Operation::with_id(id), &watch).await;
         let op = watch.op;
         let _ = watch.news.send(HostEvent::OpFinished { op, result });
     });

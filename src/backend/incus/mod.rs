@@ -13,6 +13,7 @@ pub mod devices;
 mod found;
 mod headless;
 mod inventory;
+mod operation;
 mod restamp;
 mod tls;
 mod types;
@@ -75,7 +76,7 @@ pub fn images_once(
 pub fn start_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Result<(), String> {
     headless::run(config, deadlines, async |client| {
         let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
-        let watch = actions::Watch::headless(news);
+        let watch = operation::Watch::headless(news);
         let instance = (client.own_project(), name);
         actions::power(client, instance, PowerAction::Start, &watch).await
     })
@@ -86,7 +87,7 @@ pub fn start_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Res
 pub fn delete_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Result<(), String> {
     headless::run(config, deadlines, async |client| {
         let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
-        let watch = actions::Watch::headless(news);
+        let watch = operation::Watch::headless(news);
         let kind = crate::model::op::OpKind::Delete {
             with_storage: true,
             force: true,
@@ -104,7 +105,7 @@ pub fn restamp_set_once(
 ) -> Result<(), String> {
     headless::run(config, deadlines, async |client| {
         let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
-        let watch = actions::Watch::headless(news);
+        let watch = operation::Watch::headless(news);
         restamp::restamp(client, (client.own_project(), name), spec, &watch).await
     })
 }
@@ -118,7 +119,7 @@ pub fn compose_once(
 ) -> Result<(), String> {
     headless::run(config, deadlines, async |client| {
         let (news, mut heard) = tokio::sync::mpsc::unbounded_channel();
-        let watch = actions::Watch::headless(news);
+        let watch = operation::Watch::headless(news);
         let printer = tokio::spawn(async move {
             while let Some(event) = heard.recv().await {
                 if let crate::backend::HostEvent::OpNote { text, .. } = event {

@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use super::actions::{Operation, Watch, wait};
 use super::client::Client;
+use super::operation::{Operation, Watch, wait};
 use crate::model::set::{KEYS, SetSpec};
 
 /// Restamps `project`/`name` with `spec`.

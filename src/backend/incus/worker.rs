@@ -10,11 +10,11 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::time::{Instant, sleep_until};
 
-use super::actions::Running;
 use super::client::{Client, Ws};
 use super::convert;
 use super::convert::HostCpus;
 use super::inventory::{CpuSampler, Inventory, Snapshot, all_instances, cluster_members, snapshot};
+use super::operation::Running;
 use super::types::Instance;
 use crate::backend::FoundJob;
 use crate::backend::backoff::Backoff;

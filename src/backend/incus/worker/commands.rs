@@ -3,8 +3,9 @@
 
 use super::{Input, Session};
 use crate::backend::console::ConsoleEvent;
-use crate::backend::incus::actions::{self, Watch};
+use crate::backend::incus::actions;
 use crate::backend::incus::inventory::{self, all_instances, details, one_instance};
+use crate::backend::incus::operation::{self, Watch};
 use crate::backend::incus::types::Instance;
 use crate::backend::incus::{compose, console, convert};
 use crate::backend::{EventSink, HostCommand, HostEvent, OpId, OpKind, refuse_in_read_only};
@@ -119,7 +120,7 @@ impl Session {
         let running = self.running.clone();
         let news = self.news_tx.clone();
         tokio::spawn(async move {
-            let result = actions::cancel(&client, &running, &uuid).await;
+            let result = operation::cancel(&client, &running, &uuid).await;
             let _ = news.send(HostEvent::OpFinished { op, result });
         });
     }
