@@ -80,12 +80,11 @@ impl Write for FrameWriter {
             return Ok(());
         }
         self.frame.extend_from_slice(FrameWriter::END);
-        let written = match ACTIVE.load(Ordering::SeqCst) {
-            true => {
-                let mut stdout = io::stdout().lock();
-                stdout.write_all(&self.frame).and_then(|()| stdout.flush())
-            }
-            false => Ok(()),
+        let written = if ACTIVE.load(Ordering::SeqCst) {
+            let mut stdout = io::stdout().lock();
+            stdout.write_all(&self.frame).and_then(|()| stdout.flush())
+        } else {
+            Ok(())
         };
         self.frame.clear();
         written

@@ -11,6 +11,16 @@ fn vmdeck(config_home: &Path) -> Command {
     cmd
 }
 
+/// vmdeck run with `args` on the valid fixture, in a home of its own.
+fn with_valid_config(args: &[&str]) -> std::process::Output {
+    let home = tempfile::tempdir().unwrap();
+    vmdeck(home.path())
+        .args(["--config", "tests/fixtures/valid.toml"])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 fn check(config: &str) -> (i32, String) {
     let home = tempfile::tempdir().unwrap();
     let out = vmdeck(home.path())
@@ -93,17 +103,7 @@ fn bad_user_keymap_and_theme_are_reported_by_check() {
 
 #[test]
 fn list_with_unknown_pool_is_an_error() {
-    let home = tempfile::tempdir().unwrap();
-    let out = vmdeck(home.path())
-        .args([
-            "--config",
-            "tests/fixtures/valid.toml",
-            "list",
-            "--pool",
-            "nope",
-        ])
-        .output()
-        .unwrap();
+    let out = with_valid_config(&["list", "--pool", "nope"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no pool named 'nope'"));
 }
@@ -286,18 +286,7 @@ fn every_invalid_keymap_and_theme_is_reported_at_its_line_and_column() {
 #[test]
 fn an_autoscale_target_out_of_range_is_refused_before_any_host_is_asked() {
     for target in ["0", "150", "half"] {
-        let home = tempfile::tempdir().unwrap();
-        let out = vmdeck(home.path())
-            .args([
-                "--config",
-                "tests/fixtures/valid.toml",
-                "sets",
-                "spec",
-                "web",
-            ])
-            .args(["--autoscale-cpu", target])
-            .output()
-            .unwrap();
+        let out = with_valid_config(&["sets", "spec", "web", "--autoscale-cpu", target]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{target}: {stderr}");
         let said = format!("--autoscale-cpu {target}: give a percentage (1 to 100) or off");

@@ -75,8 +75,7 @@ pub fn images_once(
 /// Starts the instance `name`, for headless commands.
 pub fn start_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Result<(), String> {
     headless::run(config, deadlines, async |client| {
-        let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
-        let watch = operation::Watch::headless(news);
+        let watch = operation::Watch::unheard();
         let instance = (client.own_project(), name);
         actions::power(client, instance, PowerAction::Start, &watch).await
     })
@@ -86,8 +85,7 @@ pub fn start_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Res
 /// headless commands (scaling a set down).
 pub fn delete_once(config: &IncusConfig, name: &str, deadlines: Deadlines) -> Result<(), String> {
     headless::run(config, deadlines, async |client| {
-        let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
-        let watch = operation::Watch::headless(news);
+        let watch = operation::Watch::unheard();
         let kind = crate::model::op::OpKind::Delete {
             with_storage: true,
             force: true,
@@ -104,8 +102,7 @@ pub fn restamp_set_once(
     deadlines: Deadlines,
 ) -> Result<(), String> {
     headless::run(config, deadlines, async |client| {
-        let (news, _heard) = tokio::sync::mpsc::unbounded_channel();
-        let watch = operation::Watch::headless(news);
+        let watch = operation::Watch::unheard();
         restamp::restamp(client, (client.own_project(), name), spec, &watch).await
     })
 }

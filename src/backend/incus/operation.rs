@@ -59,6 +59,12 @@ impl Watch {
         }
     }
 
+    /// A watch for a headless command whose steps nobody hears (their notes are dropped).
+    pub(super) fn unheard() -> Watch {
+        let (news, _) = tokio::sync::mpsc::unbounded_channel();
+        Watch::headless(news)
+    }
+
     pub(super) fn note(&self, text: impl Into<String>) {
         let text = text.into();
         let _ = self.news.send(HostEvent::OpNote { op: self.op, text });
